@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+// forks (the default pool) because headless-gl cannot load in a second worker thread.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'property-tests/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 60_000,
+  },
+});
