@@ -1,0 +1,137 @@
+import { Worker } from 'node:worker_threads';
+import { fwhtKernelBytes } from './fwhtKernel.ts';
+
+/**
+ * The WebAssembly-SIMD FWHT runtime: one shared memory, the kernel compiled once, and a persistent pool of
+ * worker threads (created lazily on the first multi-threaded call, unref'd so the process can still exit).
+ * Workers sleep in `Atomics.wait` on a control slot; a call writes each worker's slice, bumps its sequence
+ * number, and the calling thread blocks in `Atomics.wait` until all report done, so the API stays synchronous.
+ *
+ * Memory layout: bytes [0, CONTROL_BYTES) are control slots (16 int32 per worker: 0 seq, 1 done, 2 ptr,
+ * 3 block, 4 count, 5 scale as f32 bits, 6 ready); data from CONTROL_BYTES on, 16-byte aligned.
+ */
+const CONTROL_BYTES = 4096;
+const PAGE = 65536;
+const MAX_PAGES = 32768; // 2 GiB of address space reserved (shared memories need a maximum)
+const SLOT = 16;
+
+type FwhtFn = (ptr: number, block: number, count: number, scale: number) => void;
+
+interface Runtime {
+  memory: WebAssembly.Memory;
+  module: WebAssembly.Module;
+  fwht: FwhtFn;
+  workers: Worker[];
+  poolBroken: boolean;
+}
+
+let runtime: Runtime | null | undefined;
+
+/** True when this engine validates the v128 kernel (WebAssembly SIMD available). */
+export function wasmSimdSupported(): boolean {
+  return getRuntime() !== null;
+}
+
+function getRuntime(): Runtime | null {
+  if (runtime !== undefined) return runtime;
+  try {
+    const bytes = fwhtKernelBytes({ module: 'env', name: 'mem', minPages: 1, maxPages: MAX_PAGES, shared: true });
+    if (typeof SharedArrayBuffer === 'undefined' || !WebAssembly.validate(bytes)) return (runtime = null);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    const module = new WebAssembly.Module(bytes);
+    const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
+    runtime = { memory, module, fwht: instance.exports.fwht as FwhtFn, workers: [], poolBroken: false };
+  } catch {
+    runtime = null;
+  }
+  return runtime;
+}
+
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { memory, module, slot } = workerData;
+const fwht = new WebAssembly.Instance(module, { env: { mem: memory } }).exports.fwht;
+const ctl = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
+const f32 = new Float32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
+const base = slot * ${SLOT};
+let seen = Atomics.load(ctl, base);
+Atomics.store(ctl, base + 6, 1);
+Atomics.notify(ctl, base + 6);
+for (;;) {
+  Atomics.wait(ctl, base, seen);
+  const seq = Atomics.load(ctl, base);
+  if (seq === seen) continue;
+  seen = seq;
+  fwht(ctl[base + 2], ctl[base + 3], ctl[base + 4], f32[base + 5]);
+  Atomics.store(ctl, base + 1, seq);
+  Atomics.notify(ctl, base + 1);
+}
+`;
+
+function ensureWorkers(rt: Runtime, count: number): boolean {
+  if (rt.poolBroken) return false;
+  const ctl = new Int32Array(rt.memory.buffer, 0, CONTROL_BYTES / 4);
+  while (rt.workers.length < count) {
+    const slot = rt.workers.length;
+    Atomics.store(ctl, slot * SLOT + 6, 0);
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { memory: rt.memory, module: rt.module, slot } });
+    worker.unref();
+    worker.on('error', () => {
+      rt.poolBroken = true;
+    });
+    // wait (bounded) for the worker to instantiate the kernel
+    if (Atomics.wait(ctl, slot * SLOT + 6, 0, 10_000) === 'timed-out' && Atomics.load(ctl, slot * SLOT + 6) !== 1) {
+      rt.poolBroken = true;
+      void worker.terminate();
+      return false;
+    }
+    rt.workers.push(worker);
+  }
+  return true;
+}
+
+function ensureBytes(rt: Runtime, bytes: number): void {
+  const need = Math.ceil((CONTROL_BYTES + bytes) / PAGE);
+  const have = rt.memory.buffer.byteLength / PAGE;
+  if (need > have) rt.memory.grow(need - have);
+}
+
+/**
+ * In-place FWHT of every length-`block` piece of `data` (float32 [rows, cols] flattened, `block` a power of
+ * two ≥ 4 dividing its length), `v := v·S·scale`, with `threads` workers (1 = on the calling thread).
+ * Copies into the shared memory and back. Returns false (data untouched) when SIMD is unavailable.
+ */
+export function fwhtWasm(data: Float32Array, block: number, scale: number, threads = 2): boolean {
+  const rt = getRuntime();
+  if (!rt || block < 4) return false;
+  ensureBytes(rt, data.byteLength);
+  const view = new Float32Array(rt.memory.buffer, CONTROL_BYTES, data.length);
+  view.set(data);
+  const blocks = data.length / block;
+  if (threads <= 1 || blocks < 2 || !ensureWorkers(rt, threads)) {
+    rt.fwht(CONTROL_BYTES, block, blocks, scale);
+  } else {
+    const ctl = new Int32Array(rt.memory.buffer, 0, CONTROL_BYTES / 4);
+    const f32 = new Float32Array(rt.memory.buffer, 0, CONTROL_BYTES / 4);
+    const used = Math.min(threads, blocks);
+    const seqs: number[] = [];
+    let start = 0;
+    for (let w = 0; w < used; w++) {
+      const count = Math.floor(blocks / used) + (w < blocks % used ? 1 : 0);
+      const b = w * SLOT;
+      ctl[b + 2] = CONTROL_BYTES + start * block * 4;
+      ctl[b + 3] = block;
+      ctl[b + 4] = count;
+      f32[b + 5] = scale;
+      start += count;
+      seqs.push(Atomics.add(ctl, b, 1) + 1);
+      Atomics.notify(ctl, b);
+    }
+    for (let w = 0; w < used; w++) {
+      const b = w * SLOT + 1;
+      for (let done = Atomics.load(ctl, b); done !== seqs[w]; done = Atomics.load(ctl, b)) Atomics.wait(ctl, b, done, 1000);
+    }
+  }
+  data.set(view);
+  return true;
+}
