@@ -1,0 +1,312 @@
+/**
+ * CompressionLifecycle (LLM Compressor `core/lifecycle.py`): initialize, events, finalize, reset,
+ * dispatched to the recipe's modifiers. Every accepted call and each effect it causes is published
+ * on `records$`, in causal order; nothing is built for records while nobody subscribes, so a long
+ * unrecorded run allocates nothing per event beyond the Event itself.
+ *
+ * Fidelity (lifecycle.md §0): `'reference'` reproduces upstream's quirks Q1–Q3 (events carry no
+ * step; a missing step resets it to 0; a LOSS_CALCULATED rejected for its loss is already recorded
+ * by the order rule). `'default'` fixes them.
+ */
+import { Observable, Subject } from 'rxjs';
+import { Event, EventType, ALL_EVENT_TYPES } from './events.ts';
+import { State, type StateChanges } from './state.ts';
+import { ValueError } from './errors.ts';
+import { isTruthy } from './python.ts';
+import { warn } from './logger.ts';
+import {
+  EventAfterFinalizeError,
+  EventBeforeInitializeError,
+  EventOrderError,
+  FinalizeBeforeInitializeError,
+  FinalizeTwiceError,
+  LossRequiredError,
+  ReservedEventTypeError,
+} from './lifecycleErrors.ts';
+import { INITIAL_ORDER_STATE, isOrdered, nextOrderState } from './order.ts';
+import { record, type CallName, type LifecycleRecord, type UnsequencedRecord } from './records.ts';
+import { EFFECT_SINK, type Modifier } from '../modifiers/modifier.ts';
+import { Recipe, type RecipeInput } from '../recipe/recipe.ts';
+
+export type Fidelity = 'default' | 'reference';
+export const FIDELITIES: readonly Fidelity[] = ['default', 'reference'];
+
+export interface LifecycleOptions {
+  fidelity?: Fidelity;
+}
+
+export interface InitializeOptions extends StateChanges {
+  recipe?: RecipeInput | null;
+  recipeStage?: string | null;
+  recipeArgs?: Record<string, unknown> | null;
+}
+
+export interface EventOptions {
+  globalStep?: number | null;
+  loss?: unknown;
+  batchData?: unknown;
+  [key: string]: unknown;
+}
+
+/** W1 */
+export const exceptionDuringFinalize = (e: unknown) =>
+  `Exception during finalizing modifier: ${e instanceof Error ? e.message : String(e)}`;
+
+/** Ours: an event type that is not an EventType value (Python would fail by accident). */
+export class UnknownEventTypeError extends ValueError {
+  constructor(value: unknown) {
+    super(`Unknown event type ${JSON.stringify(value)}; expected one of: ${ALL_EVENT_TYPES.join(', ')}`);
+  }
+}
+
+/** Ours: a lifecycle option of the wrong type. */
+export class LifecycleOptionError extends ValueError {
+  constructor(call: CallName, option: string, expected: string, value: unknown) {
+    super(`${call}(): option '${option}' must be ${expected}, got ${JSON.stringify(value) ?? String(value)}`);
+  }
+}
+
+const EVENT_TYPE_VALUES = new Set<string>(ALL_EVENT_TYPES);
+
+export class CompressionLifecycle {
+  readonly fidelity: Fidelity;
+  #state = new State();
+  #recipe = new Recipe();
+  #initialized = false;
+  #finalized = false;
+  #globalStep = 0;
+  #last: EventType = INITIAL_ORDER_STATE;
+  #stepsPerEpoch: number | null = null;
+  #batchesPerStep: number | null = null;
+
+  readonly #records = new Subject<LifecycleRecord>();
+  #seq = 0;
+  #recording = false;
+
+  /** Every accepted call and each effect it caused, in order (see `records.ts`). */
+  readonly records$: Observable<LifecycleRecord> = new Observable<LifecycleRecord>((subscriber) => {
+    const inner = this.#records.subscribe(subscriber);
+    this.#syncRecording();
+    return () => {
+      inner.unsubscribe();
+      this.#syncRecording();
+    };
+  });
+
+  constructor(options: LifecycleOptions = {}) {
+    const fidelity = options.fidelity ?? 'default';
+    if (!FIDELITIES.includes(fidelity)) {
+      throw new ValueError(`fidelity must be one of ${FIDELITIES.map((f) => `'${f}'`).join(', ')}, got ${JSON.stringify(fidelity)}`);
+    }
+    this.fidelity = fidelity;
+  }
+
+  get state(): State {
+    return this.#state;
+  }
+  get recipe(): Recipe {
+    return this.#recipe;
+  }
+  get initialized(): boolean {
+    return this.#initialized;
+  }
+  get finalized(): boolean {
+    return this.#finalized;
+  }
+  get globalStep(): number {
+    return this.#globalStep;
+  }
+  /** The order state: the last ordered event type accepted (BATCH_END initially). */
+  get lastEventType(): EventType {
+    return this.#last;
+  }
+
+  // ---- calls ----------------------------------------------------------------------------------
+
+  /** §6.1. Returns the modifiers' non-null results, or `undefined` when already initialized (Q4). */
+  initialize(options: InitializeOptions = {}): unknown[] | undefined {
+    const { recipe, recipeStage, recipeArgs, ...rest } = options;
+    this.#emit(record.initialize(options));
+    this.#state = this.#state.update(rest).state;
+    if (this.fidelity === 'default') {
+      if (rest.stepsPerEpoch != null) this.#stepsPerEpoch = this.#positiveNumber('stepsPerEpoch', rest.stepsPerEpoch);
+      if (rest.batchesPerStep != null) this.#batchesPerStep = this.#positiveNumber('batchesPerStep', rest.batchesPerStep);
+    }
+    if (this.#initialized) return undefined;
+
+    return this.#guard('initialize', () => {
+      let next: Recipe;
+      if (!isTruthy(recipe)) {
+        next = new Recipe();
+      } else {
+        next = Recipe.createInstance(recipe as RecipeInput, { targetStage: recipeStage ?? undefined, fidelity: this.fidelity });
+        if (isTruthy(recipeArgs)) next.args = { ...(recipeArgs as Record<string, unknown>) };
+      }
+      this.#recipe = next;
+      this.#syncRecording();
+      const kwargs = this.#kwargs(rest);
+      for (const m of next.modifiers) m.initialize(this.#state, kwargs);
+      this.#initialized = true;
+      return [];
+    });
+  }
+
+  /** §6.3. */
+  event(type: EventType, options: EventOptions = {}): unknown[] {
+    if (typeof type !== 'string' || !EVENT_TYPE_VALUES.has(type)) throw new UnknownEventTypeError(type);
+    if (!this.#initialized) return this.#reject('event', type, new EventBeforeInitializeError());
+    if (this.#finalized) return this.#reject('event', type, new EventAfterFinalizeError());
+    if (type === EventType.INITIALIZE || type === EventType.FINALIZE) return this.#reject('event', type, new ReservedEventTypeError(type));
+
+    const order = nextOrderState(this.#last, type);
+    if (!order.accepted) return this.#reject('event', type, new EventOrderError(this.#last, type));
+    const reference = this.fidelity === 'reference';
+    if (reference) this.#last = order.last;
+    if (type === EventType.LOSS_CALCULATED && options.loss == null) {
+      return this.#reject('event', type, new LossRequiredError()); // Q3: in 'reference' the order already moved
+    }
+    if (!reference) this.#last = order.last;
+
+    const step = options.globalStep;
+    if (reference) {
+      const v = step === undefined ? 0 : step;
+      if (v !== null) this.#globalStep = this.#number('globalStep', v);
+    } else if (step != null) {
+      this.#globalStep = this.#number('globalStep', step);
+    }
+
+    if (this.#recording) this.#emit(record.event(type, this.#globalStep, options));
+    const event = reference ? new Event({ type }) : this.#event(type);
+    const { globalStep: _omit, ...rest } = options;
+    const kwargs = this.#kwargs(rest);
+    const modifiers = this.#recipe.modifiers;
+    try {
+      for (let i = 0; i < modifiers.length; i++) modifiers[i].updateEvent(this.#state, event, kwargs);
+    } catch (e) {
+      this.#emit(record.error('event', e));
+      throw e;
+    }
+    return [];
+  }
+
+  /** §6.2. */
+  finalize(options: Record<string, unknown> = {}): unknown[] {
+    if (!this.#initialized) return this.#reject('finalize', null, new FinalizeBeforeInitializeError());
+    if (this.#finalized) return this.#reject('finalize', null, new FinalizeTwiceError());
+    this.#emit(record.finalize(options));
+    return this.#guard('finalize', () => {
+      const kwargs = this.#kwargs(options);
+      for (const m of this.#recipe.modifiers) m.finalize(this.#state, kwargs);
+      this.#finalized = true;
+      return [];
+    });
+  }
+
+  /** §6.5: finalizes active modifiers (errors become warning W1), then every field returns to its default. */
+  reset(): void {
+    this.#emit(record.reset());
+    const kwargs = this.#kwargs({});
+    for (const m of this.#recipe.modifiers) {
+      if (!m.initialized || m.finalized) continue;
+      try {
+        m.finalize(this.#state, kwargs);
+      } catch (e) {
+        const message = exceptionDuringFinalize(e);
+        warn(message);
+        this.#emit(record.warning('W1', message, null));
+      }
+    }
+    for (const m of this.#recipe.modifiers) m[EFFECT_SINK] = null;
+    this.#state = new State();
+    this.#recipe = new Recipe();
+    this.#initialized = false;
+    this.#finalized = false;
+    this.#globalStep = 0;
+    this.#last = INITIAL_ORDER_STATE;
+    this.#stepsPerEpoch = null;
+    this.#batchesPerStep = null;
+  }
+
+  /**
+   * Session support (`resetStage`, Q22): forget initialized/finalized, keep recipe, state, step and
+   * order. @internal
+   */
+  _resetStage(): void {
+    this.#initialized = false;
+    this.#finalized = false;
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  /** The 'default' event: the step, the epoch length and the derived global batch (§6.3 step 7). */
+  #event(type: EventType): Event {
+    const g = this.#globalStep;
+    const b = this.#batchesPerStep;
+    return new Event({
+      type,
+      globalStep: g,
+      stepsPerEpoch: this.#stepsPerEpoch,
+      batchesPerStep: b,
+      globalBatch: b !== null && b >= 2 ? g * b : g,
+    });
+  }
+
+  /** What every modifier hook receives: the call's options, the fidelity, and a way to change State. */
+  #kwargs(options: Record<string, unknown>): Record<string, unknown> {
+    return { ...options, fidelity: this.fidelity, commitState: this.#commitState };
+  }
+
+  /** Modifiers that change State (e.g. `loss`) hand back the new one; the next modifier sees it. */
+  readonly #commitState = (next: State): void => {
+    if (!(next instanceof State)) throw new ValueError('commitState expects a State (use state.with(...) or state.update(...).state)');
+    this.#state = next;
+  };
+
+  #number(option: string, v: unknown): number {
+    if (typeof v !== 'number' || Number.isNaN(v)) throw new LifecycleOptionError('event', option, 'a number or null', v);
+    return v;
+  }
+
+  #positiveNumber(option: string, v: unknown): number {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new LifecycleOptionError('initialize', option, 'a non-negative number', v);
+    return v;
+  }
+
+  #reject(call: CallName, type: EventType | null, error: Error): never {
+    this.#emit(record.rejected(call, type, error));
+    throw error;
+  }
+
+  #guard<T>(call: CallName, body: () => T): T {
+    try {
+      return body();
+    } catch (e) {
+      this.#emit(record.error(call, e));
+      throw e;
+    }
+  }
+
+  #emit(r: UnsequencedRecord): void {
+    if (this.#recording) this.#records.next({ ...r, seq: this.#seq++ } as LifecycleRecord);
+  }
+
+  /** Installs effect sinks on the modifiers while someone records, removes them otherwise. */
+  #syncRecording(): void {
+    this.#recording = this.#records.observed;
+    const modifiers = this.#recipe.modifiers;
+    modifiers.forEach((m: Modifier, position: number) => {
+      if (!this.#recording) {
+        m[EFFECT_SINK] = null;
+        return;
+      }
+      const ref = { position, modifierType: m.constructor.name };
+      m[EFFECT_SINK] = (effect) => this.#emit(record.fromModifier(ref, effect));
+    });
+  }
+}
+
+/** Types accepted by `event()` without E44, for generators and tools. */
+export const DISPATCHABLE_EVENT_TYPES: readonly EventType[] = ALL_EVENT_TYPES.filter(
+  (t) => t !== EventType.INITIALIZE && t !== EventType.FINALIZE,
+);
+export { isOrdered };

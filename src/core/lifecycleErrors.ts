@@ -1,0 +1,80 @@
+/**
+ * The spec's errors as classes (lifecycle.md §10). Each builds its contract text from data so no
+ * message is spelled out at a throw site; `code` is the spec's ID, for tools (verifier, journal).
+ */
+import { RuntimeError, ValueError } from './errors.ts';
+import { EventType, pyRepr, pyStr } from './events.ts';
+
+export type ErrorCode = `E${number}` | `T${number}`;
+
+const ORDERED_FOR_MESSAGE = [
+  EventType.BATCH_START,
+  EventType.LOSS_CALCULATED,
+  EventType.OPTIM_PRE_STEP,
+  EventType.OPTIM_POST_STEP,
+  EventType.BATCH_END,
+];
+
+/** Builds an error class with a fixed spec text and code. */
+function coded<B extends typeof ValueError | typeof RuntimeError>(Base: B, code: ErrorCode, text: string) {
+  const C = class extends (Base as typeof Error) {
+    static readonly code = code;
+    readonly code = code;
+    constructor() {
+      super(text);
+      this.name = new.target.name;
+    }
+  };
+  return C as unknown as { new (): InstanceType<B> & { readonly code: ErrorCode }; readonly code: ErrorCode };
+}
+
+// Modifier (RuntimeError; E12/E13 start lower-case as upstream, Q10).
+export class ModifierAlreadyInitializedError extends coded(RuntimeError, 'E10', 'Cannot initialize a modifier that has already been initialized') {}
+export class ModifierAlreadyFinalizedError extends coded(RuntimeError, 'E11', 'Cannot initialize a modifier that has already been finalized') {}
+export class ModifierFinalizeTwiceError extends coded(RuntimeError, 'E12', 'cannot finalize a modifier twice') {}
+export class ModifierFinalizeUninitializedError extends coded(RuntimeError, 'E13', 'cannot finalize an uninitialized modifier') {}
+export class ModifierUpdateUninitializedError extends coded(RuntimeError, 'E14', 'Cannot update an uninitialized modifier') {}
+export class ModifierUpdateFinalizedError extends coded(RuntimeError, 'E15', 'Cannot update a finalized modifier') {}
+
+// Lifecycle (ValueError).
+export class FinalizeBeforeInitializeError extends coded(ValueError, 'E40', 'Cannot finalize before initializing') {}
+export class FinalizeTwiceError extends coded(ValueError, 'E41', 'Cannot finalize more than once') {}
+export class EventBeforeInitializeError extends coded(ValueError, 'E42', 'Cannot invoke event before initializing') {}
+export class EventAfterFinalizeError extends coded(ValueError, 'E43', 'Cannot invoke event after finalizing') {}
+export class LossRequiredError extends coded(ValueError, 'E46', 'Loss must be provided for loss calculated event') {}
+
+/** E44 */
+export class ReservedEventTypeError extends ValueError {
+  static readonly code = 'E44';
+  readonly code = 'E44';
+  constructor(readonly eventType: EventType) {
+    super(`Cannot invoke ${pyStr(eventType)} event. Use the corresponding method instead.`);
+  }
+}
+
+/** E45: the order rule (§6.4) rejected `eventType` after `last`. */
+export class EventOrderError extends ValueError {
+  static readonly code = 'E45';
+  readonly code = 'E45';
+  constructor(readonly last: EventType, readonly eventType: EventType) {
+    super(
+      `Lifecycle events must appear following order: [${ORDERED_FOR_MESSAGE.map(pyRepr).join(', ')}]. ` +
+        `Instead, ${pyStr(last)} was called before ${pyStr(eventType)}`,
+    );
+  }
+}
+
+/** The error classes a verifier or replay can name by code. */
+export const LIFECYCLE_ERRORS = {
+  E10: ModifierAlreadyInitializedError,
+  E11: ModifierAlreadyFinalizedError,
+  E12: ModifierFinalizeTwiceError,
+  E13: ModifierFinalizeUninitializedError,
+  E14: ModifierUpdateUninitializedError,
+  E15: ModifierUpdateFinalizedError,
+  E40: FinalizeBeforeInitializeError,
+  E41: FinalizeTwiceError,
+  E42: EventBeforeInitializeError,
+  E43: EventAfterFinalizeError,
+  E46: LossRequiredError,
+} as const;

@@ -1,0 +1,37 @@
+/**
+ * `nextOrderState`: the lifecycle order rule as a pure lookup, compiled once from
+ * `machines/lifecycle.machine.ts` with XState's pure `transition()` over every (last, next) pair.
+ * The lifecycle (per call) and `enforceEventOrder` (per stream) both use it, so the rule has one home.
+ */
+import { transition } from 'xstate';
+import { lifecycleOrderMachine, ORDERED, type OrderedType } from '../../machines/lifecycle.machine.ts';
+import { ALL_EVENT_TYPES, EventType } from './events.ts';
+
+export interface OrderStep {
+  accepted: boolean;
+  last: EventType;
+}
+
+export const ORDERED_EVENT_TYPES: readonly EventType[] = ORDERED as readonly string[] as readonly EventType[];
+export const INITIAL_ORDER_STATE = EventType.BATCH_END;
+
+const table = new Map<string, OrderStep>();
+for (const last of ORDERED) {
+  const snapshot = lifecycleOrderMachine.resolveState({ value: last, context: undefined as never });
+  for (const next of ALL_EVENT_TYPES) {
+    const [after, actions] = transition(lifecycleOrderMachine, snapshot, { type: next });
+    const accepted = actions.some((a) => a.type === 'accept');
+    table.set(`${last}>${next}`, { accepted, last: after.value as EventType });
+  }
+}
+
+/** Whether `next` may follow `last`, and the order state after it. */
+export function nextOrderState(last: EventType, next: EventType): OrderStep {
+  const step = table.get(`${last}>${next}`);
+  if (!step) throw new RangeError(`not an order state or event type: ${last} > ${next}`);
+  return step;
+}
+
+export function isOrdered(t: EventType): t is EventType & OrderedType {
+  return (ORDERED as readonly string[]).includes(t);
+}
