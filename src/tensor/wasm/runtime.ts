@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { wasmApi, type WasmMemory, type WasmModule } from './api.ts';
 import { fwhtKernelBytes } from './fwhtKernel.ts';
 
 /**
@@ -18,8 +19,8 @@ const SLOT = 16;
 type FwhtFn = (ptr: number, block: number, count: number, scale: number) => void;
 
 interface Runtime {
-  memory: WebAssembly.Memory;
-  module: WebAssembly.Module;
+  memory: WasmMemory;
+  module: WasmModule;
   fwht: FwhtFn;
   workers: Worker[];
   poolBroken: boolean;
@@ -36,10 +37,11 @@ function getRuntime(): Runtime | null {
   if (runtime !== undefined) return runtime;
   try {
     const bytes = fwhtKernelBytes({ module: 'env', name: 'mem', minPages: 1, maxPages: MAX_PAGES, shared: true });
-    if (typeof SharedArrayBuffer === 'undefined' || !WebAssembly.validate(bytes)) return (runtime = null);
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
-    const module = new WebAssembly.Module(bytes);
-    const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
+    const wa = wasmApi;
+    if (!wa || typeof SharedArrayBuffer === 'undefined' || !wa.validate(bytes)) return (runtime = null);
+    const memory = new wa.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    const module = new wa.Module(bytes);
+    const instance = new wa.Instance(module, { env: { mem: memory } });
     runtime = { memory, module, fwht: instance.exports.fwht as FwhtFn, workers: [], poolBroken: false };
   } catch {
     runtime = null;
@@ -70,7 +72,7 @@ for (;;) {
 
 function ensureWorkers(rt: Runtime, count: number): boolean {
   if (rt.poolBroken) return false;
-  const ctl = new Int32Array(rt.memory.buffer, 0, CONTROL_BYTES / 4);
+  const ctl = new Int32Array(rt.memory.buffer as SharedArrayBuffer, 0, CONTROL_BYTES / 4);
   while (rt.workers.length < count) {
     const slot = rt.workers.length;
     Atomics.store(ctl, slot * SLOT + 6, 0);
@@ -111,7 +113,7 @@ export function fwhtWasm(data: Float32Array, block: number, scale: number, threa
   if (threads <= 1 || blocks < 2 || !ensureWorkers(rt, threads)) {
     rt.fwht(CONTROL_BYTES, block, blocks, scale);
   } else {
-    const ctl = new Int32Array(rt.memory.buffer, 0, CONTROL_BYTES / 4);
+    const ctl = new Int32Array(rt.memory.buffer as SharedArrayBuffer, 0, CONTROL_BYTES / 4);
     const f32 = new Float32Array(rt.memory.buffer, 0, CONTROL_BYTES / 4);
     const used = Math.min(threads, blocks);
     const seqs: number[] = [];

@@ -1,0 +1,171 @@
+import { backendFor, gpuJsMode, type BackendName } from './backend.ts';
+import type { HadamardFactor } from './hadamard/randomHadamard.ts';
+import { centerRows } from './kernels/centerRows.ts';
+import { fakeQuantize, type FakeQuantOptions, type FakeQuantResult } from './kernels/fakeQuant.ts';
+import { fuseNormIntoLinear } from './kernels/fuseNorm.ts';
+import { checkFwht, fwhtRowsTs } from './kernels/fwht.ts';
+import { dims2, matmul, type MatmulOptions } from './kernels/matmul.ts';
+import { transformColumns, transformRows } from './kernels/rowTransform.ts';
+import { Tensor, type TensorData } from './tensor.ts';
+import { fwhtWasm } from './wasm/runtime.ts';
+import * as gpu from './gpu/kernels.ts';
+
+/**
+ * Backend-dispatching operations on tensors (see backend.ts). Each takes an optional `backend`; results
+ * agree across backends to float32 rounding. gpu.js is loaded only when the gpujs backend is used.
+ */
+export interface BackendOption {
+  backend?: BackendName;
+}
+
+export interface FwhtOptions extends BackendOption {
+  /** Power-of-two block (default: the whole row). */
+  block?: number;
+  /** Multiply by 1/√block (the orthonormal rotation). Default true. */
+  normalize?: boolean;
+}
+
+/**
+ * In place: every length-`block` piece `v` of every row becomes `v·S_block` (·1/√block when normalised).
+ * Buffer: `x` [rows, cols], `block | cols`.
+ */
+export function fwhtRowsInPlace(x: Tensor, options: FwhtOptions = {}): Tensor {
+  const [rows, cols] = dims2(x);
+  const block = options.block ?? cols;
+  checkFwht(cols, block);
+  const scale = options.normalize === false ? 1 : 1 / Math.sqrt(block);
+  fwhtFlat(x.data, rows, cols, block, scale, backendFor('fwht', x.dtype, options.backend));
+  return x;
+}
+
+/** `fwhtRowsInPlace` on a copy. */
+export function fwhtRows(x: Tensor, options: FwhtOptions = {}): Tensor {
+  return fwhtRowsInPlace(x.clone(), options);
+}
+
+function fwhtFlat(data: TensorData, rows: number, cols: number, block: number, scale: number, backend: BackendName): void {
+  if (backend === 'wasm' && data instanceof Float32Array && fwhtWasm(data, block, scale)) return;
+  if (backend === 'gpujs') {
+    const out = gpu.fwhtGpu(gpuJsMode(), data instanceof Float32Array ? data : Float32Array.from(data), block, scale);
+    data.set(out);
+    return;
+  }
+  fwhtRowsTs(data, rows, cols, block, scale);
+}
+
+export interface HadamardApplyOptions extends BackendOption {
+  /** Use Mᵀ instead of M. */
+  inverse?: boolean;
+  /** Divide by √n (default true: Hadamard transforms are applied as `H/√n`, spinquant.md §7). */
+  normalize?: boolean;
+}
+
+/**
+ * Row side: `X' = X·diag(M, …, M)` (or `Mᵀ` with `inverse`), `M = diag(s)·(H_k ⊗ S)ᵀ` of order n = f.n,
+ * without materialising M: per n-block, forward `Y = H_k·(X∘s)·S`, inverse `Y = (H_kᵀ·X·S)∘s`, X seen as
+ * [k, n/k]. Buffers: `x` [rows, cols], `n | cols`; result [rows, cols] in x's dtype; `mix` [n] float64
+ * scratch allocated once.
+ */
+export function hadamardRows(x: Tensor, f: HadamardFactor, options: HadamardApplyOptions = {}): Tensor {
+  const [rows, cols] = dims2(x);
+  if (cols % f.n !== 0) throw new RangeError(`${f.n} must divide ${cols}`);
+  const out = x.clone();
+  const d = out.data;
+  const { n, k, hk, signs } = f;
+  const b = n / k;
+  const inverse = options.inverse === true;
+  const scale = options.normalize === false ? 1 : 1 / Math.sqrt(n);
+  if (signs && !inverse) for (let i = 0; i < d.length; i++) d[i] *= signs[i % n];
+  if (b > 1) fwhtFlat(d, rows, cols, b, scale, backendFor('fwht', x.dtype, options.backend));
+  else if (scale !== 1) for (let i = 0; i < d.length; i++) d[i] *= scale;
+  if (k > 1) {
+    const mix = new Float64Array(n);
+    for (let base = 0; base < d.length; base += n) {
+      mix.fill(0);
+      for (let i = 0; i < k; i++)
+        for (let j = 0; j < k; j++) {
+          const h = inverse ? hk.data[j * k + i] : hk.data[i * k + j];
+          const src = base + j * b;
+          const dst = i * b;
+          if (h > 0) for (let t = 0; t < b; t++) mix[dst + t] += d[src + t];
+          else for (let t = 0; t < b; t++) mix[dst + t] -= d[src + t];
+        }
+      for (let t = 0; t < n; t++) d[base + t] = mix[t];
+    }
+  }
+  if (signs && inverse) for (let i = 0; i < d.length; i++) d[i] *= signs[i % n];
+  return out;
+}
+
+/** Column side: `W' = diag(M, …, M)·W` (or `Mᵀ` with `inverse`). Buffers: `w` [rows, cols], `n | rows`. */
+export function hadamardColumns(w: Tensor, f: HadamardFactor, options: HadamardApplyOptions = {}): Tensor {
+  // M·W = (Wᵀ·Mᵀ)ᵀ
+  const t = transpose(w);
+  return transpose(hadamardRows(t, f, { ...options, inverse: !options.inverse }));
+}
+
+/** Transpose of a 2-D tensor. Buffers: `x` [r, c] → [c, r]. */
+export function transpose(x: Tensor): Tensor {
+  const [r, c] = dims2(x);
+  const out = Tensor.zeros([c, r], x.dtype);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out.data[j * r + i] = x.data[i * c + j];
+  return out;
+}
+
+const f32 = (t: Tensor): Float32Array => (t.data instanceof Float32Array ? t.data : Float32Array.from(t.data));
+const like = (t: Tensor, data: Float32Array, shape: readonly number[] = t.shape): Tensor =>
+  new Tensor(t.dtype === 'float32' ? data : Float64Array.from(data), shape);
+
+/** `matmul` with backend dispatch (gpujs supports plain A·B only; transposes use ts). */
+export function matmulOp(a: Tensor, b: Tensor, options: MatmulOptions & BackendOption = {}): Tensor {
+  const backend = backendFor('matmul', a.dtype, options.backend);
+  if (backend === 'gpujs' && !options.transA && !options.transB) {
+    const [m, k] = dims2(a);
+    const [, n] = dims2(b);
+    return like(a, gpu.matmulGpu(gpuJsMode(), f32(a), f32(b), m, k, n), [m, n]);
+  }
+  return matmul(a, b, options);
+}
+
+/** `transformRows` (X·diag(T…T)) with backend dispatch. */
+export function transformRowsOp(x: Tensor, t: ArrayLike<number>, b: number, options: BackendOption = {}): Tensor {
+  if (backendFor('rowTransform', x.dtype, options.backend) === 'gpujs') {
+    transformRows(Tensor.zeros([1, b]), t, b); // validates shapes
+    if (x.cols % b !== 0) throw new RangeError(`${b} must divide ${x.cols}`);
+    return like(x, gpu.transformRowsGpu(gpuJsMode(), f32(x), Float32Array.from(t), x.cols, b));
+  }
+  return transformRows(x, t, b);
+}
+
+/** `transformColumns` (diag(T…T)·W); ts only (gpu.js path goes through the transpose). */
+export function transformColumnsOp(w: Tensor, t: ArrayLike<number>, b: number, options: BackendOption = {}): Tensor {
+  if (backendFor('rowTransform', w.dtype, options.backend) === 'gpujs') {
+    const tt = new Float64Array(b * b);
+    for (let i = 0; i < b; i++) for (let j = 0; j < b; j++) tt[j * b + i] = t[i * b + j];
+    return transpose(transformRowsOp(transpose(w), tt, b, options));
+  }
+  return transformColumns(w, t, b);
+}
+
+/** `fakeQuantize` with backend dispatch: scales and zero points always from the TS kernel (a reduction). */
+export function fakeQuantizeOp(w: Tensor, options: FakeQuantOptions & BackendOption): FakeQuantResult {
+  const ref = fakeQuantize(w, options);
+  if (backendFor('fakeQuant', w.dtype, options.backend) !== 'gpujs') return ref;
+  const cols = w.cols;
+  const g = options.strategy === 'group' ? options.groupSize ?? cols : cols;
+  const qmin = -(2 ** (options.numBits - 1));
+  const value = gpu.fakeQuantGpu(gpuJsMode(), f32(w), f32(ref.scales), Float32Array.from(ref.zeroPoints), cols, g, qmin, -qmin - 1);
+  return { ...ref, value: like(w, value) };
+}
+
+/** `fuseNormIntoLinear` with backend dispatch. */
+export function fuseNormOp(w: Tensor, g: Tensor, options: BackendOption = {}): Tensor {
+  if (backendFor('fuseNorm', w.dtype, options.backend) === 'gpujs') return like(w, gpu.fuseNormGpu(gpuJsMode(), f32(w), f32(g), w.cols));
+  return fuseNormIntoLinear(w, g);
+}
+
+/** `centerRows` with backend dispatch. */
+export function centerRowsOp(e: Tensor, options: BackendOption = {}): Tensor {
+  if (backendFor('centerRows', e.dtype, options.backend) === 'gpujs') return like(e, gpu.centerRowsGpu(gpuJsMode(), f32(e), e.cols));
+  return centerRows(e);
+}
