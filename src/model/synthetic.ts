@@ -92,9 +92,10 @@ export function createSyntheticModel(options: SyntheticModelOptions = {}): Model
       const final = name === 'model.norm.weight';
       outliers.forEach((c, k) => (data[c] *= final ? 0.05 : boost[k] / 4));
     } else {
-      // Linear [out, in]: N(0, 1/in); writers into the residual (o_proj, down_proj) at half scale
+      // Linear [out, in]: N(0, 1/in); writers into the residual (o_proj, down_proj) at 0.1× that, so the
+      // residual's ordinary channels grow slowly and the outliers stay 8–45× the median linear input
       const writer = name.endsWith('o_proj.weight') || name.endsWith('down_proj.weight');
-      const std = (writer ? 0.5 : 1) / Math.sqrt(shape[1]);
+      const std = (writer ? 0.1 : 1) / Math.sqrt(shape[1]);
       for (let i = 0; i < n; i++) data[i] = std * rng.normal();
     }
     tensors.set(name, new Tensor(data, shape));
