@@ -21,13 +21,12 @@ export interface FakeQuantResult {
   zeroPoints: Int32Array;
 }
 
-/** Round half to even (torch.round). */
+/** Round half to even (torch.round), keeping the sign of a zero result (−0.5 → −0). */
 export function roundHalfEven(x: number): number {
   const f = Math.floor(x);
   const d = x - f;
-  if (d < 0.5) return f;
-  if (d > 0.5) return f + 1;
-  return f % 2 === 0 ? f : f + 1;
+  const r = d < 0.5 ? f : d > 0.5 ? f + 1 : f % 2 === 0 ? f : f + 1;
+  return r === 0 && x < 0 ? -0 : r;
 }
 
 /**
