@@ -84,6 +84,11 @@ export abstract class Modifier {
     const cls = new.target as unknown as ModifierClass;
     assignFields(this, cls.name, cls.fields ?? BASE_FIELDS, args);
     this.#actor = createActor(modifierMachine).start();
+    // The flags are the actor's context (§3.1): keep the cached bits in step with every mark it gets,
+    // including marks sent to `actor` directly.
+    this.#actor.subscribe((snap) => {
+      this.#bits = flagsBits(snap.context);
+    });
   }
 
   // ---- flags: the actor's state -------------------------------------------------------------
