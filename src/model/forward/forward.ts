@@ -9,7 +9,7 @@ import { ValueError } from '../../core/errors.ts';
 import { Tensor, type DType } from '../../tensor/tensor.ts';
 import type { ModelConfig } from '../config.ts';
 import type { Linear, LlamaAttention, LlamaRMSNorm, Embedding, LlamaRotaryEmbedding, AttentionStateHook } from '../modules.ts';
-import { causalAttention, linearRows, rmsnorm, rope, ropeTables, swiglu, type Buf } from './kernels.ts';
+import { causalAttention, linearRows, linearRows64, rmsnorm, rope, ropeTables, swiglu, type Buf } from './kernels.ts';
 
 /** The modules the forward reads, resolved once per Model. */
 export interface LayerModules {
@@ -114,7 +114,9 @@ function applyLinear(mod: Linear, x: Buf, out: Buf, T: number, n: number, d: num
     }
     xin = t.data;
   }
-  linearRows(out, xin, mod.weight.data, mod.bias ? mod.bias.data : null, T, n, d);
+  const w = mod.weight.data, b = mod.bias ? mod.bias.data : null;
+  if (w instanceof Float32Array && xin instanceof Float32Array) linearRows(out, xin, w, b, T, n, d);
+  else linearRows64(out, xin, w, b, T, n, d); // any float64 operand: the float64 copy (see kernels.ts)
   if (mod.forwardHooks.size > 0) {
     let t = new Tensor(out.slice(), [T, d]);
     for (const fn of mod.forwardHooks.fns()) {
