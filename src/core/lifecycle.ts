@@ -177,8 +177,7 @@ export class CompressionLifecycle {
 
     if (this.#recording) this.#emit(record.event(type, this.#globalStep, options));
     const event = reference ? new Event({ type }) : this.#event(type);
-    const { globalStep: _omit, ...rest } = options;
-    const kwargs = this.#kwargs(rest);
+    const kwargs = this.#eventKwargs(options);
     const modifiers = this.#recipe.modifiers;
     try {
       for (let i = 0; i < modifiers.length; i++) modifiers[i].updateEvent(this.#state, event, kwargs);
@@ -249,6 +248,15 @@ export class CompressionLifecycle {
       batchesPerStep: b,
       globalBatch: b !== null && b >= 2 ? g * b : g,
     });
+  }
+
+  /** `#kwargs` of the options minus `globalStep` (§6.3 step 8), built without spreads: this runs per event. */
+  #eventKwargs(options: EventOptions): Record<string, unknown> {
+    const kwargs: Record<string, unknown> = {};
+    for (const key in options) if (key !== 'globalStep') kwargs[key] = options[key];
+    kwargs.fidelity = this.fidelity;
+    kwargs.commitState = this.#commitState;
+    return kwargs;
   }
 
   /** What every modifier hook receives: the call's options, the fidelity, and a way to change State. */

@@ -118,7 +118,8 @@ export abstract class Modifier {
 
   initialize(state: State, kwargs: Kwargs = {}): void {
     this.#run(this.#decide({ type: 'initialize' }), state, null, kwargs);
-    const result = this.#hook('onInitialize', () => this.onInitialize(state, kwargs), null);
+    this.#report('onInitialize', null);
+    const result = this.onInitialize(state, kwargs);
     this.#run(this.#decide({ type: 'initializeReturned', succeeded: Boolean(result) }), state, null, kwargs);
     const fake = new Event({ type: EventType.BATCH_START, globalStep: 0 });
     this.#run(this.#decide({ type: 'fakeBatchStart', shouldStart: this.shouldStart(fake) }), state, fake, kwargs);
@@ -126,7 +127,8 @@ export abstract class Modifier {
 
   finalize(state: State, kwargs: Kwargs = {}): void {
     this.#run(this.#decide({ type: 'finalize' }), state, null, kwargs);
-    const result = this.#hook('onFinalize', () => this.onFinalize(state, kwargs), null);
+    this.#report('onFinalize', null);
+    const result = this.onFinalize(state, kwargs);
     this.#run(this.#decide({ type: 'finalizeReturned', succeeded: Boolean(result) }), state, null, kwargs);
   }
 
@@ -134,7 +136,8 @@ export abstract class Modifier {
   updateEvent(state: State, event: Event, kwargs: Kwargs = {}): void {
     const pre = updatePlan(this.#bits);
     if (pre.length !== 1 || pre[0] !== 'onEvent') this.#run(pre, state, event, kwargs);
-    this.#hook('onEvent', () => this.onEvent(state, event, kwargs), event);
+    if (this[EFFECT_SINK]) this.#report('onEvent', event);
+    this.onEvent(state, event, kwargs);
     const bits = this.#bits; // after onEvent, which may have started or ended us
     const kind = event.type === EventType.BATCH_START ? KIND_BATCH_START : event.type === EventType.BATCH_END ? KIND_BATCH_END : KIND_OTHER;
     const table = afterOnEventTable();
@@ -208,13 +211,16 @@ export abstract class Modifier {
     for (const step of steps) {
       switch (step) {
         case 'onStart':
-          this.#hook(step, () => this.onStart(state, event, kwargs), event);
+          this.#report(step, event);
+          this.onStart(state, event, kwargs);
           break;
         case 'onUpdate':
-          this.#hook(step, () => this.onUpdate(state, event, kwargs), event);
+          if (this[EFFECT_SINK]) this.#report(step, event);
+          this.onUpdate(state, event, kwargs);
           break;
         case 'onEnd':
-          this.#hook(step, () => this.onEnd(state, event, kwargs), event);
+          this.#report(step, event);
+          this.onEnd(state, event, kwargs);
           break;
         case 'markInitialized':
         case 'markStarted':
@@ -232,10 +238,10 @@ export abstract class Modifier {
     }
   }
 
-  #hook<T>(hook: HookName, call: () => T, event: Event | null): T {
+  /** Records that a hook is about to be called (only while the lifecycle records). */
+  #report(hook: HookName, event: Event | null): void {
     const sink = this[EFFECT_SINK];
     if (sink) sink({ type: 'modifier.hook', hook, eventType: event?.type ?? null });
-    return call();
   }
 
   #mark(step: keyof typeof MARKS): void {

@@ -1,0 +1,73 @@
+/**
+ * llmc-sim's public API (shared/spec/api.md). Names are LLM Compressor's, in camelCase; exports are
+ * listed one by one so the public surface stays deliberate.
+ */
+import './modifiers/builtins.ts';
+import './modifiers/pruning/builtin.ts';
+
+// Errors
+export { ValueError, RuntimeError, NotImplementedError } from './core/errors.ts';
+export {
+  EventOrderError,
+  ReservedEventTypeError,
+  LossRequiredError,
+  EventBeforeInitializeError,
+  EventAfterFinalizeError,
+  FinalizeBeforeInitializeError,
+  FinalizeTwiceError,
+  ModifierAlreadyInitializedError,
+  ModifierAlreadyFinalizedError,
+  ModifierFinalizeTwiceError,
+  ModifierFinalizeUninitializedError,
+  ModifierUpdateUninitializedError,
+  ModifierUpdateFinalizedError,
+} from './core/lifecycleErrors.ts';
+
+// Events
+export { EventType, Event, pyStr, pyRepr, parseEventType, eventsEqual, EventNotEpochBasedError, ZeroStepsPerEpochError } from './core/events.ts';
+export type { EventInit } from './core/events.ts';
+export { pyMod, pyFloorDiv } from './core/python.ts';
+
+// Machines
+export { modifierMachine, phaseOf } from '../machines/modifier.machine.ts';
+export type { ModifierPhase, ModifierFlags } from '../machines/modifier.machine.ts';
+export { lifecycleOrderMachine } from '../machines/lifecycle.machine.ts';
+
+// Modifiers
+export { Modifier } from './modifiers/modifier.ts';
+export type { ModifierArgs, ModifierClass, Kwargs, HookName } from './modifiers/modifier.ts';
+export { ModifierFactory, ModifierNotFoundError } from './modifiers/factory.ts';
+export { ModifierValidationError, field } from './modifiers/fields.ts';
+export type { FieldSpec, FieldSpecs } from './modifiers/fields.ts';
+export { MagnitudePruningModifier, ConstantPruningModifier } from './modifiers/pruning/index.ts';
+export { SpinQuantModifier } from './modifiers/spinquant/index.ts';
+export { QuantizationModifier } from './modifiers/quantization/index.ts';
+export { HooksMixin } from './modifiers/hooksMixin.ts';
+
+// State, lifecycle, session
+export { State } from './core/state.ts';
+export type { Data, Hardware, StateChanges } from './core/state.ts';
+export { CompressionLifecycle } from './core/lifecycle.ts';
+export type { Fidelity, InitializeOptions, EventOptions, LifecycleOptions } from './core/lifecycle.ts';
+export { enforceEventOrder } from './core/operators/enforceEventOrder.ts';
+export { nextOrderState } from './core/order.ts';
+export type { LifecycleRecord, CallRecord, EffectRecord, RejectionRecord } from './core/records.ts';
+export { CompressionSession, activeSession, createSession, resetSession } from './core/session.ts';
+export type { ModifiedState } from './core/session.ts';
+export { callbacks } from './core/callbacks.ts';
+export { setWarningSink } from './core/logger.ts';
+export { applyCall } from './core/calls.ts';
+export type { LifecycleCall } from './core/calls.ts';
+
+// Recipes
+export { Recipe } from './recipe/recipe.ts';
+export type { RecipeInput } from './recipe/recipe.ts';
+
+// Simulation
+export { simulateTraining, trainingCalls } from './sim/training.ts';
+export { oneshot } from './sim/oneshot.ts';
+
+// Models and tensors
+export { Model, loadModel, saveSafetensors, createSyntheticModel, getHeadDim } from './model/index.ts';
+export type { ModelConfig, Module } from './model/index.ts';
+export { Tensor } from './tensor/tensor.ts';

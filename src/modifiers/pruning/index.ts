@@ -1,0 +1,2 @@
+export { MagnitudePruningModifier } from './magnitude.ts';
+export { ConstantPruningModifier } from './constant.ts';

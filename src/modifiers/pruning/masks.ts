@@ -1,0 +1,57 @@
+/**
+ * Unstructured magnitude masks: which weights a pruning modifier holds at zero. Pure functions over
+ * typed arrays, shared by the pruning modifiers.
+ */
+import type { TensorData } from '../../tensor/tensor.ts';
+
+/** A mask keeping all but the `round(sparsity · n)` smallest-magnitude weights (ties broken by index). */
+export function magnitudeMask(weights: TensorData, sparsity: number): Uint8Array {
+  const n = weights.length;
+  const prune = Math.min(n, Math.max(0, Math.round(sparsity * n)));
+  const mask = new Uint8Array(n).fill(1);
+  if (prune === 0) return mask;
+  // The prune-th smallest magnitude is the threshold: below it everything goes, at it ties go by index.
+  const mags = new Float64Array(n);
+  for (let i = 0; i < n; i++) mags[i] = Math.abs(weights[i]);
+  const sorted = mags.slice().sort();
+  const threshold = sorted[prune - 1];
+  let below = 0;
+  for (let i = 0; i < n; i++) if (mags[i] < threshold) below++;
+  let ties = prune - below;
+  for (let i = 0; i < n; i++) {
+    if (mags[i] < threshold) mask[i] = 0;
+    else if (mags[i] === threshold && ties > 0) {
+      mask[i] = 0;
+      ties--;
+    }
+  }
+  return mask;
+}
+
+/** The mask of weights that are exactly zero now (what ConstantPruning holds). */
+export function zeroMask(weights: TensorData): Uint8Array {
+  const mask = new Uint8Array(weights.length);
+  for (let i = 0; i < weights.length; i++) mask[i] = weights[i] === 0 ? 0 : 1;
+  return mask;
+}
+
+export function applyMask(weights: TensorData, mask: Uint8Array): void {
+  for (let i = 0; i < weights.length; i++) if (mask[i] === 0) weights[i] = 0;
+}
+
+/** Fraction of exact zeros. */
+export function sparsityOf(weights: TensorData): number {
+  let zeros = 0;
+  for (let i = 0; i < weights.length; i++) if (weights[i] === 0) zeros++;
+  return weights.length ? zeros / weights.length : 0;
+}
+
+/**
+ * Sparsity at `progress` ∈ [0, 1] between `init` and `final`: upstream's `cubic` schedule prunes
+ * fast early and slowly late; `linear` is even.
+ */
+export function interpolateSparsity(init: number, final: number, progress: number, kind: 'cubic' | 'linear'): number {
+  const p = Math.min(1, Math.max(0, progress));
+  const shaped = kind === 'cubic' ? 1 - (1 - p) ** 3 : p;
+  return init + (final - init) * shaped;
+}

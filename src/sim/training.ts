@@ -1,0 +1,112 @@
+/**
+ * The training-loop simulator (lifecycle.md §9.5): epochs × steps × micro-batches, each micro-batch
+ * firing BATCH_START, LOSS_CALCULATED, OPTIM_PRE_STEP, OPTIM_POST_STEP, BATCH_END with its global
+ * step. `trainingCalls` is pure (a generator of calls); `simulateTraining` drives a lifecycle with
+ * them, and between OPTIM_PRE_STEP and OPTIM_POST_STEP takes a simulated optimizer step that nudges
+ * the model's Linear weights with seeded noise, so that what modifiers do to weights (pruning masks)
+ * has something to hold against.
+ */
+import { EventType } from '../core/events.ts';
+import type { LifecycleCall } from '../core/calls.ts';
+import { applyCall } from '../core/calls.ts';
+import { CompressionLifecycle, type Fidelity } from '../core/lifecycle.ts';
+import type { RecipeInput } from '../recipe/recipe.ts';
+import type { Model } from '../model/model.ts';
+import { Rng } from '../tensor/rng.ts';
+import { ValueError } from '../core/errors.ts';
+
+export interface TrainingOptions {
+  recipe: RecipeInput;
+  epochs: number;
+  stepsPerEpoch: number;
+  /** Micro-batches per optimizer step (gradient accumulation); default 1. */
+  batchesPerStep?: number;
+  model?: Model | null;
+  seed?: number;
+}
+
+/** A simulated optimizer: stands in for `torch.optim.SGD` so `compressionReady` holds. */
+export interface SimulatedOptimizer {
+  readonly name: 'SimulatedSGD';
+  readonly lr: number;
+}
+
+export interface StepInfo {
+  epoch: number;
+  /** Optimizer step within the epoch. */
+  step: number;
+  microBatch: number;
+  globalStep: number;
+  loss: number;
+}
+
+function checkCount(name: string, v: unknown, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+    throw new ValueError(`training: ${name} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+/** The simulated loss curve: deterministic in (seed, step). */
+export function simulatedLoss(seed: number, globalStep: number, microBatch: number): number {
+  const noise = new Rng(seed).split(`loss:${globalStep}:${microBatch}`).uniform();
+  return Number((2.5 * Math.exp(-globalStep / 20) + 0.5 + 0.1 * noise).toFixed(6));
+}
+
+/** Every call of a training run, in order, with the step each micro-batch belongs to. */
+export function* trainingCalls(options: TrainingOptions): Generator<LifecycleCall & { info?: StepInfo }> {
+  const epochs = checkCount('epochs', options.epochs, 0);
+  const S = checkCount('stepsPerEpoch', options.stepsPerEpoch, 1);
+  const B = checkCount('batchesPerStep', options.batchesPerStep ?? 1, 1);
+  const seed = options.seed ?? 0;
+  const optimizer: SimulatedOptimizer = { name: 'SimulatedSGD', lr: 1e-3 };
+  yield {
+    call: 'initialize',
+    options: { recipe: options.recipe, model: options.model ?? null, optimizer, stepsPerEpoch: S, batchesPerStep: B },
+  };
+  for (let e = 0; e < epochs; e++) {
+    for (let j = 0; j < S * B; j++) {
+      const g = e * S + Math.floor(j / B);
+      const loss = simulatedLoss(seed, g, j);
+      const info: StepInfo = { epoch: e, step: Math.floor(j / B), microBatch: j % B, globalStep: g, loss };
+      const batchData = { epoch: e, microBatch: j };
+      yield { call: 'event', type: EventType.BATCH_START, options: { globalStep: g, batchData } };
+      yield { call: 'event', type: EventType.LOSS_CALCULATED, options: { globalStep: g, loss } };
+      yield { call: 'event', type: EventType.OPTIM_PRE_STEP, options: { globalStep: g } };
+      yield { call: 'event', type: EventType.OPTIM_POST_STEP, options: { globalStep: g } };
+      yield { call: 'event', type: EventType.BATCH_END, options: { globalStep: g }, info };
+    }
+  }
+  yield { call: 'finalize', options: {} };
+}
+
+export interface SimulateOptions extends TrainingOptions {
+  fidelity?: Fidelity;
+  lifecycle?: CompressionLifecycle;
+  /** Called after each micro-batch's BATCH_END. */
+  onBatchEnd?: (info: StepInfo, lifecycle: CompressionLifecycle) => void;
+}
+
+/** Nudges every Linear weight by seeded noise: the simulated effect of an optimizer step. */
+export function simulatedOptimizerStep(model: Model, seed: number, globalStep: number, lr = 1e-3): void {
+  const rng = new Rng(seed).split(`optim:${globalStep}`);
+  for (const [, m] of model.namedModules()) {
+    if (m.kind !== 'linear') continue;
+    const w = m.weight.data;
+    for (let i = 0; i < w.length; i++) w[i] += lr * rng.normal();
+  }
+}
+
+/** Runs a whole training simulation; returns the lifecycle (finalized). */
+export function simulateTraining(options: SimulateOptions): CompressionLifecycle {
+  const lifecycle = options.lifecycle ?? new CompressionLifecycle({ fidelity: options.fidelity });
+  const seed = options.seed ?? 0;
+  for (const c of trainingCalls(options)) {
+    if (c.call === 'event' && c.type === EventType.OPTIM_POST_STEP && options.model) {
+      simulatedOptimizerStep(options.model, seed, c.options.globalStep as number);
+    }
+    applyCall(lifecycle, c);
+    if (c.call === 'event' && c.info) options.onBatchEnd?.(c.info, lifecycle);
+  }
+  return lifecycle;
+}
