@@ -40,3 +40,24 @@ describe('Model.clone', () => {
     expect(c.getModule('model.layers.0.mlp.down_proj.R4_input')).not.toBe(m.getModule('model.layers.0.mlp.down_proj.R4_input'));
   });
 });
+
+describe('Model.contentHash', () => {
+  it('changes with weights, tying and hook counts (unless asked to ignore hooks)', () => {
+    const m = small();
+    const h0 = m.contentHash();
+    expect(h0).toMatch(/^[0-9a-f]{16}$/);
+    const weightsOnly = m.contentHash({ includeHooks: false });
+    const handle = (m.getModule('model.layers.1.mlp.down_proj') as Linear).registerForwardPreHook(() => undefined);
+    expect(m.contentHash()).not.toBe(h0);
+    expect(m.contentHash({ includeHooks: false })).toBe(weightsOnly);
+    handle.remove();
+    expect(m.contentHash()).toBe(h0);
+    const w = (m.getModule('model.layers.1.mlp.down_proj') as Linear).weight;
+    w.data[5] = -w.data[5];
+    expect(m.contentHash()).not.toBe(h0);
+    w.data[5] = -w.data[5];
+    expect(m.contentHash()).toBe(h0);
+    m.untieWordEmbeddings();
+    expect(m.contentHash()).not.toBe(h0);
+  });
+});
