@@ -16,6 +16,8 @@ export interface GpuKernel {
 }
 export interface GpuInstance {
   readonly mode: string;
+  /** The kernel class gpu.js picked; its static `mode` is the backend actually used. */
+  readonly Kernel?: { readonly mode?: string };
   createKernel(fn: (...args: never[]) => number, settings?: Record<string, unknown>): GpuKernel;
   destroy(): void;
 }
@@ -57,7 +59,7 @@ export function reachableGpuJsModes(): { mode: GpuJsMode; resolved: string }[] {
   const out: { mode: GpuJsMode; resolved: string }[] = [];
   for (const mode of ['gpu', 'webasm', 'cpu'] as const) {
     const g = gpuFor(mode);
-    if (g) out.push({ mode, resolved: g.mode });
+    if (g) out.push({ mode, resolved: g.Kernel?.mode ?? g.mode });
   }
   return out;
 }

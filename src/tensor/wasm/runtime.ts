@@ -98,42 +98,55 @@ function ensureBytes(rt: Runtime, bytes: number): void {
   if (need > have) rt.memory.grow(need - have);
 }
 
+/** Bytes per pipelined chunk: copies of one chunk overlap the workers' transforms of the previous ones. */
+const CHUNK_BYTES = 2 << 20;
+
 /**
  * In-place FWHT of every length-`block` piece of `data` (float32 [rows, cols] flattened, `block` a power of
  * two ≥ 4 dividing its length), `v := v·S·scale`, with `threads` workers (1 = on the calling thread).
- * Copies into the shared memory and back. Returns false (data untouched) when SIMD is unavailable.
+ * Steps: 1. the calling thread copies a chunk into the shared memory; 2. hands it to the next worker (waiting
+ * for that worker's previous chunk and copying it back first); 3. copies the last chunks back. Copies thus
+ * overlap the transforms. Returns false (data untouched) when SIMD is unavailable.
  */
 export function fwhtWasm(data: Float32Array, block: number, scale: number, threads = 2): boolean {
   const rt = getRuntime();
   if (!rt || block < 4) return false;
   ensureBytes(rt, data.byteLength);
   const view = new Float32Array(rt.memory.buffer, CONTROL_BYTES, data.length);
-  view.set(data);
   const blocks = data.length / block;
   if (threads <= 1 || blocks < 2 || !ensureWorkers(rt, threads)) {
+    view.set(data);
     rt.fwht(CONTROL_BYTES, block, blocks, scale);
-  } else {
-    const ctl = new Int32Array(rt.memory.buffer as SharedArrayBuffer, 0, CONTROL_BYTES / 4);
-    const f32 = new Float32Array(rt.memory.buffer, 0, CONTROL_BYTES / 4);
-    const used = Math.min(threads, blocks);
-    const seqs: number[] = [];
-    let start = 0;
-    for (let w = 0; w < used; w++) {
-      const count = Math.floor(blocks / used) + (w < blocks % used ? 1 : 0);
-      const b = w * SLOT;
-      ctl[b + 2] = CONTROL_BYTES + start * block * 4;
-      ctl[b + 3] = block;
-      ctl[b + 4] = count;
-      f32[b + 5] = scale;
-      start += count;
-      seqs.push(Atomics.add(ctl, b, 1) + 1);
-      Atomics.notify(ctl, b);
-    }
-    for (let w = 0; w < used; w++) {
-      const b = w * SLOT + 1;
-      for (let done = Atomics.load(ctl, b); done !== seqs[w]; done = Atomics.load(ctl, b)) Atomics.wait(ctl, b, done, 1000);
-    }
+    data.set(view);
+    return true;
   }
-  data.set(view);
+  const ctl = new Int32Array(rt.memory.buffer as SharedArrayBuffer, 0, CONTROL_BYTES / 4);
+  const f32 = new Float32Array(rt.memory.buffer, 0, CONTROL_BYTES / 4);
+  const perChunk = Math.max(1, Math.min(Math.ceil(blocks / threads), Math.floor(CHUNK_BYTES / (4 * block))));
+  const chunks = Math.ceil(blocks / perChunk);
+  const pending: ({ seq: number; from: number; to: number } | null)[] = Array(threads).fill(null);
+  const finish = (w: number): void => {
+    const p = pending[w];
+    if (!p) return;
+    const b = w * SLOT + 1;
+    for (let done = Atomics.load(ctl, b); done !== p.seq; done = Atomics.load(ctl, b)) Atomics.wait(ctl, b, done, 1000);
+    data.set(view.subarray(p.from, p.to), p.from);
+    pending[w] = null;
+  };
+  for (let c = 0; c < chunks; c++) {
+    const w = c % threads;
+    finish(w);
+    const from = c * perChunk * block;
+    const to = Math.min(blocks, (c + 1) * perChunk) * block;
+    view.set(data.subarray(from, to), from);
+    const b = w * SLOT;
+    ctl[b + 2] = CONTROL_BYTES + from * 4;
+    ctl[b + 3] = block;
+    ctl[b + 4] = (to - from) / block;
+    f32[b + 5] = scale;
+    pending[w] = { seq: Atomics.add(ctl, b, 1) + 1, from, to };
+    Atomics.notify(ctl, b);
+  }
+  for (let w = 0; w < threads; w++) finish(w);
   return true;
 }
