@@ -30,3 +30,12 @@ describe('deterministicHadamard (Sylvester)', () => {
     }
   });
 });
+
+describe('sylvesterFactor', () => {
+  it('validates like deterministicHadamard without building the matrix', async () => {
+    const { sylvesterFactor } = await import('../../src/tensor/index.ts');
+    expect(sylvesterFactor(1 << 20).k).toBe(1); // a 2^40-entry matrix would not fit: never built
+    expect(() => sylvesterFactor(0)).toThrow(/^Cannot construct deterministic hadamard of size <= 0$/);
+    expect(() => sylvesterFactor(12)).toThrow(/^Cannot construct deterministic hadamard of size != 2\^n$/);
+  });
+});

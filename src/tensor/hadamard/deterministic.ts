@@ -11,8 +11,7 @@ const cache = new Map<number, SignMatrix>();
  * @throws {NonPowerOfTwoHadamardError} T12 when `n` is not a power of two.
  */
 export function deterministicHadamard(n: number): SignMatrix {
-  if (n <= 0) throw new NonPositiveHadamardError();
-  if (!isPowerOfTwo(n)) throw new NonPowerOfTwoHadamardError();
+  checkDeterministicSize(n);
   const hit = cache.get(n);
   if (hit) return hit;
   const h = sylvester(n);
@@ -20,6 +19,12 @@ export function deterministicHadamard(n: number): SignMatrix {
   else verifyDoubling(h, deterministicHadamard(n / 2));
   cache.set(n, h);
   return h;
+}
+
+/** The size checks of `deterministicHadamard` without building the matrix (T16, then T12). */
+export function checkDeterministicSize(n: number): void {
+  if (n <= 0) throw new NonPositiveHadamardError();
+  if (!isPowerOfTwo(n)) throw new NonPowerOfTwoHadamardError();
 }
 
 /**

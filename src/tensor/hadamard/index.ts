@@ -7,7 +7,7 @@ export { goethalsSeidel } from './goethalsSeidel.ts';
 export { galoisField, primePower, type GaloisField } from './galoisField.ts';
 export { hadamardOfOrder, hadamardMethod, type HadamardMethod } from './order.ts';
 export { randomHadamardBlock } from './divisor.ts';
-export { deterministicHadamard } from './deterministic.ts';
+export { deterministicHadamard, checkDeterministicSize } from './deterministic.ts';
 export { randomHadamard, sylvesterFactor, hadamardFactorDense, type HadamardFactor } from './randomHadamard.ts';
 export {
   NonPositiveHadamardError,

@@ -3,7 +3,7 @@ import { randomHadamardBlock } from './divisor.ts';
 import { RandomHadamardSizeError } from './errors.ts';
 import { hadamardOfOrder } from './order.ts';
 import type { SignMatrix } from './signMatrix.ts';
-import { deterministicHadamard } from './deterministic.ts';
+import { checkDeterministicSize } from './deterministic.ts';
 
 /**
  * A structured Hadamard-type matrix of order `n = k·(n/k)`: `M = diag(s)·(H_k ⊗ S_{n/k})ᵀ` with `S` Sylvester
@@ -20,9 +20,12 @@ export interface HadamardFactor {
   readonly signs: Int8Array | null;
 }
 
-/** The `hadamard` type's factor: Sylvester `H_n`. Throws T16/T12 like `deterministicHadamard`. */
+/**
+ * The `hadamard` type's factor: Sylvester `H_n`, applied by FWHT (never materialised; `deterministicHadamard`
+ * builds and verifies the dense one). Throws T16/T12 like `deterministicHadamard`.
+ */
 export function sylvesterFactor(n: number): HadamardFactor {
-  deterministicHadamard(n); // validates n (T16, T12)
+  checkDeterministicSize(n);
   return { n, k: 1, hk: { n: 1, data: Int8Array.of(1) }, signs: null };
 }
 

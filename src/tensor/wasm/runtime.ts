@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { RuntimeError } from '../../core/errors.ts';
 import { wasmApi, type WasmMemory, type WasmModule } from './api.ts';
 import { fwhtKernelBytes } from './fwhtKernel.ts';
 
@@ -129,7 +130,11 @@ export function fwhtWasm(data: Float32Array, block: number, scale: number, threa
     const p = pending[w];
     if (!p) return;
     const b = w * SLOT + 1;
-    for (let done = Atomics.load(ctl, b); done !== p.seq; done = Atomics.load(ctl, b)) Atomics.wait(ctl, b, done, 1000);
+    for (let done = Atomics.load(ctl, b); done !== p.seq; done = Atomics.load(ctl, b)) {
+      if (Atomics.wait(ctl, b, done, 1000) === 'timed-out' && rt.poolBroken) {
+        throw new RuntimeError('a wasm FWHT worker failed; set LLMC_SIM_BACKEND=ts to bypass the worker pool');
+      }
+    }
     data.set(view.subarray(p.from, p.to), p.from);
     pending[w] = null;
   };
