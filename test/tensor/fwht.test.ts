@@ -36,6 +36,11 @@ describe('FWHT block-wise on rows equals the dense multiply X·diag(H/√b, …)
     expect(Array.from(fwhtRows(x, { backend: 'wasm' }).data)).toEqual(Array.from(fwhtRows(x, { backend: 'ts' }).data));
   });
 
+  it('wasm with 2 workers over many pipelined chunks (8 MiB, 4 chunks) equals TS', () => {
+    const x = randn(2048, 1024, 'chunks');
+    expect(Array.from(fwhtRows(x, { backend: 'wasm' }).data)).toEqual(Array.from(fwhtRows(x, { backend: 'ts' }).data));
+  });
+
   it('rejects a block that is not a power of two or does not divide the row', () => {
     const x = randn(1, 12, 'bad');
     expect(() => fwhtRows(x, { block: 12 })).toThrow(/power of two/);
