@@ -49,6 +49,8 @@ const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'list
 export const asOptionalNumber = (v: unknown): number | null => {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number' && Number.isFinite(v)) return v;
+  // pydantic's lax mode parses numeric strings; PyYAML leaves `1e-3` (no dot) a string.
+  if (typeof v === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(v)) return Number(v);
   throw new FieldTypeError(`Input should be a valid number (got ${describe(v)} ${JSON.stringify(v)})`);
 };
 export const asOptionalInt = (v: unknown): number | null => {
