@@ -1,0 +1,6 @@
+/** Quantization: the modifier, its presets and errors, and the error table users see. */
+export { QuantizationModifier, quantizeWeight, type QuantizationModifierArgs } from './base.ts';
+export { PRESETS, presetScheme, type QuantizationArgs, type QuantizationScheme } from './presets.ts';
+export {
+  GroupDivisibilityError, NarrowGroupLayerError, NotSimulatedError, QuantizationFieldsRequiredError, SchemeAndConfigGroupsError,
+} from './errors.ts';
