@@ -237,3 +237,18 @@ describe('loadFromModule (§4)', () => {
     }
   });
 });
+
+describe('built-ins (§4)', () => {
+  it('refresh puts at least SpinQuantModifier and QuantizationModifier in main', async () => {
+    // Arrange: the package's built-in barrel registers its module with the factory.
+    await import('../../src/modifiers/builtins.ts');
+    // Act
+    ModifierFactory.refresh();
+    // Assert
+    for (const name of ['SpinQuantModifier', 'QuantizationModifier']) {
+      const m = ModifierFactory.create(name, NONE);
+      expect(m).toBeInstanceOf(Modifier);
+      expect(m.constructor.name).toBe(name);
+    }
+  });
+});
