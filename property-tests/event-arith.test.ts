@@ -113,10 +113,8 @@ describe('pyMod and pyFloorDiv', () => {
   });
 
   // Spec §0 defines pyFloorDiv(a, b) = (a − pyMod(a, b)) / b, which is exact for integers but not
-  // CPython's float `//` (float_floor_div floors and snaps the quotient). Event.epoch on a
-  // fractional globalStep or stepsPerEpoch shows it. Kept as a documented deviation for the lead:
-  // this test passes while the deviation exists.
-  it.fails('KNOWN DEVIATION (spec §0): pyFloorDiv on floats equals CPython // (e.g. 0.65 // 0.05 = 12.0)', () => {
+  // CPython's float `//` floors and snaps the quotient (float_divmod); pyFloorDiv does the same.
+  it('pyFloorDiv on floats equals CPython // (e.g. 0.65 // 0.05 = 12.0)', () => {
     for (const c of pyFixture.cases) {
       expect(pyFloorDiv(c.a, c.b), `${c.a} // ${c.b}`).toSatisfy((got: number) => same(got, c.floordiv));
     }

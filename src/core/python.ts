@@ -4,15 +4,31 @@
  * would disagree without these.
  */
 
-/** Floored modulo: the result takes the sign of the divisor. Built from `%`, which is exact. */
+/**
+ * Floored modulo: the result takes the sign of the divisor. Built from `%`, which is exact; a zero
+ * result takes the divisor's sign, as CPython's `float.__mod__` does.
+ */
 export function pyMod(a: number, b: number): number {
   const r = a % b;
-  return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
+  if (r === 0) return b < 0 || Object.is(b, -0) ? -0 : 0;
+  return (r < 0) !== (b < 0) ? r + b : r;
 }
 
-/** Floor division consistent with {@link pyMod}. */
+/**
+ * Floor division as CPython's `float_divmod` computes it: divide the exact difference, then snap
+ * to the nearest whole number, so `0.65 // 0.05` is `12.0`, not `12.000000000000002`.
+ */
 export function pyFloorDiv(a: number, b: number): number {
-  return (a - pyMod(a, b)) / b;
+  let mod = a % b;
+  let div = (a - mod) / b;
+  if (mod !== 0 && (b < 0) !== (mod < 0)) {
+    mod += b;
+    div -= 1;
+  }
+  if (div === 0) return Math.sign(a / b) < 0 || Object.is(a / b, -0) ? -0 : 0;
+  let floor = Math.floor(div);
+  if (div - floor > 0.5) floor += 1;
+  return floor;
 }
 
 /** Python's `int(x)`: truncation toward zero. */
