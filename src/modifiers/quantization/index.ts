@@ -4,3 +4,7 @@ export { PRESETS, presetScheme, type QuantizationArgs, type QuantizationScheme }
 export {
   GroupDivisibilityError, NarrowGroupLayerError, NotSimulatedError, QuantizationFieldsRequiredError, SchemeAndConfigGroupsError,
 } from './errors.ts';
+export {
+  computeErrorTable, formatErrorTable, sampleSequences, type ErrorTable, type ErrorTableOptions, type ErrorTableRow,
+  type RotationDrift,
+} from './errorTable.ts';
