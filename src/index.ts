@@ -3,7 +3,6 @@
  * listed one by one so the public surface stays deliberate.
  */
 import './modifiers/builtins.ts';
-import './modifiers/pruning/builtin.ts';
 
 // Errors
 export { ValueError, RuntimeError, NotImplementedError } from './core/errors.ts';

@@ -3,11 +3,12 @@
  * The `llmc-sim` command. The only place that reads process.argv, writes stdout and sets exit
  * codes. Each command lives in commands/<name>/ and is imported when it runs.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitError, parseIntOption } from './errors.ts';
 import { ValueError, RuntimeError } from '../core/errors.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
+const VERSION = '0.1.0';
 
 function intArg(option: string, min: number) {
   const parse = parseIntOption(option, min);
@@ -26,7 +27,9 @@ const fidelityOption = () =>
 export function buildProgram(): Command {
   const program = new Command('llmc-sim')
     .description("LLM Compressor's compression lifecycle as an event-sourced actor simulation")
+    .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
 
   program
@@ -54,6 +57,8 @@ export async function main(argv: string[]): Promise<number> {
     await buildProgram().parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
+    // commander has already printed its message (usage errors) or the help/version text.
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof ExitError) {
       process.stderr.write(`llmc-sim: ${e.message}\n`);
       return e.exitCode;

@@ -1,6 +1,10 @@
-/** Registers SpinQuantModifier and QuantizationModifier as built-ins (ModifierFactory.refresh scans them). */
+/**
+ * The built-in modifiers, registered with the factory (ModifierFactory.refresh scans them). Recipes
+ * import this module, so any program that parses a recipe can name a built-in.
+ */
 import { registerBuiltinModule } from './factory.ts';
 import { SpinQuantModifier } from './spinquant/base.ts';
 import { QuantizationModifier } from './quantization/base.ts';
+import { ConstantPruningModifier, MagnitudePruningModifier } from './pruning/index.ts';
 
-registerBuiltinModule(() => ({ SpinQuantModifier, QuantizationModifier }));
+registerBuiltinModule(() => ({ SpinQuantModifier, QuantizationModifier, MagnitudePruningModifier, ConstantPruningModifier }));

@@ -3,6 +3,7 @@
  * YAML/JSON text, Modifier instances or another Recipe, and back to PyYAML-shaped YAML.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import '../modifiers/builtins.ts';
 import { Modifier } from '../modifiers/modifier.ts';
 import { isTruthy } from '../core/python.ts';
 import { appendRecipeDict } from './appendRecipeDict.ts';

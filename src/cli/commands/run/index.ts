@@ -3,7 +3,7 @@
  * modifier's phase and what it did. The default recipe is examples/training.yaml on the built-in
  * synthetic model.
  */
-import { createWriteStream, renameSync } from 'node:fs';
+import { createWriteStream, existsSync, renameSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { CompressionLifecycle, type Fidelity } from '../../../core/lifecycle.ts';
@@ -14,7 +14,8 @@ import { loadModel } from '../../../model/load/index.ts';
 import type { Model } from '../../../model/model.ts';
 import { formatTable } from '../../format/table.ts';
 import { sparsityOf } from '../../../modifiers/pruning/masks.ts';
-import '../../../modifiers/builtins.ts';
+import type { Modifier } from '../../../modifiers/modifier.ts';
+import { UsageError } from '../../errors.ts';
 
 export const DEFAULT_TRAINING_RECIPE = fileURLToPath(new URL('../../../../examples/training.yaml', import.meta.url));
 
@@ -36,15 +37,15 @@ const SHORT: Record<string, string> = {
   finalized: 'finalized',
 };
 
-function describeEffect(r: LifecycleRecord): string | null {
+function describeEffect(r: LifecycleRecord, names: readonly string[]): string | null {
   switch (r.type) {
     case 'effect.transition':
-      return r.flag === 'started' || r.flag === 'ended' ? `${r.modifierType} ${r.flag}` : null;
+      return r.flag === 'started' || r.flag === 'ended' ? `${names[r.position]} ${r.flag}` : null;
     case 'effect.modifier': {
       const d = r.data as Record<string, unknown>;
-      if (r.kind === 'pruning.sparsity') return `${r.modifierType} pruned to ${(Number(d.measured) * 100).toFixed(1)}% sparsity`;
-      if (r.kind === 'pruning.hold') return `${r.modifierType} holds ${(Number(d.sparsity) * 100).toFixed(1)}% zeros`;
-      return `${r.modifierType} ${r.kind} ${JSON.stringify(d)}`;
+      if (r.kind === 'pruning.sparsity') return `${names[r.position]} pruned its targets to ${(Number(d.measured) * 100).toFixed(1)}% sparsity`;
+      if (r.kind === 'pruning.hold') return `${names[r.position]} holds its targets' ${(Number(d.sparsity) * 100).toFixed(1)}% zeros from now on`;
+      return `${names[r.position]} ${r.kind} ${JSON.stringify(d)}`;
     }
     case 'effect.warning':
       return `warning: ${r.message}`;
@@ -64,19 +65,39 @@ function modelSparsity(model: Model): number {
   return total ? zeros / total : 0;
 }
 
+/** A CLI recipe argument must name a file (the library also takes YAML text; the CLI does not guess). */
+function checkRecipeFile(path: string): void {
+  if (!existsSync(path)) throw new UsageError('recipe', `no such file: ${path}`);
+}
+
+/** `group/Class` labels: a recipe may hold the same class twice (in different groups). */
+function labels(modifiers: readonly Modifier[]): string[] {
+  const short = modifiers.map((m) => m.constructor.name.replace(/Modifier$/, ''));
+  return modifiers.map((m, i) => (short.filter((s) => s === short[i]).length > 1 && m.group ? `${m.group}/${short[i]}` : short[i]));
+}
+
+const fmt = (v: number | null) => (v === null ? '–' : String(v));
+
 export async function run(recipe: string | undefined, options: RunOptions, out: (line: string) => void): Promise<void> {
   const recipePath = recipe ?? DEFAULT_TRAINING_RECIPE;
+  checkRecipeFile(recipePath);
   const model = options.model ? await loadModel(options.model) : createSyntheticModel({ seed: options.seed });
   const lifecycle = new CompressionLifecycle({ fidelity: options.fidelity });
   const S = options.stepsPerEpoch;
   const B = options.batchesPerStep;
 
   const pending: string[] = [];
+  let names: string[] = [];
+  const startedAt = new Map<number, number>();
+  const endedAt = new Map<number, number>();
   // Written beside the target and renamed at the end: a half-written file never replaces a good one.
   const tmp = options.records ? `${options.records}.${process.pid}.partial` : null;
   const ndjson = tmp ? createWriteStream(tmp) : null;
   const sub = lifecycle.records$.subscribe((r) => {
-    const text = describeEffect(r);
+    if (r.type === 'effect.transition' && r.flag === 'started') startedAt.set(r.position, lifecycle.globalStep);
+    if (r.type === 'effect.transition' && r.flag === 'ended') endedAt.set(r.position, lifecycle.globalStep);
+    if (names.length === 0) names = labels(lifecycle.recipe.modifiers);
+    const text = describeEffect(r, names);
     if (text) pending.push(text);
     if (ndjson) ndjson.write(`${JSON.stringify(r, (_k, v) => (v && typeof v === 'object' && 'namedModules' in v ? '<model>' : v))}\n`);
   });
@@ -89,7 +110,6 @@ export async function run(recipe: string | undefined, options: RunOptions, out: 
 
   const rows: string[][] = [];
   const notes = new Map<number, string[]>();
-  let names: string[] = [];
   simulateTraining({
     recipe: recipePath,
     epochs: options.epochs,
@@ -100,7 +120,6 @@ export async function run(recipe: string | undefined, options: RunOptions, out: 
     lifecycle,
     onBatchEnd(info: StepInfo, lc) {
       if (info.microBatch !== B - 1) return;
-      names = lc.recipe.modifiers.map((m) => m.constructor.name.replace(/Modifier$/, ''));
       rows.push([
         String(info.globalStep),
         (info.globalStep / S).toFixed(2),
@@ -119,7 +138,7 @@ export async function run(recipe: string | undefined, options: RunOptions, out: 
     renameSync(tmp, options.records);
   }
 
-  const header = ['step', 'epoch', 'loss', 'sparsity', ...names];
+  const header = ["step", "epoch", "loss", "sparsity", ...names];
   const table = formatTable(header, rows, ['r', 'r', 'r', 'r']).split('\n');
   out(table[0]);
   out(table[1]);
@@ -129,7 +148,11 @@ export async function run(recipe: string | undefined, options: RunOptions, out: 
   });
   for (const n of finalNotes) out(`      ↳ ${n}`);
   out('');
-  out(`finalized: ${lifecycle.recipe.modifiers.map((m) => `${m.constructor.name} ${m.phase}`).join(', ')}`);
+  out('modifiers (schedule in epochs → what happened):');
+  lifecycle.recipe.modifiers.forEach((m, i) => {
+    const when = (g: number | undefined) => (g === undefined ? 'never' : `step ${g} (epoch ${(g / S).toFixed(2)})`);
+    out(`  ${names[i].padEnd(Math.max(...names.map((n) => n.length)))}  start ${fmt(m.start)} end ${fmt(m.end)} update ${fmt(m.update)}  →  started ${when(startedAt.get(i))}, ended ${when(endedAt.get(i))}, now ${m.phase}`);
+  });
   out(`model sparsity after training: ${(modelSparsity(model) * 100).toFixed(1)}%`);
   if (options.fidelity === 'reference') {
     out('note: reference fidelity reproduces LLM Compressor ≤ 0.12, whose lifecycle events carry no step (Q1):');
