@@ -68,6 +68,14 @@ export class LifecycleOptionError extends ValueError {
 
 const EVENT_TYPE_VALUES = new Set<string>(ALL_EVENT_TYPES);
 
+/** Options are a plain object (Python keyword arguments); anything else is a clear ValueError, not a TypeError. */
+function checkOptions<T>(call: CallName, options: T): T {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ValueError(`${call}() takes an options object, got ${Array.isArray(options) ? 'an array' : options === null ? 'null' : typeof options}`);
+  }
+  return options;
+}
+
 export class CompressionLifecycle {
   readonly fidelity: Fidelity;
   #state = new State();
@@ -125,7 +133,7 @@ export class CompressionLifecycle {
 
   /** §6.1. Returns the modifiers' non-null results, or `undefined` when already initialized (Q4). */
   initialize(options: InitializeOptions = {}): unknown[] | undefined {
-    const { recipe, recipeStage, recipeArgs, ...rest } = options;
+    const { recipe, recipeStage, recipeArgs, ...rest } = checkOptions('initialize', options);
     this.#emit(record.initialize(options));
     this.#state = this.#state.update(rest).state;
     if (this.fidelity === 'default') {
@@ -154,9 +162,15 @@ export class CompressionLifecycle {
   /** §6.3. */
   event(type: EventType, options: EventOptions = {}): unknown[] {
     if (typeof type !== 'string' || !EVENT_TYPE_VALUES.has(type)) throw new UnknownEventTypeError(type);
+    if (options === null || typeof options !== 'object') checkOptions('event', options);
     if (!this.#initialized) return this.#reject('event', type, new EventBeforeInitializeError());
     if (this.#finalized) return this.#reject('event', type, new EventAfterFinalizeError());
     if (type === EventType.INITIALIZE || type === EventType.FINALIZE) return this.#reject('event', type, new ReservedEventTypeError(type));
+
+    const step = options.globalStep;
+    if (step != null && (typeof step !== 'number' || Number.isNaN(step))) {
+      return this.#reject('event', type, new LifecycleOptionError('event', 'globalStep', 'a number or null', step));
+    }
 
     const order = nextOrderState(this.#last, type);
     if (!order.accepted) return this.#reject('event', type, new EventOrderError(this.#last, type));
@@ -167,12 +181,10 @@ export class CompressionLifecycle {
     }
     if (!reference) this.#last = order.last;
 
-    const step = options.globalStep;
     if (reference) {
-      const v = step === undefined ? 0 : step;
-      if (v !== null) this.#globalStep = this.#number('globalStep', v);
+      if (step !== null) this.#globalStep = step ?? 0;
     } else if (step != null) {
-      this.#globalStep = this.#number('globalStep', step);
+      this.#globalStep = step;
     }
 
     if (this.#recording) this.#emit(record.event(type, this.#globalStep, options));
@@ -190,6 +202,7 @@ export class CompressionLifecycle {
 
   /** §6.2. */
   finalize(options: Record<string, unknown> = {}): unknown[] {
+    checkOptions('finalize', options);
     if (!this.#initialized) return this.#reject('finalize', null, new FinalizeBeforeInitializeError());
     if (this.#finalized) return this.#reject('finalize', null, new FinalizeTwiceError());
     this.#emit(record.finalize(options));
@@ -269,11 +282,6 @@ export class CompressionLifecycle {
     if (!(next instanceof State)) throw new ValueError('commitState expects a State (use state.with(...) or state.update(...).state)');
     this.#state = next;
   };
-
-  #number(option: string, v: unknown): number {
-    if (typeof v !== 'number' || Number.isNaN(v)) throw new LifecycleOptionError('event', option, 'a number or null', v);
-    return v;
-  }
 
   #positiveNumber(option: string, v: unknown): number {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new LifecycleOptionError('initialize', option, 'a non-negative number', v);

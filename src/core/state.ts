@@ -7,6 +7,7 @@
  * in `Ref` boxes that immer neither drafts nor freezes.
  */
 import { produce, type Draft } from 'immer';
+import { ValueError } from './errors.ts';
 
 /** A non-draftable box: immer treats class instances without `[immerable]` as opaque. */
 class Ref<T> {
@@ -138,6 +139,9 @@ export class State {
 
   /** Python `State.update` (lifecycle.md §5): a new State and the keys it did not consume. */
   update(changes: StateChanges = {}): { state: State; rest: Record<string, unknown> } {
+    if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) {
+      throw new ValueError(`State.update takes an object of changes, got ${changes === null ? 'null' : Array.isArray(changes) ? 'an array' : typeof changes}`);
+    }
     const rest: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(changes)) if (!CONSUMED.has(k)) rest[k] = v;
     const copyData = changes.copyData ?? true;

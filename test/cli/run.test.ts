@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../src/cli/commands/run/index.ts';
+
+const defaults = { epochs: 3, stepsPerEpoch: 4, batchesPerStep: 1, seed: 0, fidelity: 'default' as const };
+
+async function capture(recipe: string | undefined, opts = {}) {
+  const lines: string[] = [];
+  await run(recipe, { ...defaults, ...opts }, (l) => lines.push(l));
+  return lines.join('\n');
+}
+
+describe('llmc-sim run (the npm start job)', () => {
+  it('prints, per step, each modifier phase of the example recipe and what it did', async () => {
+    const text = await capture(undefined);
+    expect(text).toMatch(/step\s+epoch\s+loss\s+sparsity\s+pruning\/MagnitudePruning\s+ConstantPruning\s+mlp\/MagnitudePruning/);
+    expect(text).toMatch(/\n\s+2\s+0\.50\s+\S+\s+\S+\s+STARTED\s+initialized\s+initialized/);
+    expect(text).toContain('↳ ConstantPruning started');
+    expect(text).toMatch(/mlp\/MagnitudePruning\s+start 1 end 1.75 update –\s+→\s+started step 4 \(epoch 1.00\), ended step 7 \(epoch 1.75\), now finalized/);
+  });
+
+  it('is deterministic: the same seed prints the same run', async () => {
+    expect(await capture(undefined, { seed: 4 })).toBe(await capture(undefined, { seed: 4 }));
+  });
+
+  it('in reference fidelity nothing with start > 0 starts, and says why', async () => {
+    const text = await capture(undefined, { fidelity: 'reference', epochs: 1 });
+    expect(text).not.toContain('STARTED');
+    expect(text).toContain('lifecycle events carry no step (Q1)');
+  });
+
+  it('writes NDJSON records atomically when asked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmc-run-'));
+    const file = join(dir, 'records.ndjson');
+    await capture(undefined, { records: file, epochs: 1 });
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0].type).toBe('call.initialize');
+    expect(lines.at(-1).type).toMatch(/^(call|effect)\./);
+    expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => i));
+    expect(existsSync(`${file}.${process.pid}.partial`)).toBe(false);
+  });
+
+  it('names a missing recipe file', async () => {
+    await expect(capture('no/such/recipe.yaml')).rejects.toThrow('recipe: no such file: no/such/recipe.yaml');
+  });
+});
