@@ -84,7 +84,7 @@ describe('oneshot, datafree (§9.4)', () => {
       recipe: 'quant_stage:\n  quant_modifiers:\n    QuantizationModifier: {targets: [Linear], scheme: W8A8, ignore: [lm_head]}\n',
     });
     const seq = records.find((r) => r.type === 'call.event' && r.eventType === 'sequential_epoch_end');
-    const modules = (seq as { options: { modules: Array<{ name: string }> } }).options.modules;
+    const modules = (seq as unknown as { options: { modules: Array<{ name: string }> } }).options.modules;
     expect(modules.map((m) => m.name)).toEqual(model.namedModules().map(([n]) => n));
     expect(modules[0].name).toBe('');
   });
@@ -137,7 +137,7 @@ describe('other pipelines (§9.2)', () => {
     expect(events(rows)).toEqual([
       'event calibration_epoch_start', 'event sequential_epoch_end', 'event sequential_epoch_end', 'event sequential_epoch_end', 'event calibration_epoch_end',
     ]);
-    const seqs = records.filter((r) => r.type === 'call.event' && r.eventType === 'sequential_epoch_end') as Array<{ options: { modules: Array<{ name: string }> } }>;
+    const seqs = records.filter((r) => r.type === 'call.event' && r.eventType === 'sequential_epoch_end') as unknown as Array<{ options: { modules: Array<{ name: string }> } }>;
     expect(seqs[0].options.modules.map((m) => m.name)).toContain('model.embed_tokens');
     expect(seqs[1].options.modules[0].name).toBe('model.layers.1');
     expect(seqs[2].options.modules.map((m) => m.name)).toEqual(['model.norm', 'lm_head']);
