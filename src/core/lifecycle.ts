@@ -25,7 +25,7 @@ import {
 } from './lifecycleErrors.ts';
 import { INITIAL_ORDER_STATE, isOrdered, nextOrderState } from './order.ts';
 import { record, type CallName, type LifecycleRecord, type UnsequencedRecord } from './records.ts';
-import { EFFECT_SINK, type Modifier } from '../modifiers/modifier.ts';
+import { EFFECT_SINK, RECIPE_POSITION, type Modifier } from '../modifiers/modifier.ts';
 import { Recipe, type RecipeInput } from '../recipe/recipe.ts';
 
 export type Fidelity = 'default' | 'reference';
@@ -151,6 +151,7 @@ export class CompressionLifecycle {
         if (isTruthy(recipeArgs)) next.args = { ...(recipeArgs as Record<string, unknown>) };
       }
       this.#recipe = next;
+      next.modifiers.forEach((m, i) => (m[RECIPE_POSITION] = i));
       this.#syncRecording();
       const kwargs = this.#kwargs(rest);
       for (const m of next.modifiers) m.initialize(this.#state, kwargs);
@@ -237,6 +238,15 @@ export class CompressionLifecycle {
     this.#last = INITIAL_ORDER_STATE;
     this.#stepsPerEpoch = null;
     this.#batchesPerStep = null;
+  }
+
+  /**
+   * Logs a warning that concerns this lifecycle (e.g. a driver's W3) and records it as an
+   * `effect.warning`, so a replay sees it where it happened.
+   */
+  recordWarning(code: string | null, message: string): void {
+    warn(message);
+    this.#emit(record.warning(code, message, null));
   }
 
   /**

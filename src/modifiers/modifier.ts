@@ -59,6 +59,8 @@ const KIND_OTHER = 2;
 
 /** Where a modifier reports its effects; set by the lifecycle while someone records. @internal */
 export const EFFECT_SINK = Symbol('llmc-sim.effectSink');
+/** The modifier's position in the lifecycle's recipe; set by the lifecycle. @internal */
+export const RECIPE_POSITION = Symbol('llmc-sim.recipePosition');
 
 /**
  * Subclasses declare their own fields with `static fields = [...Modifier.fields, ...]` and their
@@ -79,6 +81,8 @@ export abstract class Modifier {
   #bits = 0;
   /** @internal */
   [EFFECT_SINK]: ((effect: ModifierEffect) => void) | null = null;
+  /** @internal */
+  [RECIPE_POSITION]: number | null = null;
 
   constructor(args: ModifierArgs = {}) {
     const cls = new.target as unknown as ModifierClass;
@@ -181,6 +185,14 @@ export abstract class Modifier {
 
   protected markEnded(): void {
     if (!this.ended) this.#mark('markEnded');
+  }
+
+  /**
+   * Position in the running recipe (`index` if set, as upstream never sets it from recipes), for
+   * splitting the run's random stream per modifier (DESIGN.md, Determinism).
+   */
+  protected get recipePosition(): number {
+    return this.index ?? this[RECIPE_POSITION] ?? 0;
   }
 
   /** Reports a domain effect (e.g. SpinQuant's drift) into the lifecycle's records, if recorded. */

@@ -4,17 +4,13 @@
  * §9.3), finalize, and return the model (changed in place).
  */
 import { activeSession } from '../core/session.ts';
-import { warn } from '../core/logger.ts';
 import { ValueError } from '../core/errors.ts';
 import type { Model } from '../model/model.ts';
 import type { RecipeInput } from '../recipe/recipe.ts';
 import '../modifiers/builtins.ts';
-import { setModifierPositionResolver } from '../modifiers/spinquant/position.ts';
 import { selectPipeline, type PipelineName } from './pipelines/infer.ts';
 import { runPipeline } from './pipelines/run.ts';
 
-// Random streams are split by a modifier's position in the running recipe.
-setModifierPositionResolver((m) => activeSession().lifecycle.recipe.modifiers.indexOf(m));
 
 export interface OneshotOptions {
   model: Model;
@@ -46,7 +42,7 @@ export function oneshot(options: OneshotOptions): Model {
     ...(recipeStage !== undefined ? { recipeStage } : {}),
     ...(recipeArgs !== undefined ? { recipeArgs } : {}),
   });
-  const chosen = selectPipeline(session.lifecycle.recipe.modifiers, pipeline ?? null, warn);
+  const chosen = selectPipeline(session.lifecycle.recipe.modifiers, pipeline ?? null, (message) => session.lifecycle.recordWarning('W3', message));
   runPipeline(chosen, model, { calibrationData: calibrationData ?? null, propagateError });
   session.finalize();
   return model;

@@ -29,7 +29,6 @@ import {
   type SpinQuantMapping,
 } from './mappings.ts';
 import { explainSite } from './explain.ts';
-import { modifierPosition } from './position.ts';
 
 export type Rotation = 'R1' | 'R2' | 'R3' | 'R4';
 export type SpinQuantTransformType = 'hadamard' | 'random-hadamard' | 'random-matrix';
@@ -150,7 +149,7 @@ export class SpinQuantModifier extends Modifier {
 
   protected override onInitialize(state: State, kwargs: Kwargs): boolean {
     this.#runSeed = kwargs.seed == null ? '0' : String(kwargs.seed);
-    this.#position = this.index ?? modifierPosition(this) ?? 0;
+    this.#position = this.recipePosition;
     if (this.transformConfig !== null) return true; // S3
     const model = requireModel(state, kwargs);
     this.#inferMappings(model, fidelityOf(kwargs) === 'reference');
