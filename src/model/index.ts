@@ -4,7 +4,7 @@ export {
   Linear, Embedding, LlamaRMSNorm, LlamaAttention, Container, SiLU, LlamaRotaryEmbedding, OtherModule,
 } from './modules.ts';
 export type {
-  Module, ModuleKind, RemovableHandle, LinearPreHook, LinearForwardHook, AttentionStateHook,
+  Module, ModuleKind, RemovableHandle, HookAddOptions, LinearPreHook, LinearForwardHook, AttentionStateHook,
 } from './modules.ts';
 export { getHeadDim } from './config.ts';
 export type { ModelConfig, RopeStyle } from './config.ts';

@@ -4,10 +4,10 @@
  * `forward/`. `Module` is a discriminated union on `kind`.
  */
 import type { Tensor } from '../tensor/tensor.ts';
-import { HookList, type RemovableHandle } from './_internals/hooks.ts';
+import { HookList, type HookAddOptions, type RemovableHandle } from './_internals/hooks.ts';
 import type { RopeStyle } from './config.ts';
 
-export type { RemovableHandle };
+export type { HookAddOptions, RemovableHandle };
 
 /** Runs before a Linear's matmul with its input `x` [tokens, inFeatures]; may return a replacement. */
 export type LinearPreHook = (x: Tensor, module: Linear) => Tensor | void;
@@ -54,12 +54,15 @@ export class Linear extends ModuleBase {
   get outFeatures(): number {
     return this.weight.shape[0];
   }
-  /** Hooks run in registration order, each seeing the previous one's result. */
-  registerForwardPreHook(fn: LinearPreHook): RemovableHandle {
-    return this.preHooks.add(fn);
+  /**
+   * Hooks run in registration order, each seeing the previous one's result; `prepend` puts this one before
+   * those registered earlier (torch `prepend=True`).
+   */
+  registerForwardPreHook(fn: LinearPreHook, options: HookAddOptions = {}): RemovableHandle {
+    return this.preHooks.add(fn, options);
   }
-  registerForwardHook(fn: LinearForwardHook): RemovableHandle {
-    return this.forwardHooks.add(fn);
+  registerForwardHook(fn: LinearForwardHook, options: HookAddOptions = {}): RemovableHandle {
+    return this.forwardHooks.add(fn, options);
   }
 }
 
@@ -112,12 +115,12 @@ export class LlamaAttention extends ModuleBase {
     this.keyHooks = hooks?.k ?? new HookList();
   }
   /** Query states [tokens, numHeads*headDim] after RoPE, before the scores. */
-  registerQueryHook(fn: AttentionStateHook): RemovableHandle {
-    return this.queryHooks.add(fn);
+  registerQueryHook(fn: AttentionStateHook, options: HookAddOptions = {}): RemovableHandle {
+    return this.queryHooks.add(fn, options);
   }
   /** Key states [tokens, numKvHeads*headDim] after RoPE, before the scores and the KV cache. */
-  registerKeyHook(fn: AttentionStateHook): RemovableHandle {
-    return this.keyHooks.add(fn);
+  registerKeyHook(fn: AttentionStateHook, options: HookAddOptions = {}): RemovableHandle {
+    return this.keyHooks.add(fn, options);
   }
 }
 

@@ -28,37 +28,18 @@ let disabled = false;
 const keepSet = new Set<HookHandle>();
 
 /**
- * Adds a hook to a model module's hook list; with `prepend` it is moved to the front, so it runs first
+ * Adds a hook to a model module's hook list; with `prepend` it goes to the front, so it runs first
  * (what upstream's online input transforms ask for).
  * @internal
  */
 export function addModuleHook(target: Module, fn: HookFn, hookType: HookType, options: RegisterHookOptions = {}): RemovableHandle {
-  let handle: RemovableHandle;
-  let list: unknown;
-  if (target.kind === 'linear' && hookType === 'forward_pre') {
-    handle = (target as Linear).registerForwardPreHook(fn as HookFn<Linear>);
-    list = (target as Linear).preHooks;
-  } else if (target.kind === 'linear' && hookType === 'forward') {
-    handle = (target as Linear).registerForwardHook(fn as HookFn<Linear>);
-    list = (target as Linear).forwardHooks;
-  } else if (target.kind === 'attention' && hookType === 'query') {
-    handle = (target as LlamaAttention).registerQueryHook(fn as HookFn<LlamaAttention>);
-    list = (target as LlamaAttention).queryHooks;
-  } else if (target.kind === 'attention' && hookType === 'key') {
-    handle = (target as LlamaAttention).registerKeyHook(fn as HookFn<LlamaAttention>);
-    list = (target as LlamaAttention).keyHooks;
-  } else {
-    throw new ValueError(`Cannot register a '${hookType}' hook on ${target.name || '(root)'} (${target.className}): ` +
-      "Linear takes 'forward_pre' and 'forward', LlamaAttention takes 'query' and 'key'");
-  }
-  if (options.prepend) moveLastToFront(list);
-  return handle;
-}
-
-/** HookList keeps registration order in an `entries` array; a prepended hook moves to its front. */
-function moveLastToFront(list: unknown): void {
-  const entries = (list as { entries?: unknown }).entries;
-  if (Array.isArray(entries) && entries.length > 1) entries.unshift(entries.pop());
+  const add = { prepend: options.prepend === true };
+  if (target.kind === 'linear' && hookType === 'forward_pre') return (target as Linear).registerForwardPreHook(fn as HookFn<Linear>, add);
+  if (target.kind === 'linear' && hookType === 'forward') return (target as Linear).registerForwardHook(fn as HookFn<Linear>, add);
+  if (target.kind === 'attention' && hookType === 'query') return (target as LlamaAttention).registerQueryHook(fn as HookFn<LlamaAttention>, add);
+  if (target.kind === 'attention' && hookType === 'key') return (target as LlamaAttention).registerKeyHook(fn as HookFn<LlamaAttention>, add);
+  throw new ValueError(`Cannot register a '${hookType}' hook on ${target.name || '(root)'} (${target.className}): ` +
+    "Linear takes 'forward_pre' and 'forward', LlamaAttention takes 'query' and 'key'");
 }
 
 export class HooksMixin {

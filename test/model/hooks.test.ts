@@ -75,6 +75,44 @@ describe('Linear hooks', () => {
     expect(n).toBe(3);
   });
 
+  it('prepend: a prepended pre-hook runs before those registered earlier, and removes cleanly', () => {
+    const m = small();
+    const q = linear(m, 'model.layers.0.self_attn.q_proj');
+    const calls: string[] = [];
+    q.registerForwardPreHook(() => void calls.push('a'));
+    q.registerForwardPreHook(() => void calls.push('b'));
+    const first = q.registerForwardPreHook((x) => {
+      calls.push('first');
+      return new Tensor(x.data.map((v) => 2 * v), x.shape);
+    }, { prepend: true });
+    let seenByA = 0, input = 0;
+    q.registerForwardPreHook((x) => void (seenByA = x.data[0]));
+    linear(m, 'model.layers.0.self_attn.k_proj').registerForwardPreHook((x) => void (input = x.data[0]));
+    q.registerForwardPreHook(() => void calls.push('front'), { prepend: true });
+    q.registerForwardHook(() => void calls.push('fwd-a'));
+    q.registerForwardHook(() => void calls.push('fwd-first'), { prepend: true });
+    m.forward(tokens);
+    expect(calls).toEqual(['front', 'first', 'a', 'b', 'fwd-first', 'fwd-a']);
+    expect(seenByA).toBeCloseTo(2 * input, 5); // later hooks see the prepended hook's result
+    calls.length = 0;
+    first.remove();
+    m.forward(tokens);
+    expect(calls).toEqual(['front', 'a', 'b', 'fwd-first', 'fwd-a']);
+    expect(q.preHooks.size).toBe(4);
+  });
+
+  it('prepend on attention query/key hooks', () => {
+    const m = small();
+    const a = attn(m, 'model.layers.0.self_attn');
+    const calls: string[] = [];
+    a.registerQueryHook(() => void calls.push('q1'));
+    a.registerQueryHook(() => void calls.push('q0'), { prepend: true });
+    a.registerKeyHook(() => void calls.push('k1'));
+    a.registerKeyHook(() => void calls.push('k0'), { prepend: true });
+    m.forward(tokens.slice(0, 1));
+    expect(calls).toEqual(['q0', 'q1', 'k0', 'k1']);
+  });
+
   it('reject a replacement of the wrong shape', () => {
     const m = small();
     linear(m, 'model.layers.0.mlp.up_proj').registerForwardHook(() => Tensor.zeros([1, 1]));

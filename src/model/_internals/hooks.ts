@@ -7,12 +7,20 @@ export interface RemovableHandle {
   remove(): void;
 }
 
+/** Options of `HookList.add` (torch's `register_forward_pre_hook(…, prepend=…)`). */
+export interface HookAddOptions {
+  /** Run before the hooks registered earlier (default false: after them). */
+  prepend?: boolean;
+}
+
 export class HookList<F> {
   private entries: Array<{ fn: F }> = [];
 
-  add(fn: F): RemovableHandle {
+  /** Registers `fn` at the end of the list, or at its front with `prepend`. */
+  add(fn: F, options: HookAddOptions = {}): RemovableHandle {
     const entry = { fn };
-    this.entries.push(entry);
+    if (options.prepend) this.entries.unshift(entry);
+    else this.entries.push(entry);
     return {
       remove: () => {
         const i = this.entries.indexOf(entry);
