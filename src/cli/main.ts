@@ -49,6 +49,28 @@ export function buildProgram(): Command {
       await run(recipe, opts, out);
     });
 
+  program
+    .command('quantize')
+    .description('compare a model\'s outputs after RTN quantization, alone and after SpinQuant rotations (logit MSE, KL, perplexity)')
+    .option('--model <model>', "'synthetic' (built-in), 'stories260K' (../shared/models) or a .bin / safetensors path", 'synthetic')
+    .option('--scheme <scheme>', 'W4A4, W4A16, W4A16_ASYM, W8A16, W8A8, INT8, or int4-channel (weight-only int4 per channel)', 'W4A4')
+    .option('--rotations <sets...>', "rotation settings to compare: 'R1+R2' and/or 'R1-R4'", ['R1+R2', 'R1-R4'])
+    .addOption(
+      new Option('--transform-type <type>', "Hadamard construction; 'auto' picks hadamard when every rotated size is a power of two, else random-hadamard")
+        .choices(['auto', 'hadamard', 'random-hadamard', 'random-matrix'])
+        .default('auto'),
+    )
+    .option('--transform-block-size <n>', 'block size of R1 and R4 (a power of two for hadamard)', intArg('--transform-block-size', 1))
+    .option('--samples <n>', 'evaluation sequences sampled from the float model', intArg('--samples', 1), 8)
+    .option('--length <n>', 'tokens per sampled sequence', intArg('--length', 2), 64)
+    .option('--seed <n>', 'seed of the sampling and of random transforms', intArg('--seed', 0), 0)
+    .option('--json', 'print the table as one JSON object')
+    .addHelpText('after', '\nExamples:\n  $ llmc-sim quantize\n  $ llmc-sim quantize --model stories260K --scheme int4-channel\n  $ llmc-sim quantize --model stories260K --scheme W4A4 --rotations R1-R4')
+    .action(async (opts) => {
+      const { quantize } = await import('./commands/quantize/index.ts');
+      await quantize(opts, out, (line) => process.stderr.write(`${line}\n`));
+    });
+
   return program;
 }
 
