@@ -1,5 +1,6 @@
 import { backendFor, gpuJsMode, type BackendName } from './backend.ts';
 import type { HadamardFactor } from './hadamard/randomHadamard.ts';
+import { isSylvester } from './hadamard/sylvester.ts';
 import { centerRows } from './kernels/centerRows.ts';
 import { fakeQuantize, type FakeQuantOptions, type FakeQuantResult } from './kernels/fakeQuant.ts';
 import { fuseNormIntoLinear } from './kernels/fuseNorm.ts';
@@ -63,15 +64,18 @@ export interface HadamardApplyOptions extends BackendOption {
 /**
  * Row side: `X' = X·diag(M, …, M)` (or `Mᵀ` with `inverse`), `M = diag(s)·(H_k ⊗ S)ᵀ` of order n = f.n,
  * without materialising M: per n-block, forward `Y = H_k·(X∘s)·S`, inverse `Y = (H_kᵀ·X·S)∘s`, X seen as
- * [k, n/k]. Buffers: `x` [rows, cols], `n | cols`; result [rows, cols] in x's dtype; `mix` [n] float64
- * scratch allocated once.
+ * [k, n/k]. When `H_k` is itself Sylvester (a power-of-two K other than Paley's 32), `H_k ⊗ S_{n/k} = S_n`
+ * and the whole block is one FWHT of length n (signs still applied), O(n log n) instead of O(n·k).
+ * Buffers: `x` [rows, cols], `n | cols`; result [rows, cols] in x's dtype; `mix` [n] float64 scratch
+ * allocated once.
  */
 export function hadamardRows(x: Tensor, f: HadamardFactor, options: HadamardApplyOptions = {}): Tensor {
   const [rows, cols] = dims2(x);
   if (cols % f.n !== 0) throw new RangeError(`${f.n} must divide ${cols}`);
   const out = x.clone();
   const d = out.data;
-  const { n, k, hk, signs } = f;
+  const { n, hk, signs } = f;
+  const k = f.k > 1 && isSylvester(hk) ? 1 : f.k; // S_k ⊗ S_{n/k} = S_n
   const b = n / k;
   const inverse = options.inverse === true;
   const scale = options.normalize === false ? 1 : 1 / Math.sqrt(n);

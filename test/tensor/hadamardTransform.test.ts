@@ -3,7 +3,9 @@ import {
   Rng,
   hadamardColumns,
   hadamardFactorDense,
+  hadamardOfOrder,
   hadamardRows,
+  isSylvester,
   randomHadamard,
   sylvesterFactor,
   type HadamardFactor,
@@ -61,4 +63,35 @@ describe('Hadamard-type transform H_K ⊗ S for any constructible size', () => {
     expect(randomHadamard(768, new Rng(5).split('R1')).signs).toEqual(randomHadamard(768, new Rng(5).split('R1')).signs);
     expect(randomHadamard(768, new Rng(5).split('R1')).signs).not.toEqual(randomHadamard(768, new Rng(5).split('R2')).signs);
   });
+});
+
+describe('Sylvester H_K fast path (power-of-two K: one FWHT over n, signs kept)', () => {
+  const cases: [string, HadamardFactor][] = [
+    ['random-hadamard 256 (K=256)', randomHadamard(256, new Rng('s256'))],
+    ['random-hadamard 512 (K=256, S_2)', randomHadamard(512, new Rng('s512'))],
+    ['random-hadamard 128 (K=128)', randomHadamard(128, new Rng('s128'))],
+    ['random-hadamard 8 (K=8)', randomHadamard(8, new Rng('s8'))],
+    ['random-hadamard 32 (K=32 Paley, dense mix)', randomHadamard(32, new Rng('s32'))],
+    ['random-hadamard 64, K=4 non-Sylvester H_4 (dense mix)', { ...randomHadamard(64, new Rng('s64')), k: 4, hk: { n: 4, data: Int8Array.of(-1, 1, 1, 1, 1, -1, 1, 1, 1, 1, -1, 1, 1, 1, 1, -1) } }],
+  ];
+  it('isSylvester tells Sylvester blocks from Paley 32 and other Hadamard matrices', () => {
+    expect(isSylvester(hadamardOfOrder(256))).toBe(true);
+    expect(isSylvester(hadamardOfOrder(2))).toBe(true);
+    expect(isSylvester(hadamardOfOrder(32))).toBe(false);
+    expect(isSylvester(hadamardOfOrder(172))).toBe(false);
+    expect(isSylvester(cases[5][1].hk)).toBe(false);
+  });
+  for (const [name, f] of cases) {
+    for (const inverse of [false, true]) {
+      it(`${name}${inverse ? ' inverse' : ''}: rows and columns equal the dense reference`, () => {
+        const x = randn(3, 2 * f.n, name, 'float64');
+        const want = naiveMatmul(x.data, blockDiag(dense(f, inverse), f.n, 2 * f.n), 3, 2 * f.n, 2 * f.n);
+        expect(maxAbsDiff(hadamardRows(x, f, { inverse }).data, want)).toBeLessThan(1e-12);
+        expect(maxAbsDiff(hadamardRows(x.to('float32'), f, { inverse }).data, want)).toBeLessThan(1e-5);
+        const w = randn(2 * f.n, 3, `${name} w`, 'float64');
+        const wantCols = naiveMatmul(blockDiag(dense(f, inverse), f.n, 2 * f.n), w.data, 2 * f.n, 2 * f.n, 3);
+        expect(maxAbsDiff(hadamardColumns(w, f, { inverse }).data, wantCols)).toBeLessThan(1e-12);
+      });
+    }
+  }
 });

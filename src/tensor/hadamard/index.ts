@@ -1,6 +1,6 @@
 export type { SignMatrix } from './signMatrix.ts';
 export { isHadamard, kronecker, toDense, transposeSign } from './signMatrix.ts';
-export { sylvester, isPowerOfTwo } from './sylvester.ts';
+export { sylvester, isPowerOfTwo, isSylvester } from './sylvester.ts';
 export { paleyI, paleyII } from './paley.ts';
 export { williamson, WILLIAMSON_ROWS, GOETHALS_SEIDEL_ROWS } from './williamson.ts';
 export { goethalsSeidel } from './goethalsSeidel.ts';

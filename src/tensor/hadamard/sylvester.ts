@@ -10,6 +10,23 @@ export function sylvester(n: number): SignMatrix {
   return { n, data };
 }
 
+const sylvesterCheck = new WeakMap<SignMatrix, boolean>();
+
+/**
+ * Whether `h` is exactly Sylvester's `H_n` (entry (r, c) = `(−1)^popcount(r & c)`), checked entry by entry
+ * once per matrix object and cached (SignMatrix data is never mutated). Order 32 from `hadamardOfOrder` is
+ * Paley I (S5), so the order alone does not tell.
+ */
+export function isSylvester(h: SignMatrix): boolean {
+  const hit = sylvesterCheck.get(h);
+  if (hit !== undefined) return hit;
+  const { n, data } = h;
+  let ok = isPowerOfTwo(n) && data.length === n * n;
+  for (let r = 0; ok && r < n; r++) for (let c = 0; c < n; c++) if (data[r * n + c] !== (popcount(r & c) & 1 ? -1 : 1)) { ok = false; break; }
+  sylvesterCheck.set(h, ok);
+  return ok;
+}
+
 export function isPowerOfTwo(n: number): boolean {
   return Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
 }
