@@ -2,7 +2,8 @@
  * Recipe (LLM Compressor `recipe/recipe.py`, lifecycle.md §8): the modifiers to run, from a file,
  * YAML/JSON text, Modifier instances or another Recipe, and back to PyYAML-shaped YAML.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '../util/atomicWrite.ts';
 import '../modifiers/builtins.ts';
 import { Modifier } from '../modifiers/modifier.ts';
 import { isTruthy } from '../core/python.ts';
@@ -97,7 +98,7 @@ export class Recipe {
       dict = appendRecipeDict(existing, dict, { fidelity: options.fidelity ?? this.#fidelity });
     }
     const text = dumpYaml(dict);
-    if (options.filePath) writeFileSync(options.filePath, text);
+    if (options.filePath) writeFileAtomicSync(options.filePath, text);
     return text;
   }
 }

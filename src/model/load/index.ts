@@ -3,7 +3,8 @@
  * (a directory holding model.safetensors + config.json, or a `.safetensors` file with config.json beside it);
  * `saveSafetensors` writes the latter, atomically.
  */
-import { mkdir, readFile, rename, stat, writeFile, rm } from 'node:fs/promises';
+import { writeFileAtomic } from '../../util/atomicWrite.ts';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ValueError } from '../../core/errors.ts';
 import type { Tensor } from '../../tensor/tensor.ts';
@@ -56,16 +57,6 @@ export async function loadModel(p: string): Promise<Model> {
   return buildModel(config, tensors, weightsFile);
 }
 
-async function writeAtomic(file: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
 
 /**
  * Write `dir/model.safetensors` and `dir/config.json` (HF names; F32, or F64 for float64 weights; lm_head
@@ -82,6 +73,6 @@ export async function saveSafetensors(model: Model, dir: string): Promise<void> 
   const entries: Array<[string, Tensor]> = [];
   for (const [name] of expectedTensors(config)) entries.push([name, byName.get(name)!]);
   for (const [name, t] of byName) if (name.endsWith('.bias')) entries.push([name, t]);
-  await writeAtomic(path.join(dir, 'model.safetensors'), serializeSafetensors(entries, { format: 'pt' }));
-  await writeAtomic(path.join(dir, 'config.json'), JSON.stringify(configToHF(config, model.dtype), null, 2) + '\n');
+  await writeFileAtomic(path.join(dir, 'model.safetensors'), serializeSafetensors(entries, { format: 'pt' }));
+  await writeFileAtomic(path.join(dir, 'config.json'), JSON.stringify(configToHF(config, model.dtype), null, 2) + '\n');
 }
