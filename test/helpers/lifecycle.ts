@@ -28,15 +28,7 @@ export function started(fidelity: Fidelity, args: ConstructorParameters<typeof T
   return { lifecycle, modifiers };
 }
 
-/** Calls `fn` and returns what it threw (fails if it did not throw). */
-export function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
+export { thrown } from './errors.ts';
 
 /** Collects warnings while `fn` runs. */
 export function captureWarnings<T>(fn: () => T): { result: T; warnings: string[] } {

@@ -1,7 +1,6 @@
 /** oneshot and the calibration pipelines (lifecycle.md §9.1–§9.4). */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSession } from '../../src/core/session.ts';
-import { setWarningSink } from '../../src/core/logger.ts';
 import type { LifecycleRecord } from '../../src/core/records.ts';
 import { createSyntheticModel } from '../../src/model/synthetic.ts';
 import type { Model } from '../../src/model/model.ts';
@@ -11,16 +10,9 @@ import { SpinQuantModifier } from '../../src/modifiers/spinquant/index.ts';
 import { QuantizationModifier } from '../../src/modifiers/quantization/index.ts';
 import { TestModifier } from '../helpers/testModifier.ts';
 import type { Modifier } from '../../src/modifiers/modifier.ts';
+import { useWarningCapture } from '../helpers/errors.ts';
 
-let warnings: string[] = [];
-let restore: ReturnType<typeof setWarningSink>;
-beforeEach(() => {
-  warnings = [];
-  restore = setWarningSink((m) => warnings.push(m));
-});
-afterEach(() => {
-  setWarningSink(restore);
-});
+const warningsNow = useWarningCapture();
 
 const small = () => createSyntheticModel({ dim: 64, hiddenDim: 128, layers: 2, heads: 4, kvHeads: 2, vocab: 64 });
 
@@ -125,7 +117,7 @@ describe('other pipelines (§9.2)', () => {
   it('basic: start, forwards, one SEQUENTIAL_EPOCH_END, end (W3 logged)', () => {
     const { rows } = trace({ model: small(), recipe: [new QuantizationModifier({ scheme: 'W8A8', ignore: ['lm_head'] })], pipeline: 'basic', calibrationData: [[1, 2, 3]] });
     expect(events(rows)).toEqual(['event calibration_epoch_start', 'event sequential_epoch_end', 'event calibration_epoch_end']);
-    expect(warnings).toContain('Calibration pipeline is set to `basic`, but it is recommended to use `datafree`');
+    expect(warningsNow()).toContain('Calibration pipeline is set to `basic`, but it is recommended to use `datafree`');
   });
 
   it('sequential: one SEQUENTIAL_EPOCH_END per subgraph (layers, then norm + lm_head)', () => {

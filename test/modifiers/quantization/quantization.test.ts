@@ -1,32 +1,16 @@
 /** QuantizationModifier (spinquant.md §10; T30–T35; S11, S12) and rotations vs RTN error. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { State } from '../../../src/core/state.ts';
 import { Event, EventType } from '../../../src/core/events.ts';
-import { setWarningSink } from '../../../src/core/logger.ts';
 import { QuantizationModifier, computeErrorTable, type QuantizationModifierArgs } from '../../../src/modifiers/quantization/index.ts';
 import { SpinQuantModifier, type SpinQuantModifierArgs } from '../../../src/modifiers/spinquant/index.ts';
 import type { Linear } from '../../../src/model/modules.ts';
 import type { Model } from '../../../src/model/model.ts';
 import { logits, mse, runDatafree, storiesModel, syntheticModel } from '../spinquant/helpers.ts';
+import { thrown, useWarningCapture } from '../../helpers/errors.ts';
 
-let warnings: string[] = [];
-let restore: ReturnType<typeof setWarningSink>;
-beforeEach(() => {
-  warnings = [];
-  restore = setWarningSink((m) => warnings.push(m));
-});
-afterEach(() => {
-  setWarningSink(restore);
-});
+const warningsNow = useWarningCapture();
 
-const thrown = (fn: () => unknown): Error => {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('did not throw');
-};
 const init = (m: QuantizationModifier, model: Model, fidelity: 'default' | 'reference' = 'default') =>
   m.initialize(new State().update({ model }).state, { fidelity });
 
@@ -104,7 +88,7 @@ describe('RTN', () => {
     expect(q0.weight).not.toBe(w0);
     expect(new Set(q0.weight.data.slice(0, 128)).size).toBeLessThanOrEqual(16); // 4 bits per group of 128
     expect(q1.weight).toBe(w1);
-    expect(warnings.filter((w) => w.includes('never calibrated'))).toHaveLength(7);
+    expect(warningsNow().filter((w) => w.includes('never calibrated'))).toHaveLength(7);
     expect(m.quantizationParams.get('model.layers.0.self_attn.q_proj')!.scales.shape).toEqual([256, 2]);
   });
 

@@ -5,15 +5,8 @@ import { SpinQuantModifier } from '../../../src/modifiers/spinquant/index.ts';
 import { ModifierFactory } from '../../../src/modifiers/factory.ts';
 import '../../../src/modifiers/builtins.ts';
 import { syntheticModel, runDatafree } from './helpers.ts';
+import { thrown } from '../../helpers/errors.ts';
 
-const thrown = (fn: () => unknown): Error => {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('did not throw');
-};
 
 describe('SpinQuantModifier fields', () => {
   it('has the documented defaults', () => {

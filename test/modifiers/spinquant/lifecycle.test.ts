@@ -1,27 +1,15 @@
 /** SpinQuant lifecycle (spinquant.md §3, S2, S3, S13) and initialize-time errors (T1, T12, T14, T17). */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { State } from '../../../src/core/state.ts';
 import { Event, EventType } from '../../../src/core/events.ts';
-import { setWarningSink } from '../../../src/core/logger.ts';
 import { ValueError } from '../../../src/core/errors.ts';
 import { SpinQuantModifier, LLAMA_SPINQUANT_MAPPING } from '../../../src/modifiers/spinquant/index.ts';
 import { createSyntheticModel } from '../../../src/model/synthetic.ts';
 import { logits, maxAbsDiff, runDatafree, storiesModel, syntheticModel } from './helpers.ts';
+import { thrown, useWarningCapture } from '../../helpers/errors.ts';
 
-let restore: ReturnType<typeof setWarningSink>;
-beforeEach(() => {
-  restore = setWarningSink(() => undefined);
-});
-afterEach(() => setWarningSink(restore));
+useWarningCapture();
 
-const thrown = (fn: () => unknown): Error => {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('did not throw');
-};
 
 describe('onInitialize', () => {
   it('builds groups R1..R4 in order with the §6 block sizes', () => {
