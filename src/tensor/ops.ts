@@ -1,4 +1,4 @@
-import { backendFor, gpuJsMode, type BackendName } from './backend.ts';
+import { backendFor, dispatch, gpuJsMode, type BackendName } from './backend.ts';
 import type { HadamardFactor } from './hadamard/randomHadamard.ts';
 import { isSylvester } from './hadamard/sylvester.ts';
 import { centerRows } from './kernels/centerRows.ts';
@@ -122,54 +122,57 @@ const like = (t: Tensor, data: Float32Array, shape: readonly number[] = t.shape)
 
 /** `matmul` with backend dispatch (gpujs supports plain A·B only; transposes use ts). */
 export function matmulOp(a: Tensor, b: Tensor, options: MatmulOptions & BackendOption = {}): Tensor {
-  const backend = backendFor('matmul', a.dtype, options.backend);
-  if (backend === 'gpujs' && !options.transA && !options.transB) {
-    const [m, k] = dims2(a);
-    const [, n] = dims2(b);
-    return like(a, gpu.matmulGpu(gpuJsMode(), f32(a), f32(b), m, k, n), [m, n]);
-  }
-  return matmul(a, b, options);
+  if (options.transA || options.transB) return matmul(a, b, options);
+  const [m, k] = dims2(a);
+  const [, n] = dims2(b);
+  return dispatch('matmul', a.dtype, options.backend, m * k * n, (backend) =>
+    backend === 'gpujs' ? like(a, gpu.matmulGpu(gpuJsMode(), f32(a), f32(b), m, k, n), [m, n]) : matmul(a, b, options),
+  );
 }
 
 /** `transformRows` (X·diag(T…T)) with backend dispatch. */
 export function transformRowsOp(x: Tensor, t: ArrayLike<number>, b: number, options: BackendOption = {}): Tensor {
-  if (backendFor('rowTransform', x.dtype, options.backend) === 'gpujs') {
+  return dispatch('rowTransform', x.dtype, options.backend, x.size * b, (backend) => {
+    if (backend !== 'gpujs') return transformRows(x, t, b);
     transformRows(Tensor.zeros([1, b]), t, b); // validates shapes
     if (x.cols % b !== 0) throw new RangeError(`${b} must divide ${x.cols}`);
     return like(x, gpu.transformRowsGpu(gpuJsMode(), f32(x), Float32Array.from(t), x.cols, b));
-  }
-  return transformRows(x, t, b);
+  });
 }
 
-/** `transformColumns` (diag(T…T)·W); ts only (gpu.js path goes through the transpose). */
+/** `transformColumns` (diag(T…T)·W); the gpu.js path goes through the transpose. */
 export function transformColumnsOp(w: Tensor, t: ArrayLike<number>, b: number, options: BackendOption = {}): Tensor {
-  if (backendFor('rowTransform', w.dtype, options.backend) === 'gpujs') {
+  return dispatch('rowTransform', w.dtype, options.backend, w.size * b, (backend) => {
+    if (backend !== 'gpujs') return transformColumns(w, t, b);
     const tt = new Float64Array(b * b);
     for (let i = 0; i < b; i++) for (let j = 0; j < b; j++) tt[j * b + i] = t[i * b + j];
-    return transpose(transformRowsOp(transpose(w), tt, b, options));
-  }
-  return transformColumns(w, t, b);
+    return transpose(transformRowsOp(transpose(w), tt, b, { backend: 'gpujs' }));
+  });
 }
 
 /** `fakeQuantize` with backend dispatch: scales and zero points always from the TS kernel (a reduction). */
 export function fakeQuantizeOp(w: Tensor, options: FakeQuantOptions & BackendOption): FakeQuantResult {
   const ref = fakeQuantize(w, options);
-  if (backendFor('fakeQuant', w.dtype, options.backend) !== 'gpujs') return ref;
-  const cols = w.cols;
-  const g = options.strategy === 'group' ? options.groupSize ?? cols : cols;
-  const qmin = -(2 ** (options.numBits - 1));
-  const value = gpu.fakeQuantGpu(gpuJsMode(), f32(w), f32(ref.scales), Float32Array.from(ref.zeroPoints), cols, g, qmin, -qmin - 1);
-  return { ...ref, value: like(w, value) };
+  return dispatch('fakeQuant', w.dtype, options.backend, w.size, (backend) => {
+    if (backend !== 'gpujs') return ref;
+    const cols = w.cols;
+    const g = options.strategy === 'group' ? options.groupSize ?? cols : cols;
+    const qmin = -(2 ** (options.numBits - 1));
+    const value = gpu.fakeQuantGpu(gpuJsMode(), f32(w), f32(ref.scales), Float32Array.from(ref.zeroPoints), cols, g, qmin, -qmin - 1);
+    return { ...ref, value: like(w, value) };
+  });
 }
 
 /** `fuseNormIntoLinear` with backend dispatch. */
 export function fuseNormOp(w: Tensor, g: Tensor, options: BackendOption = {}): Tensor {
-  if (backendFor('fuseNorm', w.dtype, options.backend) === 'gpujs') return like(w, gpu.fuseNormGpu(gpuJsMode(), f32(w), f32(g), w.cols));
-  return fuseNormIntoLinear(w, g);
+  return dispatch('fuseNorm', w.dtype, options.backend, w.size, (backend) =>
+    backend === 'gpujs' ? like(w, gpu.fuseNormGpu(gpuJsMode(), f32(w), f32(g), w.cols)) : fuseNormIntoLinear(w, g),
+  );
 }
 
 /** `centerRows` with backend dispatch. */
 export function centerRowsOp(e: Tensor, options: BackendOption = {}): Tensor {
-  if (backendFor('centerRows', e.dtype, options.backend) === 'gpujs') return like(e, gpu.centerRowsGpu(gpuJsMode(), f32(e), e.cols));
-  return centerRows(e);
+  return dispatch('centerRows', e.dtype, options.backend, e.size, (backend) =>
+    backend === 'gpujs' ? like(e, gpu.centerRowsGpu(gpuJsMode(), f32(e), e.cols)) : centerRows(e),
+  );
 }
