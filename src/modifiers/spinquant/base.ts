@@ -196,6 +196,8 @@ export class SpinQuantModifier extends Modifier {
     if (this.transformConfig !== null) {
       this.applied = applyTransformConfig(model, this.transformConfig, {
         rngFor: (scheme) => new Rng(this.#runSeed).split(`modifier:${this.#position}`).split(`scheme:${scheme}`),
+        // S8: upstream's random-matrix is uniform [0, 1), not orthogonal; ours is orthogonal unless 'reference'.
+        randomMatrix: reference ? 'uniform' : 'orthogonal',
         explain: (site) => explainSite(site, this.transformType, this.transformBlockSize),
       });
     }

@@ -29,7 +29,7 @@ export function explainSite(
   } else if (transformType !== 'random-hadamard' && randomHadamardBlock(size) !== null) {
     options.push(`transform_type 'random-hadamard' (K = ${randomHadamardBlock(size)})`);
   }
-  if (transformType !== 'random-matrix') options.push("transform_type 'random-matrix' (any size, but not orthogonal: outputs drift, S8)");
+  if (transformType !== 'random-matrix') options.push("transform_type 'random-matrix' (any size; a dense random orthogonal matrix, slower than a Hadamard transform)");
   options.push(`dropping ${schemeName} from rotations`);
   return `  ${where}; options that work: ${options.join('; ')}`;
 }

@@ -24,7 +24,7 @@ import {
   UnsupportedTransformLocationError,
 } from './errors.ts';
 import {
-  SchemeMatrices, TRANSFORM_TYPES, rowsTimesT, rowsTimesTt, tTimesCols, tTransposedTimesCols, type TransformMatrix,
+  SchemeMatrices, TRANSFORM_TYPES, type RandomMatrixKind, rowsTimesT, rowsTimesTt, tTimesCols, tTransposedTimesCols, type TransformMatrix,
 } from './matrices.ts';
 
 /** One (scheme, apply entry, module) application, as planned or done. */
@@ -44,6 +44,8 @@ export interface TransformSite {
 export interface ApplyTransformOptions {
   /** The random stream of a scheme (one per scheme name). */
   rngFor: (schemeName: string) => Rng;
+  /** `random-matrix` draws: upstream's uniform (default here, as compressed-tensors) or orthogonal. */
+  randomMatrix?: RandomMatrixKind;
   /** Extra text appended to size errors (T12, T14, T16, T17): which module, and what would work. */
   explain?: (site: Omit<TransformSite, 'size' | 'dimension'> & { size: number; dimension: number | null }) => string;
 }
@@ -137,7 +139,7 @@ const TRANSFORM_CLASS: Record<string, string> = {
 export function applyTransformConfig(model: Model, config: TransformConfig, options: ApplyTransformOptions): AppliedTransforms {
   const out: AppliedTransforms = { sites: [], handles: [], modules: [], matrices: new Map() };
   for (const [schemeName, scheme] of Object.entries(config.configGroups)) {
-    const matrices = new SchemeMatrices(scheme.type, options.rngFor(schemeName));
+    const matrices = new SchemeMatrices(scheme.type, options.rngFor(schemeName), options.randomMatrix);
     out.matrices.set(schemeName, matrices);
     for (const args of scheme.apply) {
       for (const [moduleName, module] of match(model, args.targets, args.ignore)) {

@@ -2,14 +2,16 @@
  * Transform matrices (compressed-tensors `transform/factory/*`, spinquant.md §7–§8): one per (scheme, size),
  * made at the first request and shared by later ones (S4), its dtype set by that first request (the scheme's
  * precision when online, float64 when fused). Hadamard types are kept as factors (Sylvester FWHT plus a
- * small dense block) and applied with `/√n`; `random-matrix` is a dense uniform [0, 1) matrix whose inverse
- * is a true float64 inverse (not orthogonal: S8).
+ * small dense block) and applied with `/√n`; `random-matrix` is a dense matrix whose inverse is a true
+ * float64 inverse: upstream's uniform [0, 1) draw (not orthogonal, so not invariant across RMSNorm: S8), or,
+ * in llmc-sim's default fidelity, a Haar-random orthogonal matrix (so rotations keep the outputs).
  */
 import { ValueError } from '../../core/errors.ts';
 import type { Rng } from '../../tensor/rng.ts';
 import { Tensor, type DType } from '../../tensor/tensor.ts';
 import { randomHadamard, sylvesterFactor, type HadamardFactor } from '../../tensor/hadamard/randomHadamard.ts';
 import { randomUniformMatrix } from '../../tensor/random/randomMatrix.ts';
+import { randomOrthogonal } from '../../tensor/random/randomOrthogonal.ts';
 import { hadamardColumns, hadamardRows } from '../../tensor/ops.ts';
 import { transformColumns, transformRows } from '../../tensor/kernels/rowTransform.ts';
 import { UnknownTransformTypeError } from './errors.ts';
@@ -20,15 +22,18 @@ export type TransformMatrix =
 
 export const TRANSFORM_TYPES = ['hadamard', 'random-hadamard', 'random-matrix'] as const;
 
+/** How `random-matrix` draws: upstream's uniform [0, 1) (`'reference'`), or orthogonal (`'default'`). */
+export type RandomMatrixKind = 'uniform' | 'orthogonal';
+
 /** Builds the matrix of `type` for size `n` (throws T12/T16/T17 as the constructions do). */
-export function buildMatrix(type: string, n: number, dtype: DType, rng: Rng): TransformMatrix {
+export function buildMatrix(type: string, n: number, dtype: DType, rng: Rng, randomMatrix: RandomMatrixKind = 'uniform'): TransformMatrix {
   switch (type) {
     case 'hadamard':
       return { kind: 'hadamard', n, dtype, factor: sylvesterFactor(n) };
     case 'random-hadamard':
       return { kind: 'hadamard', n, dtype, factor: randomHadamard(n, rng) };
     case 'random-matrix': {
-      const m = randomUniformMatrix(n, rng);
+      const m = randomMatrix === 'orthogonal' ? randomOrthogonal(n, rng) : randomUniformMatrix(n, rng);
       if (dtype === 'float32') for (let i = 0; i < m.length; i++) m[i] = Math.fround(m[i]);
       return { kind: 'dense', n, dtype, m, inv: null };
     }
@@ -40,12 +45,12 @@ export function buildMatrix(type: string, n: number, dtype: DType, rng: Rng): Tr
 /** One scheme's matrices by size, drawn from the scheme's own random stream in first-request order. */
 export class SchemeMatrices {
   readonly #bySize = new Map<number, TransformMatrix>();
-  constructor(readonly type: string, readonly rng: Rng) {}
+  constructor(readonly type: string, readonly rng: Rng, readonly randomMatrix: RandomMatrixKind = 'uniform') {}
 
   get(size: number, dtype: DType): TransformMatrix {
     let m = this.#bySize.get(size);
     if (!m) {
-      m = buildMatrix(this.type, size, dtype, this.rng);
+      m = buildMatrix(this.type, size, dtype, this.rng, this.randomMatrix);
       this.#bySize.set(size, m);
     }
     return m;

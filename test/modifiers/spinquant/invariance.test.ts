@@ -16,10 +16,10 @@ beforeEach(() => {
 });
 afterEach(() => setWarningSink(restore));
 
-function rotate(model: Model, args: SpinQuantModifierArgs): { before: Float64Array; after: Float64Array; m: SpinQuantModifier } {
+function rotate(model: Model, args: SpinQuantModifierArgs, fidelity: 'default' | 'reference' = 'default'): { before: Float64Array; after: Float64Array; m: SpinQuantModifier } {
   const before = logits(model);
   const m = new SpinQuantModifier(args);
-  runDatafree(model, [m]);
+  runDatafree(model, [m], { fidelity });
   return { before, after: logits(model), m };
 }
 
@@ -91,9 +91,14 @@ describe('centring (S1) and the drift report', () => {
     expect(m.drift!.probe).toEqual([5, 6, 7]);
   });
 
-  it('S8: random-matrix R1 is not orthogonal, so it drifts', () => {
-    const { m } = rotate(syntheticModel(), { rotations: ['R1'], transformType: 'random-matrix', centerEmbeddings: false });
+  it("S8 'reference': upstream's random-matrix R1 (uniform [0, 1)) is not orthogonal, so it drifts", () => {
+    const { m } = rotate(syntheticModel(), { rotations: ['R1'], transformType: 'random-matrix', centerEmbeddings: false }, 'reference');
     expect(m.drift!.rotations.maxAbs).toBeGreaterThan(1e-2);
+  });
+
+  it("S8 'default': our random-matrix is orthogonal, so R1–R4 keep the logits", () => {
+    const { before, after } = rotate(syntheticModel(), { rotations: ['R1', 'R2', 'R3', 'R4'], transformType: 'random-matrix', centerEmbeddings: false });
+    expectInvariant(before, after);
   });
 
   it('random-matrix R2 (no norm in between) stays invariant through M⁻¹', () => {
