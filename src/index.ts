@@ -20,6 +20,7 @@ export {
   ModifierFinalizeUninitializedError,
   ModifierUpdateUninitializedError,
   ModifierUpdateFinalizedError,
+  UnknownEventTypeError,
 } from './core/lifecycleErrors.ts';
 
 // Events

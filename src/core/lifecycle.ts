@@ -22,6 +22,7 @@ import {
   FinalizeTwiceError,
   LossRequiredError,
   ReservedEventTypeError,
+  UnknownEventTypeError,
 } from './lifecycleErrors.ts';
 import { INITIAL_ORDER_STATE, isOrdered, nextOrderState } from './order.ts';
 import { record, type CallName, type LifecycleRecord, type UnsequencedRecord } from './records.ts';
@@ -52,12 +53,7 @@ export interface EventOptions {
 export const exceptionDuringFinalize = (e: unknown) =>
   `Exception during finalizing modifier: ${e instanceof Error ? e.message : String(e)}`;
 
-/** Ours: an event type that is not an EventType value (Python would fail by accident). */
-export class UnknownEventTypeError extends ValueError {
-  constructor(value: unknown) {
-    super(`Unknown event type ${JSON.stringify(value)}; expected one of: ${ALL_EVENT_TYPES.join(', ')}`);
-  }
-}
+export { UnknownEventTypeError };
 
 /** Ours: a lifecycle option of the wrong type. */
 export class LifecycleOptionError extends ValueError {

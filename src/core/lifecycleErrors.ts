@@ -3,7 +3,7 @@
  * message is spelled out at a throw site; `code` is the spec's ID, for tools (verifier, journal).
  */
 import { RuntimeError, ValueError } from './errors.ts';
-import { EventType, pyRepr, pyStr } from './events.ts';
+import { ALL_EVENT_TYPES, EventType, pyRepr, pyStr } from './events.ts';
 
 export type ErrorCode = `E${number}` | `T${number}`;
 
@@ -61,6 +61,13 @@ export class EventOrderError extends ValueError {
       `Lifecycle events must appear following order: [${ORDERED_FOR_MESSAGE.map(pyRepr).join(', ')}]. ` +
         `Instead, ${pyStr(last)} was called before ${pyStr(eventType)}`,
     );
+  }
+}
+
+/** Ours: an event type that is not an EventType value (Python would fail by accident). */
+export class UnknownEventTypeError extends ValueError {
+  constructor(value: unknown) {
+    super(`Unknown event type ${JSON.stringify(value) ?? String(value)}; expected one of: ${ALL_EVENT_TYPES.join(', ')}`);
   }
 }
 

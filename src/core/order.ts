@@ -6,6 +6,7 @@
 import { transition } from 'xstate';
 import { lifecycleOrderMachine, ORDERED, type OrderedType } from '../../machines/lifecycle.machine.ts';
 import { ALL_EVENT_TYPES, EventType } from './events.ts';
+import { UnknownEventTypeError } from './lifecycleErrors.ts';
 
 export interface OrderStep {
   accepted: boolean;
@@ -25,12 +26,17 @@ for (const last of ORDERED) {
   }
 }
 
-/** Whether `next` may follow `last`, and the order state after it. */
+/**
+ * Whether `next` may follow `last`, and the order state after it.
+ * @throws {UnknownEventTypeError} (a ValueError) when `next` is not an EventType value, or `last` not an ordered one.
+ */
 export function nextOrderState(last: EventType, next: EventType): OrderStep {
   const step = table.get(`${last}>${next}`);
-  if (!step) throw new RangeError(`not an order state or event type: ${last} > ${next}`);
+  if (!step) throw new UnknownEventTypeError(EVENT_TYPE_VALUES.has(next) ? last : next);
   return step;
 }
+
+const EVENT_TYPE_VALUES = new Set<unknown>(ALL_EVENT_TYPES);
 
 export function isOrdered(t: EventType): t is EventType & OrderedType {
   return (ORDERED as readonly string[]).includes(t);

@@ -14,10 +14,12 @@
  * 2. For each type: ask `nextOrderState(last, type)`.
  * 3. Accepted: remember the new state and emit the type.
  * 4. Rejected: send an {@link EventOrderError} down the stream and unsubscribe from the source.
+ *    A value that is not an EventType is sent down the same way, as an {@link UnknownEventTypeError}.
  *
  * @param initial the order state to start from (the lifecycle's `last`), default BATCH_END.
  * @return an operator emitting exactly the accepted prefix of the source.
  * @throws {EventOrderError} through `error()`, on the first rejected type.
+ * @throws {UnknownEventTypeError} through `error()`, on a value that is not an EventType.
  * @see nextOrderState
  */
 import { Observable, type OperatorFunction } from 'rxjs';
@@ -31,7 +33,13 @@ export function enforceEventOrder(initial: EventType = INITIAL_ORDER_STATE): Ope
       let last = initial;
       return source.subscribe({
         next(type) {
-          const step = nextOrderState(last, type);
+          let step;
+          try {
+            step = nextOrderState(last, type);
+          } catch (e) {
+            subscriber.error(e);
+            return;
+          }
           if (!step.accepted) {
             subscriber.error(new EventOrderError(last, type));
             return;

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { TestScheduler } from 'rxjs/testing';
 import { Subject, tap } from 'rxjs';
 import { enforceEventOrder } from '../../../src/core/operators/enforceEventOrder.ts';
-import { EventOrderError } from '../../../src/core/lifecycleErrors.ts';
+import { EventOrderError, UnknownEventTypeError } from '../../../src/core/lifecycleErrors.ts';
+import { ValueError } from '../../../src/core/errors.ts';
 import { EventType } from '../../../src/core/events.ts';
 
 const V = {
@@ -108,5 +109,15 @@ describe('enforceEventOrder (marbles)', () => {
     expect(errors).toBe(1);
     expect(source.observed).toBe(false);
     expect(sourceValuesAfterError).toBe(0);
+  });
+
+  it('errors the stream with a ValueError naming an unknown event type (no throw out of next, no crash)', () => {
+    scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const src = cold('-s-x-e-|', { ...V, x: 'bogus' as EventType });
+      const err = new UnknownEventTypeError('bogus');
+      expectObservable(src.pipe(enforceEventOrder())).toBe('-s-#', V, err);
+      expectSubscriptions(src.subscriptions).toBe('^--!');
+    });
+    expect(new UnknownEventTypeError('bogus')).toBeInstanceOf(ValueError);
   });
 });
