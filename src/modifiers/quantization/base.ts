@@ -79,7 +79,7 @@ const notSimulated = (py: string) => (v: unknown): null => {
 const minMaxObserver = (py: string) => (v: unknown): string | null => {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string' && v.replace(/[_-]/g, '').toLowerCase().includes('minmax')) return v;
-  throw new NotSimulatedError(`${py} ${JSON.stringify(v)}`);
+  throw new NotSimulatedError(py);
 };
 
 interface Observed {

@@ -88,7 +88,7 @@ export function parseQuantizationArgs(v: unknown, path: string, kind: 'weights' 
   if (type !== 'int') throw new NotSimulatedError(`${path}.type ${JSON.stringify(type)} (only int)`);
   const dynamic = got.dynamic ?? (kind !== 'weights');
   if (typeof dynamic !== 'boolean') throw new FieldTypeError('Input should be a valid boolean', `${path}.dynamic`);
-  if (got.observer != null && !String(got.observer).includes('minmax')) throw new NotSimulatedError(`${path}.observer ${JSON.stringify(got.observer)}`);
+  if (got.observer != null && !String(got.observer).includes('minmax')) throw new NotSimulatedError(`${path}.observer`);
   const symmetric = got.symmetric ?? true;
   if (typeof symmetric !== 'boolean') throw new FieldTypeError('Input should be a valid boolean', `${path}.symmetric`);
   const groupSize = got.group_size ?? null;

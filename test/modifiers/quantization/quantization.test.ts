@@ -17,7 +17,10 @@ const init = (m: QuantizationModifier, model: Model, fidelity: 'default' | 'refe
 describe('fields and messages', () => {
   it('T30: kv_cache_scheme and non-min-max observers', () => {
     expect(thrown(() => new QuantizationModifier({ kv_cache_scheme: { num_bits: 8 } })).message).toBe('QuantizationModifier: kv_cache_scheme is not simulated by llmc-sim');
-    expect(thrown(() => new QuantizationModifier({ scheme: 'W8A8', weight_observer: 'mse' })).message).toBe('QuantizationModifier: weight_observer "mse" is not simulated by llmc-sim');
+    expect(thrown(() => new QuantizationModifier({ scheme: 'W8A8', weight_observer: 'mse' })).message).toBe('QuantizationModifier: weight_observer is not simulated by llmc-sim');
+    expect(thrown(() => new QuantizationModifier({ scheme: 'W8A8', input_observer: 'mse' })).message).toBe('QuantizationModifier: input_observer is not simulated by llmc-sim');
+    const groups = { group_0: { targets: ['Linear'], weights: { num_bits: 4, strategy: 'channel', observer: 'mse' } } };
+    expect(thrown(() => new QuantizationModifier({ config_groups: groups })).message).toBe('QuantizationModifier: group_0.weights.observer is not simulated by llmc-sim');
   });
 
   it('T31: upstream presets we do not simulate, and names that are no preset', () => {
