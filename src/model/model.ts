@@ -200,7 +200,7 @@ export class Model {
           n = new Linear(m.name, ct(m.weight), m.bias ? ct(m.bias) : null, { pre: m.preHooks.copy(), fwd: m.forwardHooks.copy() });
           break;
         case 'embedding':
-          n = new Embedding(m.name, ct(m.weight));
+          n = new Embedding(m.name, ct(m.weight), { fwd: m.forwardHooks.copy() });
           break;
         case 'rmsnorm':
           n = new LlamaRMSNorm(m.name, ct(m.weight), m.eps);
@@ -241,6 +241,7 @@ export class Model {
       h.string(`${name}:${m.className}`);
       if (hooks && m.kind === 'linear') h.string(`hooks ${m.preHooks.size} ${m.forwardHooks.size}`);
       if (hooks && m.kind === 'attention') h.string(`hooks ${m.queryHooks.size} ${m.keyHooks.size}`);
+      if (hooks && m.kind === 'embedding' && m.forwardHooks.size > 0) h.string(`hooks ${m.forwardHooks.size}`);
       for (const t of moduleTensors(m)) {
         const owner = firstOwner.get(t);
         if (owner !== undefined) {

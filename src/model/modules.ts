@@ -18,6 +18,8 @@ export type LinearForwardHook = (y: Tensor, module: Linear) => Tensor | void;
  * before the attention scores (and before keys enter the KV cache); may return a replacement.
  */
 export type AttentionStateHook = (states: Tensor, module: LlamaAttention) => Tensor | void;
+/** Runs after an Embedding's lookup with `y` [tokens, embeddingDim]; may return a replacement. */
+export type EmbeddingForwardHook = (y: Tensor, module: Embedding) => Tensor | void;
 
 abstract class ModuleBase {
   /** Submodules by local name, in registration order (namedModules walks them depth first). */
@@ -69,12 +71,19 @@ export class Linear extends ModuleBase {
 /** `torch.nn.Embedding`: row `i` of the weight is token `i`'s vector. */
 export class Embedding extends ModuleBase {
   readonly kind = 'embedding' as const;
+  /** @internal */ readonly forwardHooks: HookList<EmbeddingForwardHook>;
   constructor(
     name: string,
     /** [numEmbeddings, embeddingDim] */
     public weight: Tensor,
+    hooks?: { fwd: HookList<EmbeddingForwardHook> },
   ) {
     super(name, 'Embedding', ['Embedding', 'Module']);
+    this.forwardHooks = hooks?.fwd ?? new HookList();
+  }
+  /** Hooks on the looked-up vectors (an online `output` transform), in registration order. */
+  registerForwardHook(fn: EmbeddingForwardHook, options: HookAddOptions = {}): RemovableHandle {
+    return this.forwardHooks.add(fn, options);
   }
   get numEmbeddings(): number {
     return this.weight.shape[0];

@@ -6,7 +6,7 @@
  */
 import { ValueError } from '../core/errors.ts';
 import type { Tensor } from '../tensor/tensor.ts';
-import type { LlamaAttention, Linear, Module, RemovableHandle } from '../model/modules.ts';
+import type { Embedding, LlamaAttention, Linear, Module, RemovableHandle } from '../model/modules.ts';
 
 export type HookType = 'forward_pre' | 'forward' | 'query' | 'key';
 
@@ -36,10 +36,11 @@ export function addModuleHook(target: Module, fn: HookFn, hookType: HookType, op
   const add = { prepend: options.prepend === true };
   if (target.kind === 'linear' && hookType === 'forward_pre') return (target as Linear).registerForwardPreHook(fn as HookFn<Linear>, add);
   if (target.kind === 'linear' && hookType === 'forward') return (target as Linear).registerForwardHook(fn as HookFn<Linear>, add);
+  if (target.kind === 'embedding' && hookType === 'forward') return (target as Embedding).registerForwardHook(fn as HookFn<Embedding>, add);
   if (target.kind === 'attention' && hookType === 'query') return (target as LlamaAttention).registerQueryHook(fn as HookFn<LlamaAttention>, add);
   if (target.kind === 'attention' && hookType === 'key') return (target as LlamaAttention).registerKeyHook(fn as HookFn<LlamaAttention>, add);
   throw new ValueError(`Cannot register a '${hookType}' hook on ${target.name || '(root)'} (${target.className}): ` +
-    "Linear takes 'forward_pre' and 'forward', LlamaAttention takes 'query' and 'key'");
+    "Linear takes 'forward_pre' and 'forward', Embedding takes 'forward', LlamaAttention takes 'query' and 'key'");
 }
 
 export class HooksMixin {

@@ -8,7 +8,7 @@
 import { ValueError } from '../../core/errors.ts';
 import { Tensor, type DType } from '../../tensor/tensor.ts';
 import type { ModelConfig } from '../config.ts';
-import type { Linear, LlamaAttention, LlamaRMSNorm, Embedding, LlamaRotaryEmbedding, AttentionStateHook } from '../modules.ts';
+import type { Linear, LlamaAttention, LlamaRMSNorm, Embedding, LlamaRotaryEmbedding } from '../modules.ts';
 import { causalAttention, linearRows, linearRows64, rmsnorm, rope, ropeTables, swiglu, type Buf } from './kernels.ts';
 
 /** The modules the forward reads, resolved once per Model. */
@@ -130,8 +130,8 @@ function applyLinear(mod: Linear, x: Buf, out: Buf, T: number, n: number, d: num
   }
 }
 
-function applyStateHooks(
-  hooks: AttentionStateHook[], mod: LlamaAttention, buf: Buf, T: number, width: number, what: string,
+function applyStateHooks<M extends LlamaAttention | Embedding>(
+  hooks: Array<(states: Tensor, module: M) => Tensor | void>, mod: M, buf: Buf, T: number, width: number, what: string,
 ): void {
   if (hooks.length === 0) return;
   let t = new Tensor(buf.slice(), [T, width]);
@@ -158,6 +158,7 @@ export function runForward(m: ForwardModules, tokens: ArrayLike<number>, s: RunS
     const tok = tokens[t];
     for (let j = 0; j < dim; j++) s.x[t * dim + j] = E[tok * dim + j];
   }
+  applyStateHooks(m.embedTokens.forwardHooks.fns(), m.embedTokens, s.x, T, dim, 'forward');
 
   for (const L of m.layers) {
     const a = L.selfAttn;

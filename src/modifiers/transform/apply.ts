@@ -82,7 +82,7 @@ export function transformSize(module: Module, location: TransformLocation, headD
 function checkLocation(module: Module, location: TransformLocation): void {
   const ok =
     (module.kind === 'linear' && location !== 'q_attn' && location !== 'k_cache') ||
-    (module.kind === 'embedding' && (location === 'weight_input' || location === 'weight_output')) ||
+    (module.kind === 'embedding' && (location === 'weight_input' || location === 'weight_output' || location === 'output')) ||
     (module.kind === 'attention' && (location === 'q_attn' || location === 'k_cache'));
   if (!ok) throw new UnsupportedTransformLocationError(module, location);
 }

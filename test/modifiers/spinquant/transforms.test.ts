@@ -72,6 +72,19 @@ describe('§7 conventions (hadamard, T = H/√n)', () => {
     close(e.weight.data, mm(H(32), 32, 32, E2, 16));
   });
 
+  it('Embedding output (online): value·T, the same as fusing weight_output', () => {
+    const online = small();
+    const fused = online.clone();
+    const applied = applyTransformConfig(online, config('hadamard', 'output', ['model.embed_tokens']), { rngFor });
+    applyTransformConfig(fused, config('hadamard', 'weight_output', ['model.embed_tokens']), { rngFor });
+    expect(applied.modules).toEqual(['model.embed_tokens.G_output']);
+    const a = online.forward([1, 2, 3]).data;
+    const b = fused.forward([1, 2, 3]).data;
+    close(a, b, 1e-4);
+    expect(Math.max(...Array.from(a, (v, i) => Math.abs(v - small().forward([1, 2, 3]).data[i])))).toBeGreaterThan(1e-3);
+    expect(online.clone().forward([1, 2, 3]).data).toEqual(a); // the hook travels with clone()
+  });
+
   it('random-matrix: T = M, inverse T = M⁻¹ (no transpose), shared per size (S4)', () => {
     const model = small();
     const up = model.getModule('model.layers.0.mlp.up_proj') as Linear;
