@@ -5,6 +5,7 @@
  */
 import { pyFloorDiv, pyInt, pyMod, isTruthy } from './python.ts';
 import { ValueError } from './errors.ts';
+import { optionsObject } from './options.ts';
 
 export enum EventType {
   INITIALIZE = 'initialize',
@@ -60,6 +61,7 @@ export class Event {
   [extra: string]: unknown;
 
   constructor(init: EventInit = {}) {
+    init = optionsObject('Event', init);
     this.type = init.type ?? null;
     this.stepsPerEpoch = init.stepsPerEpoch ?? null;
     this.batchesPerStep = init.batchesPerStep ?? null;
@@ -113,6 +115,7 @@ export class Event {
 
   /** A deep copy with `overrides` assigned as given (unknown keys included); the original is unchanged. */
   newInstance(overrides: Partial<EventInit> & Record<string, unknown> = {}): Event {
+    overrides = optionsObject('Event.newInstance', overrides);
     const copy = new Event();
     for (const [k, v] of Object.entries(this)) copy[k] = structuredClone(v);
     for (const [k, v] of Object.entries(overrides)) copy[k] = v;

@@ -14,6 +14,7 @@ import { State, type StateChanges } from './state.ts';
 import { ValueError } from './errors.ts';
 import { isTruthy } from './python.ts';
 import { warn } from './logger.ts';
+import { optionsObject } from './options.ts';
 import {
   EventAfterFinalizeError,
   EventBeforeInitializeError,
@@ -98,6 +99,7 @@ export class CompressionLifecycle {
   });
 
   constructor(options: LifecycleOptions = {}) {
+    options = optionsObject('CompressionLifecycle', options, ['fidelity']);
     const fidelity = options.fidelity ?? 'default';
     if (!FIDELITIES.includes(fidelity)) {
       throw new ValueError(`fidelity must be one of ${FIDELITIES.map((f) => `'${f}'`).join(', ')}, got ${JSON.stringify(fidelity)}`);

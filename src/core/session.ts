@@ -8,6 +8,8 @@ import { CompressionLifecycle, type EventOptions, type Fidelity, type Initialize
 import type { EventType } from './events.ts';
 import type { State } from './state.ts';
 import { warn } from './logger.ts';
+import { describeValue, optionsObject } from './options.ts';
+import { ValueError } from './errors.ts';
 
 export interface ModifiedState {
   model: unknown;
@@ -23,6 +25,7 @@ export class CompressionSession {
   readonly lifecycle: CompressionLifecycle;
 
   constructor(options: { fidelity?: Fidelity } = {}) {
+    options = optionsObject('CompressionSession', options, ['fidelity']);
     this.lifecycle = new CompressionLifecycle(options);
   }
 
@@ -41,6 +44,7 @@ export class CompressionSession {
 
   /** Always passes `batchData` and `loss` keys (null when absent), so a missing loss reaches E46 (Q23). */
   event(type: EventType, options: EventOptions = {}): ModifiedState {
+    options = optionsObject('event', options);
     const data = this.lifecycle.event(type, { ...options, batchData: options.batchData ?? null, loss: options.loss ?? null });
     return this.#modified(data);
   }
@@ -79,7 +83,8 @@ export function activeSession(): CompressionSession {
 
 /** Runs `fn` with a new session active (async work included); the previous one is active again afterwards. */
 export function createSession<T>(fn: (session: CompressionSession) => T, options: { fidelity?: Fidelity } = {}): T {
-  const session = new CompressionSession(options);
+  if (typeof fn !== 'function') throw new ValueError(`createSession() takes a function, got ${describeValue(fn)}`);
+  const session = new CompressionSession(optionsObject('createSession', options, ['fidelity']));
   return scope.run(session, () => fn(session));
 }
 

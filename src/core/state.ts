@@ -8,6 +8,7 @@
  */
 import { produce, type Draft } from 'immer';
 import { ValueError } from './errors.ts';
+import { optionsObject } from './options.ts';
 
 /** A non-draftable box: immer treats class instances without `[immerable]` as opaque. */
 class Ref<T> {
@@ -95,6 +96,17 @@ const CONSUMED = new Set([
 
 const DATA_KEYS = [['trainData', 'train'], ['valData', 'val'], ['testData', 'test'], ['calibData', 'calib']] as const;
 
+const OVERRIDE_KEYS = ['loss', 'batchData', 'lossMasks', 'currentBatchIdx', 'sequentialPrefetch', 'model'];
+
+/** `structuredClone`, or a ValueError naming the key (a function, a class with private state, … cannot be cloned). */
+function copyData(key: string, v: unknown): unknown {
+  try {
+    return structuredClone(v);
+  } catch (e) {
+    throw new ValueError(`State.update: ${key} cannot be deep-copied (copyData is true): ${e instanceof Error ? e.message : String(e)}; pass copyData: false to keep a reference`);
+  }
+}
+
 /** Fields a modifier or pipeline may set directly through {@link State.with}. */
 export interface StateOverrides {
   loss?: unknown;
@@ -144,7 +156,7 @@ export class State {
     }
     const rest: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(changes)) if (!CONSUMED.has(k)) rest[k] = v;
-    const copyData = changes.copyData ?? true;
+    const copy = changes.copyData ?? true;
     const next = produce(this.#f, (d: Draft<Fields>) => {
       if (changes.model != null) d.model = ref(changes.model);
       if (changes.teacherModel != null) d.teacherModel = ref(changes.teacherModel);
@@ -154,7 +166,7 @@ export class State {
       }
       for (const [key, slot] of DATA_KEYS) {
         const v = changes[key];
-        if (v != null) d.data[slot] = ref(copyData ? structuredClone(v) : v);
+        if (v != null) d.data[slot] = ref(copy ? copyData(key, v) : v);
       }
       if ('device' in rest) d.hardware.device = ref(rest.device);
     });
@@ -163,6 +175,7 @@ export class State {
 
   /** A new State with the given fields replaced (for modifiers and pipelines; upstream assigns attributes). */
   with(overrides: StateOverrides): State {
+    overrides = optionsObject('State.with', overrides, OVERRIDE_KEYS);
     const next = produce(this.#f, (d: Draft<Fields>) => {
       if ('loss' in overrides) d.loss = ref(overrides.loss);
       if ('batchData' in overrides) d.batchData = ref(overrides.batchData);

@@ -4,6 +4,7 @@
  * is not a Modifier shadows a valid class of the same name everywhere.
  */
 import { ValueError } from '../core/errors.ts';
+import { requiredOptions } from '../core/options.ts';
 import { Modifier, type ModifierArgs, type ModifierClass } from './modifier.ts';
 
 /** E20 */
@@ -54,6 +55,8 @@ export interface CreateOptions {
 
 type Registry = Map<string, ModifierClass>;
 
+const CREATE_OPTIONS_TEXT = 'an options object {allowRegistered, allowExperimental, args?}';
+
 /** The built-in modifier modules; `refresh` scans them like upstream scans its packages. */
 const builtinModules: Array<() => Record<string, unknown>> = [];
 const experimentalModules: Array<() => Record<string, unknown>> = [];
@@ -90,6 +93,7 @@ export class ModifierFactory {
   }
 
   static create(type: string, options: CreateOptions): Modifier {
+    options = requiredOptions('ModifierFactory.create', options, ['allowRegistered', 'allowExperimental', 'args'], CREATE_OPTIONS_TEXT);
     const err = ModifierFactory.#errors.get(type);
     if (err) throw err;
     const cls =

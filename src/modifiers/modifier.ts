@@ -20,6 +20,8 @@ import { afterOnEventIndex, afterOnEventTable, cachedPlan, flagsBits, updatePlan
 import { assignFields, BASE_FIELDS, dumpFields, type FieldSpecs } from './fields.ts';
 import type { ModifierEffect } from '../core/records.ts';
 import { warn as logWarning } from '../core/logger.ts';
+import { ValueError } from '../core/errors.ts';
+import { describeValue } from '../core/options.ts';
 
 export type { ModifierPhase } from '../../machines/modifier.machine.ts';
 export type Kwargs = Record<string, unknown>;
@@ -56,6 +58,11 @@ const MARKS = {
 const KIND_BATCH_START = 0;
 const KIND_BATCH_END = 1;
 const KIND_OTHER = 2;
+
+/** Ours: Python would fail by accident (`AttributeError` on `None.type_`). */
+function checkEvent(call: string, event: unknown): void {
+  if (event === null || typeof event !== 'object') throw new ValueError(`${call}() takes an Event, got ${describeValue(event)}`);
+}
 
 /** Where a modifier reports its effects; set by the lifecycle while someone records. @internal */
 export const EFFECT_SINK = Symbol('llmc-sim.effectSink');
@@ -138,6 +145,7 @@ export abstract class Modifier {
 
   /** The hot path: two table lookups; the actor is touched only when a flag changes. */
   updateEvent(state: State, event: Event, kwargs: Kwargs = {}): void {
+    checkEvent('updateEvent', event);
     const pre = updatePlan(this.#bits);
     if (pre.length !== 1 || pre[0] !== 'onEvent') this.#run(pre, state, event, kwargs);
     if (this[EFFECT_SINK]) this.#report('onEvent', event);
@@ -154,6 +162,7 @@ export abstract class Modifier {
 
   /** §3.4: `start ≤ c` and (`end` null or `c < end`). */
   shouldStart(event: Event): boolean {
+    checkEvent('shouldStart', event);
     if (this.start === null) return false;
     const c = event.currentIndex;
     return this.start <= c && (this.end === null || c < this.end);
@@ -161,6 +170,7 @@ export abstract class Modifier {
 
   /** §3.4: ignores `start` and `started` (Q8). */
   shouldEnd(event: Event): boolean {
+    checkEvent('shouldEnd', event);
     return this.end !== null && event.currentIndex >= this.end;
   }
 

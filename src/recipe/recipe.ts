@@ -7,6 +7,7 @@ import { writeFileAtomicSync } from '../util/atomicWrite.ts';
 import '../modifiers/builtins.ts';
 import { Modifier } from '../modifiers/modifier.ts';
 import { isTruthy } from '../core/python.ts';
+import { optionsObject } from '../core/options.ts';
 import { appendRecipeDict } from './appendRecipeDict.ts';
 import { buildFromMapping, type Fidelity } from './build.ts';
 import { dumpYaml } from './dumpYaml.ts';
@@ -72,6 +73,7 @@ export class Recipe {
    * @throws {RecipeError} for a bad modifier entry, naming the file, line and key path.
    */
   static createInstance(input: RecipeInput, options: CreateRecipeOptions = {}): Recipe {
+    options = optionsObject('Recipe.createInstance', options, ['targetStage', 'modifierGroupName', 'fidelity']);
     const fidelity = options.fidelity ?? 'default';
     if (input instanceof Recipe) return input;
     if (input instanceof Modifier || Array.isArray(input)) {
@@ -92,6 +94,7 @@ export class Recipe {
 
   /** Upstream `Recipe.yaml()` (§8.4): PyYAML's shape; `createInstance(r.toYaml()).toDict()` equals `r.toDict()`. */
   toYaml(options: RecipeYamlOptions = {}): string {
+    options = optionsObject('Recipe.toYaml', options, ['filePath', 'existingRecipePath', 'fidelity']);
     let dict = this.toDict();
     if (options.existingRecipePath) {
       const existing = loadJsonOrYamlString(readFileSync(options.existingRecipePath, 'utf8')).mapping;

@@ -14,6 +14,7 @@ import type { RecipeInput } from '../recipe/recipe.ts';
 import type { Model } from '../model/model.ts';
 import { Rng } from '../tensor/rng.ts';
 import { ValueError } from '../core/errors.ts';
+import { requiredOptions } from '../core/options.ts';
 
 export interface TrainingOptions {
   recipe: RecipeInput;
@@ -54,7 +55,11 @@ export function simulatedLoss(seed: number, globalStep: number, microBatch: numb
 }
 
 /** Every call of a training run, in order, with the step each micro-batch belongs to. */
+const TRAINING_KEYS = ['recipe', 'epochs', 'stepsPerEpoch', 'batchesPerStep', 'model', 'seed'] as const;
+const SIMULATE_KEYS = [...TRAINING_KEYS, 'fidelity', 'lifecycle', 'onBatchEnd'];
+
 export function* trainingCalls(options: TrainingOptions): Generator<LifecycleCall & { info?: StepInfo }> {
+  options = requiredOptions('trainingCalls', options, TRAINING_KEYS);
   const epochs = checkCount('epochs', options.epochs, 0);
   const S = checkCount('stepsPerEpoch', options.stepsPerEpoch, 1);
   const B = checkCount('batchesPerStep', options.batchesPerStep ?? 1, 1);
@@ -99,9 +104,12 @@ export function simulatedOptimizerStep(model: Model, seed: number, globalStep: n
 
 /** Runs a whole training simulation; returns the lifecycle (finalized). */
 export function simulateTraining(options: SimulateOptions): CompressionLifecycle {
+  options = requiredOptions('simulateTraining', options, SIMULATE_KEYS);
   const lifecycle = options.lifecycle ?? new CompressionLifecycle({ fidelity: options.fidelity });
   const seed = options.seed ?? 0;
-  for (const c of trainingCalls(options)) {
+  const training: Record<string, unknown> = {};
+  for (const k of TRAINING_KEYS) if (k in options) training[k] = options[k];
+  for (const c of trainingCalls(training as unknown as TrainingOptions)) {
     if (c.call === 'event' && c.type === EventType.OPTIM_POST_STEP && options.model) {
       simulatedOptimizerStep(options.model, seed, c.options.globalStep as number);
     }

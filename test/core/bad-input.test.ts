@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CompressionLifecycle, EventType, State, ValueError } from '../../src/index.ts';
+import { CompressionLifecycle, CompressionSession, Event, EventType, State, ValueError, callbacks, createSession } from '../../src/index.ts';
 
 describe('bad input gets a ValueError naming the problem, never a bare TypeError', () => {
   const cases: Array<[string, (lc: CompressionLifecycle) => unknown, RegExp]> = [
@@ -31,5 +31,59 @@ describe('bad input gets a ValueError naming the problem, never a bare TypeError
     expect(() => lc.event(EventType.BATCH_END, { globalStep: 'x' as never })).toThrow("event(): option 'globalStep' must be a number or null, got \"x\"");
     expect(lc.globalStep).toBe(3);
     expect(lc.lastEventType).toBe(EventType.BATCH_START);
+  });
+});
+
+describe('options objects: null is a ValueError naming the call; unknown keys are E30 (pydantic extra="forbid")', () => {
+  const extra = (name: string, key: string) => `1 validation error for ${name}\n${key}\n  Extra inputs are not permitted`;
+
+  it('new CompressionLifecycle(null) / unknown key', () => {
+    expect(() => new CompressionLifecycle(null as never)).toThrow(ValueError);
+    expect(() => new CompressionLifecycle(null as never)).toThrow('CompressionLifecycle() takes an options object, got null');
+    expect(() => new CompressionLifecycle({ fidelty: 'reference' } as never)).toThrow(ValueError);
+    expect(() => new CompressionLifecycle({ fidelty: 'reference' } as never)).toThrow(extra('CompressionLifecycle', 'fidelty'));
+  });
+
+  it('new CompressionSession(null) / unknown key; createSession with a non-function or an unknown option', () => {
+    expect(() => new CompressionSession(null as never)).toThrow('CompressionSession() takes an options object, got null');
+    expect(() => new CompressionSession({ fidelty: 'reference' } as never)).toThrow(extra('CompressionSession', 'fidelty'));
+    expect(() => createSession(5 as never)).toThrow(ValueError);
+    expect(() => createSession(5 as never)).toThrow('createSession() takes a function, got number');
+    expect(() => createSession(() => 1, { fidelty: 'x' } as never)).toThrow(extra('createSession', 'fidelty'));
+  });
+
+  it('session.event(type, null) and callbacks(null) get the lifecycle\'s ValueError', () => {
+    const s = new CompressionSession();
+    s.initialize({});
+    expect(() => s.event(EventType.BATCH_START, null as never)).toThrow('event() takes an options object, got null');
+    createSession((session) => {
+      session.initialize({});
+      expect(() => callbacks.batchStart(null as never)).toThrow(ValueError);
+      expect(() => callbacks.batchStart(null as never)).toThrow('event() takes an options object, got null');
+    });
+  });
+
+  it('new Event(null) and newInstance(null)', () => {
+    expect(() => new Event(null as never)).toThrow(ValueError);
+    expect(() => new Event(null as never)).toThrow('Event() takes an options object, got null');
+    expect(() => new Event().newInstance(null as never)).toThrow('Event.newInstance() takes an options object, got null');
+  });
+
+  it('State.with(null) and unknown keys', () => {
+    expect(() => new State().with(null as never)).toThrow('State.with() takes an options object, got null');
+    expect(() => new State().with({ los: 1 } as never)).toThrow(extra('State.with', 'los'));
+  });
+
+  it('State.update: data that cannot be deep-copied is a ValueError naming the key and the way out', () => {
+    const e = (() => {
+      try {
+        new State().update({ calibData: () => 1 });
+      } catch (err) {
+        return err as Error;
+      }
+    })();
+    expect(e).toBeInstanceOf(ValueError);
+    expect(e?.message).toMatch(/^State.update: calibData cannot be deep-copied \(copyData is true\): .*; pass copyData: false to keep a reference$/);
+    expect(new State().update({ calibData: () => 1, copyData: false }).state.data.calib).toBeTypeOf('function');
   });
 });

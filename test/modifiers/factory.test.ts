@@ -120,6 +120,20 @@ describe('create order (§4)', () => {
     );
   });
 
+  it('options: missing or null is a ValueError naming the call; an unknown key is E30 (extra="forbid")', () => {
+    ModifierFactory.register('TestModifier', TestModifier);
+    expect(() => ModifierFactory.create('TestModifier', undefined as never)).toThrow(ValueError);
+    expect(() => ModifierFactory.create('TestModifier', undefined as never)).toThrow(
+      'ModifierFactory.create() takes an options object {allowRegistered, allowExperimental, args?}, got undefined',
+    );
+    expect(() => ModifierFactory.create('TestModifier', null as never)).toThrow(
+      'ModifierFactory.create() takes an options object {allowRegistered, allowExperimental, args?}, got null',
+    );
+    expect(() => ModifierFactory.create('TestModifier', { allowregistered: true } as never)).toThrow(
+      '1 validation error for ModifierFactory.create\nallowregistered\n  Extra inputs are not permitted',
+    );
+  });
+
   it('register overrides a built-in when allowRegistered', () => {
     ModifierFactory.refresh();
     ModifierFactory.register('MainModifier', TestModifier);

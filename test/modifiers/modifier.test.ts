@@ -417,6 +417,17 @@ describe('schedule predicates (§3.4)', () => {
     expect(m.shouldEnd(at(g))).toBe(e);
   });
 
+  it('a missing event is a ValueError naming the call, not a TypeError', () => {
+    const m = new TestModifier({ start: 0, end: 1 });
+    expect(() => m.shouldStart(null as never)).toThrow(ValueError);
+    expect(() => m.shouldStart(null as never)).toThrow('shouldStart() takes an Event, got null');
+    expect(() => m.shouldEnd(undefined as never)).toThrow('shouldEnd() takes an Event, got undefined');
+    m.initialize(new State(), {});
+    expect(() => m.updateEvent(new State(), null as never, {})).toThrow(ValueError);
+    expect(() => m.updateEvent(new State(), null as never, {})).toThrow('updateEvent() takes an Event, got null');
+    expect(m.hooks).toEqual(['onInitialize', 'onStart']);
+  });
+
   it('shouldEnd does not look at started', () => {
     const m = new TestModifier({ start: 0, end: 1 });
     expect(m.started).toBe(false);

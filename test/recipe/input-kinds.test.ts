@@ -57,3 +57,20 @@ describe('Recipe.createInstance inputs', () => {
     }
   });
 });
+
+describe('Recipe options objects', () => {
+  it('null options are a ValueError naming the call, not a TypeError', () => {
+    expect(() => Recipe.createInstance('a_stage: {}', null as never)).toThrow(ValueError);
+    expect(() => Recipe.createInstance('a_stage: {}', null as never)).toThrow('Recipe.createInstance() takes an options object, got null');
+    expect(() => new Recipe().toYaml(null as never)).toThrow('Recipe.toYaml() takes an options object, got null');
+  });
+
+  it('an unknown option is E30 (pydantic extra="forbid"), e.g. a snake_case typo', () => {
+    expect(() => Recipe.createInstance('a_stage: {}', { target_stage: 'b' } as never)).toThrow(
+      '1 validation error for Recipe.createInstance\ntarget_stage\n  Extra inputs are not permitted',
+    );
+    expect(() => new Recipe().toYaml({ file_path: 'x.yaml' } as never)).toThrow(
+      '1 validation error for Recipe.toYaml\nfile_path\n  Extra inputs are not permitted',
+    );
+  });
+});

@@ -47,3 +47,18 @@ describe('training simulator (lifecycle.md §9.5)', () => {
     expect(() => [...trainingCalls({ recipe: [], epochs: 1.5, stepsPerEpoch: 2 })]).toThrow('training: epochs must be an integer ≥ 0, got 1.5');
   });
 });
+
+describe('training simulator options', () => {
+  it('missing options are a ValueError naming the call; an unknown key is E30 (extra="forbid")', () => {
+    expect(() => [...trainingCalls(undefined as never)]).toThrow(ValueError);
+    expect(() => [...trainingCalls(undefined as never)]).toThrow('trainingCalls() takes an options object, got undefined');
+    expect(() => simulateTraining(null as never)).toThrow('simulateTraining() takes an options object, got null');
+    expect(() => [...trainingCalls({ recipe: [], epochs: 1, stepsPerEpoch: 1, batches_per_step: 2 } as never)]).toThrow(
+      '1 validation error for trainingCalls\nbatches_per_step\n  Extra inputs are not permitted',
+    );
+    expect(() => simulateTraining({ recipe: [], epochs: 1, stepsPerEpoch: 1, fidelty: 'reference' } as never)).toThrow(
+      '1 validation error for simulateTraining\nfidelty\n  Extra inputs are not permitted',
+    );
+  });
+});
+
