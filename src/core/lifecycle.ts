@@ -132,12 +132,23 @@ export class CompressionLifecycle {
   /** §6.1. Returns the modifiers' non-null results, or `undefined` when already initialized (Q4). */
   initialize(options: InitializeOptions = {}): unknown[] | undefined {
     const { recipe, recipeStage, recipeArgs, ...rest } = checkOptions('initialize', options);
-    this.#emit(record.initialize(options));
-    this.#state = this.#state.update(rest).state;
-    if (this.fidelity === 'default') {
-      if (rest.stepsPerEpoch != null) this.#stepsPerEpoch = this.#positiveNumber('stepsPerEpoch', rest.stepsPerEpoch);
-      if (rest.batchesPerStep != null) this.#batchesPerStep = this.#positiveNumber('batchesPerStep', rest.batchesPerStep);
+    // A refused call changes nothing: check the options and build the next State before any change.
+    let state: State;
+    let stepsPerEpoch: number | null = null;
+    let batchesPerStep: number | null = null;
+    try {
+      if (this.fidelity === 'default') {
+        if (rest.stepsPerEpoch != null) stepsPerEpoch = this.#positiveNumber('stepsPerEpoch', rest.stepsPerEpoch);
+        if (rest.batchesPerStep != null) batchesPerStep = this.#positiveNumber('batchesPerStep', rest.batchesPerStep);
+      }
+      state = this.#state.update(rest).state;
+    } catch (e) {
+      return this.#reject('initialize', null, e as Error);
     }
+    this.#emit(record.initialize(options));
+    this.#state = state;
+    if (stepsPerEpoch !== null) this.#stepsPerEpoch = stepsPerEpoch;
+    if (batchesPerStep !== null) this.#batchesPerStep = batchesPerStep;
     if (this.#initialized) return undefined;
 
     return this.#guard('initialize', () => {
@@ -161,7 +172,7 @@ export class CompressionLifecycle {
   /** §6.3. */
   event(type: EventType, options: EventOptions = {}): unknown[] {
     if (typeof type !== 'string' || !EVENT_TYPE_VALUES.has(type)) throw new UnknownEventTypeError(type);
-    if (options === null || typeof options !== 'object') checkOptions('event', options);
+    checkOptions('event', options);
     if (!this.#initialized) return this.#reject('event', type, new EventBeforeInitializeError());
     if (this.#finalized) return this.#reject('event', type, new EventAfterFinalizeError());
     if (type === EventType.INITIALIZE || type === EventType.FINALIZE) return this.#reject('event', type, new ReservedEventTypeError(type));

@@ -87,3 +87,25 @@ describe('options objects: null is a ValueError naming the call; unknown keys ar
     expect(new State().update({ calibData: () => 1, copyData: false }).state.data.calib).toBeTypeOf('function');
   });
 });
+
+describe('a refused call is a call.rejected record and changes nothing (records$: one record per accepted call)', () => {
+  it("initialize with a bad stepsPerEpoch ('default') leaves state untouched and is recorded as rejected", () => {
+    const lc = new CompressionLifecycle();
+    const types: string[] = [];
+    lc.records$.subscribe((r) => types.push(r.type));
+    const model = { name: 'm' };
+    expect(() => lc.initialize({ model, stepsPerEpoch: 'a' as never })).toThrow("initialize(): option 'stepsPerEpoch' must be a non-negative number, got \"a\"");
+    expect(lc.state.model).toBeNull();
+    expect(lc.initialized).toBe(false);
+    expect(types).toEqual(['call.rejected']);
+    lc.initialize({ model, stepsPerEpoch: 2 });
+    expect(types).toEqual(['call.rejected', 'call.initialize']);
+  });
+
+  it('event(type, []) is refused like initialize([])', () => {
+    const lc = new CompressionLifecycle();
+    lc.initialize({});
+    expect(() => lc.event(EventType.BATCH_START, [] as never)).toThrow('event() takes an options object, got an array');
+    expect(lc.lastEventType).toBe(EventType.BATCH_END);
+  });
+});
