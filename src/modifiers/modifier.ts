@@ -198,6 +198,21 @@ export abstract class Modifier {
   }
 
   /**
+   * Calls this modifier's own `onStart` (calibration-driven modifiers start themselves from
+   * `onEvent`, §3.3, S13), recorded as a hook call like the ones the machine plans.
+   */
+  protected callOnStart(state: State, event: Event | null, kwargs: Kwargs): void {
+    this.#report('onStart', event);
+    this.onStart(state, event, kwargs);
+  }
+
+  /** `callOnStart`'s twin for `onEnd`. */
+  protected callOnEnd(state: State, event: Event | null, kwargs: Kwargs): void {
+    this.#report('onEnd', event);
+    this.onEnd(state, event, kwargs);
+  }
+
+  /**
    * Position in the running recipe (`index` if set, as upstream never sets it from recipes), for
    * splitting the run's random stream per modifier (DESIGN.md, Determinism).
    */

@@ -207,13 +207,13 @@ export class QuantizationModifier extends Modifier {
   protected override onEvent(state: State, event: Event, kwargs: Kwargs): void {
     switch (event.type) {
       case EventType.CALIBRATION_EPOCH_START:
-        if (!this.started) this.onStart(state, null, kwargs);
+        if (!this.started) this.callOnStart(state, null, kwargs);
         break;
       case EventType.SEQUENTIAL_EPOCH_END:
         this.#calibrate(kwargs.modules);
         break;
       case EventType.CALIBRATION_EPOCH_END:
-        if (!this.ended) this.onEnd(state, null, kwargs);
+        if (!this.ended) this.callOnEnd(state, null, kwargs);
         break;
       default:
         break;
@@ -244,7 +244,7 @@ export class QuantizationModifier extends Modifier {
   }
 
   protected override onFinalize(state: State, kwargs: Kwargs): boolean {
-    if (!this.ended) this.onEnd(state, null, kwargs);
+    if (!this.ended) this.callOnEnd(state, null, kwargs);
     // S11: upstream returns nothing, so `finalized` stays false; 'default' returns true.
     return (kwargs.fidelity === 'reference' ? undefined : true) as boolean;
   }

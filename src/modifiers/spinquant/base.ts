@@ -162,9 +162,9 @@ export class SpinQuantModifier extends Modifier {
 
   protected override onEvent(state: State, event: Event, kwargs: Kwargs): void {
     if (event.type === EventType.CALIBRATION_EPOCH_START) {
-      if (!this.started) this.onStart(state, null, kwargs);
+      if (!this.started) this.callOnStart(state, null, kwargs);
     } else if (event.type === EventType.CALIBRATION_EPOCH_END) {
-      if (!this.ended) this.onEnd(state, null, kwargs);
+      if (!this.ended) this.callOnEnd(state, null, kwargs);
     }
   }
 
@@ -215,7 +215,7 @@ export class SpinQuantModifier extends Modifier {
   }
 
   protected override onFinalize(state: State, kwargs: Kwargs): boolean {
-    if (!this.ended) this.onEnd(state, null, kwargs);
+    if (!this.ended) this.callOnEnd(state, null, kwargs);
     return true;
   }
 
