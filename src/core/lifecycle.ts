@@ -10,7 +10,7 @@
  */
 import { Observable, Subject } from 'rxjs';
 import { Event, EventType, ALL_EVENT_TYPES } from './events.ts';
-import { State, type StateChanges } from './state.ts';
+import { State, type StateChanges, type StateOverrides } from './state.ts';
 import { ValueError } from './errors.ts';
 import { isTruthy } from './python.ts';
 import { warn } from './logger.ts';
@@ -256,6 +256,15 @@ export class CompressionLifecycle {
   recordWarning(code: string | null, message: string): void {
     warn(message);
     this.#emit(record.warning(code, message, null));
+  }
+
+  /**
+   * Sets State fields a driver owns (upstream assigns `session.state.current_batch_idx` from its
+   * pipelines): a new immutable State replaces the current one. Returns it.
+   */
+  updateState(overrides: StateOverrides): State {
+    this.#state = this.#state.with(overrides);
+    return this.#state;
   }
 
   /**

@@ -24,8 +24,18 @@ export interface PipelineOptions {
   propagateError?: boolean;
 }
 
+/** The propagation forward (sequential's second pass): no batch bookkeeping. */
 function forwardAll(model: Model, data: PipelineOptions['calibrationData']): void {
   for (const batch of data ?? []) if (batch.length > 0) model.forward(batch);
+}
+
+/** A calibration forward of every batch, with `state.currentBatchIdx` set to each batch's index. */
+function calibrationForward(model: Model, data: PipelineOptions['calibrationData']): void {
+  const lifecycle = activeSession().lifecycle;
+  (data ?? []).forEach((batch, i) => {
+    lifecycle.updateState({ currentBatchIdx: i });
+    if (batch.length > 0) model.forward(batch);
+  });
 }
 
 export function runDatafree(model: Model): void {
@@ -36,7 +46,7 @@ export function runDatafree(model: Model): void {
 
 export function runBasic(model: Model, options: PipelineOptions = {}): void {
   callbacks.calibrationEpochStart();
-  forwardAll(model, options.calibrationData);
+  calibrationForward(model, options.calibrationData);
   callbacks.sequentialEpochEnd(allModules(model));
   callbacks.calibrationEpochEnd();
 }
@@ -46,7 +56,7 @@ export function runSequential(model: Model, options: PipelineOptions = {}): void
   const subgraphs = sequentialSubgraphs(model);
   callbacks.calibrationEpochStart();
   for (const subgraph of subgraphs) {
-    forwardAll(model, options.calibrationData);
+    calibrationForward(model, options.calibrationData);
     callbacks.sequentialEpochEnd(subgraph.modules);
     if (propagate) HooksMixin.disableHooks(() => forwardAll(model, options.calibrationData));
   }
