@@ -6,12 +6,20 @@
  */
 import { ValueError } from './errors.ts';
 
-/** E30's layout for an options object: `N validation error(s) for <call>`, then each key and the text. */
+/**
+ * pydantic's validation-error layout (E30): `N validation error(s) for <title>`, then per error the
+ * field on one line and the text indented on the next.
+ */
+export function validationMessage(title: string, errors: readonly { field: string; message: string }[]): string {
+  const n = errors.length;
+  return `${n} validation error${n === 1 ? '' : 's'} for ${title}\n` + errors.map((e) => `${e.field}\n  ${e.message}`).join('\n');
+}
+
+/** E30 for an options object with keys the call does not take. */
 export class OptionsValidationError extends ValueError {
   readonly code = 'E30';
   constructor(readonly call: string, readonly keys: readonly string[]) {
-    const n = keys.length;
-    super(`${n} validation error${n === 1 ? '' : 's'} for ${call}\n` + keys.map((k) => `${k}\n  Extra inputs are not permitted`).join('\n'));
+    super(validationMessage(call, keys.map((field) => ({ field, message: 'Extra inputs are not permitted' }))));
   }
 }
 

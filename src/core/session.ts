@@ -34,7 +34,7 @@ export class CompressionSession {
   }
 
   initialize(options: InitializeOptions = {}): ModifiedState {
-    const data = this.lifecycle.initialize({ attachOptimCallbacks: true, copyData: true, ...options });
+    const data = this.lifecycle.initialize({ attachOptimCallbacks: true, copyData: true, ...optionsObject('initialize', options) });
     return this.#modified(data ?? []);
   }
 

@@ -4,6 +4,7 @@
  * serialization (Python names) all read the same list.
  */
 import { ValueError } from '../core/errors.ts';
+import { validationMessage } from '../core/options.ts';
 
 export interface FieldSpec<T = unknown> {
   /** Python (serialized) name, e.g. `transform_block_size`. */
@@ -30,11 +31,7 @@ export class FieldTypeError extends Error {
 /** A pydantic-style validation failure (E30 layout): `N validation error(s) for Class`, then per error the field and the text. */
 export class ModifierValidationError extends ValueError {
   constructor(readonly className: string, readonly errors: readonly { field: string; message: string }[]) {
-    const n = errors.length;
-    super(
-      `${n} validation error${n === 1 ? '' : 's'} for ${className}\n` +
-        errors.map((e) => `${e.field}\n  ${e.message}`).join('\n'),
-    );
+    super(validationMessage(className, errors));
   }
 }
 

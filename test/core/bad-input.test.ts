@@ -109,3 +109,10 @@ describe('a refused call is a call.rejected record and changes nothing (records$
     expect(lc.lastEventType).toBe(EventType.BATCH_END);
   });
 });
+
+describe('CompressionSession.initialize refuses a non-object like the lifecycle does', () => {
+  it('session.initialize(null)', async () => {
+    const { CompressionSession } = await import('../../src/index.ts');
+    expect(() => new CompressionSession().initialize(null as never)).toThrow('initialize() takes an options object, got null');
+  });
+});
