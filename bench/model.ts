@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { createSyntheticModel, loadModel, type Linear, type Model } from '../src/model/index.ts';
 import type { BenchRow } from './types.ts';
+import { medianSeconds } from './timing.ts';
 
 const STORIES = fileURLToPath(new URL('../../shared/models/stories260K.bin', import.meta.url));
 
@@ -12,18 +13,8 @@ function tokens(n: number, vocab: number): number[] {
   return Array.from({ length: n }, (_, i) => (i * 37 + 1) % vocab);
 }
 
-/** Median seconds per call over `reps` calls, after warm-up calls. */
-function time(fn: () => void, reps: number, warmup = 3): number {
-  for (let i = 0; i < warmup; i++) fn();
-  const s: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    fn();
-    s.push((performance.now() - t0) / 1000);
-  }
-  s.sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
+/** Median seconds per call over `reps` calls, after 3 warm-up calls. */
+const time = (fn: () => void, reps: number, warmup = 3): number => medianSeconds(fn, reps, warmup);
 
 function macsPerToken(m: Model): number {
   let n = 0;

@@ -14,20 +14,11 @@ import { reachableGpuJsModes } from '../src/tensor/gpu/loader.ts';
 import { Rng } from '../src/tensor/rng.ts';
 import { fwhtWasm, wasmSimdSupported } from '../src/tensor/wasm/runtime.ts';
 import type { BenchRow } from './types.ts';
+import { medianSeconds } from './timing.ts';
 
 const N = 4096;
 
-function median(fn: () => void, reps: number, warmup = 1): number {
-  for (let i = 0; i < warmup; i++) fn();
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    fn();
-    times.push((performance.now() - t0) / 1000);
-  }
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1];
-}
+const median = medianSeconds;
 
 function numpySeconds(): { seconds: number | null; note: string } {
   try {

@@ -64,12 +64,4 @@ export function captureWarnings(): string[] {
   return seen;
 }
 
-/** The thrown error (fails the test if nothing is thrown). */
-export function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error');
-}
+export { thrown } from '../helpers/errors.ts';

@@ -112,21 +112,29 @@ function withDetail<T>(site: Parameters<NonNullable<ApplyTransformOptions['expla
  */
 export function planTransformConfig(model: Model, config: TransformConfig, options: Pick<ApplyTransformOptions, 'explain'> = {}): TransformSite[] {
   const sites: TransformSite[] = [];
+  for (const site of walkSites(model, config, options)) {
+    withDetail(site, options, () => checkConstructible(site.scheme.type, site.size));
+    checkLocation(site.module, site.location);
+    sites.push(site);
+  }
+  return sites;
+}
+
+/**
+ * Every (scheme, apply entry, matching module) site of `config`, in application order, with its
+ * size checked (T13, T14). Planning and applying both walk this, so they agree site for site.
+ */
+function* walkSites(model: Model, config: TransformConfig, options: Pick<ApplyTransformOptions, 'explain'>): Generator<TransformSite> {
   for (const [schemeName, scheme] of Object.entries(config.configGroups)) {
     for (const args of scheme.apply) {
       for (const [moduleName, module] of match(model, args.targets, args.ignore)) {
         const dimension = dimensionOf(module, args.location);
         const base = { schemeName, scheme, location: args.location, inverse: args.inverse, moduleName, module, dimension };
         const detail = () => options.explain?.({ ...base, size: scheme.headDim ?? dimension ?? 0 }) ?? '';
-        const size = transformSize(module, args.location, scheme.headDim, detail);
-        const site = { ...base, size };
-        withDetail(site, options, () => checkConstructible(scheme.type, size));
-        checkLocation(module, args.location);
-        sites.push(site);
+        yield { ...base, size: transformSize(module, args.location, scheme.headDim, detail) };
       }
     }
   }
-  return sites;
 }
 
 const TRANSFORM_CLASS: Record<string, string> = {
@@ -139,23 +147,16 @@ const TRANSFORM_CLASS: Record<string, string> = {
 export function applyTransformConfig(model: Model, config: TransformConfig, options: ApplyTransformOptions): AppliedTransforms {
   const out: AppliedTransforms = { sites: [], handles: [], modules: [], matrices: new Map() };
   for (const [schemeName, scheme] of Object.entries(config.configGroups)) {
-    const matrices = new SchemeMatrices(scheme.type, options.rngFor(schemeName), options.randomMatrix);
-    out.matrices.set(schemeName, matrices);
-    for (const args of scheme.apply) {
-      for (const [moduleName, module] of match(model, args.targets, args.ignore)) {
-        const dimension = dimensionOf(module, args.location);
-        const base = { schemeName, scheme, location: args.location, inverse: args.inverse, moduleName, module, dimension };
-        const detail = () => options.explain?.({ ...base, size: scheme.headDim ?? dimension ?? 0 }) ?? '';
-        const size = transformSize(module, args.location, scheme.headDim, detail);
-        const site: TransformSite = { ...base, size };
-        const online = isOnline(args.location);
-        const mat = withDetail(site, options, () => matrices.get(size, online ? scheme.precision : 'float64'));
-        checkLocation(module, args.location);
-        if (online) applyOnline(model, site, mat, out);
-        else fuseIntoWeight(site, mat);
-        out.sites.push(site);
-      }
-    }
+    out.matrices.set(schemeName, new SchemeMatrices(scheme.type, options.rngFor(schemeName), options.randomMatrix));
+  }
+  for (const site of walkSites(model, config, options)) {
+    const online = isOnline(site.location);
+    const matrices = out.matrices.get(site.schemeName) as SchemeMatrices;
+    const mat = withDetail(site, options, () => matrices.get(site.size, online ? site.scheme.precision : 'float64'));
+    checkLocation(site.module, site.location);
+    if (online) applyOnline(model, site, mat, out);
+    else fuseIntoWeight(site, mat);
+    out.sites.push(site);
   }
   return out;
 }

@@ -2,19 +2,13 @@
  * Rotations keep outputs (spinquant.md §5–§6): without centring, R1–R4 change logits by float32 rounding
  * only; centring drifts and is reported (S1, T20); random-matrix R1 drifts (S8).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { setWarningSink } from '../../../src/core/logger.ts';
+import { describe, expect, it } from 'vitest';
+import { useWarningCapture } from '../../helpers/errors.ts';
 import { SpinQuantModifier, type SpinQuantModifierArgs } from '../../../src/modifiers/spinquant/index.ts';
 import type { Model } from '../../../src/model/model.ts';
 import { logits, maxAbs, maxAbsDiff, runDatafree, storiesModel, syntheticModel } from './helpers.ts';
 
-let warnings: string[] = [];
-let restore: ReturnType<typeof setWarningSink>;
-beforeEach(() => {
-  warnings = [];
-  restore = setWarningSink((m) => warnings.push(m));
-});
-afterEach(() => setWarningSink(restore));
+const warnings = useWarningCapture();
 
 function rotate(model: Model, args: SpinQuantModifierArgs, fidelity: 'default' | 'reference' = 'default'): { before: Float64Array; after: Float64Array; m: SpinQuantModifier } {
   const before = logits(model);
@@ -34,7 +28,7 @@ describe('rotations without centring keep the logits (float32)', () => {
     const { before, after, m } = rotate(await storiesModel(), { rotations: all, transformType: 'random-hadamard', centerEmbeddings: false });
     expectInvariant(before, after);
     expect(m.drift!.centering).toEqual({ maxAbs: 0, mse: 0 });
-    expect(warnings).toEqual([]);
+    expect(warnings()).toEqual([]);
   });
 
   it('stories260K, hadamard with transformBlockSize 4 (divides 64 and 172)', async () => {
@@ -80,8 +74,8 @@ describe('centring (S1) and the drift report', () => {
     expect(d.centering.maxAbs).toBeGreaterThan(0.01);
     expect(d.centering.mse).toBeGreaterThan(0);
     expect(d.rotations.maxAbs).toBeLessThan(1e-3);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]).toMatch(
       /^center_embeddings changed the model's outputs \(max \|Δlogit\| [\d.e-]+, MSE [\d.e-]+\): centering is not output-invariant for RMSNorm models; set center_embeddings: false to keep outputs unchanged$/,
     );
   });
