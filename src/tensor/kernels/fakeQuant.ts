@@ -37,6 +37,8 @@ export function roundHalfEven(x: number): number {
  * `ŵ = (q − zp)·scale`. With float32 data every intermediate is rounded with Math.fround.
  * Buffers: `w` [rows, cols]; a group is `groupSize` consecutive columns of a row (a shorter last group when
  * `cols % groupSize ≠ 0`); result shapes in `FakeQuantResult`.
+ *
+ * The per-element loop is `quantizeSlice` (bit-identical to the formulas above, see there).
  */
 export function fakeQuantize(w: Tensor, options: FakeQuantOptions): FakeQuantResult {
   const [rows, cols] = dims2(w);
@@ -71,14 +73,56 @@ export function fakeQuantize(w: Tensor, options: FakeQuantOptions): FakeQuantRes
       else scale = r(r(hi - lo) / (qmax - qmin));
       if (scale === 0) scale = eps;
       if (!symmetric) zp = roundHalfEven(clamp(r(qmin - r(lo / scale)), qmin, qmax));
-      for (let j = start; j < end; j++) {
-        const q = roundHalfEven(clamp(r(r(src[j] / scale) + zp), qmin, qmax));
-        value.data[j] = r(r(q - zp) * scale);
-      }
+      if (f32) quantizeSliceF32(src as Float32Array, value.data as Float32Array, start, end, scale, zp, qmin, qmax);
+      else quantizeSliceF64(src as Float64Array, value.data as Float64Array, start, end, scale, zp, qmin, qmax);
       scales.data[i * groups + gi] = scale;
       zeroPoints[i * groups + gi] = zp;
     }
   return { value, scales, zeroPoints };
+}
+
+/**
+ * 1.5·2⁵²: for |x| < 2⁵¹, `(x + RNE) − RNE` is x rounded to an integer, ties to even (the double add rounds
+ * in the default round-to-nearest-even mode), always +0 for a zero result. roundHalfEven differs only there:
+ * it returns −0 when x < 0 rounds to 0, restored by `q === 0 && x < 0 ? −0 : q`. (x is never −0 itself:
+ * the spec adds zp, and −0 + 0 = +0.)
+ */
+const RNE = 6755399441055744;
+
+/**
+ * `dst[j] = fround((roundHalfEven(clamp(fround(fround(src[j]/scale) + zp))) − zp)·scale)` for j in
+ * [start, end), float32. Buffers: `src`, `dst` float32, the same length. Bit-identical to the generic formula:
+ * the outer fround is the Float32Array store itself, because `q − zp` is an integer of at most 2^numBits in
+ * magnitude and `scale` a float32, so their double product is exact; with zp = 0, `fround(v + 0)` is v
+ * except that −0 becomes +0, which only the sign test sees (−0 < 0 is false either way).
+ */
+function quantizeSliceF32(src: Float32Array, dst: Float32Array, start: number, end: number, scale: number, zp: number, qmin: number, qmax: number): void {
+  if (zp === 0) {
+    // q − zp for q = −0: −0 with zp = +0, but +0 with zp = −0 (roundHalfEven gives −0 zero points too)
+    const negZero = Object.is(zp, -0) ? 0 : -0;
+    for (let j = start; j < end; j++) {
+      let x = Math.fround(src[j] / scale);
+      x = x < qmin ? qmin : x > qmax ? qmax : x;
+      const q = x + RNE - RNE;
+      dst[j] = q === 0 && x < 0 ? negZero : q * scale;
+    }
+    return;
+  }
+  for (let j = start; j < end; j++) {
+    let x = Math.fround(Math.fround(src[j] / scale) + zp);
+    x = x < qmin ? qmin : x > qmax ? qmax : x;
+    dst[j] = (x + RNE - RNE - zp) * scale; // q = ±0 gives −zp either way
+  }
+}
+
+/** As `quantizeSliceF32` for float64 data (no intermediate rounding). Buffers: `src`, `dst` float64, same length. */
+function quantizeSliceF64(src: Float64Array, dst: Float64Array, start: number, end: number, scale: number, zp: number, qmin: number, qmax: number): void {
+  for (let j = start; j < end; j++) {
+    let x = src[j] / scale + zp;
+    x = x < qmin ? qmin : x > qmax ? qmax : x;
+    const q = x + RNE - RNE;
+    dst[j] = ((q === 0 && x < 0 ? -0 : q) - zp) * scale;
+  }
 }
 
 function clamp(x: number, lo: number, hi: number): number {
