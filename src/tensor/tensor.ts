@@ -57,7 +57,8 @@ export class Tensor {
 
   to(dtype: DType): Tensor {
     if (dtype === this.dtype) return this.clone();
-    return new Tensor(dtype === 'float64' ? Float64Array.from(this.data) : Float32Array.from(this.data), this.shape);
+    // the typed-array constructors convert element-wise like .from, without its iterator protocol
+    return new Tensor(dtype === 'float64' ? new Float64Array(this.data) : new Float32Array(this.data), this.shape);
   }
 
   reshape(shape: readonly number[]): Tensor {
