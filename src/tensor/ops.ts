@@ -5,6 +5,7 @@ import { centerRows } from './kernels/centerRows.ts';
 import { fakeQuantize, type FakeQuantOptions, type FakeQuantResult } from './kernels/fakeQuant.ts';
 import { fuseNormIntoLinear } from './kernels/fuseNorm.ts';
 import { checkFwht, fwhtRowsTs } from './kernels/fwht.ts';
+import { fwhtColumnsTs } from './kernels/fwhtColumns.ts';
 import { dims2, matmul, type MatmulOptions } from './kernels/matmul.ts';
 import { transformColumns, transformRows } from './kernels/rowTransform.ts';
 import { Tensor, type TensorData } from './tensor.ts';
@@ -101,11 +102,37 @@ export function hadamardRows(x: Tensor, f: HadamardFactor, options: HadamardAppl
   return out;
 }
 
-/** Column side: `W' = diag(M, …, M)·W` (or `Mᵀ` with `inverse`). Buffers: `w` [rows, cols], `n | rows`. */
+/**
+ * Column side: `W' = diag(M, …, M)·W` (or `Mᵀ` with `inverse`). Buffers: `w` [rows, cols], `n | rows`.
+ * `M·W = (Wᵀ·Mᵀ)ᵀ`: with the ts FWHT and a pure-Sylvester block (k = 1 after folding) that is done in place
+ * on the rows of W (row signs, `fwhtColumnsTs`), the same arithmetic per element as `hadamardRows` on the
+ * transpose, so bit-identical to it without the two transposes; otherwise through the transposes.
+ */
 export function hadamardColumns(w: Tensor, f: HadamardFactor, options: HadamardApplyOptions = {}): Tensor {
-  // M·W = (Wᵀ·Mᵀ)ᵀ
-  const t = transpose(w);
-  return transpose(hadamardRows(t, f, { ...options, inverse: !options.inverse }));
+  const [rows, cols] = dims2(w);
+  const { n, hk, signs } = f;
+  const k = f.k > 1 && isSylvester(hk) ? 1 : f.k;
+  if (k > 1 || backendFor('fwht', w.dtype, options.backend) !== 'ts') {
+    return transpose(hadamardRows(transpose(w), f, { ...options, inverse: !options.inverse }));
+  }
+  if (rows % n !== 0) throw new RangeError(`${n} must divide ${rows}`);
+  const out = w.clone();
+  const d = out.data;
+  const signsFirst = options.inverse === true; // hadamardRows(Wᵀ, inverse: !inverse) signs first when not inverse
+  const scale = options.normalize === false ? 1 : 1 / Math.sqrt(n);
+  if (signs && signsFirst) scaleRows(d, cols, signs, n);
+  if (n > 1) fwhtColumnsTs(d, rows, cols, n, scale);
+  else if (scale !== 1) for (let i = 0; i < d.length; i++) d[i] *= scale;
+  if (signs && !signsFirst) scaleRows(d, cols, signs, n);
+  return out;
+}
+
+/** Row r of `d` [rows, cols] times `signs[r % n]`, in place. */
+function scaleRows(d: TensorData, cols: number, signs: Int8Array, n: number): void {
+  for (let r = 0, o = 0; o < d.length; r++, o += cols) {
+    const s = signs[r % n];
+    for (let c = o; c < o + cols; c++) d[c] *= s;
+  }
 }
 
 /** Transpose of a 2-D tensor. Buffers: `x` [r, c] → [c, r]. */
