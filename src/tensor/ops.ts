@@ -60,6 +60,8 @@ export interface HadamardApplyOptions extends BackendOption {
   inverse?: boolean;
   /** Divide by √n (default true: Hadamard transforms are applied as `H/√n`, spinquant.md §7). */
   normalize?: boolean;
+  /** The caller gives up the input: it may be overwritten and returned (saves a copy). Default false. */
+  consume?: boolean;
 }
 
 /**
@@ -73,7 +75,7 @@ export interface HadamardApplyOptions extends BackendOption {
 export function hadamardRows(x: Tensor, f: HadamardFactor, options: HadamardApplyOptions = {}): Tensor {
   const [rows, cols] = dims2(x);
   if (cols % f.n !== 0) throw new RangeError(`${f.n} must divide ${cols}`);
-  const out = x.clone();
+  const out = options.consume === true ? x : x.clone();
   const d = out.data;
   const { n, hk, signs } = f;
   const k = f.k > 1 && isSylvester(hk) ? 1 : f.k; // S_k ⊗ S_{n/k} = S_n
@@ -113,10 +115,10 @@ export function hadamardColumns(w: Tensor, f: HadamardFactor, options: HadamardA
   const { n, hk, signs } = f;
   const k = f.k > 1 && isSylvester(hk) ? 1 : f.k;
   if (k > 1 || backendFor('fwht', w.dtype, options.backend) !== 'ts') {
-    return transpose(hadamardRows(transpose(w), f, { ...options, inverse: !options.inverse }));
+    return transpose(hadamardRows(transpose(w), f, { ...options, inverse: !options.inverse, consume: true }));
   }
   if (rows % n !== 0) throw new RangeError(`${n} must divide ${rows}`);
-  const out = w.clone();
+  const out = options.consume === true ? w : w.clone();
   const d = out.data;
   const signsFirst = options.inverse === true; // hadamardRows(Wᵀ, inverse: !inverse) signs first when not inverse
   const scale = options.normalize === false ? 1 : 1 / Math.sqrt(n);

@@ -110,6 +110,7 @@ function denseT(mat: Extract<TransformMatrix, { kind: 'dense' }>, inverse: boole
   return mat.inv;
 }
 
+/** `t` itself when already `dtype`, else a fresh copy (which the Hadamard kernels may then consume). */
 const cast = (t: Tensor, dtype: DType): Tensor => (t.dtype === dtype ? t : t.to(dtype));
 
 /**
@@ -118,7 +119,7 @@ const cast = (t: Tensor, dtype: DType): Tensor => (t.dtype === dtype ? t : t.to(
  */
 export function rowsTimesT(x: Tensor, mat: TransformMatrix, inverse: boolean): Tensor {
   const v = cast(x, mat.dtype);
-  const y = mat.kind === 'hadamard' ? hadamardRows(v, mat.factor, { inverse }) : transformRows(v, denseT(mat, inverse), mat.n);
+  const y = mat.kind === 'hadamard' ? hadamardRows(v, mat.factor, { inverse, consume: v !== x }) : transformRows(v, denseT(mat, inverse), mat.n);
   return cast(y, x.dtype);
 }
 
@@ -126,14 +127,14 @@ export function rowsTimesT(x: Tensor, mat: TransformMatrix, inverse: boolean): T
 export function rowsTimesTt(x: Tensor, mat: TransformMatrix, inverse: boolean): Tensor {
   const v = cast(x, mat.dtype);
   const y =
-    mat.kind === 'hadamard' ? hadamardRows(v, mat.factor, { inverse: !inverse }) : transformRows(v, transposeSquare(denseT(mat, inverse), mat.n), mat.n);
+    mat.kind === 'hadamard' ? hadamardRows(v, mat.factor, { inverse: !inverse, consume: v !== x }) : transformRows(v, transposeSquare(denseT(mat, inverse), mat.n), mat.n);
   return cast(y, x.dtype);
 }
 
 /** `T·W` on columns (block-wise along the rows). Buffers: `w` [k·n, cols]. */
 export function tTimesCols(w: Tensor, mat: TransformMatrix, inverse: boolean): Tensor {
   const v = cast(w, mat.dtype);
-  const y = mat.kind === 'hadamard' ? hadamardColumns(v, mat.factor, { inverse }) : transformColumns(v, denseT(mat, inverse), mat.n);
+  const y = mat.kind === 'hadamard' ? hadamardColumns(v, mat.factor, { inverse, consume: v !== w }) : transformColumns(v, denseT(mat, inverse), mat.n);
   return cast(y, w.dtype);
 }
 
@@ -142,7 +143,7 @@ export function tTransposedTimesCols(w: Tensor, mat: TransformMatrix, inverse: b
   const v = cast(w, mat.dtype);
   const y =
     mat.kind === 'hadamard'
-      ? hadamardColumns(v, mat.factor, { inverse: !inverse })
+      ? hadamardColumns(v, mat.factor, { inverse: !inverse, consume: v !== w })
       : transformColumns(v, transposeSquare(denseT(mat, inverse), mat.n), mat.n);
   return cast(y, w.dtype);
 }
