@@ -10,9 +10,10 @@ export function fuseNormIntoLinear(w: Tensor, g: Tensor | ArrayLike<number>): Te
   const gain = g instanceof Tensor ? g.data : g;
   if (gain.length !== cols) throw new RangeError(`norm weight has ${gain.length} values, linear has ${cols} inputs`);
   const out = Tensor.zeros(w.shape, w.dtype);
+  const src = w.data, dst = out.data; // hoisted: the getter-free locals keep the loop monomorphic and tight
   for (let i = 0; i < rows; i++) {
     const row = i * cols;
-    for (let j = 0; j < cols; j++) out.data[row + j] = w.data[row + j] * gain[j];
+    for (let j = 0; j < cols; j++) dst[row + j] = src[row + j] * gain[j];
   }
   return out;
 }
