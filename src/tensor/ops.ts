@@ -6,6 +6,7 @@ import { fakeQuantize, type FakeQuantOptions, type FakeQuantResult } from './ker
 import { fuseNormIntoLinear } from './kernels/fuseNorm.ts';
 import { checkFwht, fwhtRowsTs } from './kernels/fwht.ts';
 import { fwhtColumnsTs } from './kernels/fwhtColumns.ts';
+import { fwhtRowsF64 } from './kernels/fwhtRadix4.ts';
 import { dims2, matmul, type MatmulOptions } from './kernels/matmul.ts';
 import { transformColumns, transformRows } from './kernels/rowTransform.ts';
 import { Tensor, type TensorData } from './tensor.ts';
@@ -52,7 +53,8 @@ function fwhtFlat(data: TensorData, rows: number, cols: number, block: number, s
     data.set(out);
     return;
   }
-  fwhtRowsTs(data, rows, cols, block, scale);
+  if (data instanceof Float64Array) fwhtRowsF64(data, rows, cols, block, scale);
+  else fwhtRowsTs(data, rows, cols, block, scale);
 }
 
 export interface HadamardApplyOptions extends BackendOption {
