@@ -1,5 +1,6 @@
 /** src/model: the Llama-style model: module tree, forward pass, loaders and the synthetic default. */
 export { Model } from './model.ts';
+export type { Decoder } from './forward/decoder.ts';
 export {
   Linear, Embedding, LlamaRMSNorm, LlamaAttention, Container, SiLU, LlamaRotaryEmbedding, OtherModule,
 } from './modules.ts';

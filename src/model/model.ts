@@ -12,6 +12,7 @@ import {
   type Module,
 } from './modules.ts';
 import { RunState, runForward, stateDims, type ForwardModules } from './forward/forward.ts';
+import { KvDecoder, type Decoder } from './forward/decoder.ts';
 
 export class Model {
   /** HF config in camelCase; `untieWordEmbeddings()` sets `tieWordEmbeddings` false. */
@@ -156,6 +157,15 @@ export class Model {
     const dtype = this.dtype;
     if (!this.runState || !this.runState.fits(T, dtype, dims)) this.runState = new RunState(T, dtype, dims);
     return runForward(this.fm, tokens, this.runState);
+  }
+
+  /**
+   * An incremental decoder with a KV cache: `step(token)` returns that token's logits (vocab,), bit-identical
+   * to the matching row of `forward(prefix)` under row-wise hooks (see forward/decoder.ts), at the cost of one
+   * token-forward per step. The weights' dtype and shapes are read at creation and at each `reset()`.
+   */
+  decoder(): Decoder {
+    return new KvDecoder(this.fm, this.config, () => this.dtype);
   }
 
   /** Give embed_tokens and lm_head each their own copy of the weight (even if already untied: S15). */

@@ -96,7 +96,7 @@ function checkShape(t: Tensor, rows: number, cols: number, who: string): void {
 }
 
 /** out (T, d) = linear(x (T, n)), running the module's pre-hooks on a copy of x and its forward hooks on y. */
-function applyLinear(mod: Linear, x: Buf, out: Buf, T: number, n: number, d: number): void {
+export function applyLinear(mod: Linear, x: Buf, out: Buf, T: number, n: number, d: number): void {
   if (mod.inFeatures !== n || mod.outFeatures !== d) {
     throw new ValueError(
       `${mod.name}: weight shape [${mod.weight.shape.join(', ')}] does not fit input width ${n} and output width ${d}`,
@@ -130,7 +130,8 @@ function applyLinear(mod: Linear, x: Buf, out: Buf, T: number, n: number, d: num
   }
 }
 
-function applyStateHooks<M extends LlamaAttention | Embedding>(
+/** Run state hooks (query, key, embedding output) on a copy of buf (T, width) and write the result back. */
+export function applyStateHooks<M extends LlamaAttention | Embedding>(
   hooks: Array<(states: Tensor, module: M) => Tensor | void>, mod: M, buf: Buf, T: number, width: number, what: string,
 ): void {
   if (hooks.length === 0) return;

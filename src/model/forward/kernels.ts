@@ -83,16 +83,17 @@ export function ropeTables(cos: Float64Array, sin: Float64Array, T: number, head
 }
 
 /**
- * Rotate each head of `x` (T, heads·headDim) in place by its position's angles; cos/sin (T, headDim/2).
+ * Rotate each head of `x` (T, heads·headDim) in place by its position's angles; cos/sin (P, headDim/2) with
+ * P ≥ p0 + T. Row p is at position p0 + p (p0 > 0: an incremental decoder's new token after p0 cached ones).
  * interleaved (run.c): pair (2i, 2i+1). half (HF rotate_half): pair (i, i + headDim/2).
  */
 export function rope(
-  x: Buf, T: number, heads: number, headDim: number, cos: Float64Array, sin: Float64Array, interleaved: boolean,
+  x: Buf, T: number, heads: number, headDim: number, cos: Float64Array, sin: Float64Array, interleaved: boolean, p0 = 0,
 ): void {
   const half = headDim / 2;
   const stride = heads * headDim;
   for (let p = 0; p < T; p++) {
-    const c = p * half;
+    const c = (p0 + p) * half;
     for (let h = 0; h < heads; h++) {
       const o = p * stride + h * headDim;
       for (let i = 0; i < half; i++) {
@@ -134,24 +135,34 @@ export function swiglu(gate: Buf, up: Buf, n: number): void {
 export function causalAttention(
   out: Buf, q: Buf, k: Buf, v: Buf, att: Buf, T: number, H: number, Hkv: number, hd: number,
 ): void {
-  const qDim = H * hd, kvDim = Hkv * hd, kvMul = H / Hkv;
+  const qDim = H * hd;
+  for (let t = 0; t < T; t++) attendQuery(out, q, t * qDim, k, v, att, t, H, Hkv, hd);
+}
+
+/**
+ * One query row of causal attention, the body `causalAttention` runs per token and the incremental decoder
+ * runs for its new token (so both sum in the same order): q and out rows at offset `o`, (H·hd) each, at
+ * position t; k and v (≥ t+1, Hkv·hd) rows 0..t; att (≥ t+1,) scratch.
+ */
+export function attendQuery(
+  out: Buf, q: Buf, o: number, k: Buf, v: Buf, att: Buf, t: number, H: number, Hkv: number, hd: number,
+): void {
+  const kvDim = Hkv * hd, kvMul = H / Hkv;
   const scale = 1 / Math.sqrt(hd);
-  for (let t = 0; t < T; t++) {
-    for (let h = 0; h < H; h++) {
-      const qo = t * qDim + h * hd;
-      const kvo = Math.floor(h / kvMul) * hd;
-      for (let s = 0; s <= t; s++) {
-        const ko = s * kvDim + kvo;
-        let dot = 0;
-        for (let i = 0; i < hd; i++) dot += q[qo + i] * k[ko + i];
-        att[s] = dot * scale;
-      }
-      softmax(att, t + 1);
-      for (let i = 0; i < hd; i++) out[qo + i] = 0;
-      for (let s = 0; s <= t; s++) {
-        const a = att[s], vo = s * kvDim + kvo;
-        for (let i = 0; i < hd; i++) out[qo + i] += a * v[vo + i];
-      }
+  for (let h = 0; h < H; h++) {
+    const qo = o + h * hd;
+    const kvo = Math.floor(h / kvMul) * hd;
+    for (let s = 0; s <= t; s++) {
+      const ko = s * kvDim + kvo;
+      let dot = 0;
+      for (let i = 0; i < hd; i++) dot += q[qo + i] * k[ko + i];
+      att[s] = dot * scale;
+    }
+    softmax(att, t + 1);
+    for (let i = 0; i < hd; i++) out[qo + i] = 0;
+    for (let s = 0; s <= t; s++) {
+      const a = att[s], vo = s * kvDim + kvo;
+      for (let i = 0; i < hd; i++) out[qo + i] += a * v[vo + i];
     }
   }
 }
