@@ -127,17 +127,21 @@ function logitsOf(model: Model, tokens: readonly number[]): Float64Array {
   return Float64Array.from(model.forward(tokens).data);
 }
 
-/** Sequences sampled from `model` at temperature 1, from BOS (1), with a seeded stream. */
+/**
+ * Sequences sampled from `model` at temperature 1, from BOS (1), with a seeded stream. Each sequence runs on
+ * the KV-cached decoder (`Model.decoder()`, bit-identical to forward's last row), one token-forward per token.
+ */
 export function sampleSequences(model: Model, count: number, length: number, seed: number): number[][] {
   const vocab = model.config.vocabSize;
   const len = Math.min(length, model.config.maxPositionEmbeddings);
   const rng = new Rng(String(seed)).split('errorTable:samples');
   const out: number[][] = [];
+  const dec = len > 1 && count > 0 ? model.decoder() : null;
   for (let s = 0; s < count; s++) {
     const seq = [Math.min(1, vocab - 1)];
-    while (seq.length < len) {
-      const logits = model.forward(seq).data;
-      const row = logits.subarray((seq.length - 1) * vocab, seq.length * vocab);
+    if (dec) dec.reset();
+    let row = dec ? dec.step(seq[0]) : null; // (vocab,) logits of the last token
+    while (row && seq.length < len) {
       const p = softmax(row);
       let u = rng.uniform();
       let next = vocab - 1;
@@ -149,6 +153,7 @@ export function sampleSequences(model: Model, count: number, length: number, see
         }
       }
       seq.push(next);
+      if (seq.length < len) row = dec!.step(next);
     }
     out.push(seq);
   }
