@@ -6,6 +6,7 @@ import { QuantizationModifier } from '../../src/modifiers/quantization/index.ts'
 import { SpinQuantModifier } from '../../src/modifiers/spinquant/index.ts';
 import { runDatafree } from '../modifiers/spinquant/helpers.ts';
 import { STORIES } from './helpers.ts';
+import { linearRows, linearRows64 } from '../../src/model/forward/kernels.ts';
 
 // 40 tokens: crosses the cache's first capacity (16) and its doubling (32)
 const TOKENS = [1, 17, 42, 99, 7, 300, 12, 255, 3, 64, 128, 5, 250, 33, 77, 401, 2, 9, 11, 450, 31, 8, 6, 200, 100,
@@ -70,6 +71,24 @@ describe('Model.decoder(): incremental logits == forward rows, bit for bit', () 
     down.registerForwardPreHook((x) => new Tensor(x.data.map((v) => Math.round(v * 64) / 64), x.shape));
     m.lmHead.registerForwardHook((y) => new Tensor(y.data.map((v) => v - 0.25), y.shape));
     expectBitIdentical(m);
+  });
+
+  it('linearRows: a row alone (4-weight-row blocks + tail) equals its row in the 4-token blocks', () => {
+    for (const [A, lin] of [[Float32Array, linearRows], [Float64Array, linearRows64]] as const) {
+      const T = 9, n = 13, d = 7; // T and d not multiples of 4: every path
+      const r = (k: number) => {
+        const a = new A(k);
+        for (let i = 0; i < k; i++) a[i] = Math.sin(i * 12.9898 + k) * 3.7;
+        return a;
+      };
+      const x = r(T * n), w = r(d * n), b = r(d);
+      const all = new A(T * d), one = new A(d);
+      lin(all, x, w, b, T, n, d);
+      for (let t = 0; t < T; t++) {
+        lin(one, x.subarray(t * n, (t + 1) * n), w, b, 1, n, d);
+        expect(one).toEqual(all.slice(t * d, (t + 1) * d));
+      }
+    }
   });
 
   it('rejects bad tokens and steps past maxPositionEmbeddings', () => {

@@ -56,9 +56,23 @@ export function linearRows(out: Buf, x: Buf, w: Buf, b: Buf | null, T: number, n
       out[o0 + i] = a0 + ba; out[o1 + i] = a1 + ba; out[o2 + i] = a2 + ba; out[o3 + i] = a3 + ba;
     }
   }
+  // remaining tokens (a decoder's single row): 4 weight rows at a time, each output still summed j = 0..n-1
   for (; t < T; t++) {
     const x0 = t * n, o0 = t * d;
-    for (let i = 0; i < d; i++) {
+    let i = 0;
+    for (; i + 4 <= d; i += 4) {
+      const wa = i * n, wb = wa + n, wc = wb + n, wd = wc + n;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let j = 0; j < n; j++) {
+        const y = x[x0 + j];
+        s0 += w[wa + j] * y; s1 += w[wb + j] * y; s2 += w[wc + j] * y; s3 += w[wd + j] * y;
+      }
+      out[o0 + i] = s0 + (b === null ? 0 : b[i]);
+      out[o0 + i + 1] = s1 + (b === null ? 0 : b[i + 1]);
+      out[o0 + i + 2] = s2 + (b === null ? 0 : b[i + 2]);
+      out[o0 + i + 3] = s3 + (b === null ? 0 : b[i + 3]);
+    }
+    for (; i < d; i++) {
       const wo = i * n;
       let s0 = 0;
       for (let j = 0; j < n; j++) s0 += w[wo + j] * x[x0 + j];
