@@ -61,7 +61,7 @@ export function buildProgram(): Command {
         .default('auto'),
     )
     .option('--transform-block-size <n>', 'block size of R1 and R4 (a power of two for hadamard)', intArg('--transform-block-size', 1))
-    .option('--samples <n>', 'evaluation sequences sampled from the float model', intArg('--samples', 1), 8)
+    .option('--samples <n>', 'evaluation sequences sampled from the float model', intArg('--samples', 1), 16)
     .option('--length <n>', 'tokens per sampled sequence', intArg('--length', 2), 64)
     .option('--seed <n>', 'seed of the sampling and of random transforms', intArg('--seed', 0), 0)
     .option('--json', 'print the table as one JSON object')
