@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'property-tests/**/*.test.ts'],
     pool: 'forks',
+    reporters: ['default', './test/reporters/summaryLine.ts'],
     testTimeout: 60_000,
   },
 });
