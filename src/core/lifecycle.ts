@@ -348,9 +348,4 @@ export class CompressionLifecycle {
     });
   }
 }
-
-/** Types accepted by `event()` without E44, for generators and tools. */
-export const DISPATCHABLE_EVENT_TYPES: readonly EventType[] = ALL_EVENT_TYPES.filter(
-  (t) => t !== EventType.INITIALIZE && t !== EventType.FINALIZE,
-);
 export { isOrdered };

@@ -70,18 +70,3 @@ export class UnknownEventTypeError extends ValueError {
     super(`Unknown event type ${JSON.stringify(value) ?? String(value)}; expected one of: ${ALL_EVENT_TYPES.join(', ')}`);
   }
 }
-
-/** The error classes a verifier or replay can name by code. */
-export const LIFECYCLE_ERRORS = {
-  E10: ModifierAlreadyInitializedError,
-  E11: ModifierAlreadyFinalizedError,
-  E12: ModifierFinalizeTwiceError,
-  E13: ModifierFinalizeUninitializedError,
-  E14: ModifierUpdateUninitializedError,
-  E15: ModifierUpdateFinalizedError,
-  E40: FinalizeBeforeInitializeError,
-  E41: FinalizeTwiceError,
-  E42: EventBeforeInitializeError,
-  E43: EventAfterFinalizeError,
-  E46: LossRequiredError,
-} as const;

@@ -13,7 +13,6 @@ export interface OrderStep {
   last: EventType;
 }
 
-export const ORDERED_EVENT_TYPES: readonly EventType[] = ORDERED as readonly string[] as readonly EventType[];
 export const INITIAL_ORDER_STATE = EventType.BATCH_END;
 
 const table = new Map<string, OrderStep>();

@@ -43,8 +43,3 @@ export function isTruthy(v: unknown): boolean {
   if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.keys(v as object).length > 0;
   return true;
 }
-
-/** Python `repr` of a string: single quotes unless the string holds one. */
-export function pyStrRepr(s: string): string {
-  return s.includes("'") && !s.includes('"') ? `"${s}"` : `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}

@@ -73,7 +73,7 @@ export class CompressionSession {
   }
 }
 
-let globalSession = new CompressionSession();
+const globalSession = new CompressionSession();
 const scope = new AsyncLocalStorage<CompressionSession>();
 
 /** The session of the innermost `createSession` scope, else the global one. */
@@ -91,9 +91,4 @@ export function createSession<T>(fn: (session: CompressionSession) => T, options
 /** Resets the active session's lifecycle. */
 export function resetSession(): void {
   activeSession().reset();
-}
-
-/** Replaces the global session (e.g. to change its fidelity). @internal */
-export function setGlobalSession(session: CompressionSession): void {
-  globalSession = session;
 }

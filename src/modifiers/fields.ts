@@ -70,7 +70,6 @@ export const asStringList = (v: unknown): string[] => {
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return [...v];
   throw new FieldTypeError(`Input should be a valid list of strings (got ${describe(v)} ${JSON.stringify(v)})`);
 };
-export const asAny = <T = unknown>(v: unknown): T => v as T;
 
 /** The base Modifier fields (lifecycle.md §3.1). */
 export const BASE_FIELDS: FieldSpecs = [
