@@ -14,7 +14,7 @@ import { State, type StateChanges, type StateOverrides } from './state.ts';
 import { ValueError } from './errors.ts';
 import { isTruthy } from './python.ts';
 import { warn } from './logger.ts';
-import { optionsObject } from './options.ts';
+import { optionsObject, requiredOptions } from './options.ts';
 import {
   EventAfterFinalizeError,
   EventBeforeInitializeError,
@@ -64,14 +64,6 @@ export class LifecycleOptionError extends ValueError {
 }
 
 const EVENT_TYPE_VALUES = new Set<string>(ALL_EVENT_TYPES);
-
-/** Options are a plain object (Python keyword arguments); anything else is a clear ValueError, not a TypeError. */
-function checkOptions<T>(call: CallName, options: T): T {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ValueError(`${call}() takes an options object, got ${Array.isArray(options) ? 'an array' : options === null ? 'null' : typeof options}`);
-  }
-  return options;
-}
 
 export class CompressionLifecycle {
   readonly fidelity: Fidelity;
@@ -131,7 +123,7 @@ export class CompressionLifecycle {
 
   /** §6.1. Returns the modifiers' non-null results, or `undefined` when already initialized (Q4). */
   initialize(options: InitializeOptions = {}): unknown[] | undefined {
-    const { recipe, recipeStage, recipeArgs, ...rest } = checkOptions('initialize', options);
+    const { recipe, recipeStage, recipeArgs, ...rest } = requiredOptions('initialize', options);
     // A refused call changes nothing: check the options and build the next State before any change.
     let state: State;
     let stepsPerEpoch: number | null = null;
@@ -172,7 +164,7 @@ export class CompressionLifecycle {
   /** §6.3. */
   event(type: EventType, options: EventOptions = {}): unknown[] {
     if (typeof type !== 'string' || !EVENT_TYPE_VALUES.has(type)) throw new UnknownEventTypeError(type);
-    checkOptions('event', options);
+    requiredOptions('event', options);
     if (!this.#initialized) return this.#reject('event', type, new EventBeforeInitializeError());
     if (this.#finalized) return this.#reject('event', type, new EventAfterFinalizeError());
     if (type === EventType.INITIALIZE || type === EventType.FINALIZE) return this.#reject('event', type, new ReservedEventTypeError(type));
@@ -212,7 +204,7 @@ export class CompressionLifecycle {
 
   /** §6.2. */
   finalize(options: Record<string, unknown> = {}): unknown[] {
-    checkOptions('finalize', options);
+    requiredOptions('finalize', options);
     if (!this.#initialized) return this.#reject('finalize', null, new FinalizeBeforeInitializeError());
     if (this.#finalized) return this.#reject('finalize', null, new FinalizeTwiceError());
     this.#emit(record.finalize(options));
