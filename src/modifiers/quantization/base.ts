@@ -6,7 +6,6 @@
  */
 import type { Event } from '../../core/events.ts';
 import { EventType } from '../../core/events.ts';
-import { ValueError } from '../../core/errors.ts';
 import type { State } from '../../core/state.ts';
 import type { Model } from '../../model/model.ts';
 import type { Module } from '../../model/modules.ts';
@@ -16,6 +15,7 @@ import { asBool, asStringList, field, FieldTypeError, type FieldSpecs } from '..
 import { Modifier, type Kwargs, type ModifierArgs } from '../modifier.ts';
 import { HooksMixin } from '../hooksMixin.ts';
 import { match } from '../match.ts';
+import { requireModel } from '../_internals/requireModel.ts';
 import {
   GroupDivisibilityError, NarrowGroupLayerError, neverObserved, NotSimulatedError, QuantizationFieldsRequiredError,
   SchemeAndConfigGroupsError, type IndivisibleLayer,
@@ -179,7 +179,7 @@ export class QuantizationModifier extends Modifier {
   // ---- lifecycle ----------------------------------------------------------------------------
 
   protected override onInitialize(state: State, kwargs: Kwargs): boolean {
-    const model = requireModel(state, kwargs);
+    const model = modelOf(state, kwargs);
     const schemes = this.resolvedSchemes();
     this.#attached.clear();
     this.#observed.clear();
@@ -222,7 +222,7 @@ export class QuantizationModifier extends Modifier {
 
   protected override onStart(state: State, _event: Event | null, kwargs: Kwargs): void {
     this.markStarted();
-    const model = requireModel(state, kwargs);
+    const model = modelOf(state, kwargs);
     const embeddingTargeted = [...this.#attached.values()].some(({ module }) => module === model.getModule('model.embed_tokens') || module === model.getModule('lm_head'));
     if (embeddingTargeted) model.untieWordEmbeddings();
   }
@@ -301,11 +301,5 @@ function moduleNames(modules: unknown): string[] {
   return out;
 }
 
-function requireModel(state: State, kwargs: Kwargs): Model {
-  const m = (state?.model ?? kwargs.model) as Model | null | undefined;
-  if (!m || typeof (m as Model).namedModules !== 'function') {
-    throw new ValueError('QuantizationModifier needs a model: pass one to initialize({ model })');
-  }
-  return m;
-}
+const modelOf = (state: State, kwargs: Kwargs): Model => requireModel('QuantizationModifier', state?.model ?? kwargs.model);
 

@@ -7,7 +7,6 @@
  */
 import type { Event } from '../../core/events.ts';
 import { EventType } from '../../core/events.ts';
-import { ValueError } from '../../core/errors.ts';
 import { isTruthy } from '../../core/python.ts';
 import type { State } from '../../core/state.ts';
 import { getHeadDim } from '../../model/config.ts';
@@ -16,6 +15,7 @@ import { Rng } from '../../tensor/rng.ts';
 import { asBool, field, FieldTypeError, type FieldSpecs } from '../fields.ts';
 import { Modifier, type Kwargs, type ModifierArgs } from '../modifier.ts';
 import { HooksMixin } from '../hooksMixin.ts';
+import { requireModel } from '../_internals/requireModel.ts';
 import { applyTransformConfig, planTransformConfig, type AppliedTransforms } from '../transform/apply.ts';
 import {
   dumpPrecision, dumpTransformConfig, parseTransformConfigAt, parsePrecision, type Precision, type TransformConfig,
@@ -151,7 +151,7 @@ export class SpinQuantModifier extends Modifier {
     this.#runSeed = kwargs.seed == null ? '0' : String(kwargs.seed);
     this.#position = this.recipePosition;
     if (this.transformConfig !== null) return true; // S3
-    const model = requireModel(state, kwargs);
+    const model = modelOf(state, kwargs);
     this.#inferMappings(model, fidelityOf(kwargs) === 'reference');
     const headDim = getHeadDim(model.config);
     const config = this.#buildConfig(headDim);
@@ -170,7 +170,7 @@ export class SpinQuantModifier extends Modifier {
 
   protected override onStart(state: State, _event: Event | null, kwargs: Kwargs): void {
     this.markStarted();
-    const model = requireModel(state, kwargs);
+    const model = modelOf(state, kwargs);
     const reference = fidelityOf(kwargs) === 'reference';
     const probe = this.driftProbe ?? defaultProbe(model.config.vocabSize);
     const l0 = probeLogits(model, probe);
@@ -265,10 +265,4 @@ function fidelityOf(kwargs: Kwargs): 'default' | 'reference' {
   return kwargs.fidelity === 'reference' ? 'reference' : 'default';
 }
 
-function requireModel(state: State, kwargs: Kwargs): Model {
-  const m = (state?.model ?? kwargs.model) as Model | null | undefined;
-  if (!m || typeof (m as Model).namedModules !== 'function' || typeof (m as Model).forward !== 'function') {
-    throw new ValueError('SpinQuantModifier needs a model: pass one to initialize({ model })');
-  }
-  return m;
-}
+const modelOf = (state: State, kwargs: Kwargs): Model => requireModel('SpinQuantModifier', state?.model ?? kwargs.model, { forward: true });
