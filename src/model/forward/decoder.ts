@@ -4,7 +4,8 @@
  * (L²/2). It runs the same kernels and hooks as `runForward` on a one-row state, so a step's logits are
  * bit-identical to the matching row of `model.forward(prefix)` whenever the hooks are row-wise (Linear
  * pre/forward hooks and query/key/embedding hooks see [1, width] tensors here, [T, width] there):
- * - Linear: the same `linearRows` per-output sum (the 4-token blocking does not change a row's order);
+ * - Linear: the same `linear` per-output sum (the wasm kernel and the TS loops sum each output j = 0..n-1 in
+ *   float64 alike; blocking over tokens and rows does not change a row's order);
  * - attention: `attendQuery`, the body of `causalAttention`, over cache rows 0..pos;
  * - query/key hooks act on the new token's states after RoPE and before the key enters the cache (where
  *   upstream's k_cache transform acts), exactly as they act on the whole K in the full forward.
