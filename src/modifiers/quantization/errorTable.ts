@@ -80,17 +80,19 @@ export function computeErrorTable(model: Model, options: ErrorTableOptions): Err
   try {
     const sequences = options.sequences ?? sampleSequences(model, options.samples ?? 4, options.sampleLength ?? 32, seed);
     if (sequences.length === 0 || sequences.some((s) => s.length < 2)) throw new ValueError('computeErrorTable needs sequences of at least 2 tokens');
-    const reference = sequences.map((s) => logitsOf(model, s));
-    const row = (label: string, m: Model): ErrorTableRow => ({ label, ...compare(reference, m, sequences) });
+    const logits = (m: Model) => sequences.map((s) => logitsOf(m, s));
+    const reference = logits(model);
+    // FP's own logits are the reference: no second forward pass of the float model.
+    const row = (label: string, got: Float64Array[]): ErrorTableRow => ({ label, ...compare(reference, got, sequences, model.config.vocabSize) });
     const run = (modifiers: Modifier[]): Model => {
       const clone = model.clone();
       createSession(() => oneshot({ model: clone, recipe: modifiers, seed }));
       return clone;
     };
-    const rows: ErrorTableRow[] = [row('FP', model), row('RTN', run([new QuantizationModifier(options.quantization)]))];
+    const rows: ErrorTableRow[] = [row('FP', reference), row('RTN', logits(run([new QuantizationModifier(options.quantization)])))];
     const drift: RotationDrift[] = [];
     for (const [label, args] of Object.entries(rotations)) {
-      rows.push(row(`${label} + RTN`, run([new SpinQuantModifier(args), new QuantizationModifier(options.quantization)])));
+      rows.push(row(`${label} + RTN`, logits(run([new SpinQuantModifier(args), new QuantizationModifier(options.quantization)]))));
       const alone = (center: boolean): DriftReport => {
         const sq = new SpinQuantModifier({ ...args, centerEmbeddings: center, center_embeddings: undefined });
         run([sq]);
@@ -181,8 +183,8 @@ function logSoftmax(row: ArrayLike<number>): Float64Array {
   return out;
 }
 
-function compare(reference: Float64Array[], model: Model, sequences: number[][]): Omit<ErrorTableRow, 'label'> {
-  const vocab = model.config.vocabSize;
+/** Each sequence's logits [len, vocab], flat, against the reference's. */
+function compare(reference: Float64Array[], logits: Float64Array[], sequences: number[][], vocab: number): Omit<ErrorTableRow, 'label'> {
   let sq = 0;
   let count = 0;
   let kl = 0;
@@ -191,7 +193,7 @@ function compare(reference: Float64Array[], model: Model, sequences: number[][])
   let predictions = 0;
   sequences.forEach((seq, si) => {
     const ref = reference[si];
-    const got = logitsOf(model, seq);
+    const got = logits[si];
     for (let i = 0; i < got.length; i++) {
       const d = got[i] - ref[i];
       sq += d * d;
