@@ -55,6 +55,10 @@ const MARKS = {
   markFinalized: 'finalized',
 } as const;
 
+/** The one-step plans `callOnStart`/`callOnEnd` run, so a self-started hook is reported and called as a planned one. */
+const ON_START: readonly Step[] = ['onStart'];
+const ON_END: readonly Step[] = ['onEnd'];
+
 const KIND_BATCH_START = 0;
 const KIND_BATCH_END = 1;
 const KIND_OTHER = 2;
@@ -202,14 +206,12 @@ export abstract class Modifier {
    * `onEvent`, §3.3, S13), recorded as a hook call like the ones the machine plans.
    */
   protected callOnStart(state: State, event: Event | null, kwargs: Kwargs): void {
-    this.#report('onStart', event);
-    this.onStart(state, event, kwargs);
+    this.#run(ON_START, state, event, kwargs);
   }
 
   /** `callOnStart`'s twin for `onEnd`. */
   protected callOnEnd(state: State, event: Event | null, kwargs: Kwargs): void {
-    this.#report('onEnd', event);
-    this.onEnd(state, event, kwargs);
+    this.#run(ON_END, state, event, kwargs);
   }
 
   /**
