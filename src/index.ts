@@ -24,7 +24,7 @@ export {
 } from './core/lifecycleErrors.ts';
 
 // Events
-export { EventType, Event, pyStr, pyRepr, parseEventType, eventsEqual, EventNotEpochBasedError, ZeroStepsPerEpochError } from './core/events.ts';
+export { EventType, Event, pyStr, pyRepr, parseEventType, isEventType, eventsEqual, EventNotEpochBasedError, ZeroStepsPerEpochError } from './core/events.ts';
 export type { EventInit } from './core/events.ts';
 export { pyMod, pyFloorDiv } from './core/python.ts';
 

@@ -32,6 +32,11 @@ export function pyRepr(type: EventType): string {
   return `<${pyStr(type)}: '${type}'>`;
 }
 
+/** Whether `v` is an EventType value (`'batch_end'`). */
+export function isEventType(v: unknown): v is EventType {
+  return typeof v === 'string' && MEMBER_BY_VALUE.has(v);
+}
+
 /** Parses an event type from its value (`batch_end`) or member name (`BATCH_END`). */
 export function parseEventType(text: string): EventType | undefined {
   if (MEMBER_BY_VALUE.has(text)) return text as EventType;

@@ -9,7 +9,7 @@
  * by the order rule). `'default'` fixes them.
  */
 import { Observable, Subject } from 'rxjs';
-import { Event, EventType, ALL_EVENT_TYPES } from './events.ts';
+import { Event, EventType, isEventType } from './events.ts';
 import { State, type StateChanges, type StateOverrides } from './state.ts';
 import { ValueError } from './errors.ts';
 import { isTruthy } from './python.ts';
@@ -63,7 +63,6 @@ export class LifecycleOptionError extends ValueError {
   }
 }
 
-const EVENT_TYPE_VALUES = new Set<string>(ALL_EVENT_TYPES);
 
 export class CompressionLifecycle {
   readonly fidelity: Fidelity;
@@ -163,7 +162,7 @@ export class CompressionLifecycle {
 
   /** §6.3. */
   event(type: EventType, options: EventOptions = {}): unknown[] {
-    if (typeof type !== 'string' || !EVENT_TYPE_VALUES.has(type)) throw new UnknownEventTypeError(type);
+    if (!isEventType(type)) throw new UnknownEventTypeError(type);
     requiredOptions('event', options);
     if (!this.#initialized) return this.#reject('event', type, new EventBeforeInitializeError());
     if (this.#finalized) return this.#reject('event', type, new EventAfterFinalizeError());

@@ -5,7 +5,7 @@
  */
 import { transition } from 'xstate';
 import { lifecycleOrderMachine, ORDERED, type OrderedType } from '../../machines/lifecycle.machine.ts';
-import { ALL_EVENT_TYPES, EventType } from './events.ts';
+import { ALL_EVENT_TYPES, EventType, isEventType } from './events.ts';
 import { UnknownEventTypeError } from './lifecycleErrors.ts';
 
 export interface OrderStep {
@@ -31,11 +31,10 @@ for (const last of ORDERED) {
  */
 export function nextOrderState(last: EventType, next: EventType): OrderStep {
   const step = table.get(`${last}>${next}`);
-  if (!step) throw new UnknownEventTypeError(EVENT_TYPE_VALUES.has(next) ? last : next);
+  if (!step) throw new UnknownEventTypeError(isEventType(next) ? last : next);
   return step;
 }
 
-const EVENT_TYPE_VALUES = new Set<unknown>(ALL_EVENT_TYPES);
 
 export function isOrdered(t: EventType): t is EventType & OrderedType {
   return (ORDERED as readonly string[]).includes(t);
