@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { CompressionLifecycle } from '../src/core/lifecycle.ts';
+import { CompressionLifecycle } from '../src/lifecycle/lifecycle.ts';
 import { EventType } from '../src/core/events.ts';
 import { Modifier, type Kwargs } from '../src/modifiers/modifier.ts';
 import type { State } from '../src/core/state.ts';

@@ -37,27 +37,27 @@ export { lifecycleOrderMachine } from '../machines/lifecycle.machine.ts';
 export { Modifier } from './modifiers/modifier.ts';
 export type { ModifierArgs, ModifierClass, Kwargs, HookName } from './modifiers/modifier.ts';
 export { ModifierFactory, ModifierNotFoundError } from './modifiers/factory.ts';
-export { ModifierValidationError, field } from './modifiers/fields.ts';
-export type { FieldSpec, FieldSpecs } from './modifiers/fields.ts';
+export { ModifierValidationError, field } from './core/fields.ts';
+export type { FieldSpec, FieldSpecs } from './core/fields.ts';
 export { MagnitudePruningModifier, ConstantPruningModifier } from './modifiers/pruning/index.ts';
 export { SpinQuantModifier } from './modifiers/spinquant/index.ts';
 export { QuantizationModifier } from './modifiers/quantization/index.ts';
-export { HooksMixin } from './modifiers/hooksMixin.ts';
+export { HooksMixin } from './model/hooksMixin.ts';
 
 // State, lifecycle, session
 export { State } from './core/state.ts';
 export type { Data, Hardware, StateChanges } from './core/state.ts';
-export { CompressionLifecycle } from './core/lifecycle.ts';
-export type { Fidelity, InitializeOptions, EventOptions, LifecycleOptions } from './core/lifecycle.ts';
+export { CompressionLifecycle } from './lifecycle/lifecycle.ts';
+export type { Fidelity, InitializeOptions, EventOptions, LifecycleOptions } from './lifecycle/lifecycle.ts';
 export { enforceEventOrder } from './core/operators/enforceEventOrder.ts';
 export { nextOrderState } from './core/order.ts';
 export type { LifecycleRecord, CallRecord, EffectRecord, RejectionRecord } from './core/records.ts';
-export { CompressionSession, activeSession, createSession, resetSession } from './core/session.ts';
-export type { ModifiedState } from './core/session.ts';
-export { callbacks } from './core/callbacks.ts';
+export { CompressionSession, activeSession, createSession, resetSession } from './lifecycle/session.ts';
+export type { ModifiedState } from './lifecycle/session.ts';
+export { callbacks } from './lifecycle/callbacks.ts';
 export { setWarningSink } from './core/logger.ts';
-export { applyCall } from './core/calls.ts';
-export type { LifecycleCall } from './core/calls.ts';
+export { applyCall } from './lifecycle/calls.ts';
+export type { LifecycleCall } from './lifecycle/calls.ts';
 
 // Recipes
 export { Recipe } from './recipe/recipe.ts';

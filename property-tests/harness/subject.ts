@@ -3,7 +3,7 @@
  * their shared hook trace and the warnings logged. `applyCall` turns call data into a real call
  * and reports the outcome the same way the reference model's outcome is reported.
  */
-import { CompressionLifecycle } from '../../src/core/lifecycle.ts';
+import { CompressionLifecycle } from '../../src/lifecycle/lifecycle.ts';
 import type { EventType } from '../../src/core/events.ts';
 import { setWarningSink } from '../../src/core/logger.ts';
 import type { LifecycleCall } from '../arbitraries/lifecycleCall.ts';

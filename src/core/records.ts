@@ -5,7 +5,9 @@
  */
 import type { EventType } from './events.ts';
 import type { ModifierPhase } from '../../machines/modifier.machine.ts';
-import type { HookName } from '../modifiers/modifier.ts';
+
+/** The modifier hooks a record can name (LLM Compressor's `on_*` methods in camelCase). */
+export type HookName = 'onInitialize' | 'onStart' | 'onUpdate' | 'onEnd' | 'onEvent' | 'onFinalize';
 
 export type CallName = 'initialize' | 'event' | 'finalize' | 'reset';
 

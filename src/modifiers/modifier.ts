@@ -17,15 +17,15 @@ import {
 } from '../core/lifecycleErrors.ts';
 import { modifierMachine, type ModifierMachineEvent, type ModifierPhase } from '../../machines/modifier.machine.ts';
 import { afterOnEventIndex, afterOnEventTable, cachedPlan, flagsBits, updatePlan, type Step } from '../../machines/modifier.plan.ts';
-import { assignFields, BASE_FIELDS, dumpFields, type FieldSpecs } from './fields.ts';
-import type { ModifierEffect } from '../core/records.ts';
+import { assignFields, BASE_FIELDS, dumpFields, type FieldSpecs } from '../core/fields.ts';
+import type { HookName, ModifierEffect } from '../core/records.ts';
 import { warn as logWarning } from '../core/logger.ts';
 import { ValueError } from '../core/errors.ts';
 import { describeValue } from '../core/options.ts';
 
 export type { ModifierPhase } from '../../machines/modifier.machine.ts';
 export type Kwargs = Record<string, unknown>;
-export type HookName = 'onInitialize' | 'onStart' | 'onUpdate' | 'onEnd' | 'onEvent' | 'onFinalize';
+export type { HookName } from '../core/records.ts';
 
 export interface ModifierArgs {
   index?: number | null;

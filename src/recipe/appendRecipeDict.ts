@@ -7,7 +7,7 @@
  * third append adds it back plainly and the fourth overwrites `_0` and `_1` (two stages lost).
  * `'default'` always uses the next free suffix once any numbered copy exists.
  */
-import type { Fidelity } from './build.ts';
+import type { Fidelity } from '../core/fidelity.ts';
 
 const SUFFIX = /_\d+$/;
 

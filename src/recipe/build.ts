@@ -12,9 +12,10 @@
  *    the group in `'default'` (Q17); then `ModifierFactory.create(Type, args + group)`.
  * 4. `args` (`mapping.args ?? {}`) must be a mapping, checked last as pydantic does.
  */
+import type { Fidelity } from '../core/fidelity.ts';
 import { RuntimeError, ValueError } from '../core/errors.ts';
 import { ModifierFactory, ModifierNotFoundError } from '../modifiers/factory.ts';
-import { ModifierValidationError } from '../modifiers/fields.ts';
+import { ModifierValidationError } from '../core/fields.ts';
 import type { Modifier } from '../modifiers/modifier.ts';
 import {
   ModifierArgumentsTypeError,
@@ -25,7 +26,6 @@ import {
 } from './errors.ts';
 import { isMapping, type Locator } from './parseYaml.ts';
 
-export type Fidelity = 'default' | 'reference';
 
 export interface BuildContext {
   readonly fidelity: Fidelity;

@@ -18,4 +18,4 @@ export { serializeRecipe } from './serialize.ts';
 export { dumpYaml } from './dumpYaml.ts';
 export { parseYaml, parseJson, loadJsonOrYamlString, type Locator } from './parseYaml.ts';
 export { PYYAML_OPTIONS, pyYamlTags } from './pyyamlSchema.ts';
-export type { Fidelity } from './build.ts';
+export type { Fidelity } from '../core/fidelity.ts';

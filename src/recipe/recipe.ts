@@ -3,13 +3,14 @@
  * YAML/JSON text, Modifier instances or another Recipe, and back to PyYAML-shaped YAML.
  */
 import { readFileSync } from 'node:fs';
-import { writeFileAtomicSync } from '../util/atomicWrite.ts';
+import { writeFileAtomicSync } from '../io/atomicWrite.ts';
 import '../modifiers/builtins.ts';
 import { Modifier } from '../modifiers/modifier.ts';
 import { isTruthy } from '../core/python.ts';
 import { optionsObject } from '../core/options.ts';
 import { appendRecipeDict } from './appendRecipeDict.ts';
-import { buildFromMapping, type Fidelity } from './build.ts';
+import { buildFromMapping } from './build.ts';
+import type { Fidelity } from '../core/fidelity.ts';
 import { dumpYaml } from './dumpYaml.ts';
 import { RecipeInputTypeError, RecipeModifiersTypeError, kindOf } from './errors.ts';
 import { filterStages } from './filterStages.ts';

@@ -3,7 +3,7 @@
  * initialize it with the model and recipe (`start: -1`), run the calibration pipeline (§9.2, chosen per
  * §9.3), finalize, and return the model (changed in place).
  */
-import { activeSession } from '../core/session.ts';
+import { activeSession } from '../lifecycle/session.ts';
 import { ValueError } from '../core/errors.ts';
 import type { Model } from '../model/model.ts';
 import type { RecipeInput } from '../recipe/recipe.ts';

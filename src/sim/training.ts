@@ -7,9 +7,10 @@
  * has something to hold against.
  */
 import { EventType } from '../core/events.ts';
-import type { LifecycleCall } from '../core/calls.ts';
-import { applyCall } from '../core/calls.ts';
-import { CompressionLifecycle, type Fidelity } from '../core/lifecycle.ts';
+import type { LifecycleCall } from '../lifecycle/calls.ts';
+import { applyCall } from '../lifecycle/calls.ts';
+import { CompressionLifecycle } from '../lifecycle/lifecycle.ts';
+import type { Fidelity } from '../core/fidelity.ts';
 import type { RecipeInput } from '../recipe/recipe.ts';
 import type { Model } from '../model/model.ts';
 import { Rng } from '../tensor/rng.ts';

@@ -1,5 +1,5 @@
 /** Small drivers shared by the lifecycle and session tests. */
-import { CompressionLifecycle, type Fidelity } from '../../src/core/lifecycle.ts';
+import { CompressionLifecycle, type Fidelity } from '../../src/lifecycle/lifecycle.ts';
 import { EventType } from '../../src/core/events.ts';
 import type { LifecycleRecord } from '../../src/core/records.ts';
 import { setWarningSink } from '../../src/core/logger.ts';

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createSyntheticModel, generateGreedy, loadModel, type Model } from '../../src/model/index.ts';
-import { QuantizationModifier, sampleSequences } from '../../src/modifiers/quantization/index.ts';
+import { QuantizationModifier } from '../../src/modifiers/quantization/index.ts';
+import { sampleSequences } from '../../src/eval/errorTable.ts';
 import { SpinQuantModifier } from '../../src/modifiers/spinquant/index.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 import { runDatafree } from '../modifiers/spinquant/helpers.ts';

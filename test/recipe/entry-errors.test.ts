@@ -2,7 +2,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Recipe, RecipeError, ModifierArgumentsTypeError } from '../../src/recipe/index.ts';
 import { ModifierFactory, ModifierNotFoundError } from '../../src/modifiers/factory.ts';
-import { ModifierValidationError } from '../../src/modifiers/fields.ts';
+import { ModifierValidationError } from '../../src/core/fields.ts';
 import { ValueError } from '../../src/core/errors.ts';
 import { registerTestModifiers, thrown } from './helpers.ts';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { Modifier } from '../../src/modifiers/modifier.ts';
 import { ModifierFactory } from '../../src/modifiers/factory.ts';
-import { asBool, asOptionalString, asStringList, field, type FieldSpecs } from '../../src/modifiers/fields.ts';
+import { asBool, asOptionalString, asStringList, field, type FieldSpecs } from '../../src/core/fields.ts';
 import { setWarningSink } from '../../src/core/logger.ts';
 
 export class TestModifier extends Modifier {

@@ -1,7 +1,7 @@
 // §8.1 / §8.3 building: stages and groups in order, names (Q16), Recipe.stage, args, what is ignored, targetStage (Q14).
 import { describe, expect, it } from 'vitest';
 import { Recipe, RecipeError } from '../../src/recipe/index.ts';
-import { ModifierValidationError } from '../../src/modifiers/fields.ts';
+import { ModifierValidationError } from '../../src/core/fields.ts';
 import { ValueError } from '../../src/core/errors.ts';
 import { OtherModifier, TestModifier, thrown } from './helpers.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSession } from '../../src/core/session.ts';
+import { createSession } from '../../src/lifecycle/session.ts';
 import { createSyntheticModel } from '../../src/model/synthetic.ts';
 import { oneshot } from '../../src/sim/oneshot.ts';
 import { TestModifier } from '../helpers/testModifier.ts';

@@ -1,6 +1,6 @@
 /** oneshot and the calibration pipelines (lifecycle.md §9.1–§9.4). */
 import { describe, expect, it } from 'vitest';
-import { createSession } from '../../src/core/session.ts';
+import { createSession } from '../../src/lifecycle/session.ts';
 import type { LifecycleRecord } from '../../src/core/records.ts';
 import { createSyntheticModel } from '../../src/model/synthetic.ts';
 import type { Model } from '../../src/model/model.ts';

@@ -3,7 +3,7 @@
  * (a directory holding model.safetensors + config.json, or a `.safetensors` file with config.json beside it);
  * `saveSafetensors` writes the latter, atomically.
  */
-import { writeFileAtomic } from '../../util/atomicWrite.ts';
+import { writeFileAtomic } from '../../io/atomicWrite.ts';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ValueError } from '../../core/errors.ts';

@@ -5,7 +5,7 @@
  */
 import { EventType, type Event } from '../../core/events.ts';
 import type { State } from '../../core/state.ts';
-import { asBool, asStringList, field } from '../fields.ts';
+import { asBool, asStringList, field } from '../../core/fields.ts';
 import { Modifier, type Kwargs } from '../modifier.ts';
 import type { Linear } from '../../model/modules.ts';
 import { applyMask, zeroMask } from './masks.ts';

@@ -6,7 +6,7 @@
  */
 import { EventType, type Event } from '../../core/events.ts';
 import type { State } from '../../core/state.ts';
-import { FieldTypeError, asBool, asStringList, field } from '../fields.ts';
+import { FieldTypeError, asBool, asStringList, field } from '../../core/fields.ts';
 import { Modifier, type Kwargs } from '../modifier.ts';
 import type { Linear } from '../../model/modules.ts';
 import { applyMask, interpolateSparsity, magnitudeMask, sparsityOf } from './masks.ts';

@@ -1,7 +1,7 @@
 /** The Linear modules a pruning modifier acts on, resolved once against the model. */
 import { ValueError } from '../../core/errors.ts';
 import type { Linear } from '../../model/modules.ts';
-import { match } from '../match.ts';
+import { match } from '../../compressed-tensors/match.ts';
 import { requireModel } from '../_internals/requireModel.ts';
 
 export function targetLinears(modifier: string, model: unknown, targets: readonly string[], ignore: readonly string[]): Array<[string, Linear]> {

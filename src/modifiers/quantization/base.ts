@@ -11,10 +11,10 @@ import type { Model } from '../../model/model.ts';
 import type { Module } from '../../model/modules.ts';
 import type { Tensor } from '../../tensor/tensor.ts';
 import { fakeQuantize } from '../../tensor/kernels/fakeQuant.ts';
-import { asBool, asStringList, field, FieldTypeError, type FieldSpecs } from '../fields.ts';
+import { asBool, asStringList, field, FieldTypeError, type FieldSpecs } from '../../core/fields.ts';
 import { Modifier, type Kwargs, type ModifierArgs } from '../modifier.ts';
-import { HooksMixin } from '../hooksMixin.ts';
-import { match } from '../match.ts';
+import { HooksMixin } from '../../model/hooksMixin.ts';
+import { match } from '../../compressed-tensors/match.ts';
 import { requireModel } from '../_internals/requireModel.ts';
 import {
   GroupDivisibilityError, NarrowGroupLayerError, neverObserved, NotSimulatedError, QuantizationFieldsRequiredError,

@@ -3,7 +3,7 @@
  * §10). Only integer RTN is simulated: weights static per channel or group, input activations dynamic per
  * token.
  */
-import { FieldTypeError } from '../fields.ts';
+import { FieldTypeError } from '../../core/fields.ts';
 import { NOT_A_PRESET, NotSimulatedError, unsupportedPreset } from './errors.ts';
 
 export type WeightStrategy = 'channel' | 'group' | 'tensor';

@@ -12,15 +12,15 @@ import type { State } from '../../core/state.ts';
 import { getHeadDim } from '../../model/config.ts';
 import type { Model } from '../../model/model.ts';
 import { Rng } from '../../tensor/rng.ts';
-import { asBool, field, FieldTypeError, type FieldSpecs } from '../fields.ts';
+import { asBool, field, FieldTypeError, type FieldSpecs } from '../../core/fields.ts';
 import { Modifier, type Kwargs, type ModifierArgs } from '../modifier.ts';
-import { HooksMixin } from '../hooksMixin.ts';
+import { HooksMixin } from '../../model/hooksMixin.ts';
 import { requireModel } from '../_internals/requireModel.ts';
-import { applyTransformConfig, planTransformConfig, type AppliedTransforms } from '../transform/apply.ts';
+import { applyTransformConfig, planTransformConfig, type AppliedTransforms } from '../../compressed-tensors/transform/apply.ts';
 import {
   dumpPrecision, dumpTransformConfig, parseTransformConfigAt, parsePrecision, type Precision, type TransformConfig,
   type TransformScheme,
-} from '../transform/config.ts';
+} from '../../compressed-tensors/transform/config.ts';
 import { compareLogits, defaultProbe, probeLogits, type Drift, type DriftReport } from './drift.ts';
 import { centeringChangedOutputs, MappingsRequiredError, NotSupportedAsOfNowError, ROTATION_CHOICES, TRANSFORM_TYPE_CHOICES } from './errors.ts';
 import { centerEmbeddings, fuseNorms, untieWordEmbeddings } from './fuse.ts';

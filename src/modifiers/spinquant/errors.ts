@@ -1,7 +1,7 @@
 /** SpinQuant's messages (spinquant.md §12: T4, T7, T8, T11, T20; T2/T3 are field errors in the E30 layout). */
 import { NotImplementedError, ValueError } from '../../core/errors.ts';
 import type { Module } from '../../model/modules.ts';
-import { pyClass } from '../transform/errors.ts';
+import { pyClass } from '../../compressed-tensors/transform/errors.ts';
 
 /** T2's text (field `rotations.{i}`). */
 export const ROTATION_CHOICES = "Input should be 'R1', 'R2', 'R3' or 'R4'";

@@ -3,7 +3,7 @@
  * and rotation asked for the matrix, and the options that would work for that dimension.
  */
 import { randomHadamardBlock } from '../../tensor/hadamard/divisor.ts';
-import type { TransformSite } from '../transform/apply.ts';
+import type { TransformSite } from '../../compressed-tensors/transform/apply.ts';
 
 function powersOfTwoDividing(n: number): number[] {
   const out: number[] = [];

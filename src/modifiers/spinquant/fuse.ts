@@ -7,7 +7,7 @@ import type { Module } from '../../model/modules.ts';
 import { Tensor } from '../../tensor/tensor.ts';
 import { centerRows } from '../../tensor/kernels/centerRows.ts';
 import { fuseNormIntoLinear } from '../../tensor/kernels/fuseNorm.ts';
-import { match, matchModulesSet } from '../match.ts';
+import { match, matchModulesSet } from '../../compressed-tensors/match.ts';
 import { CannotFuseNormError, NormCountError } from './errors.ts';
 import type { NormMapping } from './mappings.ts';
 

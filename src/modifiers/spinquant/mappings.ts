@@ -3,7 +3,7 @@
  * spinquant.md §4): which modules R1–R4 touch, and which norms fuse into which linears. Both registries
  * are keyed by the root class name and hold only `LlamaForCausalLM`; other classes fall back to Llama's.
  */
-import { FieldTypeError } from '../fields.ts';
+import { FieldTypeError } from '../../core/fields.ts';
 
 export interface SpinQuantMapping {
   embedding: string;

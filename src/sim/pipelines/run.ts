@@ -10,10 +10,10 @@
  * Our forward runs the whole model (there is no per-layer entry point); hooks see the same activations a
  * subgraph forward would, since earlier subgraphs are already calibrated.
  */
-import { callbacks } from '../../core/callbacks.ts';
-import { activeSession } from '../../core/session.ts';
+import { callbacks } from '../../lifecycle/callbacks.ts';
+import { activeSession } from '../../lifecycle/session.ts';
 import type { Model } from '../../model/model.ts';
-import { HooksMixin } from '../../modifiers/hooksMixin.ts';
+import { HooksMixin } from '../../model/hooksMixin.ts';
 import { allModules, sequentialSubgraphs } from './subgraphs.ts';
 import { inferPipeline, type PipelineName } from './infer.ts';
 

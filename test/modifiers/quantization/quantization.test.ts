@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { State } from '../../../src/core/state.ts';
 import { Event, EventType } from '../../../src/core/events.ts';
-import { QuantizationModifier, computeErrorTable, type QuantizationModifierArgs } from '../../../src/modifiers/quantization/index.ts';
+import { QuantizationModifier, type QuantizationModifierArgs } from '../../../src/modifiers/quantization/index.ts';
+import { computeErrorTable } from '../../../src/eval/errorTable.ts';
 import { SpinQuantModifier, type SpinQuantModifierArgs } from '../../../src/modifiers/spinquant/index.ts';
 import type { Linear } from '../../../src/model/modules.ts';
 import type { Model } from '../../../src/model/model.ts';

@@ -4,9 +4,9 @@ import { createSyntheticModel } from '../../../src/model/synthetic.ts';
 import { Tensor } from '../../../src/tensor/tensor.ts';
 import { Rng } from '../../../src/tensor/rng.ts';
 import { sylvester } from '../../../src/tensor/hadamard/sylvester.ts';
-import { applyTransformConfig } from '../../../src/modifiers/transform/apply.ts';
-import { dumpTransformConfig, parseTransformArgs, parseTransformConfig, type TransformConfig } from '../../../src/modifiers/transform/config.ts';
-import { invert } from '../../../src/modifiers/transform/matrices.ts';
+import { applyTransformConfig } from '../../../src/compressed-tensors/transform/apply.ts';
+import { dumpTransformConfig, parseTransformArgs, parseTransformConfig, type TransformConfig } from '../../../src/compressed-tensors/transform/config.ts';
+import { invert } from '../../../src/compressed-tensors/transform/matrices.ts';
 import type { Embedding, Linear } from '../../../src/model/modules.ts';
 
 const small = () => createSyntheticModel({ dim: 16, hiddenDim: 32, layers: 1, heads: 2, kvHeads: 1, vocab: 32 });

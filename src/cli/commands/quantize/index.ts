@@ -9,7 +9,7 @@ import { createSyntheticModel } from '../../../model/synthetic.ts';
 import { loadModel } from '../../../model/load/index.ts';
 import type { Model } from '../../../model/model.ts';
 import { getHeadDim } from '../../../model/config.ts';
-import { computeErrorTable, formatErrorTable } from '../../../modifiers/quantization/errorTable.ts';
+import { computeErrorTable, formatErrorTable } from '../../../eval/errorTable.ts';
 import type { QuantizationModifierArgs } from '../../../modifiers/quantization/base.ts';
 import type { SpinQuantModifierArgs } from '../../../modifiers/spinquant/base.ts';
 import { UsageError } from '../../errors.ts';

@@ -6,7 +6,8 @@
 import { createWriteStream, existsSync, renameSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { CompressionLifecycle, type Fidelity } from '../../../core/lifecycle.ts';
+import { CompressionLifecycle } from '../../../lifecycle/lifecycle.ts';
+import type { Fidelity } from '../../../core/fidelity.ts';
 import type { LifecycleRecord } from '../../../core/records.ts';
 import { simulateTraining, type StepInfo } from '../../../sim/training.ts';
 import { createSyntheticModel } from '../../../model/synthetic.ts';

@@ -5,7 +5,7 @@
  * Python shape, so dump then parse gives an equal value.
  */
 import { ValueError } from '../../core/errors.ts';
-import { FieldTypeError, ModifierValidationError } from '../fields.ts';
+import { FieldTypeError, ModifierValidationError } from '../../core/fields.ts';
 
 export const TRANSFORM_LOCATIONS = ['input', 'weight_input', 'weight_output', 'output', 'k_cache', 'q_attn'] as const;
 export type TransformLocation = (typeof TRANSFORM_LOCATIONS)[number];

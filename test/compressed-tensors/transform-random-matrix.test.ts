@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMatrix } from '../../src/modifiers/transform/matrices.ts';
+import { buildMatrix } from '../../src/compressed-tensors/transform/matrices.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 
 function gram(m: Float64Array, n: number): number {

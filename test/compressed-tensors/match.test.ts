@@ -1,7 +1,7 @@
 /** Target matching (spinquant.md §1) and match_modules_set (§5, T9, T10). */
 import { describe, expect, it } from 'vitest';
 import { createSyntheticModel } from '../../src/model/synthetic.ts';
-import { isMatch, match, matchModulesSet, matchesTarget } from '../../src/modifiers/match.ts';
+import { isMatch, match, matchModulesSet, matchesTarget } from '../../src/compressed-tensors/match.ts';
 
 const model = createSyntheticModel({ dim: 32, hiddenDim: 64, layers: 2, heads: 4, kvHeads: 2, vocab: 64 });
 const names = (pairs: Array<[string, unknown]>) => pairs.map(([n]) => n);

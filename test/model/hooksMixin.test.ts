@@ -1,7 +1,7 @@
 /** HooksMixin (lifecycle.md §3.6, Q24). */
 import { describe, expect, it } from 'vitest';
 import { createSyntheticModel } from '../../src/model/synthetic.ts';
-import { HooksMixin } from '../../src/modifiers/hooksMixin.ts';
+import { HooksMixin } from '../../src/model/hooksMixin.ts';
 import type { Linear, LlamaAttention } from '../../src/model/modules.ts';
 
 const model = createSyntheticModel({ dim: 32, hiddenDim: 64, layers: 1, heads: 4, kvHeads: 2, vocab: 64 });

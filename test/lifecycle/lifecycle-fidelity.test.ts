@@ -3,7 +3,7 @@
  * that a rejected call changes nothing in 'default'.
  */
 import { describe, expect, it } from 'vitest';
-import { CompressionLifecycle, type Fidelity } from '../../src/core/lifecycle.ts';
+import { CompressionLifecycle, type Fidelity } from '../../src/lifecycle/lifecycle.ts';
 import { EventType } from '../../src/core/events.ts';
 import { ValueError } from '../../src/core/errors.ts';
 import { TestModifier } from '../helpers/testModifier.ts';

@@ -1,7 +1,7 @@
 /** The error table (FP / RTN / rotations + RTN; drift with and without centring). */
 import { describe, expect, it } from 'vitest';
-import { computeErrorTable, formatErrorTable } from '../../../src/modifiers/quantization/index.ts';
-import { createSyntheticModel } from '../../../src/model/synthetic.ts';
+import { computeErrorTable, formatErrorTable } from '../../src/eval/errorTable.ts';
+import { createSyntheticModel } from '../../src/model/synthetic.ts';
 
 describe('computeErrorTable', () => {
   const model = createSyntheticModel({ dim: 64, hiddenDim: 128, layers: 1, heads: 4, kvHeads: 2, vocab: 128 });

@@ -2,8 +2,8 @@
  * CompressionSession, session scope and callbacks (lifecycle.md §7; Q22, Q23; E10, E44, E46; W2).
  */
 import { describe, expect, it } from 'vitest';
-import { CompressionSession, activeSession, createSession, resetSession } from '../../src/core/session.ts';
-import { callbacks } from '../../src/core/callbacks.ts';
+import { CompressionSession, activeSession, createSession, resetSession } from '../../src/lifecycle/session.ts';
+import { callbacks } from '../../src/lifecycle/callbacks.ts';
 import { EventType } from '../../src/core/events.ts';
 import { RuntimeError, ValueError } from '../../src/core/errors.ts';
 import { Recipe } from '../../src/recipe/recipe.ts';

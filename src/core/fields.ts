@@ -3,8 +3,8 @@
  * class lists its fields once; construction, recipe parsing (errors name the field) and
  * serialization (Python names) all read the same list.
  */
-import { ValueError } from '../core/errors.ts';
-import { validationMessage } from '../core/options.ts';
+import { ValueError } from './errors.ts';
+import { validationMessage } from './options.ts';
 
 export interface FieldSpec<T = unknown> {
   /** Python (serialized) name, e.g. `transform_block_size`. */

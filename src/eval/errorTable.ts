@@ -11,16 +11,16 @@
  * Every variant runs on a clone through `oneshot` in its own session (`createSession`): the model passed in
  * is not changed and the caller's session records nothing.
  */
-import { createSession } from '../../core/session.ts';
-import { setWarningSink } from '../../core/logger.ts';
-import { ValueError } from '../../core/errors.ts';
-import type { Model } from '../../model/model.ts';
-import { Rng } from '../../tensor/rng.ts';
-import { oneshot } from '../../sim/oneshot.ts';
-import type { Modifier } from '../modifier.ts';
-import { SpinQuantModifier, type SpinQuantModifierArgs } from '../spinquant/base.ts';
-import type { DriftReport } from '../spinquant/drift.ts';
-import { QuantizationModifier, type QuantizationModifierArgs } from './base.ts';
+import { createSession } from '../lifecycle/session.ts';
+import { setWarningSink } from '../core/logger.ts';
+import { ValueError } from '../core/errors.ts';
+import type { Model } from '../model/model.ts';
+import { Rng } from '../tensor/rng.ts';
+import { oneshot } from '../sim/oneshot.ts';
+import type { Modifier } from '../modifiers/modifier.ts';
+import { SpinQuantModifier, type SpinQuantModifierArgs } from '../modifiers/spinquant/base.ts';
+import type { DriftReport } from '../modifiers/spinquant/drift.ts';
+import { QuantizationModifier, type QuantizationModifierArgs } from '../modifiers/quantization/base.ts';
 
 export interface ErrorTableOptions {
   /** The RTN run, e.g. `{ scheme: 'W4A4', targets: ['Linear'], ignore: ['lm_head'] }`. */

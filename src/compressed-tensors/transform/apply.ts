@@ -16,7 +16,7 @@ import type { Tensor } from '../../tensor/tensor.ts';
 import { deterministicHadamard } from '../../tensor/hadamard/deterministic.ts';
 import { randomHadamardBlock } from '../../tensor/hadamard/divisor.ts';
 import { RandomHadamardSizeError } from '../../tensor/hadamard/errors.ts';
-import { addModuleHook, type HookFn, type HookType } from '../hooksMixin.ts';
+import { addModuleHook, type HookFn, type HookType } from '../../model/hooksMixin.ts';
 import { match, TRANSFORM_BASE_CLASS } from '../match.ts';
 import { isOnline, type TransformConfig, type TransformLocation, type TransformScheme } from './config.ts';
 import {

@@ -15,7 +15,7 @@ import {
   dumpFields,
   field,
   type FieldSpecs,
-} from '../../src/modifiers/fields.ts';
+} from '../../src/core/fields.ts';
 
 const SPECS: FieldSpecs = [
   ...BASE_FIELDS,

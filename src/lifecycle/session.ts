@@ -5,11 +5,11 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { CompressionLifecycle, type EventOptions, type Fidelity, type InitializeOptions } from './lifecycle.ts';
-import type { EventType } from './events.ts';
-import type { State } from './state.ts';
-import { warn } from './logger.ts';
-import { describeValue, optionsObject } from './options.ts';
-import { ValueError } from './errors.ts';
+import type { EventType } from '../core/events.ts';
+import type { State } from '../core/state.ts';
+import { warn } from '../core/logger.ts';
+import { describeValue, optionsObject } from '../core/options.ts';
+import { ValueError } from '../core/errors.ts';
 
 export interface ModifiedState {
   model: unknown;

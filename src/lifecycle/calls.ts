@@ -3,7 +3,7 @@
  * function applies them. Keeping calls as values lets a run be generated purely, recorded and
  * replayed by the same code path.
  */
-import type { EventType } from './events.ts';
+import type { EventType } from '../core/events.ts';
 import type { CompressionLifecycle, EventOptions, InitializeOptions } from './lifecycle.ts';
 
 export type LifecycleCall =

@@ -6,7 +6,7 @@
  */
 import { ValueError } from '../core/errors.ts';
 import type { Tensor } from '../tensor/tensor.ts';
-import type { Embedding, LlamaAttention, Linear, Module, RemovableHandle } from '../model/modules.ts';
+import type { Embedding, LlamaAttention, Linear, Module, RemovableHandle } from './modules.ts';
 
 export type HookType = 'forward_pre' | 'forward' | 'query' | 'key';
 

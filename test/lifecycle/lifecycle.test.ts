@@ -4,7 +4,7 @@
  * lifecycle-fidelity.test.ts.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CompressionLifecycle } from '../../src/core/lifecycle.ts';
+import { CompressionLifecycle } from '../../src/lifecycle/lifecycle.ts';
 import { EventType } from '../../src/core/events.ts';
 import { State } from '../../src/core/state.ts';
 import { ValueError } from '../../src/core/errors.ts';

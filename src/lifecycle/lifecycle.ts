@@ -8,13 +8,14 @@
  * step; a missing step resets it to 0; a LOSS_CALCULATED rejected for its loss is already recorded
  * by the order rule). `'default'` fixes them.
  */
+import type { Fidelity } from '../core/fidelity.ts';
 import { Observable, Subject } from 'rxjs';
-import { Event, EventType, isEventType } from './events.ts';
-import { State, type StateChanges, type StateOverrides } from './state.ts';
-import { ValueError } from './errors.ts';
-import { isTruthy } from './python.ts';
-import { warn } from './logger.ts';
-import { optionsObject, requiredOptions } from './options.ts';
+import { Event, EventType, isEventType } from '../core/events.ts';
+import { State, type StateChanges, type StateOverrides } from '../core/state.ts';
+import { ValueError } from '../core/errors.ts';
+import { isTruthy } from '../core/python.ts';
+import { warn } from '../core/logger.ts';
+import { optionsObject, requiredOptions } from '../core/options.ts';
 import {
   EventAfterFinalizeError,
   EventBeforeInitializeError,
@@ -24,13 +25,13 @@ import {
   LossRequiredError,
   ReservedEventTypeError,
   UnknownEventTypeError,
-} from './lifecycleErrors.ts';
-import { INITIAL_ORDER_STATE, isOrdered, nextOrderState } from './order.ts';
-import { record, type CallName, type LifecycleRecord, type UnsequencedRecord } from './records.ts';
+} from '../core/lifecycleErrors.ts';
+import { INITIAL_ORDER_STATE, isOrdered, nextOrderState } from '../core/order.ts';
+import { record, type CallName, type LifecycleRecord, type UnsequencedRecord } from '../core/records.ts';
 import { EFFECT_SINK, RECIPE_POSITION, type Modifier } from '../modifiers/modifier.ts';
 import { Recipe, type RecipeInput } from '../recipe/recipe.ts';
 
-export type Fidelity = 'default' | 'reference';
+export type { Fidelity };
 export const FIDELITIES: readonly Fidelity[] = ['default', 'reference'];
 
 export interface LifecycleOptions {

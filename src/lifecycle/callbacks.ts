@@ -2,8 +2,8 @@
  * The callbacks training and calibration code calls (LLM Compressor `core/session_functions.py`
  * `LifecycleCallbacks`). Each acts on `activeSession()` and returns its ModifiedState.
  */
-import { EventType } from './events.ts';
-import { ReservedEventTypeError } from './lifecycleErrors.ts';
+import { EventType } from '../core/events.ts';
+import { ReservedEventTypeError } from '../core/lifecycleErrors.ts';
 import { activeSession, type ModifiedState } from './session.ts';
 import type { EventOptions } from './lifecycle.ts';
 
