@@ -74,16 +74,37 @@ export function backendSetting(): BackendSetting {
 
 let webgl: boolean | undefined;
 
-/** Whether gpu.js can reach a real WebGL context here: `gl` resolvable and gpu.js agreeing. */
+/** Renderers that are WebGL without a GPU (Mesa's llvmpipe/softpipe, SwiftShader): slower than TS here. */
+const SOFTWARE_RENDERER = /llvmpipe|softpipe|swiftshader|software/i;
+
+/**
+ * Whether gpu.js can reach a real GPU through WebGL here: `gl` (headless-gl) loadable, gpu.js agreeing, and
+ * the context's renderer not a software rasteriser. Checked once per process.
+ */
 export function webglReachable(): boolean {
   if (webgl !== undefined) return webgl;
   try {
-    createRequire(import.meta.url).resolve('gl');
-    webgl = loadGpuJs()?.GPU.isHeadlessGLSupported === true;
+    const require = createRequire(import.meta.url);
+    webgl = false;
+    if (loadGpuJs()?.GPU.isHeadlessGLSupported !== true) return webgl;
+    const createGl = require('gl') as (w: number, h: number) => GlContext | null;
+    const gl = createGl(1, 1);
+    if (!gl) return webgl;
+    const info = gl.getExtension('WEBGL_debug_renderer_info') as { UNMASKED_RENDERER_WEBGL: number } | null;
+    const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    (gl.getExtension('STACKGL_destroy_context') as { destroy(): void } | null)?.destroy();
+    webgl = !SOFTWARE_RENDERER.test(renderer);
   } catch {
     webgl = false;
   }
   return webgl;
+}
+
+/** The few members of a headless-gl context read above. */
+interface GlContext {
+  readonly RENDERER: number;
+  getParameter(name: number): unknown;
+  getExtension(name: string): unknown;
 }
 
 function reachable(backend: BackendName, kernel: KernelName): boolean {
