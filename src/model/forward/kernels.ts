@@ -1,3 +1,5 @@
+import { softmax } from '../../tensor/kernels/softmax.ts';
+
 /**
  * The forward pass's kernels, as tight typed-array loops in the manner of llama2.c's run.c. Every function
  * writes into a buffer it is given and allocates nothing. `Buf` is float32 or float64; accumulation happens in
@@ -59,18 +61,6 @@ export function rope(
       }
     }
   }
-}
-
-/** Softmax of x[0..n) in place. Subtracting the max first keeps exp() from overflowing; the result is the same. */
-export function softmax(x: Buf, n: number): void {
-  let max = x[0];
-  for (let i = 1; i < n; i++) if (x[i] > max) max = x[i];
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    x[i] = Math.exp(x[i] - max);
-    sum += x[i];
-  }
-  for (let i = 0; i < n; i++) x[i] /= sum;
 }
 
 /** SwiGLU in place: gate (n,) := silu(gate) ⊙ up, silu(v) = v·sigmoid(v). */
