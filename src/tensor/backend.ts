@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { ValueError } from '../core/errors.ts';
+import { ValueError, specError } from '../core/errors.ts';
 import { loadGpuJs, type GpuJsMode } from './gpu/loader.ts';
 import { linearWasmSupported } from './wasm/linear.ts';
 import { wasmSimdSupported } from './wasm/runtime.ts';
@@ -53,11 +53,12 @@ export const LINEAR_WASM_MIN_MACS = 1024;
 export const GPU_MIN_ELEMENTS = 1 << 20;
 
 /** `LLMC_SIM_BACKEND` holds none of the valid settings. */
-export class BackendSettingError extends ValueError {
-  constructor(readonly value: string) {
-    super(`LLMC_SIM_BACKEND must be one of ${BACKEND_SETTINGS.join(', ')}; got '${value}'`);
-  }
-}
+export class BackendSettingError extends specError(
+  ValueError,
+  null,
+  (value: string) => `LLMC_SIM_BACKEND must be one of ${BACKEND_SETTINGS.join(', ')}; got '${value}'`,
+  'value',
+) {}
 
 let parsedFrom: string | undefined;
 let parsed: BackendSetting = 'auto';
