@@ -4,6 +4,7 @@
  */
 import { RuntimeError, ValueError } from './errors.ts';
 import { ALL_EVENT_TYPES, EventType, pyRepr, pyStr } from './events.ts';
+import { showValue } from './show.ts';
 
 export type ErrorCode = `E${number}` | `T${number}`;
 
@@ -67,6 +68,6 @@ export class EventOrderError extends ValueError {
 /** Ours: an event type that is not an EventType value (Python would fail by accident). */
 export class UnknownEventTypeError extends ValueError {
   constructor(value: unknown) {
-    super(`Unknown event type ${JSON.stringify(value) ?? String(value)}; expected one of: ${ALL_EVENT_TYPES.join(', ')}`);
+    super(`Unknown event type ${showValue(value)}; expected one of: ${ALL_EVENT_TYPES.join(', ')}`);
   }
 }
