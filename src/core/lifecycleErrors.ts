@@ -4,6 +4,7 @@
  */
 import { RuntimeError, ValueError, specError } from './errors.ts';
 import { ALL_EVENT_TYPES, EventType, pyRepr, pyStr } from './events.ts';
+import { showValue } from './show.ts';
 
 export type ErrorCode = `E${number}` | `T${number}`;
 
@@ -56,5 +57,5 @@ export class EventOrderError extends specError(
 export class UnknownEventTypeError extends specError(
   ValueError,
   null,
-  (value: unknown) => `Unknown event type ${JSON.stringify(value) ?? String(value)}; expected one of: ${ALL_EVENT_TYPES.join(', ')}`,
+  (value: unknown) => `Unknown event type ${showValue(value)}; expected one of: ${ALL_EVENT_TYPES.join(', ')}`,
 ) {}
