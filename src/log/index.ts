@@ -17,7 +17,7 @@ export { FORMAT_NAME, FORMAT_VERSION, type CallEntry, type EndEntry, type Journa
 export { makeHeader, modelIdentity, type HeaderInput } from './header.ts';
 export { recordTo, writeJournal, memorySink, toJournalCall, type Recorder, type RecordOptions, type JournalSink, type DriverCall, type OptimizerStepCall } from './writer.ts';
 export { readJournal, readWholeJournal, type Journal } from './reader.ts';
-export { replayJournal, journalRecords, replayModel, type ReplayOptions, type ReplayResult, type Divergence } from './replay.ts';
+export { replayJournal, journalRecords, replayModel, liveCall, type ReplayOptions, type ReplayResult, type Divergence } from './replay.ts';
 export { stateAt, summarize, Timeline, type StateAt, type StateSummary, type ModifierSummary } from './timeTravel.ts';
 export { diffJournals, type JournalDiff, type FirstDifference, type HeaderDifference } from './diff.ts';
 export { JournalDamageError, JournalModelError, JournalReplayError, type Damage } from './errors.ts';

@@ -77,7 +77,7 @@ export function replayModel(header: JournalHeader, given: Model | null | undefin
 }
 
 /** Turns a stored call back into a live one: `$ref: recipe` → the recipe, `$model` → the replay's model. */
-function liveCall(c: JournalCall, n: number, recipe: () => RecipeInput | null, model: Model | null): LifecycleCall {
+export function liveCall(c: JournalCall, n: number, recipe: () => RecipeInput | null, model: Model | null): LifecycleCall {
   const restore = (v: unknown, path: string): unknown => {
     if (v === null || typeof v !== 'object') return v;
     if (Array.isArray(v)) return v.map((x, i) => restore(x, `${path}[${i}]`));
