@@ -6,6 +6,9 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitError, parseIntOption } from './errors.ts';
 import { ValueError, RuntimeError } from '../core/errors.ts';
+import { registerReplay } from './commands/replay/register.ts';
+import { registerDiff } from './commands/diff/register.ts';
+import { registerLog } from './commands/log/register.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const VERSION = '0.1.0';
@@ -42,6 +45,8 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'seed for the model, the loss curve and the optimizer noise', intArg('--seed', 0), 0)
     .option('--model <path>', 'a llama2.c .bin or safetensors model; default: the built-in synthetic model')
     .option('--records <file>', 'also write every lifecycle record as NDJSON to this file')
+    .option('--log <file>', "record a replayable journal of the run ('-' for stdout; see docs/journal-format.md)")
+    .option('--force', 'let --log overwrite an existing file')
     .addOption(fidelityOption())
     .addHelpText('after', '\nExamples:\n  $ llmc-sim run\n  $ llmc-sim run examples/training.yaml --epochs 5 --steps-per-epoch 8\n  $ llmc-sim run --fidelity reference   # see LLM Compressor ignore start > 0 (Q1)')
     .action(async (recipe: string | undefined, opts) => {
@@ -71,6 +76,9 @@ export function buildProgram(): Command {
       await quantize(opts, out, (line) => process.stderr.write(`${line}\n`));
     });
 
+  registerReplay(program);
+  registerDiff(program);
+  registerLog(program);
   return program;
 }
 
