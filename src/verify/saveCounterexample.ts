@@ -6,12 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { ValueError } from '../core/errors.ts';
 import { isEventType } from '../core/events.ts';
-import { writeFileAtomicSync } from '../io/atomicWrite.ts';
+import { writeOutput } from '../io/index.ts';
 import type { LifecycleCall } from '../lifecycle/calls.ts';
 import type { Counterexample } from './counterexample.ts';
 
 export function saveCounterexample(path: string, cx: Counterexample): void {
-  writeFileAtomicSync(path, `${JSON.stringify(cx, null, 2)}\n`);
+  writeOutput(path, `${JSON.stringify(cx, null, 2)}\n`);
 }
 
 /** A counterexample file is not what `saveCounterexample` writes. */
