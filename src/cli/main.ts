@@ -6,6 +6,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitError, parseIntOption } from './errors.ts';
 import { ValueError, RuntimeError } from '../core/errors.ts';
+import { registerTimeline } from './commands/timeline/register.ts';
+import { registerDiagram } from './commands/diagram/register.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const VERSION = '0.1.0';
@@ -71,6 +73,8 @@ export function buildProgram(): Command {
       await quantize(opts, out, (line) => process.stderr.write(`${line}\n`));
     });
 
+  registerTimeline(program);
+  registerDiagram(program);
   return program;
 }
 
