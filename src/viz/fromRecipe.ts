@@ -2,7 +2,7 @@
  * Records for a timeline from a recipe: the training simulator's calls applied to a lifecycle, with
  * no optimizer step (phases do not depend on weights), recording every record. The model's sparsity
  * is measured only after steps where a modifier reported an effect, so the cost stays with the
- * lifecycle.
+ * lifecycle. A run that fails after `initialize` returns what it recorded up to the failure.
  */
 import type { Fidelity } from '../core/fidelity.ts';
 import type { LifecycleRecord } from '../core/records.ts';
@@ -31,6 +31,8 @@ export interface RecordedRun {
   schedule: RunSchedule;
   /** (step, fraction of Linear weights that are zero, lm_head excluded) where it changed. */
   modelSparsity: Array<[number, number]> | null;
+  /** The error that stopped the run after `initialize` (also in the records), else null. */
+  stoppedBy: unknown;
 }
 
 /** Fraction of zero weights over the model's Linear layers, lm_head excluded. */
@@ -64,6 +66,7 @@ export function recordRecipeRun(options: RecipeRunOptions): RecordedRun {
     const v = linearSparsity(model);
     if (v !== sparsity[sparsity.length - 1][1]) sparsity.push([position, v]);
   };
+  let stoppedBy: unknown = null;
   try {
     const calls = trainingCalls({ recipe: options.recipe, epochs: options.epochs, stepsPerEpoch: options.stepsPerEpoch, batchesPerStep, model, seed: options.seed ?? 0 });
     for (const c of calls) {
@@ -72,6 +75,11 @@ export function recordRecipeRun(options: RecipeRunOptions): RecordedRun {
       if (c.call === 'event' && c.type === EventType.BATCH_END) measure(c.options.globalStep as number);
       if (c.call === 'finalize') measure(options.epochs * options.stepsPerEpoch);
     }
+  } catch (e) {
+    // A recipe that cannot be built or initialized is the caller's error; one that fails mid-run
+    // (e.g. E14 after onInitialize returned false) is part of the story: its record ends the timeline.
+    if (!lifecycle.initialized || !records.some((r) => r.type === 'effect.error' || r.type === 'call.rejected')) throw e;
+    stoppedBy = e;
   } finally {
     sub.unsubscribe();
   }
@@ -82,5 +90,5 @@ export function recordRecipeRun(options: RecipeRunOptions): RecordedRun {
     batchesPerStep,
     fidelity,
   };
-  return { records, schedule, modelSparsity: sparsity };
+  return { records, schedule, modelSparsity: sparsity, stoppedBy };
 }
