@@ -17,7 +17,20 @@ const PHASE_GLYPH: Record<ModifierPhase, string> = { uninitialized: ' ', initial
 const PHASE_RANK: Record<ModifierPhase, number> = { uninitialized: 0, finalized: 1, initialized: 2, ended: 3, started: 4 };
 const MAX_LABEL = 24;
 
-export const ASCII_LEGEND = "legend: . initialized  = started  - ended  [ start  ] end  | update  2-9,* several updates in one column  : epoch  ! never starts (see notes)";
+const LEGEND = ['. initialized', '= started', '- ended', '[ start', '] end', '| update', '2-9,* updates in one column', ': epoch', '! never starts (see notes)'];
+
+/** Items packed into lines no wider than the terminal, `sep` between them, continuation lines indented. */
+function pack(first: string, items: readonly string[], columns: number, sep = '  '): string[] {
+  const lines = [first];
+  const indent = ' '.repeat(Math.min(8, first.length + sep.length));
+  for (const item of items) {
+    const last = lines[lines.length - 1];
+    if (last === first && first === '') lines[lines.length - 1] = item;
+    else if (last.length + sep.length + item.length <= columns) lines[lines.length - 1] = `${last}${sep}${item}`;
+    else lines.push(`${indent}${item}`);
+  }
+  return lines;
+}
 
 function tickGlyph(n: number): string {
   return n === 1 ? '|' : n < 10 ? String(n) : '*';
@@ -83,10 +96,11 @@ export function renderAscii(t: Timeline, options: AsciiOptions = {}): string {
   const S = t.schedule.stepsPerEpoch;
   const out: string[] = [];
   const unit = S === null ? 'step' : 'epoch';
-  out.push(`${t.tracks.length} modifiers · ${t.steps} steps${S === null ? '' : ` (${t.schedule.epochs} epochs × ${S})`} · ${per === 1 ? 'one column per step' : `one column per ${per} steps`} · fidelity ${t.schedule.fidelity}`);
+  const facts = [`${t.steps} steps${S === null ? '' : ` (${t.schedule.epochs} epochs × ${S})`}`, per === 1 ? 'one column per step' : `one column per ${per} steps`, `fidelity ${t.schedule.fidelity}`];
+  out.push(...pack(`${t.tracks.length} modifiers`, facts, columns, ' · '));
   out.push(`${unit.padEnd(labelWidth)} |${line}|`);
   t.tracks.forEach((tr, i) => out.push(`${labels[i].padEnd(labelWidth)} |${row(tr, t.steps, per, count, grid)}|`));
-  out.push(ASCII_LEGEND);
+  out.push(...pack('legend:', LEGEND, columns));
   const notes: string[] = [];
   for (const tr of t.tracks) {
     const s = tr.schedule;
