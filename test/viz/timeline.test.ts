@@ -3,24 +3,10 @@ import { recordRecipeRun } from '../../src/viz/fromRecipe.ts';
 import { buildTimeline, phaseAt } from '../../src/viz/timeline.ts';
 import { scheduleFromRecords } from '../../src/viz/scheduleFromRecords.ts';
 import { createSyntheticModel } from '../../src/model/synthetic.ts';
-import type { LifecycleRecord } from '../../src/core/records.ts';
-import type { ModifierPhase } from '../../machines/modifier.machine.ts';
+import { phasesFromRecords } from '../helpers/records.ts';
 import { TestModifier } from '../helpers/testModifier.ts';
 
 const TRAINING = 'examples/training.yaml';
-
-/** The phase of each modifier after every record up to `position`, replayed from the records alone. */
-function phasesFromRecords(records: readonly LifecycleRecord[], count: number, position: number, steps: number): ModifierPhase[] {
-  const phases: ModifierPhase[] = new Array(count).fill('uninitialized');
-  let at = 0;
-  for (const r of records) {
-    if (r.type === 'call.event') at = r.globalStep;
-    if (r.type === 'call.finalize') at = steps;
-    if (at > position) break;
-    if (r.type === 'effect.transition') phases[r.position] = r.to;
-  }
-  return phases;
-}
 
 describe('buildTimeline', () => {
   const run = recordRecipeRun({ recipe: TRAINING, epochs: 3, stepsPerEpoch: 4, model: createSyntheticModel({ seed: 0 }) });
