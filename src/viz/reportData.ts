@@ -70,11 +70,14 @@ function effectRuns(effects: readonly EffectMark[]): { fx: Array<[number, number
   const fx: Array<[number, number, string]> = [];
   let dropped = 0;
   for (const e of effects) {
+    if (fx.length >= MAX_EFFECTS) {
+      dropped++;
+      continue;
+    }
     const text = describeEffect(e);
     const last = fx[fx.length - 1];
     if (last && last[2] === text) last[1] = e.position;
-    else if (fx.length < MAX_EFFECTS) fx.push([e.position, e.position, text]);
-    else dropped++;
+    else fx.push([e.position, e.position, text]);
   }
   return { fx, dropped };
 }

@@ -49,7 +49,9 @@ export const REPORT_SCRIPT = String.raw`
       row.querySelector('.why').textContent = k > 0 ? 'since ' + t.why[k] : '';
       var e = latestEffect(t.fx, p);
       var n = updatesUpTo(t.upd, p);
-      row.querySelector('.effect').textContent = (e ? where(e[1] > p ? p : e[1]) + ': ' + e[2] : '') + (n ? ' · ' + n + ' scheduled update(s) so far' : '');
+      var listed = t.fx.length ? t.fx[t.fx.length - 1][1] : -1;
+      var more = t.fxDropped && p > listed ? ' · ' + t.fxDropped + ' later effect(s) not listed' : '';
+      row.querySelector('.effect').textContent = (e ? where(e[1] > p ? p : e[1]) + ': ' + e[2] : '') + (n ? ' · ' + n + ' scheduled update(s) so far' : '') + more;
       if (t.quantization) {
         var began = t.startedAt !== null && t.startedAt <= p;
         var state = !began ? 'not applied' : phase === 'started' ? 'applying' : 'applied';

@@ -61,23 +61,27 @@ function scheduledSvg(t: Timeline, tr: ModifierTrack, y: number, f: Frame): stri
   return `<rect class="scheduled" x="${fmt(f.x(from))}" y="${y + 2}" width="${fmt(Math.max(2, f.x(to) - f.x(from)))}" height="${ROW - 4}" fill="none" stroke="#555" stroke-dasharray="3 2"><title>${escapeXml(title)}</title></rect>`;
 }
 
-/** Update ticks merged per pixel column: one line per column, its title counting what it holds. */
+/**
+ * Update ticks merged per pixel column, and neighbouring columns merged into one band, so a modifier
+ * updating every step costs one element, not one per step. Titles count what each mark holds.
+ */
 function ticksSvg(t: Timeline, tr: ModifierTrack, y: number, f: Frame): string[] {
-  const byPixel = new Map<number, { first: number; last: number; n: number }>();
+  const runs: Array<{ x0: number; x1: number; first: number; last: number; n: number }> = [];
   for (const u of tr.updates) {
     const px = Math.round(f.x(u));
-    const g = byPixel.get(px);
-    if (g) {
-      g.last = u;
-      g.n++;
-    } else byPixel.set(px, { first: u, last: u, n: 1 });
+    const r = runs[runs.length - 1];
+    if (r && px - r.x1 <= 1) {
+      r.x1 = px;
+      r.last = u;
+      r.n++;
+    } else runs.push({ x0: px, x1: px, first: u, last: u, n: 1 });
   }
-  const out: string[] = [];
-  for (const [px, g] of byPixel) {
-    const title = g.n === 1 ? `update at ${describePosition(t, g.first)}` : `${g.n} updates, ${describePosition(t, g.first)} … ${describePosition(t, g.last)}`;
-    out.push(`<line class="tick" x1="${px}" x2="${px}" y1="${y + 1}" y2="${y + 7}" stroke="#08306b" stroke-width="${g.n > 1 ? 2 : 1}"><title>${escapeXml(title)}</title></line>`);
-  }
-  return out;
+  return runs.map((r) => {
+    const title = escapeXml(r.n === 1 ? `update at ${describePosition(t, r.first)}` : `${r.n} updates, ${describePosition(t, r.first)} … ${describePosition(t, r.last)}`);
+    return r.x1 === r.x0
+      ? `<line class="tick" x1="${r.x0}" x2="${r.x0}" y1="${y + 1}" y2="${y + 7}" stroke="#08306b" stroke-width="${r.n > 1 ? 2 : 1}"><title>${title}</title></line>`
+      : `<rect class="tick" x="${r.x0 - 0.5}" y="${y + 1}" width="${r.x1 - r.x0 + 1}" height="6" fill="#08306b"><title>${title}</title></rect>`;
+  });
 }
 
 function markersSvg(t: Timeline, tr: ModifierTrack, y: number, f: Frame): string[] {
