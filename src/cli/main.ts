@@ -9,6 +9,8 @@ import { ValueError, RuntimeError } from '../core/errors.ts';
 import { registerReplay } from './commands/replay/register.ts';
 import { registerDiff } from './commands/diff/register.ts';
 import { registerLog } from './commands/log/register.ts';
+import { registerTimeline } from './commands/timeline/register.ts';
+import { registerDiagram } from './commands/diagram/register.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const VERSION = '0.1.0';
@@ -79,6 +81,8 @@ export function buildProgram(): Command {
   registerReplay(program);
   registerDiff(program);
   registerLog(program);
+  registerTimeline(program);
+  registerDiagram(program);
   return program;
 }
 
