@@ -71,6 +71,6 @@ export { simulateTraining, trainingCalls } from './sim/training.ts';
 export { oneshot } from './sim/oneshot.ts';
 
 // Models and tensors
-export { Model, loadModel, saveSafetensors, createSyntheticModel, getHeadDim } from './model/index.ts';
-export type { ModelConfig, Module } from './model/index.ts';
+export { Model, loadModel, saveSafetensors, createSyntheticModel, getHeadDim, builtinModelPath } from './model/index.ts';
+export type { ModelConfig, Module, BuiltinModelName } from './model/index.ts';
 export { Tensor } from './tensor/tensor.ts';

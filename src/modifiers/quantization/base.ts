@@ -10,7 +10,7 @@ import type { State } from '../../core/state.ts';
 import type { Model } from '../../model/model.ts';
 import type { Module } from '../../model/modules.ts';
 import type { Tensor } from '../../tensor/tensor.ts';
-import { fakeQuantize } from '../../tensor/kernels/fakeQuant.ts';
+import { fakeQuantizeOp as fakeQuantize } from '../../tensor/ops.ts';
 import { asBool, asStringList, field, FieldTypeError, type FieldSpecs } from '../../core/fields.ts';
 import { Modifier, type Kwargs, type ModifierArgs } from '../modifier.ts';
 import { HooksMixin } from '../../model/hooksMixin.ts';
