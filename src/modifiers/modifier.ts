@@ -13,7 +13,7 @@ import {
   ModifierUpdateFinalizedError,
   ModifierUpdateUninitializedError,
 } from '../core/lifecycleErrors.ts';
-import type { ModifierPhase, ModifierStatePath } from '../../machines/modifier.machine.ts';
+import { PHASE_OF, type ModifierPhase, type ModifierStateName } from '../../machines/modifier.machine.ts';
 import {
   compiledPlans,
   END_ITSELF,
@@ -27,7 +27,7 @@ import {
   START_ITSELF,
   STATE_AT_BITS,
   STATE_BITS,
-  STATE_PATHS,
+  STATE_NAMES,
   updateEventCode,
   type Step,
 } from '../../machines/modifier.plan.ts';
@@ -96,8 +96,8 @@ function opOf(step: Step): number {
 const compiled = compiledPlans();
 const PLANS: readonly (readonly number[])[] = compiled.plans.map((steps) => steps.map(opOf));
 const NEEDS = compiled.needs;
-/** PHASES[state]: the phase (top-level state) of each leaf state. */
-const PHASES = STATE_PATHS.map((p) => p.split('.')[0] as ModifierPhase);
+/** PHASES[state]: each state's phase. */
+const PHASES = STATE_NAMES.map((name) => PHASE_OF[name]);
 
 /** The calls a modifier's executor runs; each names the machine event its plan starts from. */
 const CALL_INITIALIZE = 0;
@@ -151,7 +151,7 @@ export abstract class Modifier {
   declare end: number | null;
   declare update: number | null;
 
-  /** The modifier's state: an index into the machine's leaf states (`STATE_PATHS`). */
+  /** The modifier's state: an index into the machine's states (`STATE_NAMES`). */
   #at = 0;
   /** @internal */
   [EFFECT_SINK]: ((effect: ModifierEffect) => void) | null = null;
@@ -181,14 +181,14 @@ export abstract class Modifier {
     return (STATE_BITS[this.#at] & 8) !== 0;
   }
 
-  /** The machine's leaf state, as a `phase.child` path (e.g. `'ended.withoutStart'`, Q8). */
-  get statePath(): ModifierStatePath {
-    return STATE_PATHS[this.#at];
+  /** The machine's state (e.g. `'endedWithoutStart'`, Q8); `phase` is its phase. */
+  get stateName(): ModifierStateName {
+    return STATE_NAMES[this.#at];
   }
 
   /** The machine snapshot of this modifier's state, for inspection tools (built on each read). */
   get snapshot(): ReturnType<typeof snapshotAt> {
-    return snapshotAt(STATE_PATHS[this.#at]);
+    return snapshotAt(STATE_NAMES[this.#at]);
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
@@ -344,7 +344,7 @@ export abstract class Modifier {
   #mark(flagIndex: number): void {
     const from = this.#at;
     const to = STATE_AT_BITS[STATE_BITS[from] | (1 << flagIndex)];
-    if (to < 0) throw new Error(`internal: ${MARK_STEPS[flagIndex]} from ${STATE_PATHS[from]} reaches no state of the modifier machine`);
+    if (to < 0) throw new Error(`internal: ${MARK_STEPS[flagIndex]} from ${STATE_NAMES[from]} reaches no state of the modifier machine`);
     this.#at = to;
     const sink = this[EFFECT_SINK];
     if (sink) sink({ type: 'modifier.transition', flag: MARK_FLAGS[flagIndex], from: PHASES[from], to: PHASES[to] });
