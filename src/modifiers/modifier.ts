@@ -301,9 +301,12 @@ export abstract class Modifier {
         }
         case OP_ON_EVENT: {
           if (this[EFFECT_SINK]) this.#report(op, event);
+          const before = this.#at;
           this.onEvent(state, event as Event, ctx);
           const at = this.#at; // after onEvent, which may have started or ended us
           const needs = NEEDS[at * 3 + kind];
+          // The plan looked up first (no verdicts) stands unless a verdict matters or onEvent moved us.
+          if (needs === 0 && at === before) break;
           const s = (needs & 1) !== 0 && this.shouldStart(event as Event);
           const e = (needs & 2) !== 0 && this.shouldEnd(event as Event);
           plan = PLANS[at * EVENT_CODES + updateEventCode(kind, s, e)];
