@@ -1,11 +1,12 @@
 /**
  * The modifier lifecycle (lifecycle.md §3) as an XState v5 machine: pure data plus guards, no I/O.
  *
- * Each reachable combination of the four flags (§3.1, Q27) is a state. The top-level states are the
- * five phases; a phase with more than one flag combination holds them as children (started before
- * `initialize` succeeded, Q6; ended without ever starting, Q8; finalized from each of the phases
- * before it). Flag sets no sequence of calls can reach (finalized but never initialized, ended but
- * uninitialized…) have no state.
+ * Each reachable combination of the four flags (§3.1, Q27) is a state, named by its phase and, where a
+ * phase holds more than one combination, by how it got there: started before `initialize` succeeded
+ * (Q6), ended without ever starting (Q8), finalized from each of the phases before it. Flag sets no
+ * sequence of calls can reach (finalized but never initialized, ended but uninitialized…) have no
+ * state. The states are flat, so any renderer draws the lifecycle as it is; `PHASE_OF` names each
+ * state's phase.
  *
  * Events are the modifier's calls, carrying what the call learns on the way: `initialize` the
  * value `onInitialize` returned and `shouldStart` of the fake BATCH_START; `updateEvent` the event's
@@ -58,21 +59,35 @@ export type RejectStep =
   | 'rejectUpdateFinalized'; // E15
 // E11 ("already finalized") has no transition: finalizing needs `initialized`, and E10 is checked first.
 
-/** The leaf states, as `phase.child` paths, with the flags each one holds. */
+/** The states with the flags each one holds. */
 export const STATE_FLAGS = {
   uninitialized: { initialized: false, started: false, ended: false, finalized: false },
   initialized: { initialized: true, started: false, ended: false, finalized: false },
-  'started.beforeInitialize': { initialized: false, started: true, ended: false, finalized: false },
-  'started.running': { initialized: true, started: true, ended: false, finalized: false },
-  'ended.withoutStart': { initialized: true, started: false, ended: true, finalized: false },
-  'ended.afterStart': { initialized: true, started: true, ended: true, finalized: false },
-  'finalized.fromInitialized': { initialized: true, started: false, ended: false, finalized: true },
-  'finalized.fromStarted': { initialized: true, started: true, ended: false, finalized: true },
-  'finalized.fromEndedWithoutStart': { initialized: true, started: false, ended: true, finalized: true },
-  'finalized.fromEnded': { initialized: true, started: true, ended: true, finalized: true },
+  startedBeforeInitialize: { initialized: false, started: true, ended: false, finalized: false },
+  started: { initialized: true, started: true, ended: false, finalized: false },
+  endedWithoutStart: { initialized: true, started: false, ended: true, finalized: false },
+  ended: { initialized: true, started: true, ended: true, finalized: false },
+  finalized: { initialized: true, started: false, ended: false, finalized: true },
+  finalizedStarted: { initialized: true, started: true, ended: false, finalized: true },
+  finalizedEndedWithoutStart: { initialized: true, started: false, ended: true, finalized: true },
+  finalizedEnded: { initialized: true, started: true, ended: true, finalized: true },
 } as const satisfies Record<string, ModifierFlags>;
 
-export type ModifierStatePath = keyof typeof STATE_FLAGS;
+export type ModifierStateName = keyof typeof STATE_FLAGS;
+
+/** Each state's phase (§3.1: the most advanced flag wins). */
+export const PHASE_OF: Readonly<Record<ModifierStateName, ModifierPhase>> = {
+  uninitialized: 'uninitialized',
+  initialized: 'initialized',
+  startedBeforeInitialize: 'started',
+  started: 'started',
+  endedWithoutStart: 'ended',
+  ended: 'ended',
+  finalized: 'finalized',
+  finalizedStarted: 'finalized',
+  finalizedEndedWithoutStart: 'finalized',
+  finalizedEnded: 'finalized',
+};
 
 const noop = () => {};
 
@@ -80,9 +95,15 @@ const noop = () => {};
 const alreadyInitialized = { actions: 'rejectAlreadyInitialized' } as const;
 const finalizeUninitialized = { actions: 'rejectFinalizeUninitialized' } as const;
 const updateUninitialized = { actions: 'rejectUpdateUninitialized' } as const;
+/** A finalized modifier refuses every call (§3.2, §3.3 step 1). */
+const finalizedRefusals = {
+  initialize: alreadyInitialized,
+  finalize: { actions: 'rejectFinalizeTwice' },
+  updateEvent: { actions: 'rejectUpdateFinalized' },
+} as const;
 
 /** §3.2 finalize of an initialized modifier: `finalized` follows what onFinalize returned. */
-const finalizeTo = (target: string) => [
+const finalizeTo = (target: ModifierStateName) => [
   { guard: 'onFinalizeSucceeded', target, actions: ['onFinalize', 'markFinalized'] },
   { actions: 'onFinalize' },
 ] as const;
@@ -134,9 +155,9 @@ export const modifierMachine = setup({
       on: {
         // §3.2: onInitialize, then the fake BATCH_START at step 0, which runs whatever onInitialize returned (Q6).
         initialize: [
-          { guard: and(['onInitializeSucceeded', 'shouldStart']), target: '#modifier.started.running', actions: ['onInitialize', 'markInitialized', 'onStart', 'markStarted'] },
-          { guard: 'onInitializeSucceeded', target: '#modifier.initialized', actions: ['onInitialize', 'markInitialized'] },
-          { guard: 'shouldStart', target: '#modifier.started.beforeInitialize', actions: ['onInitialize', 'onStart', 'markStarted'] },
+          { guard: and(['onInitializeSucceeded', 'shouldStart']), target: 'started', actions: ['onInitialize', 'markInitialized', 'onStart', 'markStarted'] },
+          { guard: 'onInitializeSucceeded', target: 'initialized', actions: ['onInitialize', 'markInitialized'] },
+          { guard: 'shouldStart', target: 'startedBeforeInitialize', actions: ['onInitialize', 'onStart', 'markStarted'] },
           { actions: 'onInitialize' },
         ],
         finalize: finalizeUninitialized,
@@ -146,88 +167,69 @@ export const modifierMachine = setup({
     initialized: {
       on: {
         initialize: alreadyInitialized,
-        finalize: finalizeTo('#modifier.finalized.fromInitialized'),
+        finalize: finalizeTo('finalized'),
         // §3.3: onEvent first; BATCH_START on schedule starts (step 3), BATCH_END on schedule ends even
         // a modifier that never started (step 4, Q8); nothing else touches a modifier that is not running.
         updateEvent: [
-          { guard: startsAtBatchStart, target: '#modifier.started.running', actions: ['onEvent', 'onStart', 'markStarted', 'onUpdate'] },
-          { guard: endsAtBatchEnd, target: '#modifier.ended.withoutStart', actions: ['onEvent', 'onEnd', 'markEnded', 'onUpdate'] },
+          { guard: startsAtBatchStart, target: 'started', actions: ['onEvent', 'onStart', 'markStarted', 'onUpdate'] },
+          { guard: endsAtBatchEnd, target: 'endedWithoutStart', actions: ['onEvent', 'onEnd', 'markEnded', 'onUpdate'] },
           { actions: 'onEvent' },
         ],
         // §3.1: a self-started modifier is started from the moment its onStart begins.
-        startItself: { target: '#modifier.started.running', actions: ['markStarted', 'onStart'] },
-        endItself: { target: '#modifier.ended.withoutStart', actions: ['markEnded', 'onEnd'] },
+        startItself: { target: 'started', actions: ['markStarted', 'onStart'] },
+        endItself: { target: 'endedWithoutStart', actions: ['markEnded', 'onEnd'] },
+      },
+    },
+    /** Q6: onInitialize returned false, but the fake BATCH_START was on schedule. */
+    startedBeforeInitialize: {
+      on: {
+        initialize: [
+          { guard: and(['onInitializeSucceeded', 'shouldStart']), target: 'started', actions: ['onInitialize', 'markInitialized', 'onStart', 'markStarted'] },
+          { guard: 'onInitializeSucceeded', target: 'started', actions: ['onInitialize', 'markInitialized'] },
+          { guard: 'shouldStart', actions: ['onInitialize', 'onStart', 'markStarted'] },
+          { actions: 'onInitialize' },
+        ],
+        finalize: finalizeUninitialized,
+        updateEvent: updateUninitialized,
       },
     },
     started: {
-      initial: 'running',
-      states: {
-        /** Q6: onInitialize returned false, but the fake BATCH_START was on schedule. */
-        beforeInitialize: {
-          on: {
-            initialize: [
-              { guard: and(['onInitializeSucceeded', 'shouldStart']), target: 'running', actions: ['onInitialize', 'markInitialized', 'onStart', 'markStarted'] },
-              { guard: 'onInitializeSucceeded', target: 'running', actions: ['onInitialize', 'markInitialized'] },
-              { guard: 'shouldStart', actions: ['onInitialize', 'onStart', 'markStarted'] },
-              { actions: 'onInitialize' },
-            ],
-            finalize: finalizeUninitialized,
-            updateEvent: updateUninitialized,
-          },
-        },
-        running: {
-          on: {
-            initialize: alreadyInitialized,
-            finalize: finalizeTo('#modifier.finalized.fromStarted'),
-            // §3.3 step 4, then step 5 (Q7: calibration events update a running modifier too).
-            updateEvent: [
-              { guard: endsAtBatchEnd, target: '#modifier.ended.afterStart', actions: ['onEvent', 'onEnd', 'markEnded', 'onUpdate'] },
-              { actions: ['onEvent', 'onUpdate'] },
-            ],
-            endItself: { target: '#modifier.ended.afterStart', actions: ['markEnded', 'onEnd'] },
-          },
-        },
+      on: {
+        initialize: alreadyInitialized,
+        finalize: finalizeTo('finalizedStarted'),
+        // §3.3 step 4, then step 5 (Q7: calibration events update a running modifier too).
+        updateEvent: [
+          { guard: endsAtBatchEnd, target: 'ended', actions: ['onEvent', 'onEnd', 'markEnded', 'onUpdate'] },
+          { actions: ['onEvent', 'onUpdate'] },
+        ],
+        endItself: { target: 'ended', actions: ['markEnded', 'onEnd'] },
+      },
+    },
+    /** Q8: BATCH_END on schedule ended a modifier that never started. */
+    endedWithoutStart: {
+      on: {
+        initialize: alreadyInitialized,
+        finalize: finalizeTo('finalizedEndedWithoutStart'),
+        // §3.3 step 3 still applies: a later BATCH_START on schedule starts it (and updates it once).
+        updateEvent: [
+          { guard: startsAtBatchStart, target: 'ended', actions: ['onEvent', 'onStart', 'markStarted', 'onUpdate'] },
+          { actions: 'onEvent' },
+        ],
+        startItself: { target: 'ended', actions: ['markStarted', 'onStart'] },
       },
     },
     ended: {
-      initial: 'afterStart',
-      on: { initialize: alreadyInitialized },
-      states: {
-        /** Q8: BATCH_END on schedule ended a modifier that never started. */
-        withoutStart: {
-          on: {
-            finalize: finalizeTo('#modifier.finalized.fromEndedWithoutStart'),
-            // §3.3 step 3 still applies: a later BATCH_START on schedule starts it (and updates it once).
-            updateEvent: [
-              { guard: startsAtBatchStart, target: 'afterStart', actions: ['onEvent', 'onStart', 'markStarted', 'onUpdate'] },
-              { actions: 'onEvent' },
-            ],
-            startItself: { target: 'afterStart', actions: ['markStarted', 'onStart'] },
-          },
-        },
-        afterStart: {
-          on: {
-            finalize: finalizeTo('#modifier.finalized.fromEnded'),
-            updateEvent: { actions: 'onEvent' },
-          },
-        },
-      },
-    },
-    /** §3.2, Q9: finalize never ends a modifier; each earlier phase keeps its flags. */
-    finalized: {
-      initial: 'fromInitialized',
       on: {
         initialize: alreadyInitialized,
-        finalize: { actions: 'rejectFinalizeTwice' },
-        updateEvent: { actions: 'rejectUpdateFinalized' },
-      },
-      states: {
-        fromInitialized: {},
-        fromStarted: {},
-        fromEndedWithoutStart: {},
-        fromEnded: {},
+        finalize: finalizeTo('finalizedEnded'),
+        updateEvent: { actions: 'onEvent' },
       },
     },
+    // §3.2, Q9: finalize never ends a modifier; each finalized state keeps the flags it had.
+    finalized: { on: finalizedRefusals },
+    finalizedStarted: { on: finalizedRefusals },
+    finalizedEndedWithoutStart: { on: finalizedRefusals },
+    finalizedEnded: { on: finalizedRefusals },
   },
 });
 

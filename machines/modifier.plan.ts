@@ -21,7 +21,7 @@ import {
   type EventKind,
   type ModifierFlags,
   type ModifierMachineEvent,
-  type ModifierStatePath,
+  type ModifierStateName,
   type PlanStep,
   type RejectStep,
 } from './modifier.machine.ts';
@@ -34,8 +34,8 @@ export const KIND_BATCH_START = 0;
 export const KIND_BATCH_END = 1;
 export const KIND_OTHER = 2;
 
-/** The leaf states in a fixed order; a modifier's state is an index into this list. */
-export const STATE_PATHS = Object.keys(STATE_FLAGS) as ModifierStatePath[];
+/** The states in a fixed order; a modifier's state is an index into this list. */
+export const STATE_NAMES = Object.keys(STATE_FLAGS) as ModifierStateName[];
 
 export function flagsBits(f: ModifierFlags): number {
   return (f.initialized ? 1 : 0) | (f.started ? 2 : 0) | (f.ended ? 4 : 0) | (f.finalized ? 8 : 0);
@@ -46,7 +46,7 @@ export function flagsFromBits(bits: number): ModifierFlags {
 }
 
 /** STATE_BITS[state]: the state's flags as bits (initialized 1, started 2, ended 4, finalized 8). */
-export const STATE_BITS = Uint8Array.from(STATE_PATHS, (p) => flagsBits(STATE_FLAGS[p]));
+export const STATE_BITS = Uint8Array.from(STATE_NAMES, (p) => flagsBits(STATE_FLAGS[p]));
 /** STATE_AT_BITS[bits]: the state holding those flags, or -1 where no state does. */
 export const STATE_AT_BITS = Int8Array.from({ length: 16 }, (_, bits) => STATE_BITS.indexOf(bits));
 
@@ -76,29 +76,25 @@ export const MACHINE_EVENTS: readonly ModifierMachineEvent[] = (() => {
 
 // ---- walking the machine -------------------------------------------------------------------
 
-/** The machine's snapshot in a leaf state (`'started.running'` → `{ started: 'running' }`). */
-export function snapshotAt(path: ModifierStatePath): Snapshot {
-  const [phase, child] = path.split('.');
-  return modifierMachine.resolveState({ value: child ? { [phase]: child } : phase, context: {} } as never);
+/** The machine's snapshot in a state. */
+export function snapshotAt(name: ModifierStateName): Snapshot {
+  return modifierMachine.resolveState({ value: name, context: {} } as never);
 }
 
-/** The leaf state path of a snapshot. */
-export function statePathOf(snapshot: Snapshot): ModifierStatePath {
-  const value = snapshot.value as string | Record<string, string>;
-  if (typeof value === 'string') return value as ModifierStatePath;
-  const [phase, child] = Object.entries(value)[0];
-  return `${phase}.${child}` as ModifierStatePath;
+/** The state name of a snapshot. */
+export function stateNameOf(snapshot: Snapshot): ModifierStateName {
+  return snapshot.value as ModifierStateName;
 }
 
 export interface Plan {
   steps: Step[];
-  target: ModifierStatePath;
+  target: ModifierStateName;
 }
 
-/** The steps the machine's transition names for `event` in `path`, in order, and where it goes. Pure. */
-export function planFor(path: ModifierStatePath, event: ModifierMachineEvent): Plan {
-  const [next, actions] = transition(modifierMachine, snapshotAt(path), event);
-  return { steps: actions.map((a) => a.type as Step).filter((t) => !t.startsWith('xstate.')), target: statePathOf(next) };
+/** The steps the machine's transition names for `event` in state `name`, in order, and where it goes. Pure. */
+export function planFor(name: ModifierStateName, event: ModifierMachineEvent): Plan {
+  const [next, actions] = transition(modifierMachine, snapshotAt(name), event);
+  return { steps: actions.map((a) => a.type as Step).filter((t) => !t.startsWith('xstate.')), target: stateNameOf(next) };
 }
 
 export interface CompiledPlans {
@@ -117,13 +113,13 @@ let compiled: CompiledPlans | undefined;
 export function compiledPlans(): CompiledPlans {
   if (compiled) return compiled;
   const plans: Step[][] = [];
-  const targets = new Uint8Array(STATE_PATHS.length * EVENT_CODES);
-  const needs = new Uint8Array(STATE_PATHS.length * 3);
-  STATE_PATHS.forEach((path, s) => {
+  const targets = new Uint8Array(STATE_NAMES.length * EVENT_CODES);
+  const needs = new Uint8Array(STATE_NAMES.length * 3);
+  STATE_NAMES.forEach((path, s) => {
     MACHINE_EVENTS.forEach((event, code) => {
       const plan = planFor(path, event);
       plans[s * EVENT_CODES + code] = plan.steps;
-      targets[s * EVENT_CODES + code] = STATE_PATHS.indexOf(plan.target);
+      targets[s * EVENT_CODES + code] = STATE_NAMES.indexOf(plan.target);
     });
     EVENT_KINDS.forEach((_kind, k) => {
       const p = (st: boolean, en: boolean) => plans[s * EVENT_CODES + updateEventCode(k, st, en)];

@@ -5,13 +5,6 @@
 import { Event, EventType } from '../core/events.ts';
 import type { Fidelity } from '../core/fidelity.ts';
 
-/** The lifecycle's clock, as the policy needs it to build an event. */
-export interface Clock {
-  globalStep: number;
-  stepsPerEpoch: number | null;
-  batchesPerStep: number | null;
-}
-
 export interface FidelityPolicy {
   readonly fidelity: Fidelity;
   /** §6.1: `initialize` remembers `stepsPerEpoch` / `batchesPerStep` so events can carry epochs. */
@@ -20,8 +13,8 @@ export interface FidelityPolicy {
   readonly recordsOrderBeforeLossCheck: boolean;
   /** §6.3 step 6 (Q2): the global step after an event given `option` as its `globalStep`. */
   nextGlobalStep(previous: number, option: number | null | undefined): number;
-  /** §6.3 step 7 (Q1): the event the modifiers see. */
-  buildEvent(type: EventType, clock: Clock): Event;
+  /** §6.3 step 7 (Q1): the event the modifiers see, from the lifecycle's clock (passed as scalars: this runs per event). */
+  buildEvent(type: EventType, globalStep: number, stepsPerEpoch: number | null, batchesPerStep: number | null): Event;
 }
 
 /** LLM Compressor exactly: events carry no step, a missing step resets it to 0, Q3's early record. */
@@ -39,7 +32,7 @@ const fixed: FidelityPolicy = {
   remembersEpochLength: true,
   recordsOrderBeforeLossCheck: false,
   nextGlobalStep: (previous, option) => option ?? previous,
-  buildEvent: (type, { globalStep: g, stepsPerEpoch, batchesPerStep: b }) =>
+  buildEvent: (type, g, stepsPerEpoch, b) =>
     new Event({ type, globalStep: g, stepsPerEpoch, batchesPerStep: b, globalBatch: b !== null && b >= 2 ? g * b : g }),
 };
 

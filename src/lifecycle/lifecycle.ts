@@ -153,8 +153,10 @@ export class CompressionLifecycle {
 
   /** §6.3. Returns the modifiers' non-null results. */
   event(type: EventType, options: EventOptions = {}): unknown[] {
-    this.#enter('event', isEventType(type) ? type : null);
+    const known = isEventType(type);
+    this.#enter('event', known ? type : null);
     try {
+      if (!known) throw new UnknownEventTypeError(type);
       return this.#event(type, options);
     } finally {
       this.#running = null;
@@ -281,7 +283,6 @@ export class CompressionLifecycle {
   }
 
   #event(type: EventType, options: EventOptions): unknown[] {
-    if (!isEventType(type)) throw new UnknownEventTypeError(type);
     requiredOptions('event', options);
     if (!this.#initialized) return this.#reject('event', type, new EventBeforeInitializeError());
     if (this.#finalized) return this.#reject('event', type, new EventAfterFinalizeError());
@@ -303,7 +304,7 @@ export class CompressionLifecycle {
     this.#globalStep = policy.nextGlobalStep(this.#globalStep, step);
 
     if (this.#recording) this.#emit(record.event(type, this.#globalStep, options));
-    const event = policy.buildEvent(type, { globalStep: this.#globalStep, stepsPerEpoch: this.#stepsPerEpoch, batchesPerStep: this.#batchesPerStep });
+    const event = policy.buildEvent(type, this.#globalStep, this.#stepsPerEpoch, this.#batchesPerStep);
     const ctx = this.#eventContext(options);
     const modifiers = this.#recipe.modifiers;
     const results: unknown[] = [];

@@ -13,7 +13,7 @@ import {
   ModifierUpdateFinalizedError,
   ModifierUpdateUninitializedError,
 } from '../core/lifecycleErrors.ts';
-import type { ModifierPhase, ModifierStatePath } from '../../machines/modifier.machine.ts';
+import { PHASE_OF, type ModifierPhase, type ModifierStateName } from '../../machines/modifier.machine.ts';
 import {
   compiledPlans,
   END_ITSELF,
@@ -27,8 +27,9 @@ import {
   START_ITSELF,
   STATE_AT_BITS,
   STATE_BITS,
-  STATE_PATHS,
+  STATE_NAMES,
   updateEventCode,
+  type Step,
 } from '../../machines/modifier.plan.ts';
 import { assignFields, BASE_FIELDS, dumpFields, type FieldSpecs } from '../core/fields.ts';
 import type { HookName, ModifierEffect } from '../core/records.ts';
@@ -55,26 +56,48 @@ export interface ModifierArgs {
 /** A concrete Modifier class, as the factory and recipes see it. */
 export type ModifierClass = (new (args?: ModifierArgs) => Modifier) & { readonly fields: FieldSpecs };
 
-const REJECTIONS = {
-  rejectAlreadyInitialized: ModifierAlreadyInitializedError,
-  rejectFinalizeTwice: ModifierFinalizeTwiceError,
-  rejectFinalizeUninitialized: ModifierFinalizeUninitializedError,
-  rejectUpdateUninitialized: ModifierUpdateUninitializedError,
-  rejectUpdateFinalized: ModifierUpdateFinalizedError,
-} as const;
+/**
+ * The steps as small integers for the executor's switch: hooks, then the four marks (whose flag bit
+ * is `1 << (op - OP_MARK)`), then the errors.
+ */
+const OP_ON_INITIALIZE = 0;
+const OP_ON_EVENT = 1;
+const OP_ON_FINALIZE = 2;
+const OP_ON_START = 3;
+const OP_ON_UPDATE = 4;
+const OP_ON_END = 5;
+const OP_MARK = 6; // 6..9: markInitialized, markStarted, markEnded, markFinalized
+const OP_REJECT = 10; // 10..: REJECTIONS in order
+const HOOK_OPS: Record<string, number> = { onInitialize: 0, onEvent: 1, onFinalize: 2, onStart: 3, onUpdate: 4, onEnd: 5 };
+const HOOK_NAMES: readonly HookName[] = ['onInitialize', 'onEvent', 'onFinalize', 'onStart', 'onUpdate', 'onEnd'];
+const MARK_STEPS = ['markInitialized', 'markStarted', 'markEnded', 'markFinalized'] as const;
+const MARK_FLAGS = ['initialized', 'started', 'ended', 'finalized'] as const;
+const REJECTIONS = [
+  ['rejectAlreadyInitialized', ModifierAlreadyInitializedError],
+  ['rejectFinalizeTwice', ModifierFinalizeTwiceError],
+  ['rejectFinalizeUninitialized', ModifierFinalizeUninitializedError],
+  ['rejectUpdateUninitialized', ModifierUpdateUninitializedError],
+  ['rejectUpdateFinalized', ModifierUpdateFinalizedError],
+] as const;
 
-/** Each mark step: the flag it sets and that flag's bit. */
-const MARKS = {
-  markInitialized: ['initialized', 1],
-  markStarted: ['started', 2],
-  markEnded: ['ended', 4],
-  markFinalized: ['finalized', 8],
-} as const;
+function opOf(step: Step): number {
+  if (step in HOOK_OPS) return HOOK_OPS[step];
+  const mark = (MARK_STEPS as readonly string[]).indexOf(step);
+  if (mark >= 0) return OP_MARK + mark;
+  const reject = REJECTIONS.findIndex(([name]) => name === step);
+  if (reject >= 0) return OP_REJECT + reject;
+  throw new Error(`internal: the modifier machine names a step the executor does not know: ${step}`);
+}
 
-/** The plans, compiled once from the machine; one lookup: `PLANS[state * EVENT_CODES + code]`. */
-const { plans: PLANS, needs: NEEDS } = compiledPlans();
-/** PHASES[state]: the phase (top-level state) of each leaf state. */
-const PHASES = STATE_PATHS.map((p) => p.split('.')[0] as ModifierPhase);
+/**
+ * The plans, compiled once from the machine, as opcodes; one lookup:
+ * `PLANS[state * EVENT_CODES + code]`.
+ */
+const compiled = compiledPlans();
+const PLANS: readonly (readonly number[])[] = compiled.plans.map((steps) => steps.map(opOf));
+const NEEDS = compiled.needs;
+/** PHASES[state]: each state's phase. */
+const PHASES = STATE_NAMES.map((name) => PHASE_OF[name]);
 
 /** The calls a modifier's executor runs; each names the machine event its plan starts from. */
 const CALL_INITIALIZE = 0;
@@ -128,7 +151,7 @@ export abstract class Modifier {
   declare end: number | null;
   declare update: number | null;
 
-  /** The modifier's state: an index into the machine's leaf states (`STATE_PATHS`). */
+  /** The modifier's state: an index into the machine's states (`STATE_NAMES`). */
   #at = 0;
   /** @internal */
   [EFFECT_SINK]: ((effect: ModifierEffect) => void) | null = null;
@@ -158,14 +181,14 @@ export abstract class Modifier {
     return (STATE_BITS[this.#at] & 8) !== 0;
   }
 
-  /** The machine's leaf state, as a `phase.child` path (e.g. `'ended.withoutStart'`, Q8). */
-  get statePath(): ModifierStatePath {
-    return STATE_PATHS[this.#at];
+  /** The machine's state (e.g. `'endedWithoutStart'`, Q8); `phase` is its phase. */
+  get stateName(): ModifierStateName {
+    return STATE_NAMES[this.#at];
   }
 
   /** The machine snapshot of this modifier's state, for inspection tools (built on each read). */
   get snapshot(): ReturnType<typeof snapshotAt> {
-    return snapshotAt(STATE_PATHS[this.#at]);
+    return snapshotAt(STATE_NAMES[this.#at]);
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
@@ -268,68 +291,65 @@ export abstract class Modifier {
   #execute(call: Call, state: State, event: Event | null, ctx: HookContext, kind: number): void {
     let plan = PLANS[this.#at * EVENT_CODES + firstCode(call, kind)];
     for (let i = 0; i < plan.length; i++) {
-      const step = plan[i];
-      switch (step) {
-        case 'onInitialize': {
-          this.#report(step, null);
+      const op = plan[i];
+      switch (op) {
+        case OP_ON_INITIALIZE: {
+          this.#report(op, null);
           const succeeded = Boolean(this.onInitialize(state, ctx));
           plan = PLANS[this.#at * EVENT_CODES + initializeCode(succeeded, this.shouldStart(event as Event))];
           break;
         }
-        case 'onEvent': {
-          if (this[EFFECT_SINK]) this.#report(step, event);
+        case OP_ON_EVENT: {
+          if (this[EFFECT_SINK]) this.#report(op, event);
+          const before = this.#at;
           this.onEvent(state, event as Event, ctx);
           const at = this.#at; // after onEvent, which may have started or ended us
           const needs = NEEDS[at * 3 + kind];
+          // The plan looked up first (no verdicts) stands unless a verdict matters or onEvent moved us.
+          if (needs === 0 && at === before) break;
           const s = (needs & 1) !== 0 && this.shouldStart(event as Event);
           const e = (needs & 2) !== 0 && this.shouldEnd(event as Event);
           plan = PLANS[at * EVENT_CODES + updateEventCode(kind, s, e)];
           break;
         }
-        case 'onFinalize': {
-          this.#report(step, null);
+        case OP_ON_FINALIZE: {
+          this.#report(op, null);
           const succeeded = Boolean(this.onFinalize(state, ctx));
           plan = PLANS[this.#at * EVENT_CODES + finalizeCode(succeeded)];
           break;
         }
-        case 'onStart':
-          this.#report(step, event);
+        case OP_ON_START:
+          this.#report(op, event);
           this.onStart(state, event, ctx);
           break;
-        case 'onUpdate':
-          if (this[EFFECT_SINK]) this.#report(step, event);
+        case OP_ON_UPDATE:
+          if (this[EFFECT_SINK]) this.#report(op, event);
           this.onUpdate(state, event, ctx);
           break;
-        case 'onEnd':
-          this.#report(step, event);
+        case OP_ON_END:
+          this.#report(op, event);
           this.onEnd(state, event, ctx);
           break;
-        case 'markInitialized':
-        case 'markStarted':
-        case 'markEnded':
-        case 'markFinalized':
-          this.#mark(step);
-          break;
         default:
-          throw new REJECTIONS[step]();
+          if (op < OP_REJECT) this.#mark(op - OP_MARK);
+          else throw new REJECTIONS[op - OP_REJECT][1]();
       }
     }
   }
 
   /** Records that a hook is about to be called (only while the lifecycle records). */
-  #report(hook: HookName, event: Event | null): void {
+  #report(op: number, event: Event | null): void {
     const sink = this[EFFECT_SINK];
-    if (sink) sink({ type: 'modifier.hook', hook, eventType: event?.type ?? null });
+    if (sink) sink({ type: 'modifier.hook', hook: HOOK_NAMES[op], eventType: event?.type ?? null });
   }
 
   /** The one place a flag changes: the modifier moves to the state holding its flags plus this one. */
-  #mark(step: keyof typeof MARKS): void {
-    const [flag, bit] = MARKS[step];
+  #mark(flagIndex: number): void {
     const from = this.#at;
-    const to = STATE_AT_BITS[STATE_BITS[from] | bit];
-    if (to < 0) throw new Error(`internal: ${step} from ${STATE_PATHS[from]} reaches no state of the modifier machine`);
+    const to = STATE_AT_BITS[STATE_BITS[from] | (1 << flagIndex)];
+    if (to < 0) throw new Error(`internal: ${MARK_STEPS[flagIndex]} from ${STATE_NAMES[from]} reaches no state of the modifier machine`);
     this.#at = to;
     const sink = this[EFFECT_SINK];
-    if (sink) sink({ type: 'modifier.transition', flag, from: PHASES[from], to: PHASES[to] });
+    if (sink) sink({ type: 'modifier.transition', flag: MARK_FLAGS[flagIndex], from: PHASES[from], to: PHASES[to] });
   }
 }

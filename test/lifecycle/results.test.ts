@@ -104,12 +104,11 @@ describe('fidelity policy (§6.3 steps 4–7, Q1–Q3)', () => {
   });
 
   it('reference events carry no step (Q1); default events carry the clock and the global batch', () => {
-    const clock = { globalStep: 4, stepsPerEpoch: 10, batchesPerStep: 3 };
-    const ref = FIDELITY_POLICIES.reference.buildEvent(EventType.BATCH_START, clock);
+    const ref = FIDELITY_POLICIES.reference.buildEvent(EventType.BATCH_START, 4, 10, 3);
     expect([ref.globalStep, ref.stepsPerEpoch, ref.currentIndex]).toEqual([0, null, 0]);
-    const def = FIDELITY_POLICIES.default.buildEvent(EventType.BATCH_START, clock);
+    const def = FIDELITY_POLICIES.default.buildEvent(EventType.BATCH_START, 4, 10, 3);
     expect([def.globalStep, def.stepsPerEpoch, def.batchesPerStep, def.globalBatch]).toEqual([4, 10, 3, 12]);
-    expect(FIDELITY_POLICIES.default.buildEvent(EventType.BATCH_END, { ...clock, batchesPerStep: 1 }).globalBatch).toBe(4);
+    expect(FIDELITY_POLICIES.default.buildEvent(EventType.BATCH_END, 4, 10, 1).globalBatch).toBe(4);
   });
 
   it('only reference records the order before the loss check (Q3) and only default remembers the epoch length', () => {

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { getShortestPaths } from '@xstate/graph';
 import { transition, type AnyStateMachine, type AnyStateNode } from 'xstate';
 import { modifierMachine, type ModifierMachineEvent } from '../../machines/modifier.machine.ts';
-import { MACHINE_EVENTS, statePathOf, type Step } from '../../machines/modifier.plan.ts';
+import { MACHINE_EVENTS, stateNameOf, type Step } from '../../machines/modifier.plan.ts';
 import { lifecycleOrderMachine, ORDERED } from '../../machines/lifecycle.machine.ts';
 import { Event, EventType } from '../../src/core/events.ts';
 import { State } from '../../src/core/state.ts';
@@ -136,8 +136,8 @@ describe('modifier machine: graph paths', () => {
       if (reject) expect(error, JSON.stringify(e)).toBeInstanceOf(REJECTIONS[reject]);
       else expect(error, JSON.stringify(e)).toBeUndefined();
       expect(m.hooks, JSON.stringify(e)).toEqual(steps.filter((s) => s.startsWith('on')));
-      expect(m.statePath, JSON.stringify(e)).toBe(statePathOf(next));
-      expect(statePathOf(asGiven), 'verdicts the modifier never consults change nothing').toBe(statePathOf(next));
+      expect(m.stateName, JSON.stringify(e)).toBe(stateNameOf(next));
+      expect(stateNameOf(asGiven), 'verdicts the modifier never consults change nothing').toBe(stateNameOf(next));
       snap = next;
     }
   });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { transition } from 'xstate';
-import { modifierMachine, phaseOf, STATE_FLAGS, type EventKind, type ModifierFlags, type ModifierMachineEvent, type ModifierStatePath } from '../../machines/modifier.machine.ts';
+import { modifierMachine, PHASE_OF, phaseOf, STATE_FLAGS, type EventKind, type ModifierFlags, type ModifierMachineEvent, type ModifierStateName } from '../../machines/modifier.machine.ts';
 import {
   compiledPlans,
   EVENT_CODES,
@@ -16,8 +16,8 @@ import {
   snapshotAt,
   STATE_AT_BITS,
   STATE_BITS,
-  STATE_PATHS,
-  statePathOf,
+  STATE_NAMES,
+  stateNameOf,
   updateEventCode,
   type Step,
 } from '../../machines/modifier.plan.ts';
@@ -54,23 +54,28 @@ function specPlan(f: ModifierFlags, e: ModifierMachineEvent): Step[] {
   }
 }
 
-const CASES = STATE_PATHS.flatMap((path) => MACHINE_EVENTS.map((event, code) => [path, code, event] as const));
+const CASES = STATE_NAMES.flatMap((path) => MACHINE_EVENTS.map((event, code) => [path, code, event] as const));
 
 describe('states (§3.1, Q27)', () => {
-  it.each(STATE_PATHS)('%s: its phase is the one its flags imply, and it is reachable', (path) => {
-    const snap = snapshotAt(path);
-    expect(statePathOf(snap)).toBe(path);
-    expect(path.split('.')[0]).toBe(phaseOf(STATE_FLAGS[path]));
+  it.each(STATE_NAMES)('%s: its phase is the one its flags imply', (name) => {
+    const snap = snapshotAt(name);
+    expect(stateNameOf(snap)).toBe(name);
+    expect(PHASE_OF[name]).toBe(phaseOf(STATE_FLAGS[name]));
+  });
+
+  it('the states are flat: no state nests another', () => {
+    for (const node of Object.values(modifierMachine.root.states)) expect(Object.keys(node.states)).toEqual([]);
+    expect(Object.keys(modifierMachine.root.states).sort()).toEqual([...STATE_NAMES].sort());
   });
 
   it('each state holds a distinct flag set', () => {
-    expect(new Set(STATE_BITS).size).toBe(STATE_PATHS.length);
-    for (let s = 0; s < STATE_PATHS.length; s++) expect(STATE_AT_BITS[STATE_BITS[s]]).toBe(s);
+    expect(new Set(STATE_BITS).size).toBe(STATE_NAMES.length);
+    for (let s = 0; s < STATE_NAMES.length; s++) expect(STATE_AT_BITS[STATE_BITS[s]]).toBe(s);
   });
 
   it('the reachable states are exactly the machine states (breadth-first over every event)', () => {
-    const seen = new Set<ModifierStatePath>(['uninitialized']);
-    const queue: ModifierStatePath[] = ['uninitialized'];
+    const seen = new Set<ModifierStateName>(['uninitialized']);
+    const queue: ModifierStateName[] = ['uninitialized'];
     while (queue.length) {
       const at = queue.shift()!;
       for (const e of MACHINE_EVENTS) {
@@ -81,11 +86,11 @@ describe('states (§3.1, Q27)', () => {
         }
       }
     }
-    expect([...seen].sort()).toEqual([...STATE_PATHS].sort());
+    expect([...seen].sort()).toEqual([...STATE_NAMES].sort());
   });
 
   it('E11 is unreachable: no state is finalized without being initialized', () => {
-    for (const path of STATE_PATHS) expect(STATE_FLAGS[path].finalized && !STATE_FLAGS[path].initialized).toBe(false);
+    for (const path of STATE_NAMES) expect(STATE_FLAGS[path].finalized && !STATE_FLAGS[path].initialized).toBe(false);
   });
 
   it('flag bits round-trip', () => {
@@ -94,11 +99,11 @@ describe('states (§3.1, Q27)', () => {
 });
 
 describe('transitions say what the spec says (§3.2, §3.3, Q6–Q8)', () => {
-  it.each(STATE_PATHS)('from %s, every event with every verdict', (path) => {
+  it.each(STATE_NAMES)('from %s, every event with every verdict', (path) => {
     for (const e of MACHINE_EVENTS) expect(planFor(path, e).steps, JSON.stringify(e)).toEqual(specPlan(STATE_FLAGS[path], e));
   });
 
-  it.each(STATE_PATHS)('from %s, the target holds the flags the marks set (and an error changes nothing)', (path) => {
+  it.each(STATE_NAMES)('from %s, the target holds the flags the marks set (and an error changes nothing)', (path) => {
     for (const e of MACHINE_EVENTS) {
       const { steps, target } = planFor(path, e);
       const bits = steps.reduce((b, s) => b | (MARK_BIT[s] ?? 0), flagsBits(STATE_FLAGS[path]));
@@ -108,7 +113,7 @@ describe('transitions say what the spec says (§3.2, §3.3, Q6–Q8)', () => {
   });
 
   it('every plan of a call starts with the same step: the call\'s own hook or its error', () => {
-    for (const path of STATE_PATHS) {
+    for (const path of STATE_NAMES) {
       for (const type of ['initialize', 'finalize', 'updateEvent'] as const) {
         for (const kind of EVENT_KINDS) {
           const firsts = new Set(MACHINE_EVENTS.filter((e) => e.type === type && (e.type !== 'updateEvent' || e.kind === kind)).map((e) => planFor(path, e).steps[0]));
@@ -124,18 +129,18 @@ describe('the compiled table is the machine', () => {
 
   it('covers every state × every event code', () => {
     expect(MACHINE_EVENTS).toHaveLength(EVENT_CODES);
-    expect(table.plans).toHaveLength(STATE_PATHS.length * EVENT_CODES);
+    expect(table.plans).toHaveLength(STATE_NAMES.length * EVENT_CODES);
   });
 
   it.each(CASES.map(([p, c, e]) => [p, JSON.stringify(e), c] as const))('%s %s: table entry equals transition()', (path, _label, code) => {
-    const s = STATE_PATHS.indexOf(path);
+    const s = STATE_NAMES.indexOf(path);
     const [next, actions] = transition(modifierMachine, snapshotAt(path), MACHINE_EVENTS[code]);
     expect(table.plans[s * EVENT_CODES + code]).toEqual(actions.map((a) => a.type));
-    expect(STATE_PATHS[table.targets[s * EVENT_CODES + code]]).toBe(statePathOf(next));
+    expect(STATE_NAMES[table.targets[s * EVENT_CODES + code]]).toBe(stateNameOf(next));
   });
 
   it('needs marks a verdict exactly when it can change the plan', () => {
-    STATE_PATHS.forEach((path, s) => {
+    STATE_NAMES.forEach((path, s) => {
       EVENT_KINDS.forEach((kind, k) => {
         const p = (st: boolean, en: boolean) => JSON.stringify(specPlan(STATE_FLAGS[path], { type: 'updateEvent', kind, shouldStart: st, shouldEnd: en }));
         const startMatters = p(false, false) !== p(true, false) || p(false, true) !== p(true, true);
@@ -146,7 +151,7 @@ describe('the compiled table is the machine', () => {
   });
 
   it('only BATCH_START consults shouldStart and only BATCH_END consults shouldEnd', () => {
-    for (let s = 0; s < STATE_PATHS.length; s++) {
+    for (let s = 0; s < STATE_NAMES.length; s++) {
       expect(table.needs[s * 3 + 0] & 2).toBe(0);
       expect(table.needs[s * 3 + 1] & 1).toBe(0);
       expect(table.needs[s * 3 + 2]).toBe(0);

@@ -7,7 +7,7 @@ import { Event, EventType } from '../../src/core/events.ts';
 import { State } from '../../src/core/state.ts';
 import { RuntimeError, ValueError } from '../../src/core/errors.ts';
 import { Modifier, type HookName, type ModifierArgs } from '../../src/modifiers/modifier.ts';
-import { phaseOf, STATE_FLAGS, type ModifierPhase } from '../../machines/modifier.machine.ts';
+import { PHASE_OF, phaseOf, STATE_FLAGS, type ModifierPhase, type ModifierStateName } from '../../machines/modifier.machine.ts';
 import { CalibrationTestModifier, TestModifier } from '../helpers/testModifier.ts';
 
 type Flag = 'initialized' | 'started' | 'ended' | 'finalized';
@@ -323,7 +323,7 @@ describe('calibration-driven modifiers (§3.3, Q7)', () => {
 });
 
 describe('startItself / endItself (§3.1, §3.3)', () => {
-  it('startItself calls onStart with started already true and moves to started.running', () => {
+  it('startItself calls onStart with started already true and moves to started', () => {
     const m = new TestModifier();
     m.initialize(new State());
     m.calls = [];
@@ -331,7 +331,7 @@ describe('startItself / endItself (§3.1, §3.3)', () => {
     expect(m.hooks).toEqual(['onStart']);
     expect(m.calls[0].flags.started).toBe(true);
     expect(m.started).toBe(true);
-    expect(m.statePath).toBe('started.running');
+    expect(m.stateName).toBe('started');
   });
 
   it('endItself ends a started modifier', () => {
@@ -341,7 +341,7 @@ describe('startItself / endItself (§3.1, §3.3)', () => {
     m.selfEnd();
     expect(m.ended).toBe(true);
     expect(m.phase).toBe('ended');
-    expect(m.statePath).toBe('ended.afterStart');
+    expect(m.stateName).toBe('ended');
   });
 
   it('a second startItself / endItself does nothing', () => {
@@ -390,10 +390,9 @@ describe('flags and phase (§3.1, Q27)', () => {
     // Assert
     expect(flagsOf(m)).toEqual(flags);
     expect(m.phase).toBe(phase);
-    const value = m.snapshot.value;
-    expect(typeof value === 'string' ? value : Object.keys(value)[0]).toBe(phase);
-    expect(STATE_FLAGS[m.statePath]).toEqual({ initialized: m.initialized, started: m.started, ended: m.ended, finalized: m.finalized });
-    expect(phaseOf(STATE_FLAGS[m.statePath])).toBe(phase);
+    expect(PHASE_OF[m.snapshot.value as ModifierStateName]).toBe(phase);
+    expect(STATE_FLAGS[m.stateName]).toEqual({ initialized: m.initialized, started: m.started, ended: m.ended, finalized: m.finalized });
+    expect(phaseOf(STATE_FLAGS[m.stateName])).toBe(phase);
   });
 
   it('flags are read-only', () => {
