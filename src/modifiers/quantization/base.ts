@@ -1,8 +1,10 @@
 /**
  * QuantizationModifier (LLM Compressor ≤ 0.12 `modifiers/quantization/*`, spinquant.md §10): weight RTN
- * fake quantization, plus dynamic per-token input fake quantization for W8A8/W4A4. Initialize attaches the
- * schemes (quantization off); SEQUENTIAL_EPOCH_END computes scales of the targeted modules it covers;
- * CALIBRATION_EPOCH_END writes ŵ into the weights and switches activation quantization on.
+ * fake quantization (Linear and Embedding weights) and input fake quantization: dynamic per token or per
+ * tensor, or static per tensor from an observer fed by the calibration forwards. Initialize attaches the
+ * schemes (unmatched targets warn as compressed-tensors does; legacy targets fail); SEQUENTIAL_EPOCH_END
+ * computes the scales of the targeted modules it covers; CALIBRATION_EPOCH_END writes ŵ into the weights
+ * and switches activation quantization on.
  */
 import type { Event } from '../../core/events.ts';
 import { EventType } from '../../core/events.ts';
@@ -13,11 +15,15 @@ import type { Tensor } from '../../tensor/tensor.ts';
 import { fakeQuantize } from '../../tensor/kernels/fakeQuant.ts';
 import { asBool, asStringList, field, FieldTypeError, type FieldSpecs } from '../../core/fields.ts';
 import { Modifier, type Kwargs, type ModifierArgs } from '../modifier.ts';
-import { HooksMixin } from '../../model/hooksMixin.ts';
+import { HooksMixin, type HookHandle } from '../../model/hooksMixin.ts';
+import type { Embedding, Linear } from '../../model/modules.ts';
+import type { TensorQParams } from '../../tensor/kernels/fakeQuantStatic.ts';
+import { ActivationObserver, dynamicActivationHook, isStaticInput, staticActivationHook } from './activations.ts';
+import { checkLegacyTargets } from '../_internals/legacyTargets.ts';
 import { match } from '../../compressed-tensors/match.ts';
 import { requireModel } from '../_internals/requireModel.ts';
 import {
-  GroupDivisibilityError, NarrowGroupLayerError, neverObserved, NotSimulatedError, QuantizationFieldsRequiredError,
+  embeddingInputNotQuantized, GroupDivisibilityError, NarrowGroupLayerError, neverObserved, staticInputNeverCalibrated, NotSimulatedError, QuantizationFieldsRequiredError,
   SchemeAndConfigGroupsError, type IndivisibleLayer,
 } from './errors.ts';
 import {
@@ -122,6 +128,10 @@ export class QuantizationModifier extends Modifier {
   /** Group layers narrower than their group size (S12, 'reference': T35 when observed). */
   readonly #narrow = new Map<string, IndivisibleLayer>();
   readonly #hooks = new HooksMixin();
+  /** Static input observers (from onStart to onEnd) and the parameters frozen from them. */
+  readonly #observers = new Map<string, ActivationObserver>();
+  readonly #activationParams = new Map<string, TensorQParams>();
+  readonly #calibrationHooks: HookHandle[] = [];
   #quantizationEnabled = false;
 
   constructor(args: QuantizationModifierArgs = {}) {
@@ -185,15 +195,17 @@ export class QuantizationModifier extends Modifier {
     this.#observed.clear();
     this.#narrow.clear();
     for (const scheme of schemes) {
-      for (const [name, module] of match(model, scheme.targets, this.ignore)) this.#attached.set(name, { module, scheme });
+      checkLegacyTargets(scheme.targets, 'QuantizationModifier');
+      const found = match(model, scheme.targets, this.ignore, { warnOnFail: true, warn: (m) => this.warn(m) });
+      for (const [name, module] of found) this.#attached.set(name, { module, scheme });
     }
     if (!this.bypassDivisibilityChecks) {
       const bad: IndivisibleLayer[] = [];
       const reference = kwargs.fidelity === 'reference';
       for (const [name, { module, scheme }] of this.#attached) {
         const wq = scheme.weights;
-        if (module.kind !== 'linear' || !wq || wq.strategy !== 'group' || wq.groupSize === null) continue;
-        const columns = module.inFeatures;
+        if (!hasWeight(module) || !wq || wq.strategy !== 'group' || wq.groupSize === null) continue;
+        const columns = module.weight.shape[1];
         if (columns % wq.groupSize === 0) continue;
         const layer = { name, columns, groupSize: wq.groupSize };
         if (columns >= wq.groupSize || !reference) bad.push(layer);
@@ -225,12 +237,21 @@ export class QuantizationModifier extends Modifier {
     const model = modelOf(state, kwargs);
     const embeddingTargeted = [...this.#attached.values()].some(({ module }) => module === model.getModule('model.embed_tokens') || module === model.getModule('lm_head'));
     if (embeddingTargeted) model.untieWordEmbeddings();
+    this.#observers.clear();
+    for (const [name, { module, scheme }] of this.#attached) {
+      if (module.kind !== 'linear' || !isStaticInput(scheme.inputActivations)) continue;
+      const observer = new ActivationObserver(scheme.inputActivations);
+      this.#observers.set(name, observer);
+      this.#calibrationHooks.push(this.#hooks.registerHook(module, (x) => observer.observe(x), 'forward_pre'));
+    }
   }
 
   protected override onEnd(_state: State, _event: Event | null, _kwargs: Kwargs): void {
     this.markEnded();
+    this.#hooks.removeHooks(this.#calibrationHooks);
+    this.#calibrationHooks.length = 0;
     for (const [name, { module, scheme }] of this.#attached) {
-      if (module.kind !== 'linear') continue;
+      if (!hasWeight(module)) continue;
       if (!scheme.weights && !scheme.inputActivations) continue;
       const obs = this.#observed.get(name);
       if (!obs) {
@@ -238,7 +259,15 @@ export class QuantizationModifier extends Modifier {
         continue;
       }
       if (scheme.weights) module.weight = obs.weight === module.weight ? obs.value : quantizeWeight(module.weight, scheme.weights).value;
-      if (scheme.inputActivations) this.#hooks.registerHook(module, activationHook(scheme.inputActivations), 'forward_pre');
+      const input = scheme.inputActivations;
+      if (!input) continue;
+      if (module.kind !== 'linear') this.warn(embeddingInputNotQuantized(name));
+      else if (input.dynamic) this.#hooks.registerHook(module, dynamicActivationHook(input), 'forward_pre');
+      else {
+        const qparams = this.#activationParams.get(name);
+        if (qparams) this.#hooks.registerHook(module, staticActivationHook(qparams), 'forward_pre');
+        else this.warn(staticInputNeverCalibrated(name));
+      }
     }
     this.#quantizationEnabled = true;
   }
@@ -255,8 +284,17 @@ export class QuantizationModifier extends Modifier {
   #calibrate(modules: unknown): void {
     const prefixes = moduleNames(modules);
     const covered = (name: string) => prefixes.some((p) => p === '' || name === p || name.startsWith(`${p}.`));
+    for (const [name, observer] of this.#observers) {
+      if (!covered(name)) {
+        observer.reset(); // seen before its own subgraph's pass: upstream's hooks would not have run yet
+        continue;
+      }
+      const qparams = observer.qparams(weightDtype(this.#attached.get(name)!.module));
+      if (qparams) this.#activationParams.set(name, qparams);
+      observer.reset();
+    }
     for (const [name, { module, scheme }] of this.#attached) {
-      if (module.kind !== 'linear' || !covered(name)) continue;
+      if (!hasWeight(module) || !covered(name)) continue;
       const narrow = this.#narrow.get(name);
       if (narrow) throw new NarrowGroupLayerError(narrow);
       if (!scheme.weights) {
@@ -284,10 +322,10 @@ export function quantizeWeight(weight: Tensor, args: QuantizationArgs): { value:
   });
 }
 
-/** Dynamic per-token fake quantization of a Linear's input [tokens, in]. */
-function activationHook(args: QuantizationArgs) {
-  return (x: Tensor): Tensor => fakeQuantize(x, { numBits: args.numBits, symmetric: args.symmetric, strategy: 'token' }).value;
-}
+const weightDtype = (m: Module): Tensor['dtype'] => (hasWeight(m) ? m.weight.dtype : 'float32');
+
+/** Modules whose weight the scheme quantizes: Linear and Embedding. */
+const hasWeight = (m: Module): m is Linear | Embedding => m.kind === 'linear' || m.kind === 'embedding';
 
 function moduleNames(modules: unknown): string[] {
   if (modules === null || modules === undefined) return [];

@@ -64,3 +64,12 @@ export class NarrowGroupLayerError extends ValueError {
 /** Ours: a targeted module that no SEQUENTIAL_EPOCH_END covered. */
 export const neverObserved = (name: string) =>
   `QuantizationModifier: ${name} was never calibrated (no SEQUENTIAL_EPOCH_END covered it), so it stays unquantized`;
+
+/** Ours: input activations of an Embedding are token ids; upstream has nothing to quantize there either. */
+export const embeddingInputNotQuantized = (name: string) =>
+  `QuantizationModifier: ${name} is an Embedding; its input (token ids) is not quantized, only its weight`;
+
+/** Ours: static input activations whose module saw no calibration batch (e.g. no dataset, datafree pipeline). */
+export const staticInputNeverCalibrated = (name: string) =>
+  `QuantizationModifier: static input activations of ${name} saw no calibration data, so its input stays unquantized ` +
+  '(pass a dataset, or use dynamic: true)';
