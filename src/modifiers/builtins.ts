@@ -6,5 +6,6 @@ import { registerBuiltinModule } from './factory.ts';
 import { SpinQuantModifier } from './spinquant/base.ts';
 import { QuantizationModifier } from './quantization/base.ts';
 import { ConstantPruningModifier, MagnitudePruningModifier } from './pruning/index.ts';
+import { GPTQModifier } from './gptq/index.ts';
 
-registerBuiltinModule(() => ({ SpinQuantModifier, QuantizationModifier, MagnitudePruningModifier, ConstantPruningModifier }));
+registerBuiltinModule(() => ({ SpinQuantModifier, QuantizationModifier, MagnitudePruningModifier, ConstantPruningModifier, GPTQModifier }));

@@ -280,6 +280,14 @@ export class QuantizationModifier extends Modifier {
 
   // ---- calibration --------------------------------------------------------------------------
 
+  /**
+   * ŵ and its parameters for one covered module at SEQUENTIAL_EPOCH_END: RTN here; GPTQ overrides it (and
+   * writes ŵ into the module at once, as upstream does).
+   */
+  protected calibrateWeight(_name: string, module: Linear | Embedding, args: QuantizationArgs): WeightQuantization {
+    return quantizeWeight(module.weight, args);
+  }
+
   /** Scales and zero points of the targeted modules among `modules` and their descendants. */
   #calibrate(modules: unknown): void {
     const prefixes = moduleNames(modules);
@@ -301,14 +309,21 @@ export class QuantizationModifier extends Modifier {
         this.#observed.set(name, { weight: module.weight, value: module.weight, scales: module.weight, zeroPoints: new Int32Array(0) });
         continue;
       }
-      const r = quantizeWeight(module.weight, scheme.weights);
-      this.#observed.set(name, { weight: module.weight, ...r });
+      const r = this.calibrateWeight(name, module, scheme.weights);
+      this.#observed.set(name, { weight: module.weight, ...r }); // after: a subclass may have written ŵ already
     }
   }
 }
 
+/** A quantized weight and its parameters. */
+export interface WeightQuantization {
+  value: Tensor;
+  scales: Tensor;
+  zeroPoints: Int32Array;
+}
+
 /** RTN of a weight [out, in] by the scheme's strategy (`tensor`: one slice). */
-export function quantizeWeight(weight: Tensor, args: QuantizationArgs): { value: Tensor; scales: Tensor; zeroPoints: Int32Array } {
+export function quantizeWeight(weight: Tensor, args: QuantizationArgs): WeightQuantization {
   if (args.strategy === 'tensor') {
     const flat = weight.reshape([1, weight.size]);
     const r = fakeQuantize(flat, { numBits: args.numBits, symmetric: args.symmetric, strategy: 'channel' });
