@@ -7,5 +7,10 @@ import { SpinQuantModifier } from './spinquant/base.ts';
 import { QuantizationModifier } from './quantization/base.ts';
 import { ConstantPruningModifier, MagnitudePruningModifier } from './pruning/index.ts';
 import { GPTQModifier } from './gptq/index.ts';
+import { SparseGPTModifier } from './sparsegpt/index.ts';
+import { WandaPruningModifier } from './wanda/index.ts';
 
-registerBuiltinModule(() => ({ SpinQuantModifier, QuantizationModifier, MagnitudePruningModifier, ConstantPruningModifier, GPTQModifier }));
+registerBuiltinModule(() => ({
+  SpinQuantModifier, QuantizationModifier, MagnitudePruningModifier, ConstantPruningModifier, GPTQModifier,
+  SparseGPTModifier, WandaPruningModifier,
+}));

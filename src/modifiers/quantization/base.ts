@@ -20,6 +20,7 @@ import type { Embedding, Linear } from '../../model/modules.ts';
 import type { TensorQParams } from '../../tensor/kernels/fakeQuantStatic.ts';
 import { ActivationObserver, dynamicActivationHook, isStaticInput, staticActivationHook } from './activations.ts';
 import { checkLegacyTargets } from '../_internals/legacyTargets.ts';
+import { coveredBy } from '../_internals/covered.ts';
 import { match } from '../../compressed-tensors/match.ts';
 import { requireModel } from '../_internals/requireModel.ts';
 import {
@@ -290,8 +291,7 @@ export class QuantizationModifier extends Modifier {
 
   /** Scales and zero points of the targeted modules among `modules` and their descendants. */
   #calibrate(modules: unknown): void {
-    const prefixes = moduleNames(modules);
-    const covered = (name: string) => prefixes.some((p) => p === '' || name === p || name.startsWith(`${p}.`));
+    const covered = coveredBy(modules);
     for (const [name, observer] of this.#observers) {
       if (!covered(name)) {
         observer.reset(); // seen before its own subgraph's pass: upstream's hooks would not have run yet
@@ -341,18 +341,6 @@ const weightDtype = (m: Module): Tensor['dtype'] => (hasWeight(m) ? m.weight.dty
 
 /** Modules whose weight the scheme quantizes: Linear and Embedding. */
 const hasWeight = (m: Module): m is Linear | Embedding => m.kind === 'linear' || m.kind === 'embedding';
-
-function moduleNames(modules: unknown): string[] {
-  if (modules === null || modules === undefined) return [];
-  const list = Array.isArray(modules) ? modules : modules instanceof Set || modules instanceof Map ? [...(modules as Iterable<unknown>)] : [modules];
-  const out: string[] = [];
-  for (const m of list) {
-    if (typeof m === 'string') out.push(m);
-    else if (Array.isArray(m) && typeof m[0] === 'string') out.push(m[0]);
-    else if (m && typeof (m as Module).name === 'string') out.push((m as Module).name);
-  }
-  return out;
-}
 
 const modelOf = (state: State, kwargs: Kwargs): Model => requireModel('QuantizationModifier', state?.model ?? kwargs.model);
 
