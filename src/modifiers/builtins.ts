@@ -9,8 +9,9 @@ import { ConstantPruningModifier, MagnitudePruningModifier } from './pruning/ind
 import { GPTQModifier } from './gptq/index.ts';
 import { SparseGPTModifier } from './sparsegpt/index.ts';
 import { WandaPruningModifier } from './wanda/index.ts';
+import { LogarithmicEqualizationModifier, SmoothQuantModifier } from './smoothquant/index.ts';
 
 registerBuiltinModule(() => ({
   SpinQuantModifier, QuantizationModifier, MagnitudePruningModifier, ConstantPruningModifier, GPTQModifier,
-  SparseGPTModifier, WandaPruningModifier,
+  SparseGPTModifier, WandaPruningModifier, SmoothQuantModifier, LogarithmicEqualizationModifier,
 }));
