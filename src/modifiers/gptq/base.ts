@@ -14,7 +14,6 @@ import type { State } from '../../core/state.ts';
 import { asBool, asOptionalNumber, field, FieldTypeError, type FieldSpecs } from '../../core/fields.ts';
 import type { Embedding, Linear } from '../../model/modules.ts';
 import { HooksMixin } from '../../model/hooksMixin.ts';
-import { match } from '../../compressed-tensors/match.ts';
 import { Tensor } from '../../tensor/tensor.ts';
 import { accumulateGram } from '../../tensor/kernels/gram.ts';
 import { gptqQuantize } from '../../tensor/kernels/gptq.ts';
@@ -22,6 +21,7 @@ import type { Kwargs } from '../modifier.ts';
 import { requireModel } from '../_internals/requireModel.ts';
 import { QuantizationModifier, quantizeWeight, type QuantizationModifierArgs, type WeightQuantization } from '../quantization/base.ts';
 import type { ActivationOrdering, QuantizationArgs, QuantizationScheme } from '../quantization/presets.ts';
+import { markQuantized } from '../quantization/attached.ts';
 import {
   ActorderConflictError, groupActorderFallback, HESSIAN_NOT_INVERTIBLE, noCalibrationSamples, NothingToQuantizeError, quantizingWith,
 } from './errors.ts';
@@ -101,19 +101,21 @@ export class GPTQModifier extends QuantizationModifier {
     throw new ActorderConflictError(this.actorder, existing);
   }
 
+  protected override inheritsAttachedSchemes(): boolean {
+    return true;
+  }
+
   protected override onStart(state: State, event: Event | null, kwargs: Kwargs): void {
     super.onStart(state, event, kwargs);
     const model = requireModel('GPTQModifier', state?.model ?? kwargs.model);
     this.#hessians.clear();
     this.#done.clear();
     let added = false;
-    for (const scheme of this.resolvedSchemes()) {
-      if (!scheme.weights) continue;
-      for (const [name, module] of match(model, scheme.targets, this.ignore)) {
-        if (module.kind !== 'linear') continue; // upstream's HACK: embeddings get no GPTQ hook
-        added = true;
-        this.#gptqHooks.registerHook(module, (x) => this.#accumulate(name, x), 'forward_pre');
-      }
+    for (const [name, scheme] of this.attachedSchemes) {
+      const module = model.getModule(name);
+      if (!module || module.kind !== 'linear' || !scheme.weights) continue; // upstream's HACK: embeddings get no GPTQ hook
+      added = true;
+      this.#gptqHooks.registerHook(module, (x) => this.#accumulate(name, x), 'forward_pre');
     }
     if (!added) throw new NothingToQuantizeError();
   }
@@ -161,6 +163,7 @@ export class GPTQModifier extends QuantizationModifier {
     const value = new Tensor(dtype === 'float32' ? Float32Array.from(r.weight) : r.weight, [rows, cols]);
     const scaleShape = args.strategy === 'group' ? [rows, r.scales.length / rows] : args.strategy === 'tensor' ? [1] : [rows];
     module.weight = value;
+    markQuantized(value);
     return { value, scales: new Tensor(dtype === 'float32' ? Float32Array.from(r.scales) : r.scales, scaleShape), zeroPoints: r.zeroPoints };
   }
 

@@ -21,6 +21,7 @@ import type { TensorQParams } from '../../tensor/kernels/fakeQuantStatic.ts';
 import { ActivationObserver, dynamicActivationHook, isStaticInput, staticActivationHook } from './activations.ts';
 import { checkLegacyTargets } from '../_internals/legacyTargets.ts';
 import { coveredBy } from '../_internals/covered.ts';
+import { attachedScheme, attachScheme, isQuantized } from './attached.ts';
 import { match } from '../../compressed-tensors/match.ts';
 import { requireModel } from '../_internals/requireModel.ts';
 import {
@@ -175,6 +176,16 @@ export class QuantizationModifier extends Modifier {
     return [{ targets: [...this.targets], weights: null, inputActivations: null, outputActivations: null }];
   }
 
+  /** `QuantizationMixin.has_config`: a scheme, config groups or a KV-cache scheme of its own. */
+  hasConfig(): boolean {
+    return this.scheme !== null || this.configGroups !== null || this.kvCacheScheme !== null;
+  }
+
+  /** GPTQ: without a config of its own, quantize the modules an earlier modifier attached schemes to. */
+  protected inheritsAttachedSchemes(): boolean {
+    return false;
+  }
+
   /** §9.3: a KV-cache scheme, static input activations or output activations need calibration data. */
   needsCalibrationData(): boolean {
     if (this.kvCacheScheme !== null) return true;
@@ -191,14 +202,25 @@ export class QuantizationModifier extends Modifier {
 
   protected override onInitialize(state: State, kwargs: Kwargs): boolean {
     const model = modelOf(state, kwargs);
-    const schemes = this.resolvedSchemes();
     this.#attached.clear();
     this.#observed.clear();
     this.#narrow.clear();
+    if (this.inheritsAttachedSchemes() && !this.hasConfig()) {
+      // upstream: "assume quantization has been initialized by this modifier or one before it"
+      for (const [name, module] of match(model, this.targets, this.ignore)) {
+        const scheme = attachedScheme(module);
+        if (scheme) this.#attached.set(name, { module, scheme });
+      }
+      return true;
+    }
+    const schemes = this.resolvedSchemes();
     for (const scheme of schemes) {
       checkLegacyTargets(scheme.targets, 'QuantizationModifier');
       const found = match(model, scheme.targets, this.ignore, { warnOnFail: true, warn: (m) => this.warn(m) });
-      for (const [name, module] of found) this.#attached.set(name, { module, scheme });
+      for (const [name, module] of found) {
+        this.#attached.set(name, { module, scheme });
+        attachScheme(module, scheme);
+      }
     }
     if (!this.bypassDivisibilityChecks) {
       const bad: IndivisibleLayer[] = [];
@@ -259,7 +281,9 @@ export class QuantizationModifier extends Modifier {
         this.warn(neverObserved(name));
         continue;
       }
-      if (scheme.weights) module.weight = obs.weight === module.weight ? obs.value : quantizeWeight(module.weight, scheme.weights).value;
+      if (scheme.weights && !isQuantized(module.weight)) {
+        module.weight = obs.weight === module.weight ? obs.value : quantizeWeight(module.weight, scheme.weights).value;
+      }
       const input = scheme.inputActivations;
       if (!input) continue;
       if (module.kind !== 'linear') this.warn(embeddingInputNotQuantized(name));
@@ -309,7 +333,9 @@ export class QuantizationModifier extends Modifier {
         this.#observed.set(name, { weight: module.weight, value: module.weight, scales: module.weight, zeroPoints: new Int32Array(0) });
         continue;
       }
-      const r = this.calibrateWeight(name, module, scheme.weights);
+      const r = isQuantized(module.weight)
+        ? { value: module.weight, scales: module.weight, zeroPoints: new Int32Array(0) } // final already (GPTQ ran first)
+        : this.calibrateWeight(name, module, scheme.weights);
       this.#observed.set(name, { weight: module.weight, ...r }); // after: a subclass may have written ŵ already
     }
   }

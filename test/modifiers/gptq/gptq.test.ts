@@ -101,6 +101,23 @@ describe('GPTQ on the model', () => {
   });
 });
 
+describe('a GPTQModifier without a config of its own (upstream new_quant_*.yaml)', () => {
+  it("quantizes the modules the QuantizationModifier before it attached schemes to, and RTN leaves GPTQ's weights alone", () => {
+    const model = small();
+    const q = new QuantizationModifier(W4G32);
+    const g = new GPTQModifier({ block_size: 16 });
+    createSession(() => oneshot({ model, recipe: [q, g], calibrationData: CALIB }));
+    expect(g.losses.size).toBe(14);
+    const w = (model.getModule('model.layers.1.mlp.up_proj') as Linear).weight;
+    // GPTQ's weights, not re-rounded by the QuantizationModifier's min-max: each on GPTQ's own scale grid
+    const scales = g.quantizationParams.get('model.layers.1.mlp.up_proj')!.scales;
+    for (let c = 0; c < 32; c++) {
+      const k = w.data[c] / scales.data[0];
+      expect(Math.abs(k - Math.round(k))).toBeLessThan(1e-3);
+    }
+  });
+});
+
 describe("the paper's claim at small scale: GPTQ's layer-wise error ≤ RTN's on the same calibration data", () => {
   it.each([1, 2, 3, 4, 5, 6])('random layer, seed %i', (seed) => {
     const rng = new Rng(seed);
