@@ -149,6 +149,7 @@ export class GPTQModifier extends QuantizationModifier {
     for (let i = 0; i < h.length; i++) h[i] /= entry.samples;
     const r = gptqQuantize(module.weight.data, rows, cols, h, {
       numBits: args.numBits,
+      type: args.type,
       symmetric: args.symmetric,
       strategy: args.strategy === 'token' ? 'channel' : args.strategy,
       groupSize: args.groupSize,

@@ -6,12 +6,14 @@
  */
 import type { Tensor } from '../../tensor/tensor.ts';
 import { fakeQuantize } from '../../tensor/kernels/fakeQuant.ts';
+import { fakeQuantizeFp8, fakeQuantizeFp8Static, fp8TensorScale } from '../../tensor/kernels/fp8.ts';
 import { fakeQuantizeStatic, tensorQParams, type TensorQParams } from '../../tensor/kernels/fakeQuantStatic.ts';
 import type { QuantizationArgs } from './presets.ts';
 
 /** Dynamic fake quantization of a Linear's input [tokens, in]: per token, or the whole tensor as one slice. */
 export function dynamicActivationHook(args: QuantizationArgs) {
   return (x: Tensor): Tensor => {
+    if (args.type === 'float') return fakeQuantizeFp8(x, args.strategy === 'tensor' ? 'tensor' : 'token').value;
     if (args.strategy === 'tensor') {
       const flat = x.reshape([1, x.size]);
       return fakeQuantize(flat, { numBits: args.numBits, symmetric: args.symmetric, strategy: 'channel' }).value.reshape(x.shape);
@@ -62,12 +64,14 @@ export class ActivationObserver {
 
   qparams(dtype: Tensor['dtype']): TensorQParams | null {
     if (this.#lo === null || this.#hi === null) return null;
+    if (this.args.type === 'float') return { scale: fp8TensorScale(this.#lo, this.#hi, dtype), zeroPoint: 0, numBits: 8 };
     return tensorQParams(this.#lo, this.#hi, this.args.numBits, this.args.symmetric, dtype);
   }
 }
 
 /** Static per-tensor fake quantization with frozen parameters. */
-export const staticActivationHook = (p: TensorQParams) => (x: Tensor): Tensor => fakeQuantizeStatic(x, p);
+export const staticActivationHook = (p: TensorQParams, args: QuantizationArgs) => (x: Tensor): Tensor =>
+  args.type === 'float' ? fakeQuantizeFp8Static(x, p.scale) : fakeQuantizeStatic(x, p);
 
 /** A scheme's input args are static (need calibration data and an observer). */
 export const isStaticInput = (args: QuantizationArgs | null): args is QuantizationArgs => args !== null && !args.dynamic;

@@ -13,6 +13,7 @@ import type { Model } from '../../model/model.ts';
 import type { Module } from '../../model/modules.ts';
 import type { Tensor } from '../../tensor/tensor.ts';
 import { fakeQuantize } from '../../tensor/kernels/fakeQuant.ts';
+import { fakeQuantizeFp8 } from '../../tensor/kernels/fp8.ts';
 import { asBool, asStringList, field, FieldTypeError, type FieldSpecs } from '../../core/fields.ts';
 import { Modifier, type Kwargs, type ModifierArgs } from '../modifier.ts';
 import { HooksMixin, type HookHandle } from '../../model/hooksMixin.ts';
@@ -290,7 +291,7 @@ export class QuantizationModifier extends Modifier {
       else if (input.dynamic) this.#hooks.registerHook(module, dynamicActivationHook(input), 'forward_pre');
       else {
         const qparams = this.#activationParams.get(name);
-        if (qparams) this.#hooks.registerHook(module, staticActivationHook(qparams), 'forward_pre');
+        if (qparams) this.#hooks.registerHook(module, staticActivationHook(qparams, input), 'forward_pre');
         else this.warn(staticInputNeverCalibrated(name));
       }
     }
@@ -350,6 +351,10 @@ export interface WeightQuantization {
 
 /** RTN of a weight [out, in] by the scheme's strategy (`tensor`: one slice). */
 export function quantizeWeight(weight: Tensor, args: QuantizationArgs): WeightQuantization {
+  if (args.type === 'float') {
+    const r = fakeQuantizeFp8(weight, args.strategy === 'tensor' ? 'tensor' : 'channel');
+    return { ...r, zeroPoints: new Int32Array(r.scales.size) };
+  }
   if (args.strategy === 'tensor') {
     const flat = weight.reshape([1, weight.size]);
     const r = fakeQuantize(flat, { numBits: args.numBits, symmetric: args.symmetric, strategy: 'channel' });

@@ -11,7 +11,8 @@ export type WeightStrategy = 'channel' | 'group' | 'tensor';
 
 export interface QuantizationArgs {
   numBits: number;
-  type: 'int';
+  /** `float` is FP8 e4m3 (num_bits 8), symmetric. */
+  type: 'int' | 'float';
   strategy: WeightStrategy | 'token';
   groupSize: number | null;
   symmetric: boolean;
@@ -33,6 +34,9 @@ const w = (numBits: number, strategy: WeightStrategy, symmetric: boolean, groupS
   numBits, type: 'int', strategy, groupSize, symmetric, dynamic: false, actorder: null, observer: 'memoryless_minmax',
 });
 const tokenAct = (numBits: number): QuantizationArgs => ({ numBits, type: 'int', strategy: 'token', groupSize: null, symmetric: true, dynamic: true, actorder: null, observer: null });
+const fp8 = (strategy: QuantizationArgs['strategy'], dynamic: boolean, observer: string | null): QuantizationArgs => ({
+  numBits: 8, type: 'float', strategy, groupSize: null, symmetric: true, dynamic, actorder: null, observer,
+});
 
 /** The presets we simulate, by upper-case name. */
 export const PRESETS: Readonly<Record<string, Omit<QuantizationScheme, 'targets'>>> = {
@@ -41,13 +45,15 @@ export const PRESETS: Readonly<Record<string, Omit<QuantizationScheme, 'targets'
   W8A16: { weights: w(8, 'group', true, 128), inputActivations: null, outputActivations: null },
   W8A8: { weights: w(8, 'channel', true), inputActivations: tokenAct(8), outputActivations: null },
   INT8: { weights: w(8, 'channel', true), inputActivations: tokenAct(8), outputActivations: null },
+  FP8: { weights: fp8('tensor', false, 'memoryless_minmax'), inputActivations: fp8('tensor', false, 'static_minmax'), outputActivations: null },
+  FP8_DYNAMIC: { weights: fp8('channel', false, 'memoryless_minmax'), inputActivations: fp8('token', true, null), outputActivations: null },
   /** Ours (not an upstream preset): the SpinQuant/QuaRot headline setting without the KV cache. */
   W4A4: { weights: w(4, 'channel', true), inputActivations: tokenAct(4), outputActivations: null },
 };
 
 /** Upstream presets we do not simulate (T31). */
 export const UPSTREAM_ONLY_PRESETS = [
-  'UNQUANTIZED', 'W4A8', 'FP8', 'FP8_DYNAMIC', 'FP8_BLOCK', 'FP8_PER_CHANNEL', 'NVFP4A16', 'NVFP4', 'MXFP4A16', 'MXFP4',
+  'UNQUANTIZED', 'W4A8', 'FP8_BLOCK', 'FP8_PER_CHANNEL', 'NVFP4A16', 'NVFP4', 'MXFP4A16', 'MXFP4',
   'W4AFP8',
 ] as const;
 
@@ -123,7 +129,8 @@ export function parseQuantizationArgs(v: unknown, path: string, kind: 'weights' 
     throw new FieldTypeError(`Input should be an integer number of bits in [2, 16] (got ${JSON.stringify(numBits)})`, `${path}.num_bits`);
   }
   const type = typeof got.type === 'string' ? got.type.toLowerCase() : got.type ?? 'int';
-  if (type !== 'int') throw new NotSimulatedError(`${path}.type ${JSON.stringify(type)} (only int)`);
+  if (type !== 'int' && type !== 'float') throw new FieldTypeError("Input should be 'int' or 'float'", `${path}.type`);
+  if (type === 'float' && numBits !== 8) throw new NotSimulatedError(`${path}.type float with num_bits ${numBits} (only FP8 e4m3)`);
   const dynamic = typeof got.dynamic === 'string' ? got.dynamic.toLowerCase() : got.dynamic ?? false;
   if (dynamic === 'local') throw new NotSimulatedError(`${path}.dynamic "local"`);
   if (typeof dynamic !== 'boolean') throw new FieldTypeError('Input should be a valid boolean', `${path}.dynamic`);
@@ -181,8 +188,9 @@ export function parseQuantizationArgs(v: unknown, path: string, kind: 'weights' 
     throw new NotSimulatedError(`${path}.strategy ${JSON.stringify(strategy)} (simulated: ${SIMULATED[kind].join(', ')})`);
   }
   if (kind === 'input_activations' && groupSize !== null && groupSize > 0) throw new NotSimulatedError(`${path}.group_size`);
+  if (type === 'float' && (!symmetric || strategy === 'group')) throw new NotSimulatedError(`${path} (FP8 is simulated symmetric, per tensor, channel or token)`);
   return {
-    numBits, type: 'int', strategy: strategy as QuantizationArgs['strategy'], groupSize: grouped ? groupSize : null, symmetric, dynamic,
+    numBits, type, strategy: strategy as QuantizationArgs['strategy'], groupSize: grouped ? groupSize : null, symmetric, dynamic,
     actorder, observer,
   };
 }

@@ -1,12 +1,15 @@
 import { Tensor } from '../tensor.ts';
 import { linearWasm } from '../wasm/linear.ts';
 import { fakeQuantize } from './fakeQuant.ts';
+import { FP8_E4M3_MAX, fakeQuantizeFp8, roundToE4M3 } from './fp8.ts';
 import { upperCholeskyOfInverse } from './inverseCholesky.ts';
 import { matmulInto } from './matmul.ts';
 
 /** What GPTQ needs of a weight's quantization args (compressed-tensors names in camelCase). */
 export interface GptqOptions {
   numBits: number;
+  /** `float`: FP8 e4m3 (symmetric, tensor or channel). */
+  type?: 'int' | 'float';
   symmetric: boolean;
   strategy: 'tensor' | 'channel' | 'group';
   groupSize: number | null;
@@ -82,6 +85,7 @@ export function gptqQuantize(w: ArrayLike<number>, rows: number, cols: number, h
   const U = inverse ?? identity(n);
 
   const r32 = o.dtype === 'float32' ? Math.fround : (x: number) => x;
+  const fp8 = o.type === 'float';
   const qmin = -(2 ** (o.numBits - 1));
   const qmax = 2 ** (o.numBits - 1) - 1;
   let loss = 0;
@@ -99,9 +103,16 @@ export function gptqQuantize(w: ArrayLike<number>, rows: number, cols: number, h
         const scale = qp.scales[k];
         const zp = qp.zeroPoints[k];
         const x = WT[col + r];
-        let v = r32(r32(x / scale) + zp);
-        v = v < qmin ? qmin : v > qmax ? qmax : v;
-        const q = r32((roundHalfEven(v) - zp) * scale);
+        let q: number;
+        if (fp8) {
+          let v = r32(x / scale);
+          v = v < -FP8_E4M3_MAX ? -FP8_E4M3_MAX : v > FP8_E4M3_MAX ? FP8_E4M3_MAX : v;
+          q = r32(roundToE4M3(v) * scale);
+        } else {
+          let v = r32(r32(x / scale) + zp);
+          v = v < qmin ? qmin : v > qmax ? qmax : v;
+          q = r32((roundHalfEven(v) - zp) * scale);
+        }
         const e = (x - q) / d;
         loss += e * e;
         WT[col + r] = q;
@@ -152,6 +163,10 @@ function blockUpdate(WT: Float64Array, U: Float64Array, err: Float64Array, nz: U
 /** Min-max scales and zero points of the weight, by strategy (the `memoryless_minmax` weight observer). */
 function observeWeight(w: ArrayLike<number>, rows: number, cols: number, o: GptqOptions): { scales: Float64Array; zeroPoints: Int32Array } {
   const t = new Tensor(o.dtype === 'float32' ? Float32Array.from(w) : Float64Array.from(w), [rows, cols]);
+  if (o.type === 'float') {
+    const f = fakeQuantizeFp8(t, o.strategy === 'tensor' ? 'tensor' : 'channel');
+    return { scales: Float64Array.from(f.scales.data), zeroPoints: new Int32Array(f.scales.size) };
+  }
   const opts = { numBits: o.numBits, symmetric: o.symmetric };
   const r =
     o.strategy === 'tensor'

@@ -8,6 +8,8 @@ import type { Embedding, Linear } from '../../../src/model/modules.ts';
 import { fakeQuantizeStatic, tensorQParams } from '../../../src/tensor/kernels/fakeQuantStatic.ts';
 import { fakeQuantize } from '../../../src/tensor/kernels/fakeQuant.ts';
 import { Tensor } from '../../../src/tensor/tensor.ts';
+import { roundToE4M3 } from '../../../src/tensor/kernels/fp8.ts';
+import { inferPipeline } from '../../../src/sim/pipelines/index.ts';
 import { syntheticModel } from '../spinquant/helpers.ts';
 import { thrown, useWarningCapture } from '../../helpers/errors.ts';
 
@@ -135,5 +137,31 @@ describe('targets', () => {
     const m = new QuantizationModifier({ scheme: 'W8A8', targets: [target] });
     const err = thrown(() => createSession(() => oneshot({ model: small(), recipe: [m], pipeline: 'datafree' })));
     expect(err.message).toContain(text);
+  });
+});
+
+describe('FP8 presets (compressed-tensors 0.17 FP8, FP8_DYNAMIC)', () => {
+  it('exact fields', () => {
+    const fp8 = new QuantizationModifier({ scheme: 'FP8' }).resolvedSchemes()[0];
+    expect(fp8.weights).toMatchObject({ numBits: 8, type: 'float', strategy: 'tensor', symmetric: true, dynamic: false });
+    expect(fp8.inputActivations).toMatchObject({ numBits: 8, type: 'float', strategy: 'tensor', symmetric: true, dynamic: false, observer: 'static_minmax' });
+    const dyn = new QuantizationModifier({ scheme: 'FP8_DYNAMIC' }).resolvedSchemes()[0];
+    expect(dyn.weights).toMatchObject({ type: 'float', strategy: 'channel', dynamic: false });
+    expect(dyn.inputActivations).toMatchObject({ type: 'float', strategy: 'token', dynamic: true });
+  });
+
+  it('FP8_DYNAMIC: weights on the e4m3 grid of their row scale; FP8: static input scale from the calibration data', () => {
+    const model = small();
+    createSession(() => oneshot({ model, recipe: [new QuantizationModifier({ scheme: 'FP8_DYNAMIC', ignore: ['lm_head'] })], pipeline: 'datafree' }));
+    const w = (model.getModule('model.layers.0.mlp.up_proj') as Linear).weight;
+    const row = Array.from(w.data.slice(0, w.shape[1]));
+    const scale = Math.fround(Math.max(...row.map(Math.abs)) / 448);
+    for (const v of row) expect(roundToE4M3(Math.fround(v / scale))).toBeCloseTo(Math.fround(v / scale), 4);
+    const m2 = small();
+    const q = new QuantizationModifier({ scheme: 'FP8', ignore: ['lm_head'] });
+    expect(inferPipeline([q])).toBe('sequential');
+    createSession(() => oneshot({ model: m2, recipe: [q], calibrationData: CALIB }));
+    expect(warningsNow().filter((x) => x.includes('saw no calibration data'))).toHaveLength(0);
+    expect(Array.from(m2.forward([1, 2, 3]).data).every(Number.isFinite)).toBe(true);
   });
 });
