@@ -15,7 +15,7 @@ import { asBool, asOptionalNumber, field, FieldTypeError, type FieldSpecs } from
 import type { Embedding, Linear } from '../../model/modules.ts';
 import { HooksMixin } from '../../model/hooksMixin.ts';
 import { Tensor } from '../../tensor/tensor.ts';
-import { accumulateGram } from '../../tensor/kernels/gram.ts';
+import { asPositiveInt, HessianAccumulator } from '../_internals/hessians.ts';
 import { gptqQuantize } from '../../tensor/kernels/gptq.ts';
 import type { Kwargs } from '../modifier.ts';
 import { requireModel } from '../_internals/requireModel.ts';
@@ -52,15 +52,12 @@ function parseActorder(v: unknown): ActorderField {
   throw new FieldTypeError("Input should be 'group', 'weight', 'dynamic' or 'static'");
 }
 
-function asPositiveInt(v: unknown): number {
-  if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
-  throw new FieldTypeError(`Input should be a valid positive integer (got ${JSON.stringify(v)})`);
-}
+const asBlockSize = (v: unknown): number => asPositiveInt(v, (m) => new FieldTypeError(m));
 
 export class GPTQModifier extends QuantizationModifier {
   static override readonly fields: FieldSpecs = [
     ...QuantizationModifier.fields,
-    field<number>('block_size', 'blockSize', 128, asPositiveInt),
+    field<number>('block_size', 'blockSize', 128, asBlockSize),
     field<number | null>('dampening_frac', 'dampeningFrac', 0.01, asOptionalNumber),
     field<ActorderField>('actorder', 'actorder', DEFAULT_ACTORDER, parseActorder, (v) => (v === DEFAULT_ACTORDER ? undefined : v)),
     field<boolean>('offload_hessians', 'offloadHessians', false, asBool),
@@ -71,7 +68,7 @@ export class GPTQModifier extends QuantizationModifier {
   declare actorder: ActorderField;
   declare offloadHessians: boolean;
 
-  readonly #hessians = new Map<string, { h: Float64Array; samples: number }>();
+  readonly #hessians = new HessianAccumulator();
   readonly #done = new Set<string>();
   readonly #gptqHooks = new HooksMixin();
   /** GPTQ's logged loss per module (upstream's CompressionLogger), after its SEQUENTIAL_EPOCH_END. */
@@ -121,12 +118,7 @@ export class GPTQModifier extends QuantizationModifier {
   }
 
   #accumulate(name: string, x: Tensor): void {
-    if (this.#done.has(name)) return;
-    const cols = x.shape[x.shape.length - 1];
-    let entry = this.#hessians.get(name);
-    if (!entry) this.#hessians.set(name, (entry = { h: new Float64Array(cols * cols), samples: 0 }));
-    accumulateGram(entry.h, x.data, x.size / cols, cols, 2);
-    entry.samples += 1; // a [tokens, in] input is one batch of one sample (upstream unsqueezes it)
+    if (!this.#done.has(name)) this.#hessians.add(name, x);
   }
 
   protected override onEvent(state: State, event: Event, kwargs: Kwargs): void {
@@ -135,18 +127,16 @@ export class GPTQModifier extends QuantizationModifier {
   }
 
   protected override calibrateWeight(name: string, module: Linear | Embedding, args: QuantizationArgs): WeightQuantization {
-    const entry = this.#hessians.get(name);
     if (module.kind !== 'linear') return quantizeWeight(module.weight, args);
+    const entry = this.#hessians.take(name);
     if (!entry) {
       this.warn(noCalibrationSamples(name));
       return quantizeWeight(module.weight, args);
     }
-    this.#hessians.delete(name);
     this.#done.add(name);
     this.recordEffect('gptq.quantize', { module: name, message: quantizingWith(name, entry.samples) });
     const [rows, cols] = module.weight.shape;
     const h = entry.h;
-    for (let i = 0; i < h.length; i++) h[i] /= entry.samples;
     const r = gptqQuantize(module.weight.data, rows, cols, h, {
       numBits: args.numBits,
       type: args.type,

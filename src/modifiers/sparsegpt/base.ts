@@ -7,7 +7,7 @@ import { asBool, asOptionalNumber, field, FieldTypeError, type FieldSpecs } from
 import { ValueError } from '../../core/errors.ts';
 import type { Linear } from '../../model/modules.ts';
 import type { Tensor } from '../../tensor/tensor.ts';
-import { accumulateGram } from '../../tensor/kernels/gram.ts';
+import { asPositiveInt, HessianAccumulator } from '../_internals/hessians.ts';
 import { sparseGptPrune } from '../../tensor/kernels/sparsegpt.ts';
 import { SparsityModifierBase, type SparsityModifierArgs } from './sparsityBase.ts';
 
@@ -26,15 +26,12 @@ export const SPARSEGPT_NOT_INVERTIBLE =
   'Failed to invert hessian due to numerical instability. Consider increasing SparseGPTModifier.dampening_frac, increasing ' +
   'the number of calibration samples, or shuffling the calibration dataset';
 
-const asPositiveInt = (v: unknown): number => {
-  if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
-  throw new FieldTypeError(`Input should be a valid positive integer (got ${JSON.stringify(v)})`);
-};
+const asBlockSize = (v: unknown): number => asPositiveInt(v, (m) => new FieldTypeError(m));
 
 export class SparseGPTModifier extends SparsityModifierBase {
   static override readonly fields: FieldSpecs = [
     ...SparsityModifierBase.fields,
-    field<number>('block_size', 'blockSize', 128, asPositiveInt),
+    field<number>('block_size', 'blockSize', 128, asBlockSize),
     field<number | null>('dampening_frac', 'dampeningFrac', 0.01, asOptionalNumber),
     field<boolean>('preserve_sparsity_mask', 'preserveSparsityMask', false, asBool),
     field<boolean>('offload_hessians', 'offloadHessians', false, asBool),
@@ -44,25 +41,19 @@ export class SparseGPTModifier extends SparsityModifierBase {
   declare preserveSparsityMask: boolean;
   declare offloadHessians: boolean;
 
-  readonly #hessians = new Map<string, { h: Float64Array; samples: number }>();
+  readonly #hessians = new HessianAccumulator();
 
   constructor(args: SparseGPTModifierArgs = {}) {
     super(args);
   }
 
   protected override calibrateModule(name: string, _module: Linear, x: Tensor): void {
-    const cols = x.shape[x.shape.length - 1];
-    let e = this.#hessians.get(name);
-    if (!e) this.#hessians.set(name, (e = { h: new Float64Array(cols * cols), samples: 0 }));
-    accumulateGram(e.h, x.data, x.size / cols, cols, 2);
-    e.samples += 1;
+    this.#hessians.add(name, x);
   }
 
   protected override compressModule(name: string, module: Linear, sparsity: number): Float64Array | null {
-    const e = this.#hessians.get(name);
+    const e = this.#hessians.take(name);
     if (!e) return null;
-    this.#hessians.delete(name);
-    for (let i = 0; i < e.h.length; i++) e.h[i] /= e.samples;
     const [rows, cols] = module.weight.shape;
     const [pruneN, pruneM] = this.pruneNM;
     this.recordEffect('sparsegpt.prune', { module: name, message: `Sparsifying ${name} using ${e.samples} samples` });

@@ -1,9 +1,8 @@
 import { Tensor } from '../tensor.ts';
-import { linearWasm } from '../wasm/linear.ts';
 import { fakeQuantize } from './fakeQuant.ts';
 import { FP8_E4M3_MAX, fakeQuantizeFp8, roundToE4M3 } from './fp8.ts';
 import { upperCholeskyOfInverse } from './inverseCholesky.ts';
-import { matmulInto } from './matmul.ts';
+import { blockUpdate, identity } from './obsBlockUpdate.ts';
 
 /** What GPTQ needs of a weight's quantization args (compressed-tensors names in camelCase). */
 export interface GptqOptions {
@@ -142,24 +141,6 @@ export function gptqQuantize(w: ArrayLike<number>, rows: number, cols: number, h
   return { weight: out, scales: qp.scales, zeroPoints: qp.zeroPoints, gIdx, loss: loss / 2, inverted: inverse !== null };
 }
 
-/** WT[c] −= Σ_k U[i1+k][c]·err[k] for every column c ≥ i2 (masked by `nz`): one [n−i2, count]×[count, rows] product. */
-function blockUpdate(WT: Float64Array, U: Float64Array, err: Float64Array, nz: Uint8Array | null, rows: number, n: number, i1: number, i2: number): void {
-  const count = i2 - i1;
-  const rest = n - i2;
-  const a = new Float64Array(rest * count); // a[c][k] = U[i1+k][i2+c]
-  for (let k = 0; k < count; k++) {
-    const row = (i1 + k) * n + i2;
-    for (let c = 0; c < rest; c++) a[c * count + k] = U[row + c];
-  }
-  const e = new Float64Array(rows * count); // e[r][k] = err[k][r]
-  for (let k = 0; k < count; k++) for (let r = 0; r < rows; r++) e[r * count + k] = err[k * rows + r];
-  const prod = new Float64Array(rest * rows);
-  if (!linearWasm(prod, a, e, null, rest, count, rows)) matmulInto(prod, a, e, rest, count, rows, false, true);
-  const base = i2 * rows;
-  if (nz) for (let i = 0; i < prod.length; i++) WT[base + i] -= prod[i] * nz[base + i];
-  else for (let i = 0; i < prod.length; i++) WT[base + i] -= prod[i];
-}
-
 /** Min-max scales and zero points of the weight, by strategy (the `memoryless_minmax` weight observer). */
 function observeWeight(w: ArrayLike<number>, rows: number, cols: number, o: GptqOptions): { scales: Float64Array; zeroPoints: Int32Array } {
   const t = new Tensor(o.dtype === 'float32' ? Float32Array.from(w) : Float64Array.from(w), [rows, cols]);
@@ -201,10 +182,4 @@ function fromColumnMajor(wt: Float64Array, rows: number, cols: number): Float64A
   const out = new Float64Array(rows * cols);
   for (let j = 0; j < cols; j++) for (let r = 0; r < rows; r++) out[r * cols + j] = wt[j * rows + r];
   return out;
-}
-
-function identity(n: number): Float64Array {
-  const u = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) u[i * n + i] = 1;
-  return u;
 }

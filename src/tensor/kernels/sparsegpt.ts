@@ -1,6 +1,5 @@
-import { linearWasm } from '../wasm/linear.ts';
 import { upperCholeskyOfInverse } from './inverseCholesky.ts';
-import { matmulInto } from './matmul.ts';
+import { blockUpdate, identity } from './obsBlockUpdate.ts';
 
 export interface SparseGptOptions {
   /** Fraction of weights to zero (unstructured; ignored by N:M). */
@@ -50,7 +49,7 @@ export function sparseGptPrune(w: ArrayLike<number>, rows: number, cols: number,
   const damp = o.dampeningFrac * (trace / n);
   for (let i = 0; i < n; i++) H[i * n + i] += damp;
   const inverse = upperCholeskyOfInverse(H, n);
-  const U = inverse ?? identityMatrix(n);
+  const U = inverse ?? identity(n);
 
   let base: Uint8Array | null = null; // column-major, 1 = already zero
   if (o.preserveSparsityMask) {
@@ -59,6 +58,7 @@ export function sparseGptPrune(w: ArrayLike<number>, rows: number, cols: number,
     for (const b of base) zeros += b;
     if (zeros / WT.length > o.sparsity) throw new RangeError(BASE_SPARSITY_TOO_HIGH);
   }
+  const keep = base ? Uint8Array.from(base, (b) => 1 - b) : null; // preserved zeros take no later updates
 
   let loss = 0;
   const B = Math.max(1, o.blockSize);
@@ -104,18 +104,7 @@ export function sparseGptPrune(w: ArrayLike<number>, rows: number, cols: number,
         for (let r = 0; r < rows; r++) WT[cj + r] -= h * err[i * rows + r];
       }
     }
-    if (i2 < n) {
-      const rest = n - i2;
-      const a = new Float64Array(rest * count);
-      for (let k = 0; k < count; k++) for (let c = 0; c < rest; c++) a[c * count + k] = U[(i1 + k) * n + i2 + c];
-      const e = new Float64Array(rows * count);
-      for (let k = 0; k < count; k++) for (let r = 0; r < rows; r++) e[r * count + k] = err[k * rows + r];
-      const prod = new Float64Array(rest * rows);
-      if (!linearWasm(prod, a, e, null, rest, count, rows)) matmulInto(prod, a, e, rest, count, rows, false, true);
-      const off = i2 * rows;
-      if (base) for (let i = 0; i < prod.length; i++) WT[off + i] -= base[off + i] ? 0 : prod[i];
-      else for (let i = 0; i < prod.length; i++) WT[off + i] -= prod[i];
-    }
+    if (i2 < n) blockUpdate(WT, U, err, keep, rows, n, i1, i2);
   }
   const out = new Float64Array(rows * n);
   for (let j = 0; j < n; j++) for (let r = 0; r < rows; r++) out[r * n + j] = WT[j * rows + r];
@@ -136,10 +125,4 @@ function chooseNofM(WT: Float64Array, U: Float64Array, mask: Uint8Array, base: U
     order.sort((a, b) => score[a] - score[b] || a - b);
     for (let k = 0; k < Math.min(pruneN, width); k++) mask[(i + order[k]) * rows + r] = 1;
   }
-}
-
-function identityMatrix(n: number): Float64Array {
-  const u = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) u[i * n + i] = 1;
-  return u;
 }
