@@ -184,7 +184,7 @@ function logSoftmax(row: ArrayLike<number>): Float64Array {
 }
 
 /** Each sequence's logits [len, vocab], flat, against the reference's. */
-function compare(reference: Float64Array[], logits: Float64Array[], sequences: number[][], vocab: number): Omit<ErrorTableRow, 'label'> {
+export function compare(reference: Float64Array[], logits: Float64Array[], sequences: number[][], vocab: number): Omit<ErrorTableRow, 'label'> {
   let sq = 0;
   let count = 0;
   let kl = 0;
