@@ -3,9 +3,9 @@
  * modifier's phase and what it did. The default recipe is examples/training.yaml on the built-in
  * synthetic model.
  */
+import { packageFile } from '../../../io/packageFile.ts';
 import { createWriteStream, existsSync, renameSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import { CompressionLifecycle } from '../../../lifecycle/lifecycle.ts';
 import type { Fidelity } from '../../../core/fidelity.ts';
 import type { LifecycleRecord } from '../../../core/records.ts';
@@ -17,8 +17,9 @@ import { formatTable } from '../../format/table.ts';
 import { sparsityOf } from '../../../modifiers/pruning/masks.ts';
 import type { Modifier } from '../../../modifiers/modifier.ts';
 import { UsageError } from '../../errors.ts';
+import { openRunLog } from '../log/recordRun.ts';
 
-export const DEFAULT_TRAINING_RECIPE = fileURLToPath(new URL('../../../../examples/training.yaml', import.meta.url));
+export const DEFAULT_TRAINING_RECIPE = packageFile('examples/training.yaml');
 
 export interface RunOptions {
   epochs: number;
@@ -28,6 +29,9 @@ export interface RunOptions {
   fidelity: Fidelity;
   model?: string;
   records?: string;
+  /** A journal of the run (src/log); `-` is standard output (the table then goes to stderr). */
+  log?: string;
+  force?: boolean;
 }
 
 const SHORT: Record<string, string> = {
@@ -84,6 +88,8 @@ export async function run(recipe: string | undefined, options: RunOptions, out: 
   checkRecipeFile(recipePath);
   const model = options.model ? await loadModel(options.model) : createSyntheticModel({ seed: options.seed });
   const lifecycle = new CompressionLifecycle({ fidelity: options.fidelity });
+  if (options.log === '-') out = (line) => process.stderr.write(`${line}\n`);
+  const journal = options.log ? openRunLog(lifecycle, model, { ...options, log: options.log, recipePath, modelPath: options.model }) : null;
   const S = options.stepsPerEpoch;
   const B = options.batchesPerStep;
 
@@ -119,6 +125,7 @@ export async function run(recipe: string | undefined, options: RunOptions, out: 
     model,
     seed: options.seed,
     lifecycle,
+    onOptimizerStep: journal ? (g, lr) => journal.optimizerStep(g, lr) : undefined,
     onBatchEnd(info: StepInfo, lc) {
       if (info.microBatch !== B - 1) return;
       rows.push([
@@ -132,6 +139,7 @@ export async function run(recipe: string | undefined, options: RunOptions, out: 
     },
   });
   const finalNotes = pending.splice(0);
+  journal?.close();
   sub.unsubscribe();
   if (ndjson && tmp && options.records) {
     ndjson.end();
@@ -160,4 +168,5 @@ export async function run(recipe: string | undefined, options: RunOptions, out: 
     out('      only modifiers with start ≤ 0 ever start, and end > 0 never triggers.');
   }
   if (options.records) out(`records: ${options.records}`);
+  if (options.log && options.log !== '-') out(`journal: ${options.log} (llmc-sim replay ${options.log})`);
 }
