@@ -44,8 +44,8 @@ export const IMPLEMENTATIONS: Readonly<Record<KernelName, Partial<Record<Backend
 };
 
 /**
- * Below this many multiply-adds (T·n·d) a Linear stays on TS: the wasm call and its copies cost ~0.3 µs,
- * more than 256 multiply-adds take in TS (see `npm run bench`, model rows).
+ * Below this many multiply-adds (T·n·d) a Linear stays on TS: there the wasm call and its copies cost more
+ * than the multiply-adds themselves (measured 1×16×16 and 1×32×32 when the kernel was added).
  */
 export const LINEAR_WASM_MIN_MACS = 1024;
 
@@ -75,6 +75,9 @@ export function backendSetting(): BackendSetting {
 
 let webgl: boolean | undefined;
 
+/** headless-gl: optional, not a dependency (scripts/headless-gl.sh builds it on demand into .cache/). */
+const HEADLESS_GL = 'gl';
+
 /** Renderers that are WebGL without a GPU (Mesa's llvmpipe/softpipe, SwiftShader): slower than TS here. */
 const SOFTWARE_RENDERER = /llvmpipe|softpipe|swiftshader|software/i;
 
@@ -82,13 +85,13 @@ const SOFTWARE_RENDERER = /llvmpipe|softpipe|swiftshader|software/i;
  * Whether gpu.js can reach a real GPU through WebGL here: `gl` (headless-gl) loadable, gpu.js agreeing, and
  * the context's renderer not a software rasteriser. Checked once per process.
  */
-export function webglReachable(): boolean {
+function webglReachable(): boolean {
   if (webgl !== undefined) return webgl;
   try {
     const require = createRequire(import.meta.url);
     webgl = false;
     if (loadGpuJs()?.GPU.isHeadlessGLSupported !== true) return webgl;
-    const createGl = require('gl') as (w: number, h: number) => GlContext | null;
+    const createGl = require(HEADLESS_GL) as (w: number, h: number) => GlContext | null;
     const gl = createGl(1, 1);
     if (!gl) return webgl;
     const info = gl.getExtension('WEBGL_debug_renderer_info') as { UNMASKED_RENDERER_WEBGL: number } | null;
