@@ -11,6 +11,7 @@ import { registerDiff } from './commands/diff/register.ts';
 import { registerLog } from './commands/log/register.ts';
 import { registerTimeline } from './commands/timeline/register.ts';
 import { registerDiagram } from './commands/diagram/register.ts';
+import { registerTour } from './commands/tour/register.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const VERSION = '0.1.0';
@@ -83,6 +84,7 @@ export function buildProgram(): Command {
   registerLog(program);
   registerTimeline(program);
   registerDiagram(program);
+  registerTour(program);
   return program;
 }
 

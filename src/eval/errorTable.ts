@@ -126,7 +126,8 @@ export function formatErrorTable(table: ErrorTable): string {
 
 const sci = (x: number) => (x === 0 ? '0' : Math.abs(x) >= 0.01 && Math.abs(x) < 1000 ? x.toPrecision(4) : x.toExponential(3));
 
-function logitsOf(model: Model, tokens: readonly number[]): Float64Array {
+/** @internal */
+export function logitsOf(model: Model, tokens: readonly number[]): Float64Array {
   return Float64Array.from(model.forward(tokens).data);
 }
 
@@ -175,8 +176,11 @@ function logSoftmax(row: ArrayLike<number>): Float64Array {
   return out;
 }
 
-/** Each sequence's logits [len, vocab], flat, against the reference's. */
-function compare(reference: Float64Array[], logits: Float64Array[], sequences: number[][], vocab: number): Omit<ErrorTableRow, 'label'> {
+/**
+ * Logit MSE, KL(reference ‖ candidate) and the candidate's perplexity over the sequences (see ErrorTableRow);
+ * each sequence's logits are [len, vocab], flat. @internal
+ */
+export function compare(reference: Float64Array[], logits: Float64Array[], sequences: number[][], vocab: number): Omit<ErrorTableRow, 'label'> {
   let sq = 0;
   let count = 0;
   let kl = 0;
