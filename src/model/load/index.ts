@@ -98,7 +98,7 @@ export async function loadModel(p: string): Promise<Model> {
   recoverFileSet(dir);
   const [weightsFile, configFile] = modelInputFiles(p, isDir);
   let json: unknown;
-  const text = new TextDecoder().decode(readRegularFile(configFile, 'model config', MAX_CONFIG_BYTES));
+  const text = new TextDecoder().decode(readRegularFile(configFile, 'model file', MAX_CONFIG_BYTES));
   try {
     json = JSON.parse(text);
   } catch (e) {
