@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { OutputError, OutputIsInputError, OutputTargetError, openOutput, recoverFileSet, SET_MARKER, writeFileSet, writeOutput } from '../../src/io/index.ts';
@@ -82,6 +83,14 @@ describe('writeOutput: one file, whole or not at all', () => {
     expect(() => writeOutput(f, 'new')).toThrow('no space left on the device (ENOSPC); the old file, if any, is unchanged');
     expect(readFileSync(f, 'utf8')).toBe('old');
     expect(listing(d)).toEqual(['a.txt']);
+  });
+
+  it('a FIFO nobody reads is ENXIO at once, not a write that waits for ever', () => {
+    const d = fresh();
+    const fifo = path.join(d, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => writeOutput(fifo, 'x')).toThrow(/no process is reading it .*\(ENXIO\)/);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
   });
 
   it('follows a symbolic link to a regular file: the file is replaced, the link stays a link', () => {
