@@ -66,6 +66,11 @@ describe('hostile structure', () => {
     expect(refusal(lines.join('\n'))).toMatch(/alias/i);
   });
 
+  it('a list or mapping as a key is refused as PyYAML refuses it (unhashable), not stringified', () => {
+    expect(refusal('? [a]\n: 1')).toBe('YAML error at line 1, column 3: found unhashable key (a list or mapping cannot be a key)');
+    expect(refusal('{a: 1}: 2')).toMatch(/unhashable key/);
+  });
+
   it('deep nesting is an error, not a stack overflow', () => {
     expect(() => Recipe.createInstance('x: ' + '['.repeat(20000) + ']'.repeat(20000))).toThrow(ValueError);
   });

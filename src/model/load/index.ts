@@ -39,7 +39,7 @@ function kindOf(st: import('node:fs').Stats): string {
  * The bytes of `file`, which must be a regular file (links are followed). Opened non-blocking so a FIFO
  * cannot stall the open; the size comes from fstat of the opened file, and exactly that many bytes are read.
  */
-export function readRegularFile(file: string, what: string, maxBytes = Infinity): Uint8Array {
+function readRegularFile(file: string, what: string, maxBytes = Infinity): Uint8Array {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
