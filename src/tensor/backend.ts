@@ -1,4 +1,3 @@
-import { ValueError } from '../core/errors.ts';
 import { createRequire } from 'node:module';
 import { loadGpuJs, type GpuJsMode } from './gpu/loader.ts';
 import { wasmSimdSupported } from './wasm/runtime.ts';
@@ -41,7 +40,7 @@ export function backendOverride(): BackendName | undefined {
   const v = process.env.LLMC_SIM_BACKEND;
   if (v === undefined || v === '') return undefined;
   if (v !== 'gpujs' && v !== 'ts' && v !== 'wasm') {
-    throw new ValueError(`LLMC_SIM_BACKEND must be one of gpujs, ts, wasm; got '${v}'`);
+    throw new RangeError(`LLMC_SIM_BACKEND must be one of gpujs, ts, wasm; got '${v}'`);
   }
   return v;
 }
