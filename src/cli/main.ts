@@ -7,8 +7,14 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ExitError, parseIntOption, parsePathOption, UsageError, type IntBounds } from './errors.ts';
 import { QUANTIZE_BOUNDS, RUN_BOUNDS } from './bounds.ts';
 import { installProcessHandlers } from './stop.ts';
-import { backendOverride } from '../tensor/backend.ts';
+export { installProcessHandlers };
+import { backendSetting } from '../tensor/backend.ts';
 import { ValueError, RuntimeError } from '../core/errors.ts';
+import { registerReplay } from './commands/replay/register.ts';
+import { registerDiff } from './commands/diff/register.ts';
+import { registerLog } from './commands/log/register.ts';
+import { registerTimeline } from './commands/timeline/register.ts';
+import { registerDiagram } from './commands/diagram/register.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const VERSION = '0.1.0';
@@ -48,6 +54,8 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'seed for the model, the loss curve and the optimizer noise', intArg('--seed', RUN_BOUNDS.seed), 0)
     .option('--model <path>', 'a llama2.c .bin or safetensors model; default: the built-in synthetic model', pathArg('--model'))
     .option('--records <file>', 'also write every lifecycle record as NDJSON to this file (- for stdout)', pathArg('--records'))
+    .option('--log <file>', "record a replayable journal of the run ('-' for stdout; see docs/journal-format.md)", pathArg('--log'))
+    .option('--force', 'let --log overwrite an existing file')
     .addOption(fidelityOption())
     .addHelpText('after', '\nExamples:\n  $ llmc-sim run\n  $ llmc-sim run examples/training.yaml --epochs 5 --steps-per-epoch 8\n  $ llmc-sim run --fidelity reference   # see LLM Compressor ignore start > 0 (Q1)')
     .action(async (recipe: string | undefined, opts) => {
@@ -58,7 +66,7 @@ export function buildProgram(): Command {
   program
     .command('quantize')
     .description('compare a model\'s outputs after RTN quantization, alone and after SpinQuant rotations (logit MSE, KL, perplexity)')
-    .option('--model <model>', "'synthetic' (built-in), 'stories260K' (../shared/models) or a .bin / safetensors path", 'synthetic')
+    .option('--model <model>', "'synthetic' (built-in), 'stories260K' (shipped in models/) or a .bin / safetensors path", 'synthetic')
     .option('--scheme <scheme>', 'W4A4, W4A16, W4A16_ASYM, W8A16, W8A8, INT8, or int4-channel (weight-only int4 per channel)', 'W4A4')
     .option('--rotations <sets...>', "rotation settings to compare: 'R1+R2' and/or 'R1-R4'", ['R1+R2', 'R1-R4'])
     .addOption(
@@ -77,13 +85,18 @@ export function buildProgram(): Command {
       await quantize(opts, out, (line) => process.stderr.write(`${line}\n`));
     });
 
+  registerReplay(program);
+  registerDiff(program);
+  registerLog(program);
+  registerTimeline(program);
+  registerDiagram(program);
   return program;
 }
 
 /** Environment settings the commands read, checked before any work (a usage error, exit 2). */
 function checkEnvironment(): void {
   try {
-    backendOverride();
+    backendSetting();
   } catch (e) {
     throw new UsageError('LLMC_SIM_BACKEND', (e as Error).message.replace(/^LLMC_SIM_BACKEND /, ''));
   }

@@ -16,6 +16,7 @@ import { setWarningSink } from '../core/logger.ts';
 import { ValueError } from '../core/errors.ts';
 import type { Model } from '../model/model.ts';
 import { Rng } from '../tensor/rng.ts';
+import { softmax } from '../tensor/kernels/softmax.ts';
 import { oneshot } from '../sim/oneshot.ts';
 import type { Modifier } from '../modifiers/modifier.ts';
 import { SpinQuantModifier, type SpinQuantModifierArgs } from '../modifiers/spinquant/base.ts';
@@ -144,7 +145,8 @@ export function sampleSequences(model: Model, count: number, length: number, see
     if (dec) dec.reset();
     let row = dec ? dec.step(seq[0]) : null; // (vocab,) logits of the last token
     while (row && seq.length < len) {
-      const p = softmax(row);
+      const p = Float64Array.from(row);
+      softmax(p, p.length);
       let u = rng.uniform();
       let next = vocab - 1;
       for (let i = 0; i < vocab; i++) {
@@ -160,16 +162,6 @@ export function sampleSequences(model: Model, count: number, length: number, see
     out.push(seq);
   }
   return out;
-}
-
-function softmax(row: ArrayLike<number>): Float64Array {
-  let max = -Infinity;
-  for (let i = 0; i < row.length; i++) if (row[i] > max) max = row[i];
-  const p = new Float64Array(row.length);
-  let sum = 0;
-  for (let i = 0; i < row.length; i++) sum += p[i] = Math.exp(row[i] - max);
-  for (let i = 0; i < row.length; i++) p[i] /= sum;
-  return p;
 }
 
 function logSoftmax(row: ArrayLike<number>): Float64Array {

@@ -3,8 +3,8 @@
  * modifier's phase and what it did. The default recipe is examples/training.yaml on the built-in
  * synthetic model.
  */
+import { packageFile } from '../../../io/packageFile.ts';
 import { existsSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { CompressionLifecycle } from '../../../lifecycle/lifecycle.ts';
 import type { Fidelity } from '../../../core/fidelity.ts';
 import type { LifecycleRecord } from '../../../core/records.ts';
@@ -18,8 +18,9 @@ import { formatTable } from '../../format/table.ts';
 import { sparsityOf } from '../../../modifiers/pruning/masks.ts';
 import type { Modifier } from '../../../modifiers/modifier.ts';
 import { UsageError } from '../../errors.ts';
+import { openRunLog } from '../log/recordRun.ts';
 
-export const DEFAULT_TRAINING_RECIPE = fileURLToPath(new URL('../../../../examples/training.yaml', import.meta.url));
+export const DEFAULT_TRAINING_RECIPE = packageFile('examples/training.yaml');
 
 export interface RunOptions {
   epochs: number;
@@ -29,6 +30,9 @@ export interface RunOptions {
   fidelity: Fidelity;
   model?: string;
   records?: string;
+  /** A journal of the run (src/log); `-` is standard output (the table then goes to stderr). */
+  log?: string;
+  force?: boolean;
 }
 
 const SHORT: Record<string, string> = {
@@ -109,6 +113,8 @@ export async function run(recipe: string | undefined, options: RunOptions, out: 
 async function runWith(recipePath: string, options: RunOptions, out: (line: string) => void, ndjson: Output | null): Promise<void> {
   const model = options.model ? await loadModel(options.model) : createSyntheticModel({ seed: options.seed });
   const lifecycle = new CompressionLifecycle({ fidelity: options.fidelity });
+  if (options.log === '-') out = (line) => process.stderr.write(`${line}\n`);
+  const journal = options.log ? openRunLog(lifecycle, model, { ...options, log: options.log, recipePath, modelPath: options.model }) : null;
   const S = options.stepsPerEpoch;
   const B = options.batchesPerStep;
 
@@ -141,6 +147,7 @@ async function runWith(recipePath: string, options: RunOptions, out: (line: stri
     model,
     seed: options.seed,
     lifecycle,
+    onOptimizerStep: journal ? (g, lr) => journal.optimizerStep(g, lr) : undefined,
     onBatchEnd(info: StepInfo, lc) {
       if (info.microBatch !== B - 1) return;
       rows.push([
@@ -154,6 +161,7 @@ async function runWith(recipePath: string, options: RunOptions, out: (line: stri
     },
   });
   const finalNotes = pending.splice(0);
+  journal?.close();
   sub.unsubscribe();
   ndjson?.commit();
 
@@ -178,4 +186,5 @@ async function runWith(recipePath: string, options: RunOptions, out: (line: stri
     out('      only modifiers with start ≤ 0 ever start, and end > 0 never triggers.');
   }
   if (options.records !== undefined && options.records !== '-') out(`records: ${options.records}`);
+  if (options.log && options.log !== '-') out(`journal: ${options.log} (llmc-sim replay ${options.log})`);
 }
