@@ -12,7 +12,7 @@ import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync } from '
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ValueError } from '../../core/errors.ts';
-import { OutputError, recoverFileSet, writeFileSet } from '../../io/index.ts';
+import { OutputError, recoverFileSet, writeFileSet, type WriteOptions } from '../../io/index.ts';
 import type { Tensor } from '../../tensor/tensor.ts';
 import { configFromHF, configToHF } from '../config.ts';
 import { buildModel, expectedTensors } from '../build.ts';
@@ -111,10 +111,8 @@ export async function loadModel(p: string): Promise<Model> {
   return buildModel(config, tensors, weightsFile);
 }
 
-export interface SaveOptions {
-  /** Files this run read (e.g. from {@link modelInputFiles}): the save refuses to replace them. */
-  readonly inputs?: readonly string[];
-}
+/** `inputs`: files this run read (e.g. from {@link modelInputFiles}); the save refuses to replace them. */
+export type SaveOptions = WriteOptions;
 
 /**
  * Write `dir/model.safetensors` and `dir/config.json` (HF names; F32, or F64 for float64 weights; lm_head
