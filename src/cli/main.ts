@@ -4,7 +4,11 @@
  * codes. Each command lives in commands/<name>/ and is imported when it runs.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ExitError, parseIntOption } from './errors.ts';
+import { ExitError, parseIntOption, parsePathOption, UsageError, type IntBounds } from './errors.ts';
+import { QUANTIZE_BOUNDS, RUN_BOUNDS } from './bounds.ts';
+import { installProcessHandlers } from './stop.ts';
+export { installProcessHandlers };
+import { backendSetting } from '../tensor/backend.ts';
 import { ValueError, RuntimeError } from '../core/errors.ts';
 import { registerReplay } from './commands/replay/register.ts';
 import { registerDiff } from './commands/diff/register.ts';
@@ -16,8 +20,8 @@ import { registerTour } from './commands/tour/register.ts';
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const VERSION = '0.1.0';
 
-function intArg(option: string, min: number) {
-  const parse = parseIntOption(option, min);
+/** A commander argument parser from one of ours: its UsageError becomes commander's (exit 2, usage hint). */
+function commanderArg<T>(parse: (text: string) => T) {
   return (text: string) => {
     try {
       return parse(text);
@@ -26,6 +30,9 @@ function intArg(option: string, min: number) {
     }
   };
 }
+
+const intArg = (option: string, bounds: IntBounds) => commanderArg(parseIntOption(option, bounds));
+const pathArg = (option: string) => commanderArg(parsePathOption(option));
 
 const fidelityOption = () =>
   new Option('--fidelity <mode>', "'default' fixes LLM Compressor's lifecycle quirks; 'reference' reproduces them").choices(['default', 'reference']).default('default');
@@ -42,13 +49,13 @@ export function buildProgram(): Command {
     .command('run', { isDefault: true })
     .description('simulate a training run of a recipe and show, per step, each modifier\'s phase and what it did')
     .argument('[recipe]', 'recipe file (YAML, JSON or a .md card); default examples/training.yaml')
-    .option('--epochs <n>', 'epochs to train', intArg('--epochs', 0), 3)
-    .option('--steps-per-epoch <n>', 'optimizer steps per epoch', intArg('--steps-per-epoch', 1), 4)
-    .option('--batches-per-step <n>', 'micro-batches per optimizer step (gradient accumulation)', intArg('--batches-per-step', 1), 1)
-    .option('--seed <n>', 'seed for the model, the loss curve and the optimizer noise', intArg('--seed', 0), 0)
-    .option('--model <path>', 'a llama2.c .bin or safetensors model; default: the built-in synthetic model')
-    .option('--records <file>', 'also write every lifecycle record as NDJSON to this file')
-    .option('--log <file>', "record a replayable journal of the run ('-' for stdout; see docs/journal-format.md)")
+    .option('--epochs <n>', 'epochs to train', intArg('--epochs', RUN_BOUNDS.epochs), 3)
+    .option('--steps-per-epoch <n>', 'optimizer steps per epoch', intArg('--steps-per-epoch', RUN_BOUNDS.stepsPerEpoch), 4)
+    .option('--batches-per-step <n>', 'micro-batches per optimizer step (gradient accumulation)', intArg('--batches-per-step', RUN_BOUNDS.batchesPerStep), 1)
+    .option('--seed <n>', 'seed for the model, the loss curve and the optimizer noise', intArg('--seed', RUN_BOUNDS.seed), 0)
+    .option('--model <path>', 'a llama2.c .bin or safetensors model; default: the built-in synthetic model', pathArg('--model'))
+    .option('--records <file>', 'also write every lifecycle record as NDJSON to this file (- for stdout)', pathArg('--records'))
+    .option('--log <file>', "record a replayable journal of the run ('-' for stdout; see docs/journal-format.md)", pathArg('--log'))
     .option('--force', 'let --log overwrite an existing file')
     .addOption(fidelityOption())
     .addHelpText('after', '\nExamples:\n  $ llmc-sim run\n  $ llmc-sim run examples/training.yaml --epochs 5 --steps-per-epoch 8\n  $ llmc-sim run --fidelity reference   # see LLM Compressor ignore start > 0 (Q1)')
@@ -68,10 +75,10 @@ export function buildProgram(): Command {
         .choices(['auto', 'hadamard', 'random-hadamard', 'random-matrix'])
         .default('auto'),
     )
-    .option('--transform-block-size <n>', 'block size of R1 and R4 (a power of two for hadamard)', intArg('--transform-block-size', 1))
-    .option('--samples <n>', 'evaluation sequences sampled from the float model', intArg('--samples', 1), 16)
-    .option('--length <n>', 'tokens per sampled sequence', intArg('--length', 2), 64)
-    .option('--seed <n>', 'seed of the sampling and of random transforms', intArg('--seed', 0), 0)
+    .option('--transform-block-size <n>', 'block size of R1 and R4 (a power of two for hadamard)', intArg('--transform-block-size', QUANTIZE_BOUNDS.transformBlockSize))
+    .option('--samples <n>', 'evaluation sequences sampled from the float model', intArg('--samples', QUANTIZE_BOUNDS.samples), 16)
+    .option('--length <n>', 'tokens per sampled sequence', intArg('--length', QUANTIZE_BOUNDS.length), 64)
+    .option('--seed <n>', 'seed of the sampling and of random transforms', intArg('--seed', QUANTIZE_BOUNDS.seed), 0)
     .option('--json', 'print the table as one JSON object')
     .addHelpText('after', '\nExamples:\n  $ llmc-sim quantize\n  $ llmc-sim quantize --model stories260K --scheme int4-channel\n  $ llmc-sim quantize --model stories260K --scheme W4A4 --rotations R1-R4')
     .action(async (opts) => {
@@ -88,8 +95,23 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Environment settings the commands read, checked before any work (a usage error, exit 2). */
+function checkEnvironment(): void {
+  try {
+    backendSetting();
+  } catch (e) {
+    throw new UsageError('LLMC_SIM_BACKEND', (e as Error).message.replace(/^LLMC_SIM_BACKEND /, ''));
+  }
+}
+
+/**
+ * Runs the CLI on `argv` (without node and the script) and returns the exit code: 0, 1 for a library
+ * ValueError/RuntimeError (bad input the library named: a recipe, a model file, a write that failed),
+ * 2 for a usage error, 70 only for a bug. Safe to call in-process (tests, fuzzers): it never exits.
+ */
 export async function main(argv: string[]): Promise<number> {
   try {
+    checkEnvironment();
     await buildProgram().parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
@@ -114,6 +136,7 @@ export async function main(argv: string[]): Promise<number> {
 
 const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (invokedDirectly) {
+  installProcessHandlers();
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -13,6 +13,7 @@ import { computeErrorTable, formatErrorTable } from '../../../eval/errorTable.ts
 import type { QuantizationModifierArgs } from '../../../modifiers/quantization/base.ts';
 import type { SpinQuantModifierArgs } from '../../../modifiers/spinquant/base.ts';
 import { UsageError } from '../../errors.ts';
+import { checkQuantizePlan } from '../../bounds.ts';
 
 
 export const SCHEMES = ['W4A4', 'W4A16', 'W4A16_ASYM', 'W8A16', 'W8A8', 'INT8', 'int4-channel'] as const;
@@ -78,6 +79,7 @@ export async function quantize(options: QuantizeOptions, out: (line: string) => 
   if (!SCHEMES.includes(options.scheme as never)) throw new UsageError('--scheme', `expected one of ${SCHEMES.join(', ')}, got '${options.scheme}'`);
   for (const r of options.rotations) if (!ROTATION_SETS.includes(r as never)) throw new UsageError('--rotations', `expected ${ROTATION_SETS.join(' and/or ')}, got '${r}'`);
   const { model, label } = await resolveModel(options.model);
+  checkQuantizePlan(options.samples, options.length, model.config.maxPositionEmbeddings);
   const rotations = rotationSettings(model, options);
   progress(`quantizing ${label}: ${1 + 3 * options.rotations.length} one-shot runs on copies of the model…`);
   const table = computeErrorTable(model, {

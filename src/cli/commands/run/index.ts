@@ -4,14 +4,15 @@
  * synthetic model.
  */
 import { packageFile } from '../../../io/packageFile.ts';
-import { createWriteStream, existsSync, renameSync } from 'node:fs';
-import { finished } from 'node:stream/promises';
+import { existsSync, statSync } from 'node:fs';
 import { CompressionLifecycle } from '../../../lifecycle/lifecycle.ts';
 import type { Fidelity } from '../../../core/fidelity.ts';
 import type { LifecycleRecord } from '../../../core/records.ts';
 import { simulateTraining, type StepInfo } from '../../../sim/training.ts';
 import { createSyntheticModel } from '../../../model/synthetic.ts';
-import { loadModel } from '../../../model/load/index.ts';
+import { loadModel, modelInputFiles } from '../../../model/load/index.ts';
+import { openOutput, type Output } from '../../../io/index.ts';
+import { checkRunPlan } from '../../bounds.ts';
 import type { Model } from '../../../model/model.ts';
 import { formatTable } from '../../format/table.ts';
 import { sparsityOf } from '../../../modifiers/pruning/masks.ts';
@@ -75,6 +76,18 @@ function checkRecipeFile(path: string): void {
   if (!existsSync(path)) throw new UsageError('recipe', `no such file: ${path}`);
 }
 
+/** The files this run reads: `--records` may not name one of them. */
+function runInputs(recipePath: string, model: string | undefined): string[] {
+  if (!model) return [recipePath];
+  let isDir = false;
+  try {
+    isDir = statSync(model).isDirectory();
+  } catch {
+    /* loadModel names the problem */
+  }
+  return [recipePath, ...modelInputFiles(model, isDir)];
+}
+
 /** `group/Class` labels: a recipe may hold the same class twice (in different groups). */
 function labels(modifiers: readonly Modifier[]): string[] {
   const short = modifiers.map((m) => m.constructor.name.replace(/Modifier$/, ''));
@@ -86,6 +99,18 @@ const fmt = (v: number | null) => (v === null ? '–' : String(v));
 export async function run(recipe: string | undefined, options: RunOptions, out: (line: string) => void): Promise<void> {
   const recipePath = recipe ?? DEFAULT_TRAINING_RECIPE;
   checkRecipeFile(recipePath);
+  checkRunPlan(options.epochs, options.stepsPerEpoch, options.batchesPerStep);
+  // Opened before any work, so a bad --records path fails at once; nothing replaces it until commit.
+  const ndjson = options.records !== undefined ? openOutput(options.records, { inputs: runInputs(recipePath, options.model) }) : null;
+  try {
+    await runWith(recipePath, options, out, ndjson);
+  } catch (e) {
+    ndjson?.abort();
+    throw e;
+  }
+}
+
+async function runWith(recipePath: string, options: RunOptions, out: (line: string) => void, ndjson: Output | null): Promise<void> {
   const model = options.model ? await loadModel(options.model) : createSyntheticModel({ seed: options.seed });
   const lifecycle = new CompressionLifecycle({ fidelity: options.fidelity });
   if (options.log === '-') out = (line) => process.stderr.write(`${line}\n`);
@@ -97,9 +122,6 @@ export async function run(recipe: string | undefined, options: RunOptions, out: 
   let names: string[] = [];
   const startedAt = new Map<number, number>();
   const endedAt = new Map<number, number>();
-  // Written beside the target and renamed at the end: a half-written file never replaces a good one.
-  const tmp = options.records ? `${options.records}.${process.pid}.partial` : null;
-  const ndjson = tmp ? createWriteStream(tmp) : null;
   const sub = lifecycle.records$.subscribe((r) => {
     if (r.type === 'effect.transition' && r.flag === 'started') startedAt.set(r.position, lifecycle.globalStep);
     if (r.type === 'effect.transition' && r.flag === 'ended') endedAt.set(r.position, lifecycle.globalStep);
@@ -141,11 +163,7 @@ export async function run(recipe: string | undefined, options: RunOptions, out: 
   const finalNotes = pending.splice(0);
   journal?.close();
   sub.unsubscribe();
-  if (ndjson && tmp && options.records) {
-    ndjson.end();
-    await finished(ndjson);
-    renameSync(tmp, options.records);
-  }
+  ndjson?.commit();
 
   const header = ["step", "epoch", "loss", "sparsity", ...names];
   const table = formatTable(header, rows, ['r', 'r', 'r', 'r']).split('\n');
@@ -167,6 +185,6 @@ export async function run(recipe: string | undefined, options: RunOptions, out: 
     out('note: reference fidelity reproduces LLM Compressor ≤ 0.12, whose lifecycle events carry no step (Q1):');
     out('      only modifiers with start ≤ 0 ever start, and end > 0 never triggers.');
   }
-  if (options.records) out(`records: ${options.records}`);
+  if (options.records !== undefined && options.records !== '-') out(`records: ${options.records}`);
   if (options.log && options.log !== '-') out(`journal: ${options.log} (llmc-sim replay ${options.log})`);
 }
