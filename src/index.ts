@@ -71,3 +71,23 @@ export { oneshot } from './sim/oneshot.ts';
 export { Model, loadModel, saveSafetensors, createSyntheticModel, getHeadDim } from './model/index.ts';
 export type { ModelConfig, Module } from './model/index.ts';
 export { Tensor } from './tensor/tensor.ts';
+
+// Journal (docs/journal-format.md)
+export {
+  toJsonValue,
+  serializeRecord,
+  recordTo,
+  writeJournal,
+  readJournal,
+  replayJournal,
+  journalRecords,
+  stateAt,
+  Timeline,
+  diffJournals,
+  memorySink,
+  trainingDriverCalls,
+  JournalDamageError,
+  JournalModelError,
+  JournalReplayError,
+} from './log/index.ts';
+export type { JournalHeader, CallEntry, Journal, Recorder, HeaderInput, ReplayResult, Divergence, StateSummary, JournalDiff, DriverCall } from './log/index.ts';
