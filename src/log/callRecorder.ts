@@ -46,13 +46,16 @@ export function recordKey(r: LifecycleRecord): string {
   }
 }
 
+/** Call options as a journal stores them: through `toJsonValue`, the recipe as `{ "$ref": "recipe" }` when the header holds its text. */
+export function journalOptions(o: Record<string, unknown>, recipeRef: boolean): { [k: string]: JsonValue } {
+  const json = toJsonValue(o) as { [k: string]: JsonValue };
+  if (recipeRef && json.recipe != null) json.recipe = { $ref: 'recipe' };
+  return json;
+}
+
 /** A call as the journal stores it (options through `toJsonValue`; the recipe as a reference to the header's text). */
 export function callOf(r: LifecycleRecord, recipeRef: boolean): JournalCall {
-  const options = (o: Record<string, unknown>) => {
-    const json = toJsonValue(o) as { [k: string]: JsonValue };
-    if (recipeRef && json.recipe != null) json.recipe = { $ref: 'recipe' };
-    return json;
-  };
+  const options = (o: Record<string, unknown>) => journalOptions(o, recipeRef);
   switch (r.type) {
     case 'call.initialize':
       return { call: 'initialize', options: options(r.options) };

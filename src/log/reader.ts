@@ -85,7 +85,7 @@ export function readJournal(input: string | Uint8Array): Journal {
   while (start < bytes.length) {
     const nl = bytes.indexOf(0x0a, start);
     if (nl < 0) return fail('torn record: the file ends in the middle of it (truncated, or the recording process was killed)');
-    const r = frame(bytes, start, nl + 1 - 1, k);
+    const r = frame(bytes, start, nl, k);
     if (typeof r === 'string') return fail(r);
     const v = r.value;
     if (record === 0) {

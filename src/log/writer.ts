@@ -11,10 +11,9 @@ import { applyCall, type LifecycleCall } from '../lifecycle/calls.ts';
 import { openAppendOnly, type AppendOnlyFile } from '../io/appendOnly.ts';
 import { simulatedOptimizerStep } from '../sim/training.ts';
 import type { Model } from '../model/model.ts';
-import { CallRecorder } from './callRecorder.ts';
+import { CallRecorder, journalOptions } from './callRecorder.ts';
 import { encodeLine, type CallEntry, type JournalCall, type JournalHeader } from './format.ts';
 import { makeHeader, type HeaderInput } from './header.ts';
-import { toJsonValue, type JsonValue } from './serialize.ts';
 
 /** Where journal bytes go: a file (`openAppendOnly`) or anything with the same two methods. */
 export type JournalSink = Pick<AppendOnlyFile, 'write' | 'close'>;
@@ -90,7 +89,7 @@ const modelOf = (input: HeaderInput): Model | null => input.model?.model ?? null
  */
 export function recordTo(lifecycle: CompressionLifecycle, target: string | JournalSink, header: HeaderInput, options: RecordOptions = {}): Recorder {
   const sink = typeof target === 'string' ? openAppendOnly(target, { force: options.force }) : target;
-  const full = makeHeader({ fidelity: lifecycle.fidelity, ...header });
+  const full = makeHeader({ ...header, fidelity: lifecycle.fidelity });
   const encoder = new JournalEncoder(sink, full);
   let scheduled = false;
   let closed = false;
@@ -140,11 +139,7 @@ export type DriverCall = LifecycleCall | OptimizerStepCall;
 
 /** A call as the journal stores it (the same encoding `records$` gives when the lifecycle records). */
 export function toJournalCall(c: DriverCall, recipeRef: boolean): JournalCall {
-  const opts = (o: Record<string, unknown>) => {
-    const json = toJsonValue(o) as { [k: string]: JsonValue };
-    if (recipeRef && json.recipe != null) json.recipe = { $ref: 'recipe' };
-    return json;
-  };
+  const opts = (o: Record<string, unknown>) => journalOptions(o, recipeRef);
   switch (c.call) {
     case 'initialize':
       return { call: 'initialize', options: opts(c.options as Record<string, unknown>) };
