@@ -8,9 +8,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { CompressionLifecycle } from '../src/lifecycle/lifecycle.ts';
-import { EventType } from '../src/core/events.ts';
-import { Modifier, type Kwargs } from '../src/modifiers/modifier.ts';
-import type { State } from '../src/core/state.ts';
+import { CountingModifier, runSteps, SCHEDULES, STEPS_PER_EPOCH } from './lifecycle.ts';
 import { createSyntheticModel } from '../src/model/synthetic.ts';
 import { simulatedOptimizerStep, simulateTraining } from '../src/sim/training.ts';
 import { readFileSync } from 'node:fs';
@@ -18,40 +16,9 @@ import { memorySink, modelSha256, readJournal, recordTo, replayJournal } from '.
 import { medianSeconds } from './timing.ts';
 import type { BenchRow } from './types.ts';
 
-const STEPS_PER_EPOCH = 1000;
 const TRAINING_RECIPE = readFileSync(fileURLToPath(new URL('../examples/training.yaml', import.meta.url)), 'utf8');
-const SCHEDULES: { start: number | null; end: number | null; update?: number }[] = [
-  { start: 0, end: null },
-  { start: 2, end: 5 },
-  { start: 1, end: 90, update: 1 },
-  { start: 10, end: null },
-  { start: 0.5, end: 2.5 },
-  { start: null, end: null },
-  { start: 50, end: 60, update: 0.5 },
-  { start: 0, end: 99 },
-];
-
-class CountingModifier extends Modifier {
-  updates = 0;
-  protected override onInitialize(_state: State, _kwargs: Kwargs): boolean {
-    return true;
-  }
-  protected override onUpdate(): void {
-    this.updates++;
-  }
-}
 
 const modifiers = () => SCHEDULES.map((s) => new CountingModifier(s));
-
-function runSteps(lc: CompressionLifecycle, from: number, to: number): void {
-  for (let g = from; g < to; g++) {
-    lc.event(EventType.BATCH_START, { globalStep: g, batchData: null });
-    lc.event(EventType.LOSS_CALCULATED, { globalStep: g, loss: 0.5 });
-    lc.event(EventType.OPTIM_PRE_STEP, { globalStep: g });
-    lc.event(EventType.OPTIM_POST_STEP, { globalStep: g });
-    lc.event(EventType.BATCH_END, { globalStep: g });
-  }
-}
 
 type Mode = 'plain' | 'subscribed' | 'journal' | 'records';
 
@@ -112,7 +79,7 @@ export async function benchJournal(): Promise<BenchRow[]> {
     name: 'journal: bytes per call (same run)',
     seconds: 0,
     ratio: `${(journal.bytes / journal.calls).toFixed(1)} B/call`,
-    note: `--records NDJSON: ${(records.bytes / records.calls).toFixed(1)} B/call (${(records.bytes / journal.bytes).toFixed(1)}x the journal); journal ${(journal.bytes / 2 ** 20).toFixed(1)} MiB for ${journal.calls} calls`,
+    note: `--records NDJSON: ${(records.bytes / records.calls).toFixed(1)} B/call (${(records.bytes / records.calls / (journal.bytes / journal.calls)).toFixed(1)}x the journal); journal ${(journal.bytes / 2 ** 20).toFixed(1)} MiB for ${journal.calls} calls`,
   });
 
   // Replay-verify of a 1,000,000-call journal, beside reading + JSON.parse of the same calls as JSON Lines.
