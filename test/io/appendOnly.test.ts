@@ -47,5 +47,8 @@ describe('openAppendOnly', () => {
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(lstatSync('/dev/null').isCharacterDevice()).toBe(true);
     expect(openAppendOnly('-').target).toBe('stdout');
+    const dev = openAppendOnly('/dev/null');
+    expect(dev.target).toBe('device');
+    dev.close();
   });
 });
