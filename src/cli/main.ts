@@ -9,6 +9,9 @@ import { ValueError, RuntimeError } from '../core/errors.ts';
 import { registerReplay } from './commands/replay/register.ts';
 import { registerDiff } from './commands/diff/register.ts';
 import { registerLog } from './commands/log/register.ts';
+import { registerTimeline } from './commands/timeline/register.ts';
+import { registerDiagram } from './commands/diagram/register.ts';
+import { registerTour } from './commands/tour/register.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const VERSION = '0.1.0';
@@ -57,7 +60,7 @@ export function buildProgram(): Command {
   program
     .command('quantize')
     .description('compare a model\'s outputs after RTN quantization, alone and after SpinQuant rotations (logit MSE, KL, perplexity)')
-    .option('--model <model>', "'synthetic' (built-in), 'stories260K' (../shared/models) or a .bin / safetensors path", 'synthetic')
+    .option('--model <model>', "'synthetic' (built-in), 'stories260K' (shipped in models/) or a .bin / safetensors path", 'synthetic')
     .option('--scheme <scheme>', 'W4A4, W4A16, W4A16_ASYM, W8A16, W8A8, INT8, or int4-channel (weight-only int4 per channel)', 'W4A4')
     .option('--rotations <sets...>', "rotation settings to compare: 'R1+R2' and/or 'R1-R4'", ['R1+R2', 'R1-R4'])
     .addOption(
@@ -79,6 +82,9 @@ export function buildProgram(): Command {
   registerReplay(program);
   registerDiff(program);
   registerLog(program);
+  registerTimeline(program);
+  registerDiagram(program);
+  registerTour(program);
   return program;
 }
 

@@ -8,7 +8,7 @@ import { EventType, type Event } from '../../core/events.ts';
 import type { State } from '../../core/state.ts';
 import { FieldTypeError, asBool, asStringList, field } from '../../core/fields.ts';
 import { Modifier, type Kwargs } from '../modifier.ts';
-import type { Linear } from '../../model/modules.ts';
+import { HeldMasks } from './heldMasks.ts';
 import { applyMask, interpolateSparsity, magnitudeMask, sparsityOf } from './masks.ts';
 import { targetLinears } from './targets.ts';
 
@@ -38,8 +38,7 @@ export class MagnitudePruningModifier extends Modifier {
   declare updateScheduler: 'cubic' | 'linear';
   declare leaveEnabled: boolean;
 
-  #modules: Array<[string, Linear]> = [];
-  #masks = new Map<string, Uint8Array>();
+  #masks = new HeldMasks([]);
   #sparsity = 0;
 
   /** The sparsity the schedule calls for at `index` (epochs or steps, like `start`/`end`). */
@@ -51,7 +50,7 @@ export class MagnitudePruningModifier extends Modifier {
   }
 
   protected override onInitialize(state: State, _kwargs: Kwargs): boolean {
-    this.#modules = targetLinears('MagnitudePruningModifier', state.model, this.targets, this.ignore);
+    this.#masks = new HeldMasks(targetLinears('MagnitudePruningModifier', state.model, this.targets, this.ignore));
     return true;
   }
 
@@ -71,25 +70,19 @@ export class MagnitudePruningModifier extends Modifier {
 
   /** Re-applies the masks after every optimizer step while active (and after the end when `leave_enabled`). */
   protected override onEvent(_state: State, event: Event, _kwargs: Kwargs): void {
-    const holding = this.started && (!this.ended || this.leaveEnabled);
-    if (event.type === EventType.OPTIM_POST_STEP && holding) {
-      for (const [name, m] of this.#modules) {
-        const mask = this.#masks.get(name);
-        if (mask) applyMask(m.weight.data, mask);
-      }
-    }
+    this.#masks.onEvent(event, this.started && (!this.ended || this.leaveEnabled));
   }
 
   #prune(sparsity: number): void {
     if (sparsity === this.#sparsity && this.#masks.size) return;
     this.#sparsity = sparsity;
     let total = 0;
-    for (const [name, m] of this.#modules) {
+    for (const [name, m] of this.#masks.modules) {
       const mask = magnitudeMask(m.weight.data, sparsity);
       applyMask(m.weight.data, mask);
-      this.#masks.set(name, mask);
+      this.#masks.hold(name, mask);
       total += sparsityOf(m.weight.data);
     }
-    this.recordEffect('pruning.sparsity', { target: Number(sparsity.toFixed(6)), measured: Number((total / this.#modules.length).toFixed(6)), modules: this.#modules.length });
+    this.recordEffect('pruning.sparsity', { target: Number(sparsity.toFixed(6)), measured: Number((total / this.#masks.modules.length).toFixed(6)), modules: this.#masks.modules.length });
   }
 }

@@ -4,18 +4,16 @@
  * the invariance drift of the rotations alone, with and without embedding centring.
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { createSyntheticModel } from '../../../model/synthetic.ts';
 import { loadModel } from '../../../model/load/index.ts';
 import type { Model } from '../../../model/model.ts';
 import { getHeadDim } from '../../../model/config.ts';
+import { builtinModelPath } from '../../../model/builtinModels.ts';
 import { computeErrorTable, formatErrorTable } from '../../../eval/errorTable.ts';
 import type { QuantizationModifierArgs } from '../../../modifiers/quantization/base.ts';
 import type { SpinQuantModifierArgs } from '../../../modifiers/spinquant/base.ts';
 import { UsageError } from '../../errors.ts';
 
-/** stories260K, where CI and developers have it: beside the checkout in ../shared/models. */
-export const STORIES_260K = fileURLToPath(new URL('../../../../../shared/models/stories260K.bin', import.meta.url));
 
 export const SCHEMES = ['W4A4', 'W4A16', 'W4A16_ASYM', 'W8A16', 'W8A8', 'INT8', 'int4-channel'] as const;
 export const ROTATION_SETS = ['R1+R2', 'R1-R4'] as const;
@@ -34,10 +32,8 @@ export interface QuantizeOptions {
 
 async function resolveModel(spec: string): Promise<{ model: Model; label: string }> {
   if (spec === 'synthetic') return { model: createSyntheticModel(), label: 'synthetic (built-in, seed 0)' };
-  const path = spec === 'stories260K' ? STORIES_260K : spec;
-  if (!existsSync(path)) {
-    throw new UsageError('--model', spec === 'stories260K' ? `stories260K is read from ../shared/models beside the checkout, and ${path} does not exist` : `no such file: ${path}`);
-  }
+  const path = spec === 'stories260K' ? builtinModelPath('stories260K') : spec;
+  if (!existsSync(path)) throw new UsageError('--model', `no such file: ${path}`);
   return { model: await loadModel(path), label: spec === 'stories260K' ? 'stories260K (llama2.c)' : path };
 }
 

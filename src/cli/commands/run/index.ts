@@ -3,9 +3,9 @@
  * modifier's phase and what it did. The default recipe is examples/training.yaml on the built-in
  * synthetic model.
  */
+import { packageFile } from '../../../io/packageFile.ts';
 import { createWriteStream, existsSync, renameSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import { CompressionLifecycle } from '../../../lifecycle/lifecycle.ts';
 import type { Fidelity } from '../../../core/fidelity.ts';
 import type { LifecycleRecord } from '../../../core/records.ts';
@@ -19,7 +19,7 @@ import type { Modifier } from '../../../modifiers/modifier.ts';
 import { UsageError } from '../../errors.ts';
 import { openRunLog } from '../log/recordRun.ts';
 
-export const DEFAULT_TRAINING_RECIPE = fileURLToPath(new URL('../../../../examples/training.yaml', import.meta.url));
+export const DEFAULT_TRAINING_RECIPE = packageFile('examples/training.yaml');
 
 export interface RunOptions {
   epochs: number;
