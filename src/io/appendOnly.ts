@@ -64,9 +64,20 @@ class Appender implements AppendOnlyFile {
   }
 }
 
+function openDevice(file: string): number {
+  try {
+    return openSync(file, 'a');
+  } catch (e) {
+    throw new AppendPathError(file, `cannot be opened for writing (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
 /** Opens `file` for appending a new log (see the file comment). */
 export function openAppendOnly(file: string, options: { force?: boolean } = {}): AppendOnlyFile {
   if (file === '-') return new Appender('-', 'stdout', 1);
+  // /dev/stdout, /dev/fd/N, /proc/self/fd/N: whatever they lead to (a terminal, a pipe, the file a shell
+  // redirected to) is the caller's stream, written in place as it is.
+  if (/^\/(dev|proc)\//.test(file) && existsSync(file)) return new Appender(file, 'device', openDevice(file));
   let existing: ReturnType<typeof statSync> | null = null;
   try {
     existing = statSync(file);
@@ -74,7 +85,7 @@ export function openAppendOnly(file: string, options: { force?: boolean } = {}):
     existing = null;
   }
   if (existing?.isDirectory()) throw new AppendPathError(file, 'is a directory');
-  if (existing && !existing.isFile()) return new Appender(file, 'device', openSync(file, 'a'));
+  if (existing && !existing.isFile()) return new Appender(file, 'device', openDevice(file));
   if (existing && !options.force) throw new AppendPathError(file, 'already exists; pass --force to overwrite it');
   const dir = path.dirname(file);
   if (!existsSync(dir)) throw new AppendPathError(file, `no such directory: ${dir}`);
