@@ -8,7 +8,7 @@ import type { State } from '../../core/state.ts';
 import { asBool, asStringList, field } from '../../core/fields.ts';
 import { Modifier, type Kwargs } from '../modifier.ts';
 import type { Linear } from '../../model/modules.ts';
-import { applyMask, zeroMask } from './masks.ts';
+import { prunedIndices, zeroAt, zeroMask } from './masks.ts';
 import { targetLinears } from './targets.ts';
 
 export class ConstantPruningModifier extends Modifier {
@@ -23,7 +23,7 @@ export class ConstantPruningModifier extends Modifier {
   declare leaveEnabled: boolean;
 
   #modules: Array<[string, Linear]> = [];
-  #masks = new Map<string, Uint8Array>();
+  #masks = new Map<string, Uint32Array>();
 
   protected override onInitialize(state: State, _kwargs: Kwargs): boolean {
     this.#modules = targetLinears('ConstantPruningModifier', state.model, this.targets, this.ignore);
@@ -35,7 +35,7 @@ export class ConstantPruningModifier extends Modifier {
     let total = 0;
     for (const [name, m] of this.#modules) {
       const mask = zeroMask(m.weight.data);
-      this.#masks.set(name, mask);
+      this.#masks.set(name, prunedIndices(mask));
       for (const bit of mask) zeros += 1 - bit;
       total += mask.length;
     }
@@ -47,7 +47,7 @@ export class ConstantPruningModifier extends Modifier {
     if (event.type !== EventType.OPTIM_POST_STEP || !holding) return;
     for (const [name, m] of this.#modules) {
       const mask = this.#masks.get(name);
-      if (mask) applyMask(m.weight.data, mask);
+      if (mask) zeroAt(m.weight.data, mask);
     }
   }
 }

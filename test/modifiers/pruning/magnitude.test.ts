@@ -21,9 +21,9 @@ describe('magnitude masks', () => {
 });
 
 describe('MagnitudePruningModifier and ConstantPruningModifier in training', () => {
-  it('reach final sparsity on their targets and hold it against optimizer steps', () => {
+  it('reach final sparsity on their targets and, with leave_enabled, hold it against optimizer steps after end', () => {
     const model = small();
-    const prune = new MagnitudePruningModifier({ targets: ['re:.*q_proj$'], init_sparsity: 0.2, final_sparsity: 0.6, start: 0, end: 1, update: 0.5 });
+    const prune = new MagnitudePruningModifier({ targets: ['re:.*q_proj$'], init_sparsity: 0.2, final_sparsity: 0.6, start: 0, end: 1, update: 0.5, leave_enabled: true });
     simulateTraining({ recipe: [prune], model, epochs: 3, stepsPerEpoch: 2, seed: 3 });
     const q = model.getModule('model.layers.0.self_attn.q_proj') as Linear;
     const k = model.getModule('model.layers.0.self_attn.k_proj') as Linear;
