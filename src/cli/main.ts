@@ -6,6 +6,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitError, parseIntOption } from './errors.ts';
 import { ValueError, RuntimeError } from '../core/errors.ts';
+import { registerOneshot } from './commands/oneshot/index.ts';
+import { mistypedCommand } from './suggestCommand.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const VERSION = '0.1.0';
@@ -40,10 +42,12 @@ export function buildProgram(): Command {
     .option('--steps-per-epoch <n>', 'optimizer steps per epoch', intArg('--steps-per-epoch', 1), 4)
     .option('--batches-per-step <n>', 'micro-batches per optimizer step (gradient accumulation)', intArg('--batches-per-step', 1), 1)
     .option('--seed <n>', 'seed for the model, the loss curve and the optimizer noise', intArg('--seed', 0), 0)
-    .option('--model <path>', 'a llama2.c .bin or safetensors model; default: the built-in synthetic model')
+    .option('--model <model>', "'synthetic' (built-in, the default), 'stories260K' or a .bin / safetensors path")
     .option('--records <file>', 'also write every lifecycle record as NDJSON to this file')
     .addOption(fidelityOption())
-    .addHelpText('after', '\nExamples:\n  $ llmc-sim run\n  $ llmc-sim run examples/training.yaml --epochs 5 --steps-per-epoch 8\n  $ llmc-sim run --fidelity reference   # see LLM Compressor ignore start > 0 (Q1)')
+    .addOption(new Option('--optimizer <kind>', "simulated optimizer step: 'noise' nudges every Linear weight, 'none' leaves weights to the modifiers").choices(['noise', 'none']).default('noise'))
+    .option('-q, --quiet', 'no progress bar on stderr')
+    .addHelpText('after', '\nExamples:\n  $ llmc-sim run\n  $ llmc-sim run examples/training.yaml --epochs 5 --steps-per-epoch 8\n  $ llmc-sim run --epochs 50 --steps-per-epoch 100 --optimizer none > run.txt   # a bar on stderr, rows in run.txt\n  $ llmc-sim run --fidelity reference   # see LLM Compressor ignore start > 0 (Q1)')
     .action(async (recipe: string | undefined, opts) => {
       const { run } = await import('./commands/run/index.ts');
       await run(recipe, opts, out);
@@ -65,18 +69,24 @@ export function buildProgram(): Command {
     .option('--length <n>', 'tokens per sampled sequence', intArg('--length', 2), 64)
     .option('--seed <n>', 'seed of the sampling and of random transforms', intArg('--seed', 0), 0)
     .option('--json', 'print the table as one JSON object')
+    .option('-q, --quiet', 'no progress bar on stderr')
     .addHelpText('after', '\nExamples:\n  $ llmc-sim quantize\n  $ llmc-sim quantize --model stories260K --scheme int4-channel\n  $ llmc-sim quantize --model stories260K --scheme W4A4 --rotations R1-R4')
     .action(async (opts) => {
       const { quantize } = await import('./commands/quantize/index.ts');
       await quantize(opts, out, (line) => process.stderr.write(`${line}\n`));
     });
 
+  registerOneshot(program);
+
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
+    const program = buildProgram();
+    const mistyped = mistypedCommand(program, argv);
+    if (mistyped) throw new ExitError(mistyped, 2);
+    await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
     // commander has already printed its message (usage errors) or the help/version text.

@@ -57,7 +57,7 @@ export function simulatedLoss(seed: number, globalStep: number, microBatch: numb
 
 /** Every call of a training run, in order, with the step each micro-batch belongs to. */
 const TRAINING_KEYS = ['recipe', 'epochs', 'stepsPerEpoch', 'batchesPerStep', 'model', 'seed'] as const;
-const SIMULATE_KEYS = [...TRAINING_KEYS, 'fidelity', 'lifecycle', 'onBatchEnd'];
+const SIMULATE_KEYS = [...TRAINING_KEYS, 'fidelity', 'lifecycle', 'onBatchEnd', 'optimizer'];
 
 export function* trainingCalls(options: TrainingOptions): Generator<LifecycleCall & { info?: StepInfo }> {
   options = requiredOptions('trainingCalls', options, TRAINING_KEYS);
@@ -91,7 +91,15 @@ export interface SimulateOptions extends TrainingOptions {
   lifecycle?: CompressionLifecycle;
   /** Called after each micro-batch's BATCH_END. */
   onBatchEnd?: (info: StepInfo, lifecycle: CompressionLifecycle) => void;
+  /**
+   * `noise` (default): each optimizer step nudges the Linear weights (`simulatedOptimizerStep`);
+   * `none`: the events fire but weights change only by what modifiers do.
+   */
+  optimizer?: SimulatedOptimizerKind;
 }
+
+export const SIMULATED_OPTIMIZERS = ['noise', 'none'] as const;
+export type SimulatedOptimizerKind = (typeof SIMULATED_OPTIMIZERS)[number];
 
 /** Entries in a seed's noise table (a power of two, so a wrapped index is a mask). */
 const NOISE_TABLE_SIZE = 1 << 16;
@@ -137,10 +145,14 @@ export function simulateTraining(options: SimulateOptions): CompressionLifecycle
   options = requiredOptions('simulateTraining', options, SIMULATE_KEYS);
   const lifecycle = options.lifecycle ?? new CompressionLifecycle({ fidelity: options.fidelity });
   const seed = options.seed ?? 0;
+  const optimizer = options.optimizer ?? 'noise';
+  if (!(SIMULATED_OPTIMIZERS as readonly string[]).includes(optimizer)) {
+    throw new ValueError(`simulateTraining: optimizer must be one of ${SIMULATED_OPTIMIZERS.map((o) => `'${o}'`).join(', ')}, got ${JSON.stringify(optimizer)}`);
+  }
   const training: Record<string, unknown> = {};
   for (const k of TRAINING_KEYS) if (k in options) training[k] = options[k];
   for (const c of trainingCalls(training as unknown as TrainingOptions)) {
-    if (c.call === 'event' && c.type === EventType.OPTIM_POST_STEP && options.model) {
+    if (c.call === 'event' && c.type === EventType.OPTIM_POST_STEP && options.model && optimizer === 'noise') {
       simulatedOptimizerStep(options.model, seed, c.options.globalStep as number);
     }
     applyCall(lifecycle, c);

@@ -90,6 +90,14 @@ interface Observed {
   zeroPoints: Int32Array;
 }
 
+/** The `quantization.applied` effect: module names whose weights were fake-quantized, whose inputs got a
+ * fake-quant hook, and targets skipped because no SEQUENTIAL_EPOCH_END calibrated them. */
+export interface QuantizationApplied {
+  weights: string[];
+  inputActivations: string[];
+  skipped: string[];
+}
+
 export class QuantizationModifier extends Modifier {
   static override readonly fields: FieldSpecs = [
     ...Modifier.fields,
@@ -229,18 +237,28 @@ export class QuantizationModifier extends Modifier {
 
   protected override onEnd(_state: State, _event: Event | null, _kwargs: Kwargs): void {
     this.markEnded();
+    // What was quantized, by module name, for the records (`oneshot` prints it; the journal keeps it).
+    const applied: QuantizationApplied = { weights: [], inputActivations: [], skipped: [] };
     for (const [name, { module, scheme }] of this.#attached) {
       if (module.kind !== 'linear') continue;
       if (!scheme.weights && !scheme.inputActivations) continue;
       const obs = this.#observed.get(name);
       if (!obs) {
         this.warn(neverObserved(name));
+        applied.skipped.push(name);
         continue;
       }
-      if (scheme.weights) module.weight = obs.weight === module.weight ? obs.value : quantizeWeight(module.weight, scheme.weights).value;
-      if (scheme.inputActivations) this.#hooks.registerHook(module, activationHook(scheme.inputActivations), 'forward_pre');
+      if (scheme.weights) {
+        module.weight = obs.weight === module.weight ? obs.value : quantizeWeight(module.weight, scheme.weights).value;
+        applied.weights.push(name);
+      }
+      if (scheme.inputActivations) {
+        this.#hooks.registerHook(module, activationHook(scheme.inputActivations), 'forward_pre');
+        applied.inputActivations.push(name);
+      }
     }
     this.#quantizationEnabled = true;
+    this.recordEffect('quantization.applied', applied);
   }
 
   protected override onFinalize(state: State, kwargs: Kwargs): boolean {
