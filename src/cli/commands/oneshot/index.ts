@@ -12,6 +12,8 @@ import { sampleSequences } from '../../../eval/errorTable.ts';
 import type { LifecycleRecord } from '../../../core/records.ts';
 import type { Fidelity } from '../../../core/fidelity.ts';
 import type { AppliedTransforms } from '../../../compressed-tensors/transform/apply.ts';
+import type { Model } from '../../../model/model.ts';
+import type { Modifier } from '../../../modifiers/modifier.ts';
 import { setWarningSink } from '../../../core/logger.ts';
 import { UsageError, parseIntOption as intArg } from '../../errors.ts';
 import { loadCliModel } from '../../models.ts';
@@ -35,6 +37,36 @@ export interface OneshotCliOptions {
 
 type Out = (line: string) => void;
 
+export interface OneshotResult {
+  model: Model;
+  label: string;
+  calibration: number[][];
+  modifiers: Modifier[];
+  records: LifecycleRecord[];
+  /** The recipe as it ran (upstream saves this as recipe.yaml). */
+  recipeYaml: string;
+}
+
+/** Loads the model, samples calibration data from it and runs the recipe one-shot in a new session. */
+export async function compressOneshot(recipe: string, options: OneshotCliOptions, loaded: () => void = () => {}): Promise<OneshotResult> {
+  const { model, label } = await loadCliModel(options.model, options.seed);
+  const calibration = sampleSequences(model, options.samples, options.length, options.seed);
+  loaded();
+  const records: LifecycleRecord[] = [];
+  return createSession(
+    (session) => {
+      const sub = session.lifecycle.records$.subscribe((r) => records.push(r));
+      try {
+        oneshot({ model, recipe, pipeline: options.pipeline ?? null, calibrationData: calibration, seed: options.seed });
+      } finally {
+        sub.unsubscribe();
+      }
+      return { model, label, calibration, modifiers: [...session.lifecycle.recipe.modifiers], records, recipeYaml: session.lifecycle.recipe.toYaml() };
+    },
+    { fidelity: options.fidelity },
+  );
+}
+
 export async function runOneshot(recipe: string, options: OneshotCliOptions, out: Out, err: Out): Promise<void> {
   if (!existsSync(recipe)) throw new UsageError('recipe', `no such file: ${recipe}`);
   if (options.log !== undefined) {
@@ -53,22 +85,7 @@ export async function runOneshot(recipe: string, options: OneshotCliOptions, out
   });
   try {
     progress.tick(0, 'loading the model');
-    const { model, label } = await loadCliModel(options.model, options.seed);
-    const calibration = sampleSequences(model, options.samples, options.length, options.seed);
-    progress.tick(1, 'running the recipe');
-    const records: LifecycleRecord[] = [];
-    const { modifiers, recipeYaml } = createSession(
-      (session) => {
-        const sub = session.lifecycle.records$.subscribe((r) => records.push(r));
-        try {
-          oneshot({ model, recipe, pipeline: options.pipeline ?? null, calibrationData: calibration, seed: options.seed });
-        } finally {
-          sub.unsubscribe();
-        }
-        return { modifiers: [...session.lifecycle.recipe.modifiers], recipeYaml: session.lifecycle.recipe.toYaml() };
-      },
-      { fidelity: options.fidelity },
-    );
+    const { model, label, calibration, modifiers, records, recipeYaml } = await compressOneshot(recipe, options, () => progress.tick(1, 'running the recipe'));
     progress.tick(1, options.output ? `saving to ${options.output}` : '');
     const saved = options.output ? await saveCompressed(model, recipeYaml, options.output) : null;
     progress.tick(1);
@@ -76,7 +93,7 @@ export async function runOneshot(recipe: string, options: OneshotCliOptions, out
 
     const cfg = model.config;
     out(c.bold(`llmc-sim oneshot · recipe ${recipe}`));
-    out(`model: ${label} (hidden ${cfg.hiddenSize}, ${cfg.numHiddenLayers} layers, vocab ${cfg.vocabSize}) · seed ${options.seed} · fidelity ${options.fidelity}`);
+    out(`model: ${label} · hidden ${cfg.hiddenSize}, ${cfg.numHiddenLayers} layers, vocab ${cfg.vocabSize} · seed ${options.seed} · fidelity ${options.fidelity}`);
     out(`calibration: ${calibration.length} sequences × ${options.length} tokens sampled from the float model`);
     out('');
     for (const line of describeModifiers(modifiers, records)) out(`  ${line}`);

@@ -158,7 +158,7 @@ async function simulate(recipePath: string, options: RunOptions, out: (line: str
   say(c.bold(`llmc-sim run · recipe ${recipePath}`));
   say(`${options.epochs} epochs × ${S} steps × ${B} micro-batch(es) · fidelity ${options.fidelity} · seed ${options.seed} · optimizer ${options.optimizer ?? 'noise'}`);
   const cfg = model.config;
-  say(`model: ${label} (hidden ${cfg.hiddenSize}, ${cfg.numHiddenLayers} layers, vocab ${cfg.vocabSize}) · sparsity ${(modelSparsity(model) * 100).toFixed(1)}%`);
+  say(`model: ${label} · hidden ${cfg.hiddenSize}, ${cfg.numHiddenLayers} layers, vocab ${cfg.vocabSize} · sparsity ${(modelSparsity(model) * 100).toFixed(1)}%`);
   say('');
 
   let table: ReturnType<typeof streamingTable> | null = null;
