@@ -70,14 +70,15 @@ describe('MagnitudePruningModifier schedules (hand-computed)', () => {
 
 describe('MagnitudePruningModifier masks after end (leave_enabled)', () => {
   it('by default releases the masks at end, as upstream: later optimizer steps revive the weights', () => {
-    const { final, kinds, warnings } = schedule({}, 'default', 4);
+    // 20 steps after the end, each nudging a quarter of the weights: (3/4)^20 ≈ 0.3% of the zeros are left.
+    const { final, kinds, warnings } = schedule({}, 'default', 12);
     expect(kinds.at(-1)).toBe('pruning.release');
-    expect(final).toBe(0);
+    expect(final).toBeLessThan(0.01);
     expect(warnings).toEqual([]);
   });
 
   it('leave_enabled: true holds the final sparsity after end, with a warning that upstream ignores it', () => {
-    const { final, kinds, warnings } = schedule({ leave_enabled: true }, 'default', 4);
+    const { final, kinds, warnings } = schedule({ leave_enabled: true }, 'default', 12);
     expect(kinds).not.toContain('pruning.release');
     expect(final).toBeCloseTo(0.5, 2);
     expect(warnings).toEqual([expect.stringContaining('MagnitudePruningModifier.leave_enabled has been deprecated and will be set to False.')]);

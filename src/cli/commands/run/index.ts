@@ -16,7 +16,7 @@ import { sparsityOf } from '../../../modifiers/pruning/masks.ts';
 import type { Modifier } from '../../../modifiers/modifier.ts';
 import { setWarningSink } from '../../../core/logger.ts';
 import { UsageError } from '../../errors.ts';
-import { loadCliModel } from '../../models.ts';
+import { loadCliModel, type CliModel } from '../../models.ts';
 import { startProgress } from '../../progress.ts';
 import { colours, warningLine, type Colours } from '../../format/colour.ts';
 import { oneShotModifiers } from './oneshotRecipe.ts';
@@ -62,6 +62,7 @@ function describeEffect(r: LifecycleRecord, names: readonly string[]): string | 
   }
 }
 
+/** Share of zeros over the decoder's Linear weights (lm_head excluded): the table's sparsity column. */
 function modelSparsity(model: Model): number {
   let zeros = 0;
   let total = 0;
@@ -109,6 +110,7 @@ export async function run(recipe: string | undefined, options: RunOptions, out: 
   }
   const c = colours(process.stdout);
   const ce = colours(process.stderr);
+  const loaded = await loadCliModel(options.model, options.seed);
   const progress = startProgress({ label: 'run', total: options.epochs * options.stepsPerEpoch, unit: 'steps', quiet: options.quiet });
   // Each warning once, on stderr (the table only counts them).
   const seen = new Set<string>();
@@ -120,15 +122,14 @@ export async function run(recipe: string | undefined, options: RunOptions, out: 
   const previousSink = setWarningSink(warn);
   try {
     for (const name of oneShot.names) warn(`${name} has no \`start\`: it never starts in a training run (a one-shot modifier: see \`llmc-sim oneshot\`)`);
-    await simulate(recipePath, options, out, progress, c, seen);
+    await simulate(recipePath, loaded, options, out, progress, c, seen);
   } finally {
     progress.stop();
     setWarningSink(previousSink);
   }
 }
 
-async function simulate(recipePath: string, options: RunOptions, out: (line: string) => void, progress: ReturnType<typeof startProgress>, c: Colours, warnings: ReadonlySet<string>): Promise<void> {
-  const { model, label } = await loadCliModel(options.model, options.seed);
+async function simulate(recipePath: string, { model, label }: CliModel, options: RunOptions, out: (line: string) => void, progress: ReturnType<typeof startProgress>, c: Colours, warnings: ReadonlySet<string>): Promise<void> {
   const lifecycle = new CompressionLifecycle({ fidelity: options.fidelity });
   const S = options.stepsPerEpoch;
   const B = options.batchesPerStep;
