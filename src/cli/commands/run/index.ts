@@ -142,10 +142,11 @@ async function simulate(recipePath: string, { model, label }: CliModel, options:
   // Written beside the target and renamed at the end: a half-written file never replaces a good one.
   const tmp = options.records ? `${options.records}.${process.pid}.partial` : null;
   const ndjson = tmp ? createWriteStream(tmp) : null;
-  // With `--optimizer none` weights change only by modifier effects: recount zeros only after one.
+  // With `--optimizer none` weights change only when a modifier acts (a transition or an effect it
+  // records): recount zeros only after one.
   let weightsChanged = true;
   const sub = lifecycle.records$.subscribe((r) => {
-    if (r.type === 'effect.modifier') weightsChanged = true;
+    if (r.type === 'effect.modifier' || r.type === 'effect.transition') weightsChanged = true;
     if (r.type === 'effect.transition' && r.flag === 'started') startedAt.set(r.position, lifecycle.globalStep);
     if (r.type === 'effect.transition' && r.flag === 'ended') endedAt.set(r.position, lifecycle.globalStep);
     if (names.length === 0) names = labels(lifecycle.recipe.modifiers);
