@@ -5,6 +5,7 @@ import { progressVisible, startProgress } from '../../src/cli/progress.ts';
 import { streamingTable, formatTable } from '../../src/cli/format/table.ts';
 import { mistypedCommand } from '../../src/cli/suggestCommand.ts';
 import { buildProgram, main } from '../../src/cli/main.ts';
+import { loadCliModel } from '../../src/cli/models.ts';
 
 /** A fake terminal: a stream that says it is a TTY and keeps what was written. */
 function fakeTty() {
@@ -61,6 +62,13 @@ describe('tables', () => {
     const t = streamingTable(header, [2, 11], ['r']);
     expect([...t.header, ...rows.map((r) => t.row(r))].join('\n')).toBe(formatTable(header, rows, ['r']));
     expect(t.row(['1', 'x'], (padded) => `<${padded}>`)).toBe('<   1>  <x>');
+  });
+});
+
+describe('--model', () => {
+  it('names a missing model file and the names it takes', async () => {
+    await expect(loadCliModel('no/such/model.bin')).rejects.toThrow("--model: no such file: no/such/model.bin (or use 'synthetic' or 'stories260K')");
+    expect((await loadCliModel('synthetic', 3)).label).toBe('synthetic (built-in, seed 3)');
   });
 });
 

@@ -65,6 +65,15 @@ describe('llmc-sim run (the npm start job)', () => {
     expect(out.join('\n')).toContain('↳ 1 warning (on stderr)');
   });
 
+  it('warns about the modifiers of a training recipe that have no `start` (they never start)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmc-run-'));
+    const recipe = join(dir, 'recipe.yaml');
+    writeFileSync(recipe, 'test_stage:\n  pruning_modifiers:\n    MagnitudePruningModifier:\n      start: 0\n      end: 1\n    ConstantPruningModifier: {}\n');
+    const err: string[] = [];
+    await run(recipe, { ...defaults, epochs: 1 }, () => {}, (l) => err.push(l));
+    expect(err).toEqual([expect.stringContaining('ConstantPruningModifier has no `start`: it never starts in a training run')]);
+  });
+
   it('--optimizer none keeps the schedule and holds sparsity without nudges', async () => {
     const text = await capture(undefined, { optimizer: 'none' });
     expect(text).toContain('optimizer none');
