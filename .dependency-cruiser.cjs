@@ -47,6 +47,15 @@ module.exports = {
       to: { path: '^src/core/', pathNot: '^src/core/errors\\.ts$' },
     },
     {
+      name: 'kernels-through-the-dispatcher',
+      comment:
+        'Outside src/tensor, tensor kernels are reached through src/tensor/ops.ts, which picks the backend per call ' +
+        '(docs/backends.md); softmax has one implementation and no backends',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/tensor/' },
+      to: { path: '^src/tensor/(kernels|gpu|wasm)/', pathNot: '^src/tensor/kernels/softmax\\.ts$' },
+    },
+    {
       name: 'library-not-into-tests',
       comment: 'src/ and machines/ never import tests or benches',
       severity: 'error',

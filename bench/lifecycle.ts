@@ -6,6 +6,10 @@
  * the same workload, checks both called the same hooks, and compares heapUsed after 10k and 100k
  * steps (after a forced GC). Goal: ≥ 3× Python; no heap growth while nobody records.
  *
+ * The limit: the same loop transcribed into plain TypeScript (`PlainLifecycle` below: boolean
+ * flags, no machines, no records, no option checks beyond the spec's), run in the same process,
+ * alternating with ours. Goal (issue 6): ours ≥ 0.5× the plain loop's modifier-events/s.
+ *
  *   npx tsx bench/lifecycle.ts            (prints a table)
  */
 import { spawnSync } from 'node:child_process';
@@ -62,6 +66,131 @@ function runSteps(lc: CompressionLifecycle, from: number, to: number): void {
   }
 }
 
+// ---- the plain transcription: §3.3 and §6.3 with booleans ------------------------------------
+
+const ORDER_POSITION: Record<string, number> = { batch_start: 0, loss_calculated: 1, optim_pre_step: 2, optim_post_step: 3, batch_end: 4 };
+
+/** Event (§2) with only what the loop reads: `currentIndex`, with upstream's "too many steps" check. */
+class PlainEvent {
+  constructor(
+    readonly type: string,
+    readonly globalStep: number,
+    readonly stepsPerEpoch: number | null,
+    readonly batchesPerStep: number | null,
+    readonly globalBatch: number,
+  ) {}
+  get currentIndex(): number {
+    const s = this.stepsPerEpoch;
+    if (s === null) return this.globalStep;
+    const full = this.globalStep / s;
+    if (full - Math.floor(this.globalStep / s) > 1) throw new Error('Too many steps per epoch for epoch based event');
+    return full;
+  }
+}
+
+/** Modifier.update_event (§3.3) with four booleans. */
+class PlainModifier {
+  initialized = true;
+  started = false;
+  ended = false;
+  finalized = false;
+  updates = 0;
+  constructor(readonly start: number | null, readonly end: number | null) {}
+  shouldStart(e: PlainEvent): boolean {
+    if (this.start === null) return false;
+    const c = e.currentIndex;
+    return this.start <= c && (this.end === null || c < this.end);
+  }
+  shouldEnd(e: PlainEvent): boolean {
+    return this.end !== null && e.currentIndex >= this.end;
+  }
+  updateEvent(e: PlainEvent, _kwargs: Record<string, unknown>): void {
+    if (!this.initialized) throw new Error('Cannot update an uninitialized modifier');
+    if (this.finalized) throw new Error('Cannot update a finalized modifier');
+    if (e.type === 'batch_start' && !this.started && this.shouldStart(e)) {
+      this.started = true;
+      this.updates++;
+      return;
+    }
+    if (e.type === 'batch_end' && !this.ended && this.shouldEnd(e)) {
+      this.ended = true;
+      this.updates++;
+      return;
+    }
+    if (this.started && !this.ended) this.updates++;
+  }
+}
+
+/** CompressionLifecycle.event (§6.3, 'default') with the order rule by position. */
+class PlainLifecycle {
+  last = 'batch_end';
+  globalStep = 0;
+  initialized = true;
+  finalized = false;
+  constructor(readonly modifiers: PlainModifier[], readonly stepsPerEpoch: number, readonly batchesPerStep: number) {}
+  event(type: string, options: { globalStep?: number; loss?: unknown; batchData?: unknown }): unknown[] {
+    if (!this.initialized) throw new Error('Cannot invoke event before initializing');
+    if (this.finalized) throw new Error('Cannot invoke event after finalizing');
+    if (type === 'initialize' || type === 'finalize') throw new Error('Cannot invoke event for initialize or finalize');
+    const next = ORDER_POSITION[type];
+    if (next !== undefined) {
+      const last = ORDER_POSITION[this.last];
+      if (next === 0 ? last === 0 : last > next) throw new Error('Lifecycle events must appear following order');
+    }
+    if (type === 'loss_calculated' && options.loss == null) throw new Error('Loss must be provided for loss calculated event');
+    if (next !== undefined) this.last = type;
+    if (options.globalStep != null) this.globalStep = options.globalStep;
+    const g = this.globalStep;
+    const b = this.batchesPerStep;
+    const event = new PlainEvent(type, g, this.stepsPerEpoch, b, b >= 2 ? g * b : g);
+    const kwargs: Record<string, unknown> = {};
+    for (const key in options) if (key !== 'globalStep') kwargs[key] = options[key as keyof typeof options];
+    for (let i = 0; i < this.modifiers.length; i++) this.modifiers[i].updateEvent(event, kwargs);
+    return [];
+  }
+}
+
+function plainSetup() {
+  const modifiers = SCHEDULES.map((s) => new PlainModifier(s.start, s.end));
+  // initialize's fake BATCH_START at step 0 (§3.2 step 3)
+  const fake = new PlainEvent('batch_start', 0, null, null, 0);
+  for (const m of modifiers) if (m.shouldStart(fake)) m.started = true;
+  return { lifecycle: new PlainLifecycle(modifiers, STEPS_PER_EPOCH, 1), modifiers };
+}
+
+function runPlainSteps(lc: PlainLifecycle, from: number, to: number): void {
+  for (let g = from; g < to; g++) {
+    lc.event('batch_start', { globalStep: g, batchData: null });
+    lc.event('loss_calculated', { globalStep: g, loss: 0.5 });
+    lc.event('optim_pre_step', { globalStep: g });
+    lc.event('optim_post_step', { globalStep: g });
+    lc.event('batch_end', { globalStep: g });
+  }
+}
+
+/** Seconds for one timed 100k-step run of each loop, best of `rounds`, alternating so both see the same machine load. */
+function timeBoth(rounds: number): { ours: number; plain: number; updates: number[]; plainUpdates: number[] } {
+  runSteps(setup().lifecycle, 0, 5_000);
+  runPlainSteps(plainSetup().lifecycle, 0, 5_000);
+  let ours = Infinity;
+  let plain = Infinity;
+  let updates: number[] = [];
+  let plainUpdates: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const a = setup();
+    let t0 = process.hrtime.bigint();
+    runSteps(a.lifecycle, 0, STEPS);
+    ours = Math.min(ours, Number(process.hrtime.bigint() - t0) / 1e9);
+    updates = a.modifiers.map((m) => m.updates);
+    const b = plainSetup();
+    t0 = process.hrtime.bigint();
+    runPlainSteps(b.lifecycle, 0, STEPS);
+    plain = Math.min(plain, Number(process.hrtime.bigint() - t0) / 1e9);
+    plainUpdates = b.modifiers.map((m) => m.updates);
+  }
+  return { ours, plain, updates, plainUpdates };
+}
+
 function gcFunction(): () => void {
   v8.setFlagsFromString('--expose-gc');
   return vm.runInNewContext('gc') as () => void;
@@ -88,14 +217,12 @@ export async function benchLifecycle(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const events = STEPS * EVENTS_PER_STEP * SCHEDULES.length;
 
-  // Warm-up on a separate lifecycle (JIT, plan tables), then the timed run.
-  runSteps(setup().lifecycle, 0, 5_000);
-  const timed = setup();
-  const t0 = process.hrtime.bigint();
-  runSteps(timed.lifecycle, 0, STEPS);
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  // Warm-up (JIT, plan tables), then timed runs of ours and the plain loop, alternating.
+  const both = timeBoth(3);
+  const seconds = both.ours;
   const ours = events / seconds;
-  const updates = timed.modifiers.map((m) => m.updates);
+  const plain = events / both.plain;
+  const updates = both.updates;
 
   // Heap: 10k steps, then on to 100k, nobody recording; GC before each reading.
   const gc = gcFunction();
@@ -126,6 +253,15 @@ export async function benchLifecycle(): Promise<BenchRow[]> {
       note: `${(py.modifierEventsPerSecond / 1e6).toFixed(2)} M modifier-events/s, Python ${py.python}`,
     });
   }
+  const plainRatio = ours / plain;
+  const plainSame = JSON.stringify(both.plainUpdates) === JSON.stringify(updates);
+  rows.push({
+    name: 'lifecycle: plain TypeScript transcription (booleans, no machines/records)',
+    seconds: both.plain,
+    ratio: `ours ${plainRatio.toFixed(2)}x plain${plainRatio >= 0.5 ? '' : ' (goal 0.5x: MISSED)'}`,
+    note: `${(plain / 1e6).toFixed(2)} M modifier-events/s; best of 3, alternating with ours${plainSame ? '; same onUpdate counts' : `; onUpdate counts DIFFER: plain ${JSON.stringify(both.plainUpdates)}`}`,
+  });
+
   rows.push({
     name: 'lifecycle: heapUsed after 10k vs 100k steps (no records$ subscriber)',
     seconds: 0,

@@ -7,7 +7,7 @@ import { createSyntheticModel, loadModel, type Linear, type Model } from '../src
 import type { BenchRow } from './types.ts';
 import { medianSeconds } from './timing.ts';
 
-const STORIES = fileURLToPath(new URL('../../shared/models/stories260K.bin', import.meta.url));
+const STORIES = fileURLToPath(new URL('../models/stories260K.bin', import.meta.url));
 
 function tokens(n: number, vocab: number): number[] {
   return Array.from({ length: n }, (_, i) => (i * 37 + 1) % vocab);

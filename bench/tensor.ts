@@ -1,7 +1,7 @@
 /**
  * Tensor benchmark: a normalised FWHT (block = 4096) on every row of a 4096×4096 float32 matrix, per backend,
  * against a plain `Float32Array.set` copy of the same matrix (the floor) and dense numpy `W @ H`
- * (bench/python/dense_hadamard.py). Goals: ≥ 30× faster than numpy, ≤ 10× the copy, measured in the same run.
+ * (bench/python/dense_hadamard.py), and the dispatched op modifiers call. Goals: ≥ 30× faster than numpy, ≤ 10× the copy, measured in the same run.
  * Each figure is the median of several repetitions after a warm-up.
  *
  *   npx tsx bench/tensor.ts            (prints a table)
@@ -12,6 +12,9 @@ import { fwhtRowsTs } from '../src/tensor/kernels/fwht.ts';
 import { fwhtGpu } from '../src/tensor/gpu/kernels.ts';
 import { reachableGpuJsModes } from '../src/tensor/gpu/loader.ts';
 import { Rng } from '../src/tensor/rng.ts';
+import { fwhtRowsInPlace } from '../src/tensor/ops.ts';
+import { chooseBackend } from '../src/tensor/backend.ts';
+import { Tensor } from '../src/tensor/tensor.ts';
 import { fwhtWasm, wasmSimdSupported } from '../src/tensor/wasm/runtime.ts';
 import type { BenchRow } from './types.ts';
 import { medianSeconds } from './timing.ts';
@@ -50,6 +53,10 @@ export async function benchTensor(): Promise<BenchRow[]> {
   } else {
     rows.push({ name: 'wasm SIMD', seconds: null, note: 'skipped: WebAssembly SIMD unavailable' });
   }
+  // What a modifier's rotation runs: the dispatcher (src/tensor/backend.ts) picks per call, LLMC_SIM_BACKEND honoured.
+  const t = new Tensor(y, [N, N]);
+  const picked = chooseBackend('fwht', 'float32', t.size);
+  rows.push({ name: `dispatched fwhtRowsInPlace (→ ${picked})`, seconds: median(() => fwhtRowsInPlace(t), 9), note: 'the path modifiers take' });
   for (const { mode, resolved } of reachableGpuJsModes()) {
     // gpu.js: one kernel launch per stage (12 stages), float32; fewer reps, it is slow without a GL context.
     const seconds = median(() => void fwhtGpu(mode, y, N, scale), 1, 1);

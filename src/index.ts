@@ -35,7 +35,7 @@ export { lifecycleOrderMachine } from '../machines/lifecycle.machine.ts';
 
 // Modifiers
 export { Modifier } from './modifiers/modifier.ts';
-export type { ModifierArgs, ModifierClass, Kwargs, HookName } from './modifiers/modifier.ts';
+export type { ModifierArgs, ModifierClass, Kwargs, HookName, HookContext } from './modifiers/modifier.ts';
 export { ModifierFactory, ModifierNotFoundError } from './modifiers/factory.ts';
 export { ModifierValidationError, field } from './core/fields.ts';
 export type { FieldSpec, FieldSpecs } from './core/fields.ts';
@@ -48,6 +48,9 @@ export { HooksMixin } from './model/hooksMixin.ts';
 export { State } from './core/state.ts';
 export type { Data, Hardware, StateChanges } from './core/state.ts';
 export { CompressionLifecycle } from './lifecycle/lifecycle.ts';
+export { ReentrantCallError, RecordsSubscriberError } from './lifecycle/errors.ts';
+export { FIDELITY_POLICIES } from './lifecycle/fidelityPolicy.ts';
+export type { FidelityPolicy } from './lifecycle/fidelityPolicy.ts';
 export type { Fidelity, InitializeOptions, EventOptions, LifecycleOptions } from './lifecycle/lifecycle.ts';
 export { enforceEventOrder } from './core/operators/enforceEventOrder.ts';
 export { nextOrderState } from './core/order.ts';
@@ -68,6 +71,6 @@ export { simulateTraining, trainingCalls } from './sim/training.ts';
 export { oneshot } from './sim/oneshot.ts';
 
 // Models and tensors
-export { Model, loadModel, saveSafetensors, createSyntheticModel, getHeadDim } from './model/index.ts';
-export type { ModelConfig, Module } from './model/index.ts';
+export { Model, loadModel, saveSafetensors, createSyntheticModel, getHeadDim, builtinModelPath } from './model/index.ts';
+export type { ModelConfig, Module, BuiltinModelName } from './model/index.ts';
 export { Tensor } from './tensor/tensor.ts';

@@ -6,6 +6,12 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitError, parseIntOption } from './errors.ts';
 import { ValueError, RuntimeError } from '../core/errors.ts';
+import { registerReplay } from './commands/replay/register.ts';
+import { registerDiff } from './commands/diff/register.ts';
+import { registerLog } from './commands/log/register.ts';
+import { registerTimeline } from './commands/timeline/register.ts';
+import { registerDiagram } from './commands/diagram/register.ts';
+import { registerTour } from './commands/tour/register.ts';
 import { registerOneshot } from './commands/oneshot/index.ts';
 import { mistypedCommand } from './suggestCommand.ts';
 
@@ -44,8 +50,10 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'seed for the model, the loss curve and the optimizer noise', intArg('--seed', 0), 0)
     .option('--model <model>', "'synthetic' (built-in, the default), 'stories260K' or a .bin / safetensors path")
     .option('--records <file>', 'also write every lifecycle record as NDJSON to this file')
+    .option('--log <file>', "record a replayable journal of the run ('-' for stdout; see docs/journal-format.md)")
+    .option('--force', 'let --log overwrite an existing file')
     .addOption(fidelityOption())
-    .addOption(new Option('--optimizer <kind>', "simulated optimizer step: 'noise' nudges every Linear weight, 'none' leaves weights to the modifiers").choices(['noise', 'none']).default('noise'))
+    .addOption(new Option('--optimizer <kind>', "simulated optimizer step: 'noise' nudges a seeded quarter of each Linear's weights, 'none' leaves weights to the modifiers").choices(['noise', 'none']).default('noise'))
     .option('-q, --quiet', 'no progress bar on stderr')
     .addHelpText('after', '\nExamples:\n  $ llmc-sim run\n  $ llmc-sim run examples/training.yaml --epochs 5 --steps-per-epoch 8\n  $ llmc-sim run --epochs 50 --steps-per-epoch 100 --optimizer none > run.txt   # a bar on stderr, rows in run.txt\n  $ llmc-sim run --fidelity reference   # see LLM Compressor ignore start > 0 (Q1)')
     .action(async (recipe: string | undefined, opts) => {
@@ -56,7 +64,7 @@ export function buildProgram(): Command {
   program
     .command('quantize')
     .description('compare a model\'s outputs after RTN quantization, alone and after SpinQuant rotations (logit MSE, KL, perplexity)')
-    .option('--model <model>', "'synthetic' (built-in), 'stories260K' (../shared/models) or a .bin / safetensors path", 'synthetic')
+    .option('--model <model>', "'synthetic' (built-in), 'stories260K' (shipped in models/) or a .bin / safetensors path", 'synthetic')
     .option('--scheme <scheme>', 'W4A4, W4A16, W4A16_ASYM, W8A16, W8A8, INT8, or int4-channel (weight-only int4 per channel)', 'W4A4')
     .option('--rotations <sets...>', "rotation settings to compare: 'R1+R2' and/or 'R1-R4'", ['R1+R2', 'R1-R4'])
     .addOption(
@@ -76,6 +84,12 @@ export function buildProgram(): Command {
       await quantize(opts, out, (line) => process.stderr.write(`${line}\n`));
     });
 
+  registerReplay(program);
+  registerDiff(program);
+  registerLog(program);
+  registerTimeline(program);
+  registerDiagram(program);
+  registerTour(program);
   registerOneshot(program);
 
   return program;

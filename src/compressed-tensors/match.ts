@@ -2,7 +2,13 @@
  * Target matching (compressed-tensors `utils/match.py`, spinquant.md §1): a target string names a module
  * by `re:`-prefixed regex (anchored at the start only, like Python's `re.match`), by exact name, or by any
  * class in the module's chain (`'Linear'` matches every Linear). Online transform modules never match.
+ *
+ * `re:` patterns run on RE2 (re2js), a linear-time engine: a recipe's regex cannot make matching hang
+ * (`re:([a-z_.0-9]+)*!` is as fast as any other). RE2's syntax is Python's for everything a module name
+ * needs, `(?P<name>…)` included; backreferences and lookaround, which only a backtracking engine can
+ * run, are refused with a ValueError naming the pattern.
  */
+import { RE2JS, RE2JSException } from 're2js';
 import { ValueError } from '../core/errors.ts';
 import { warn } from '../core/logger.ts';
 import type { Model } from '../model/model.ts';
@@ -11,15 +17,17 @@ import type { Module } from '../model/modules.ts';
 /** Class-chain marker of online transform modules (`…down_proj.R4_input`); they never match a target. */
 export const TRANSFORM_BASE_CLASS = 'TransformBase';
 
-const regexCache = new Map<string, RegExp>();
+const regexCache = new Map<string, RE2JS>();
 
-function targetRegex(pattern: string): RegExp {
+/** A compiled target pattern; `lookingAt` is Python's `re.match` (anchored at the start only). */
+function targetRegex(pattern: string): RE2JS {
   let re = regexCache.get(pattern);
   if (!re) {
     try {
-      re = new RegExp(`^(?:${pattern})`);
+      re = RE2JS.compile(pattern);
     } catch (e) {
-      throw new ValueError(`Invalid target regex 're:${pattern}': ${(e as Error).message}`);
+      const why = e instanceof RE2JSException ? e.message : String(e);
+      throw new ValueError(`Invalid target regex 're:${pattern}': ${why} (patterns run on a linear-time engine: no backreferences or lookaround)`);
     }
     regexCache.set(pattern, re);
   }
@@ -34,7 +42,7 @@ export function isTransformModule(module: Module): boolean {
 /** Does one target string match `(name, module)`? (`is_match` for a single target, no ignore list.) */
 export function matchesTarget(name: string, module: Module, target: string): boolean {
   if (isTransformModule(module)) return false;
-  if (target.startsWith('re:')) return targetRegex(target.slice(3)).test(name);
+  if (target.startsWith('re:')) return targetRegex(target.slice(3)).matcher(name).lookingAt();
   return target === name || module.classChain.includes(target);
 }
 

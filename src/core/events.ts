@@ -4,7 +4,7 @@
  * fractional epoch when `stepsPerEpoch` is known.
  */
 import { pyFloorDiv, pyInt, pyMod, isTruthy } from './python.ts';
-import { ValueError } from './errors.ts';
+import { ValueError, specError } from './errors.ts';
 import { optionsObject } from './options.ts';
 
 export enum EventType {
@@ -138,18 +138,10 @@ export class Event {
 }
 
 /** E1 */
-export class EventNotEpochBasedError extends ValueError {
-  constructor() {
-    super('Event is not epoch based');
-  }
-}
+export class EventNotEpochBasedError extends specError(ValueError, null, () => 'Event is not epoch based') {}
 
 /** E3 (ours): Python would raise ZeroDivisionError. */
-export class ZeroStepsPerEpochError extends ValueError {
-  constructor() {
-    super('Event stepsPerEpoch is 0: cannot divide by zero');
-  }
-}
+export class ZeroStepsPerEpochError extends specError(ValueError, null, () => 'Event stepsPerEpoch is 0: cannot divide by zero') {}
 
 /** Value equality: all fields equal (upstream's dataclass `__eq__`). */
 export function eventsEqual(a: Event, b: Event): boolean {

@@ -4,3 +4,10 @@
  * LLM Compressor" table lists.
  */
 export type Fidelity = 'default' | 'reference';
+
+/** Every fidelity, in the order error messages list them. */
+export const FIDELITIES: readonly Fidelity[] = ['default', 'reference'];
+
+export function isFidelity(value: unknown): value is Fidelity {
+  return value === 'default' || value === 'reference';
+}

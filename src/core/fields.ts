@@ -6,6 +6,7 @@
 import { ValueError } from './errors.ts';
 import { validationMessage } from './options.ts';
 import { didYouMean } from './suggest.ts';
+import { showValue } from './show.ts';
 
 export interface FieldSpec<T = unknown> {
   /** Python (serialized) name, e.g. `transform_block_size`. */
@@ -41,15 +42,17 @@ export function field<T>(py: string, ts: string, dflt: T | (() => T), parse: (v:
   return { py, ts, default: d, parse, dump };
 }
 
-const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'list' : typeof v);
+const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'list' : typeof v === 'number' && Number.isNaN(v) ? 'NaN' : typeof v);
 
 // Parsers, named after the pydantic type they stand for.
 export const asOptionalNumber = (v: unknown): number | null => {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number' && Number.isFinite(v)) return v;
-  // pydantic's lax mode parses numeric strings; PyYAML leaves `1e-3` (no dot) a string.
-  if (typeof v === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(v)) return Number(v);
-  throw new FieldTypeError(`Input should be a valid number (got ${describe(v)} ${JSON.stringify(v)})`);
+  // pydantic's lax mode parses numeric strings; PyYAML leaves `1e-3` (no dot) a string. A string that
+  // overflows (`1e999`) is refused like `.inf`: schedules are finite.
+  if (typeof v === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(v) && Number.isFinite(Number(v))) return Number(v);
+  if (typeof v === 'number') throw new FieldTypeError(`Input should be a finite number (got ${showValue(v)})`);
+  throw new FieldTypeError(`Input should be a valid number (got ${describe(v)} ${showValue(v)})`);
 };
 export const asOptionalInt = (v: unknown): number | null => {
   const n = asOptionalNumber(v);
@@ -59,17 +62,17 @@ export const asOptionalInt = (v: unknown): number | null => {
 export const asOptionalString = (v: unknown): string | null => {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string') return v;
-  throw new FieldTypeError(`Input should be a valid string (got ${describe(v)} ${JSON.stringify(v)})`);
+  throw new FieldTypeError(`Input should be a valid string (got ${describe(v)} ${showValue(v)})`);
 };
 export const asBool = (v: unknown): boolean => {
   if (typeof v === 'boolean') return v;
-  throw new FieldTypeError(`Input should be a valid boolean (got ${describe(v)} ${JSON.stringify(v)})`);
+  throw new FieldTypeError(`Input should be a valid boolean (got ${describe(v)} ${showValue(v)})`);
 };
 /** A list of strings; a bare string is wrapped (upstream's validators do this for targets). */
 export const asStringList = (v: unknown): string[] => {
   if (typeof v === 'string') return [v];
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return [...v];
-  throw new FieldTypeError(`Input should be a valid list of strings (got ${describe(v)} ${JSON.stringify(v)})`);
+  throw new FieldTypeError(`Input should be a valid list of strings (got ${describe(v)} ${showValue(v)})`);
 };
 
 /** The base Modifier fields (lifecycle.md §3.1). */
@@ -109,8 +112,10 @@ export function assignFields(target: object, className: string, specs: FieldSpec
     try {
       seen.set(spec, spec.parse(value));
     } catch (e) {
-      if (!(e instanceof FieldTypeError)) throw e;
-      errors.push({ field: spec.py + (e.subPath ? `.${e.subPath}` : ''), message: e.message });
+      if (e instanceof FieldTypeError) errors.push({ field: spec.py + (e.subPath ? `.${e.subPath}` : ''), message: e.message });
+      // A validator that trips over an exotic value (a BigInt, a cycle) still reports the field.
+      else if (e instanceof TypeError || e instanceof RangeError) errors.push({ field: spec.py, message: `Input could not be validated (got ${showValue(value)}: ${e.message})` });
+      else throw e;
     }
   }
   if (errors.length) throw new ModifierValidationError(className, errors);

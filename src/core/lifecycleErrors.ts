@@ -2,8 +2,9 @@
  * The spec's errors as classes (lifecycle.md §10). Each builds its contract text from data so no
  * message is spelled out at a throw site; `code` is the spec's ID, for tools (verifier, journal).
  */
-import { RuntimeError, ValueError } from './errors.ts';
+import { RuntimeError, ValueError, specError } from './errors.ts';
 import { ALL_EVENT_TYPES, EventType, pyRepr, pyStr } from './events.ts';
+import { showValue } from './show.ts';
 
 export type ErrorCode = `E${number}` | `T${number}`;
 
@@ -15,18 +16,8 @@ const ORDERED_FOR_MESSAGE = [
   EventType.BATCH_END,
 ];
 
-/** Builds an error class with a fixed spec text and code. */
-function coded<B extends typeof ValueError | typeof RuntimeError>(Base: B, code: ErrorCode, text: string) {
-  const C = class extends (Base as typeof Error) {
-    static readonly code = code;
-    readonly code = code;
-    constructor() {
-      super(text);
-      this.name = new.target.name;
-    }
-  };
-  return C as unknown as { new (): InstanceType<B> & { readonly code: ErrorCode }; readonly code: ErrorCode };
-}
+/** An error class with a fixed spec text and code. */
+const coded = <B extends typeof ValueError | typeof RuntimeError, C extends ErrorCode>(Base: B, code: C, text: string) => specError(Base, code, () => text);
 
 // Modifier (RuntimeError; E12/E13 start lower-case as upstream, Q10).
 export class ModifierAlreadyInitializedError extends coded(RuntimeError, 'E10', 'Cannot initialize a modifier that has already been initialized') {}
@@ -44,29 +35,27 @@ export class EventAfterFinalizeError extends coded(ValueError, 'E43', 'Cannot in
 export class LossRequiredError extends coded(ValueError, 'E46', 'Loss must be provided for loss calculated event') {}
 
 /** E44 */
-export class ReservedEventTypeError extends ValueError {
-  static readonly code = 'E44';
-  readonly code = 'E44';
-  constructor(readonly eventType: EventType) {
-    super(`Cannot invoke ${pyStr(eventType)} event. Use the corresponding method instead.`);
-  }
-}
+export class ReservedEventTypeError extends specError(
+  ValueError,
+  'E44',
+  (eventType: EventType) => `Cannot invoke ${pyStr(eventType)} event. Use the corresponding method instead.`,
+  'eventType',
+) {}
 
 /** E45: the order rule (§6.4) rejected `eventType` after `last`. */
-export class EventOrderError extends ValueError {
-  static readonly code = 'E45';
-  readonly code = 'E45';
-  constructor(readonly last: EventType, readonly eventType: EventType) {
-    super(
-      `Lifecycle events must appear following order: [${ORDERED_FOR_MESSAGE.map(pyRepr).join(', ')}]. ` +
-        `Instead, ${pyStr(last)} was called before ${pyStr(eventType)}`,
-    );
-  }
-}
+export class EventOrderError extends specError(
+  ValueError,
+  'E45',
+  (last: EventType, eventType: EventType) =>
+    `Lifecycle events must appear following order: [${ORDERED_FOR_MESSAGE.map(pyRepr).join(', ')}]. ` +
+    `Instead, ${pyStr(last)} was called before ${pyStr(eventType)}`,
+  'last',
+  'eventType',
+) {}
 
 /** Ours: an event type that is not an EventType value (Python would fail by accident). */
-export class UnknownEventTypeError extends ValueError {
-  constructor(value: unknown) {
-    super(`Unknown event type ${JSON.stringify(value) ?? String(value)}; expected one of: ${ALL_EVENT_TYPES.join(', ')}`);
-  }
-}
+export class UnknownEventTypeError extends specError(
+  ValueError,
+  null,
+  (value: unknown) => `Unknown event type ${showValue(value)}; expected one of: ${ALL_EVENT_TYPES.join(', ')}`,
+) {}

@@ -15,13 +15,15 @@ export interface OrderStep {
 
 export const INITIAL_ORDER_STATE = EventType.BATCH_END;
 
-const table = new Map<string, OrderStep>();
+/** table[last][next], two property reads per call (no key string is built: this runs per event). */
+const table: Record<string, Record<string, OrderStep>> = Object.create(null);
 for (const last of ORDERED) {
   const snapshot = lifecycleOrderMachine.resolveState({ value: last, context: undefined as never });
+  const row: Record<string, OrderStep> = (table[last] = Object.create(null));
   for (const next of ALL_EVENT_TYPES) {
     const [after, actions] = transition(lifecycleOrderMachine, snapshot, { type: next });
     const accepted = actions.some((a) => a.type === 'accept');
-    table.set(`${last}>${next}`, { accepted, last: after.value as EventType });
+    row[next] = { accepted, last: after.value as EventType };
   }
 }
 
@@ -30,7 +32,7 @@ for (const last of ORDERED) {
  * @throws {UnknownEventTypeError} (a ValueError) when `next` is not an EventType value, or `last` not an ordered one.
  */
 export function nextOrderState(last: EventType, next: EventType): OrderStep {
-  const step = table.get(`${last}>${next}`);
+  const step = table[last]?.[next];
   if (!step) throw new UnknownEventTypeError(isEventType(next) ? last : next);
   return step;
 }

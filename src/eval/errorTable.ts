@@ -16,6 +16,7 @@ import { setWarningSink } from '../core/logger.ts';
 import { ValueError } from '../core/errors.ts';
 import type { Model } from '../model/model.ts';
 import { Rng } from '../tensor/rng.ts';
+import { softmax } from '../tensor/kernels/softmax.ts';
 import { oneshot } from '../sim/oneshot.ts';
 import type { Modifier } from '../modifiers/modifier.ts';
 import { SpinQuantModifier, type SpinQuantModifierArgs } from '../modifiers/spinquant/base.ts';
@@ -128,7 +129,8 @@ export function formatErrorTable(table: ErrorTable): string {
 
 const sci = (x: number) => (x === 0 ? '0' : Math.abs(x) >= 0.01 && Math.abs(x) < 1000 ? x.toPrecision(4) : x.toExponential(3));
 
-function logitsOf(model: Model, tokens: readonly number[]): Float64Array {
+/** @internal */
+export function logitsOf(model: Model, tokens: readonly number[]): Float64Array {
   return Float64Array.from(model.forward(tokens).data);
 }
 
@@ -147,7 +149,8 @@ export function sampleSequences(model: Model, count: number, length: number, see
     if (dec) dec.reset();
     let row = dec ? dec.step(seq[0]) : null; // (vocab,) logits of the last token
     while (row && seq.length < len) {
-      const p = softmax(row);
+      const p = Float64Array.from(row);
+      softmax(p, p.length);
       let u = rng.uniform();
       let next = vocab - 1;
       for (let i = 0; i < vocab; i++) {
@@ -165,16 +168,6 @@ export function sampleSequences(model: Model, count: number, length: number, see
   return out;
 }
 
-function softmax(row: ArrayLike<number>): Float64Array {
-  let max = -Infinity;
-  for (let i = 0; i < row.length; i++) if (row[i] > max) max = row[i];
-  const p = new Float64Array(row.length);
-  let sum = 0;
-  for (let i = 0; i < row.length; i++) sum += p[i] = Math.exp(row[i] - max);
-  for (let i = 0; i < row.length; i++) p[i] /= sum;
-  return p;
-}
-
 function logSoftmax(row: ArrayLike<number>): Float64Array {
   let max = -Infinity;
   for (let i = 0; i < row.length; i++) if (row[i] > max) max = row[i];
@@ -186,8 +179,11 @@ function logSoftmax(row: ArrayLike<number>): Float64Array {
   return out;
 }
 
-/** Each sequence's logits [len, vocab], flat, against the reference's. */
-function compare(reference: Float64Array[], logits: Float64Array[], sequences: number[][], vocab: number): Omit<ErrorTableRow, 'label'> {
+/**
+ * Logit MSE, KL(reference ‖ candidate) and the candidate's perplexity over the sequences (see ErrorTableRow);
+ * each sequence's logits are [len, vocab], flat. @internal
+ */
+export function compare(reference: Float64Array[], logits: Float64Array[], sequences: number[][], vocab: number): Omit<ErrorTableRow, 'label'> {
   let sq = 0;
   let count = 0;
   let kl = 0;

@@ -6,11 +6,15 @@
  *
  * Fidelity (lifecycle.md §0): `'reference'` reproduces upstream's quirks Q1–Q3 (events carry no
  * step; a missing step resets it to 0; a LOSS_CALCULATED rejected for its loss is already recorded
- * by the order rule). `'default'` fixes them.
+ * by the order rule). `'default'` fixes them. What differs is one `FidelityPolicy`.
+ *
+ * Calls are not reentrant: a call made while another call of the same lifecycle runs (from a
+ * `records$` subscriber or a modifier hook) is refused with `ReentrantCallError`. A subscriber that
+ * throws is reported once (`RecordsSubscriberError`, to the warning sink) and unsubscribed.
  */
-import type { Fidelity } from '../core/fidelity.ts';
+import { FIDELITIES, isFidelity, type Fidelity } from '../core/fidelity.ts';
 import { Observable, Subject } from 'rxjs';
-import { Event, EventType, isEventType } from '../core/events.ts';
+import { EventType, isEventType } from '../core/events.ts';
 import { State, type StateChanges, type StateOverrides } from '../core/state.ts';
 import { ValueError } from '../core/errors.ts';
 import { isTruthy } from '../core/python.ts';
@@ -28,11 +32,14 @@ import {
 } from '../core/lifecycleErrors.ts';
 import { INITIAL_ORDER_STATE, isOrdered, nextOrderState } from '../core/order.ts';
 import { record, type CallName, type LifecycleRecord, type UnsequencedRecord } from '../core/records.ts';
-import { EFFECT_SINK, RECIPE_POSITION, type Modifier } from '../modifiers/modifier.ts';
+import { EFFECT_SINK, RECIPE_POSITION, type HookContext, type Modifier } from '../modifiers/modifier.ts';
 import { Recipe, type RecipeInput } from '../recipe/recipe.ts';
+import { FIDELITY_POLICIES, type FidelityPolicy } from './fidelityPolicy.ts';
+import { RecordsSubscriberError, ReentrantCallError } from './errors.ts';
+import { RecordStream } from './recordStream.ts';
 
 export type { Fidelity };
-export const FIDELITIES: readonly Fidelity[] = ['default', 'reference'];
+export { FIDELITIES };
 
 export interface LifecycleOptions {
   fidelity?: Fidelity;
@@ -67,6 +74,9 @@ export class LifecycleOptionError extends ValueError {
 
 export class CompressionLifecycle {
   readonly fidelity: Fidelity;
+  readonly #policy: FidelityPolicy;
+  /** The call now running, if any: calls are not reentrant. */
+  #running: CallName | null = null;
   #state = new State();
   #recipe = new Recipe();
   #initialized = false;
@@ -80,23 +90,33 @@ export class CompressionLifecycle {
   #seq = 0;
   #recording = false;
 
-  /** Every accepted call and each effect it caused, in order (see `records.ts`). */
-  readonly records$: Observable<LifecycleRecord> = new Observable<LifecycleRecord>((subscriber) => {
-    const inner = this.#records.subscribe(subscriber);
-    this.#syncRecording();
-    return () => {
-      inner.unsubscribe();
+  /**
+   * Every accepted call and each effect it caused, in order (see `records.ts`). A subscriber that
+   * throws is reported once as a `RecordsSubscriberError` to the warning sink and unsubscribed.
+   */
+  readonly records$: Observable<LifecycleRecord> = new RecordStream<LifecycleRecord>(
+    (subscriber) => {
+      const inner = this.#records.subscribe(subscriber);
       this.#syncRecording();
-    };
-  });
+      return () => {
+        inner.unsubscribe();
+        this.#syncRecording();
+      };
+    },
+    (e) => {
+      const error = new RecordsSubscriberError(e);
+      warn(`${error.name}: ${error.message}`);
+    },
+  );
 
   constructor(options: LifecycleOptions = {}) {
     options = optionsObject('CompressionLifecycle', options, ['fidelity']);
     const fidelity = options.fidelity ?? 'default';
-    if (!FIDELITIES.includes(fidelity)) {
+    if (!isFidelity(fidelity)) {
       throw new ValueError(`fidelity must be one of ${FIDELITIES.map((f) => `'${f}'`).join(', ')}, got ${JSON.stringify(fidelity)}`);
     }
     this.fidelity = fidelity;
+    this.#policy = FIDELITY_POLICIES[fidelity];
   }
 
   get state(): State {
@@ -123,103 +143,49 @@ export class CompressionLifecycle {
 
   /** §6.1. Returns the modifiers' non-null results, or `undefined` when already initialized (Q4). */
   initialize(options: InitializeOptions = {}): unknown[] | undefined {
-    const { recipe, recipeStage, recipeArgs, ...rest } = requiredOptions('initialize', options);
-    // A refused call changes nothing: check the options and build the next State before any change.
-    let state: State;
-    let stepsPerEpoch: number | null = null;
-    let batchesPerStep: number | null = null;
+    this.#enter('initialize', null);
     try {
-      if (this.fidelity === 'default') {
-        if (rest.stepsPerEpoch != null) stepsPerEpoch = this.#positiveNumber('stepsPerEpoch', rest.stepsPerEpoch);
-        if (rest.batchesPerStep != null) batchesPerStep = this.#positiveNumber('batchesPerStep', rest.batchesPerStep);
-      }
-      state = this.#state.update(rest).state;
-    } catch (e) {
-      return this.#reject('initialize', null, e as Error);
+      return this.#initialize(options);
+    } finally {
+      this.#running = null;
     }
-    this.#emit(record.initialize(options));
-    this.#state = state;
-    if (stepsPerEpoch !== null) this.#stepsPerEpoch = stepsPerEpoch;
-    if (batchesPerStep !== null) this.#batchesPerStep = batchesPerStep;
-    if (this.#initialized) return undefined;
-
-    return this.#guard('initialize', () => {
-      let next: Recipe;
-      if (!isTruthy(recipe)) {
-        next = new Recipe();
-      } else {
-        next = Recipe.createInstance(recipe as RecipeInput, { targetStage: recipeStage ?? undefined, fidelity: this.fidelity });
-        if (isTruthy(recipeArgs)) next.args = { ...(recipeArgs as Record<string, unknown>) };
-      }
-      this.#recipe = next;
-      next.modifiers.forEach((m, i) => (m[RECIPE_POSITION] = i));
-      this.#syncRecording();
-      const kwargs = this.#kwargs(rest);
-      for (const m of next.modifiers) m.initialize(this.#state, kwargs);
-      this.#initialized = true;
-      return [];
-    });
   }
 
-  /** §6.3. */
+  /** §6.3. Returns the modifiers' non-null results. */
   event(type: EventType, options: EventOptions = {}): unknown[] {
-    if (!isEventType(type)) throw new UnknownEventTypeError(type);
-    requiredOptions('event', options);
-    if (!this.#initialized) return this.#reject('event', type, new EventBeforeInitializeError());
-    if (this.#finalized) return this.#reject('event', type, new EventAfterFinalizeError());
-    if (type === EventType.INITIALIZE || type === EventType.FINALIZE) return this.#reject('event', type, new ReservedEventTypeError(type));
-
-    const step = options.globalStep;
-    if (step != null && (typeof step !== 'number' || Number.isNaN(step))) {
-      return this.#reject('event', type, new LifecycleOptionError('event', 'globalStep', 'a number or null', step));
-    }
-
-    const order = nextOrderState(this.#last, type);
-    if (!order.accepted) return this.#reject('event', type, new EventOrderError(this.#last, type));
-    const reference = this.fidelity === 'reference';
-    if (reference) this.#last = order.last;
-    if (type === EventType.LOSS_CALCULATED && options.loss == null) {
-      return this.#reject('event', type, new LossRequiredError()); // Q3: in 'reference' the order already moved
-    }
-    if (!reference) this.#last = order.last;
-
-    if (reference) {
-      if (step !== null) this.#globalStep = step ?? 0;
-    } else if (step != null) {
-      this.#globalStep = step;
-    }
-
-    if (this.#recording) this.#emit(record.event(type, this.#globalStep, options));
-    const event = reference ? new Event({ type }) : this.#event(type);
-    const kwargs = this.#eventKwargs(options);
-    const modifiers = this.#recipe.modifiers;
+    const known = isEventType(type);
+    this.#enter('event', known ? type : null);
     try {
-      for (let i = 0; i < modifiers.length; i++) modifiers[i].updateEvent(this.#state, event, kwargs);
-    } catch (e) {
-      this.#emit(record.error('event', e));
-      throw e;
+      if (!known) throw new UnknownEventTypeError(type);
+      return this.#event(type, options);
+    } finally {
+      this.#running = null;
     }
-    return [];
   }
 
-  /** §6.2. */
+  /** §6.2. Returns the modifiers' non-null results. */
   finalize(options: Record<string, unknown> = {}): unknown[] {
-    requiredOptions('finalize', options);
-    if (!this.#initialized) return this.#reject('finalize', null, new FinalizeBeforeInitializeError());
-    if (this.#finalized) return this.#reject('finalize', null, new FinalizeTwiceError());
-    this.#emit(record.finalize(options));
-    return this.#guard('finalize', () => {
-      const kwargs = this.#kwargs(options);
-      for (const m of this.#recipe.modifiers) m.finalize(this.#state, kwargs);
-      this.#finalized = true;
-      return [];
-    });
+    this.#enter('finalize', null);
+    try {
+      return this.#finalize(options);
+    } finally {
+      this.#running = null;
+    }
   }
 
   /** §6.5: finalizes active modifiers (errors become warning W1), then every field returns to its default. */
   reset(): void {
+    this.#enter('reset', null);
+    try {
+      this.#reset();
+    } finally {
+      this.#running = null;
+    }
+  }
+
+  #reset(): void {
     this.#emit(record.reset());
-    const kwargs = this.#kwargs({});
+    const kwargs = this.#context({});
     for (const m of this.#recipe.modifiers) {
       if (!m.initialized || m.finalized) continue;
       try {
@@ -270,38 +236,113 @@ export class CompressionLifecycle {
 
   // ---- internals ------------------------------------------------------------------------------
 
-  /** The 'default' event: the step, the epoch length and the derived global batch (§6.3 step 7). */
-  #event(type: EventType): Event {
-    const g = this.#globalStep;
-    const b = this.#batchesPerStep;
-    return new Event({
-      type,
-      globalStep: g,
-      stepsPerEpoch: this.#stepsPerEpoch,
-      batchesPerStep: b,
-      globalBatch: b !== null && b >= 2 ? g * b : g,
+  /** Refuses a call made while another call of this lifecycle runs; else marks this one as running. */
+  #enter(call: CallName, type: EventType | null): void {
+    if (this.#running !== null) this.#reject(call, type, new ReentrantCallError(call, this.#running));
+    this.#running = call;
+  }
+
+  #initialize(options: InitializeOptions): unknown[] | undefined {
+    const { recipe, recipeStage, recipeArgs, ...rest } = requiredOptions('initialize', options);
+    // A refused call changes nothing: check the options and build the next State before any change.
+    let state: State;
+    let stepsPerEpoch: number | null = null;
+    let batchesPerStep: number | null = null;
+    try {
+      if (this.#policy.remembersEpochLength) {
+        if (rest.stepsPerEpoch != null) stepsPerEpoch = this.#positiveNumber('stepsPerEpoch', rest.stepsPerEpoch);
+        if (rest.batchesPerStep != null) batchesPerStep = this.#positiveNumber('batchesPerStep', rest.batchesPerStep);
+      }
+      state = this.#state.update(rest).state;
+    } catch (e) {
+      return this.#reject('initialize', null, e as Error);
+    }
+    this.#emit(record.initialize(options));
+    this.#state = state;
+    if (stepsPerEpoch !== null) this.#stepsPerEpoch = stepsPerEpoch;
+    if (batchesPerStep !== null) this.#batchesPerStep = batchesPerStep;
+    if (this.#initialized) return undefined;
+
+    return this.#guard('initialize', () => {
+      let next: Recipe;
+      if (!isTruthy(recipe)) {
+        next = new Recipe();
+      } else {
+        next = Recipe.createInstance(recipe as RecipeInput, { targetStage: recipeStage ?? undefined, fidelity: this.fidelity });
+        if (isTruthy(recipeArgs)) next.args = { ...(recipeArgs as Record<string, unknown>) };
+      }
+      this.#recipe = next;
+      next.modifiers.forEach((m, i) => (m[RECIPE_POSITION] = i));
+      this.#syncRecording();
+      const ctx = this.#context(rest);
+      const results: unknown[] = [];
+      for (const m of next.modifiers) collect(results, m.initialize(this.#state, ctx));
+      this.#initialized = true;
+      return results;
     });
   }
 
-  /** `#kwargs` of the options minus `globalStep` (§6.3 step 8), built without spreads: this runs per event. */
-  #eventKwargs(options: EventOptions): Record<string, unknown> {
-    const kwargs: Record<string, unknown> = {};
-    for (const key in options) if (key !== 'globalStep') kwargs[key] = options[key];
-    kwargs.fidelity = this.fidelity;
-    kwargs.commitState = this.#commitState;
-    return kwargs;
+  #event(type: EventType, options: EventOptions): unknown[] {
+    requiredOptions('event', options);
+    if (!this.#initialized) return this.#reject('event', type, new EventBeforeInitializeError());
+    if (this.#finalized) return this.#reject('event', type, new EventAfterFinalizeError());
+    if (type === EventType.INITIALIZE || type === EventType.FINALIZE) return this.#reject('event', type, new ReservedEventTypeError(type));
+
+    const step = options.globalStep;
+    if (step != null && (typeof step !== 'number' || Number.isNaN(step))) {
+      return this.#reject('event', type, new LifecycleOptionError('event', 'globalStep', 'a number or null', step));
+    }
+
+    const policy = this.#policy;
+    const order = nextOrderState(this.#last, type);
+    if (!order.accepted) return this.#reject('event', type, new EventOrderError(this.#last, type));
+    if (policy.recordsOrderBeforeLossCheck) this.#last = order.last;
+    if (type === EventType.LOSS_CALCULATED && options.loss == null) {
+      return this.#reject('event', type, new LossRequiredError()); // Q3: in 'reference' the order already moved
+    }
+    this.#last = order.last;
+    this.#globalStep = policy.nextGlobalStep(this.#globalStep, step);
+
+    if (this.#recording) this.#emit(record.event(type, this.#globalStep, options));
+    const event = policy.buildEvent(type, this.#globalStep, this.#stepsPerEpoch, this.#batchesPerStep);
+    const ctx = this.#eventContext(options);
+    const modifiers = this.#recipe.modifiers;
+    const results: unknown[] = [];
+    try {
+      for (let i = 0; i < modifiers.length; i++) collect(results, modifiers[i].updateEvent(this.#state, event, ctx));
+    } catch (e) {
+      this.#emit(record.error('event', e));
+      throw e;
+    }
+    return results;
   }
 
-  /** What every modifier hook receives: the call's options, the fidelity, and a way to change State. */
-  #kwargs(options: Record<string, unknown>): Record<string, unknown> {
-    return { ...options, fidelity: this.fidelity, commitState: this.#commitState };
+  #finalize(options: Record<string, unknown>): unknown[] {
+    requiredOptions('finalize', options);
+    if (!this.#initialized) return this.#reject('finalize', null, new FinalizeBeforeInitializeError());
+    if (this.#finalized) return this.#reject('finalize', null, new FinalizeTwiceError());
+    this.#emit(record.finalize(options));
+    return this.#guard('finalize', () => {
+      const ctx = this.#context(options);
+      const results: unknown[] = [];
+      for (const m of this.#recipe.modifiers) collect(results, m.finalize(this.#state, ctx));
+      this.#finalized = true;
+      return results;
+    });
   }
 
-  /** Modifiers that change State (e.g. `loss`) hand back the new one; the next modifier sees it. */
-  readonly #commitState = (next: State): void => {
-    if (!(next instanceof State)) throw new ValueError('commitState expects a State (use state.with(...) or state.update(...).state)');
-    this.#state = next;
-  };
+  /** The hook context of an event: its options minus `globalStep` (§6.3 step 8), built without spreads: this runs per event. */
+  #eventContext(options: EventOptions): HookContext {
+    const ctx: Record<string, unknown> = {};
+    for (const key in options) if (key !== 'globalStep') ctx[key] = options[key];
+    ctx.fidelity = this.fidelity;
+    return ctx as HookContext;
+  }
+
+  /** What every modifier hook receives: the call's options and the lifecycle's fidelity. */
+  #context(options: Record<string, unknown>): HookContext {
+    return { ...options, fidelity: this.fidelity };
+  }
 
   #positiveNumber(option: string, v: unknown): number {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new LifecycleOptionError('initialize', option, 'a non-negative number', v);
@@ -341,3 +382,8 @@ export class CompressionLifecycle {
   }
 }
 export { isOrdered };
+
+/** §6.1–§6.3: "collect non-null results". */
+function collect(results: unknown[], result: unknown): void {
+  if (result != null) results.push(result);
+}

@@ -62,13 +62,43 @@ const HF_KEYS: ReadonlyArray<readonly [string, keyof ModelConfig]> = [
   ['llmc_sim_rope_style', 'ropeStyle'],
 ];
 
-/** Parse a Hugging Face Llama `config.json` object, with HF's defaults for missing optional fields. */
+/** A `config.json` field of the wrong type or out of range: names the file, the field and the value. */
+export class ConfigFieldError extends ValueError {
+  constructor(readonly file: string, readonly key: string, readonly expected: string, value: unknown) {
+    super(`${file}: \`${key}\` must be ${expected}, got ${showJson(value)}`);
+  }
+}
+
+const showJson = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : typeof v === 'number' ? String(v) : JSON.stringify(v) ?? String(v));
+
+/**
+ * Parse a Hugging Face Llama `config.json` object, with HF's defaults for missing (or null) optional
+ * fields. Every field we read is type-checked: a wrong type is a {@link ConfigFieldError}, never a
+ * silent default (`tie_word_embeddings: "true"` is refused, not read as false).
+ */
 export function configFromHF(json: Record<string, unknown>, file: string): ModelConfig {
+  const has = (key: string) => Object.hasOwn(json, key) && json[key] !== null && json[key] !== undefined;
   const need = (key: string): number => {
     const v = json[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
-      throw new ValueError(`${file}: \`${key}\` must be a positive integer, got ${JSON.stringify(v)}`);
-    }
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) throw new ConfigFieldError(file, key, 'a positive integer', v);
+    return v;
+  };
+  const positive = (key: string, dflt: number): number => {
+    if (!has(key)) return dflt;
+    const v = json[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ConfigFieldError(file, key, 'a positive finite number', v);
+    return v;
+  };
+  const bool = (key: string, dflt: boolean): boolean => {
+    if (!has(key)) return dflt;
+    const v = json[key];
+    if (typeof v !== 'boolean') throw new ConfigFieldError(file, key, 'true or false', v);
+    return v;
+  };
+  const ropeStyle = (): RopeStyle => {
+    if (!has('llmc_sim_rope_style')) return 'half';
+    const v = json.llmc_sim_rope_style;
+    if (v !== 'interleaved' && v !== 'half') throw new ConfigFieldError(file, 'llmc_sim_rope_style', "'interleaved' or 'half'", v);
     return v;
   };
   const heads = need('num_attention_heads');
@@ -77,15 +107,15 @@ export function configFromHF(json: Record<string, unknown>, file: string): Model
     intermediateSize: need('intermediate_size'),
     numHiddenLayers: need('num_hidden_layers'),
     numAttentionHeads: heads,
-    numKeyValueHeads: json.num_key_value_heads == null ? heads : need('num_key_value_heads'),
+    numKeyValueHeads: has('num_key_value_heads') ? need('num_key_value_heads') : heads,
     vocabSize: need('vocab_size'),
-    rmsNormEps: typeof json.rms_norm_eps === 'number' ? json.rms_norm_eps : 1e-6,
-    tieWordEmbeddings: json.tie_word_embeddings === true,
-    maxPositionEmbeddings: typeof json.max_position_embeddings === 'number' ? json.max_position_embeddings : 2048,
-    ropeTheta: typeof json.rope_theta === 'number' ? json.rope_theta : 10000,
-    ropeStyle: json.llmc_sim_rope_style === 'interleaved' ? 'interleaved' : 'half',
+    rmsNormEps: positive('rms_norm_eps', 1e-6),
+    tieWordEmbeddings: bool('tie_word_embeddings', false),
+    maxPositionEmbeddings: has('max_position_embeddings') ? need('max_position_embeddings') : 2048,
+    ropeTheta: positive('rope_theta', 10000),
+    ropeStyle: ropeStyle(),
   };
-  if (json.head_dim != null) config.headDim = need('head_dim');
+  if (has('head_dim')) config.headDim = need('head_dim');
   return config;
 }
 

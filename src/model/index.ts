@@ -13,3 +13,5 @@ export { loadModel, saveSafetensors } from './load/index.ts';
 export { createSyntheticModel, syntheticOutlierChannels } from './synthetic.ts';
 export type { SyntheticModelOptions } from './synthetic.ts';
 export { generateGreedy } from './generate.ts';
+export { builtinModelPath, BUILTIN_MODELS, isBuiltinModelName } from './builtinModels.ts';
+export type { BuiltinModelName } from './builtinModels.ts';

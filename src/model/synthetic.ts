@@ -10,7 +10,7 @@ import { Tensor } from '../tensor/tensor.ts';
 import type { ModelConfig } from './config.ts';
 import { buildModel, expectedTensors } from './build.ts';
 import type { Model } from './model.ts';
-import { Prng } from './_internals/prng.ts';
+import { SplitMix32 } from '../tensor/rng.ts';
 
 /** Options for createSyntheticModel (all optional). */
 export interface SyntheticModelOptions {
@@ -69,7 +69,7 @@ export function createSyntheticModel(options: SyntheticModelOptions = {}): Model
     ropeTheta: 10000,
     ropeStyle: 'half',
   };
-  const rng = new Prng(seed);
+  const rng = SplitMix32.fromSeed(seed);
   const outliers = syntheticOutlierChannels(dim, outlierChannels);
   // per outlier channel: magnitude ×10–30 and a fixed sign (massive activations keep their sign across tokens)
   const boost = outliers.map(() => rng.uniform(10, 30));

@@ -6,5 +6,6 @@ import { registerBuiltinModule } from './factory.ts';
 import { SpinQuantModifier } from './spinquant/base.ts';
 import { QuantizationModifier } from './quantization/base.ts';
 import { ConstantPruningModifier, MagnitudePruningModifier } from './pruning/index.ts';
+import './probe.ts'; // ProbeModifier, in the experimental registry (verify)
 
 registerBuiltinModule(() => ({ SpinQuantModifier, QuantizationModifier, MagnitudePruningModifier, ConstantPruningModifier }));

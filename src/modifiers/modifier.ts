@@ -4,27 +4,44 @@
  * to do (a plan of hook calls, flag marks or an error) and does it; the flags and `phase` are the
  * state of the modifier's XState actor.
  */
-import { createActor, type Actor } from 'xstate';
 import { Event, EventType } from '../core/events.ts';
 import type { State } from '../core/state.ts';
 import {
-  ModifierAlreadyFinalizedError,
   ModifierAlreadyInitializedError,
   ModifierFinalizeTwiceError,
   ModifierFinalizeUninitializedError,
   ModifierUpdateFinalizedError,
   ModifierUpdateUninitializedError,
 } from '../core/lifecycleErrors.ts';
-import { modifierMachine, type ModifierMachineEvent, type ModifierPhase } from '../../machines/modifier.machine.ts';
-import { afterOnEventIndex, afterOnEventTable, cachedPlan, flagsBits, updatePlan, type Step } from '../../machines/modifier.plan.ts';
+import { PHASE_OF, type ModifierPhase, type ModifierStateName } from '../../machines/modifier.machine.ts';
+import {
+  compiledPlans,
+  END_ITSELF,
+  EVENT_CODES,
+  finalizeCode,
+  initializeCode,
+  KIND_BATCH_END,
+  KIND_BATCH_START,
+  KIND_OTHER,
+  snapshotAt,
+  START_ITSELF,
+  STATE_AT_BITS,
+  STATE_BITS,
+  STATE_NAMES,
+  updateEventCode,
+  type Step,
+} from '../../machines/modifier.plan.ts';
 import { assignFields, BASE_FIELDS, dumpFields, type FieldSpecs } from '../core/fields.ts';
 import type { HookName, ModifierEffect } from '../core/records.ts';
 import { warn as logWarning } from '../core/logger.ts';
 import { ValueError } from '../core/errors.ts';
 import { describeValue } from '../core/options.ts';
+import { hookContext, type HookContext } from './hookContext.ts';
 
 export type { ModifierPhase } from '../../machines/modifier.machine.ts';
-export type Kwargs = Record<string, unknown>;
+export type { HookContext } from './hookContext.ts';
+/** The hook context under its upstream name (`**kwargs`). */
+export type Kwargs = HookContext;
 export type { HookName } from '../core/records.ts';
 
 export interface ModifierArgs {
@@ -39,29 +56,76 @@ export interface ModifierArgs {
 /** A concrete Modifier class, as the factory and recipes see it. */
 export type ModifierClass = (new (args?: ModifierArgs) => Modifier) & { readonly fields: FieldSpecs };
 
-const REJECTIONS = {
-  rejectAlreadyInitialized: ModifierAlreadyInitializedError,
-  rejectInitializeFinalized: ModifierAlreadyFinalizedError,
-  rejectFinalizeTwice: ModifierFinalizeTwiceError,
-  rejectFinalizeUninitialized: ModifierFinalizeUninitializedError,
-  rejectUpdateUninitialized: ModifierUpdateUninitializedError,
-  rejectUpdateFinalized: ModifierUpdateFinalizedError,
-} as const;
+/**
+ * The steps as small integers for the executor's switch: hooks, then the four marks (whose flag bit
+ * is `1 << (op - OP_MARK)`), then the errors.
+ */
+const OP_ON_INITIALIZE = 0;
+const OP_ON_EVENT = 1;
+const OP_ON_FINALIZE = 2;
+const OP_ON_START = 3;
+const OP_ON_UPDATE = 4;
+const OP_ON_END = 5;
+const OP_MARK = 6; // 6..9: markInitialized, markStarted, markEnded, markFinalized
+const OP_REJECT = 10; // 10..: REJECTIONS in order
+const HOOK_OPS: Record<string, number> = { onInitialize: 0, onEvent: 1, onFinalize: 2, onStart: 3, onUpdate: 4, onEnd: 5 };
+const HOOK_NAMES: readonly HookName[] = ['onInitialize', 'onEvent', 'onFinalize', 'onStart', 'onUpdate', 'onEnd'];
+const MARK_STEPS = ['markInitialized', 'markStarted', 'markEnded', 'markFinalized'] as const;
+const MARK_FLAGS = ['initialized', 'started', 'ended', 'finalized'] as const;
+const REJECTIONS = [
+  ['rejectAlreadyInitialized', ModifierAlreadyInitializedError],
+  ['rejectFinalizeTwice', ModifierFinalizeTwiceError],
+  ['rejectFinalizeUninitialized', ModifierFinalizeUninitializedError],
+  ['rejectUpdateUninitialized', ModifierUpdateUninitializedError],
+  ['rejectUpdateFinalized', ModifierUpdateFinalizedError],
+] as const;
 
-const MARKS = {
-  markInitialized: 'initialized',
-  markStarted: 'started',
-  markEnded: 'ended',
-  markFinalized: 'finalized',
-} as const;
+function opOf(step: Step): number {
+  if (step in HOOK_OPS) return HOOK_OPS[step];
+  const mark = (MARK_STEPS as readonly string[]).indexOf(step);
+  if (mark >= 0) return OP_MARK + mark;
+  const reject = REJECTIONS.findIndex(([name]) => name === step);
+  if (reject >= 0) return OP_REJECT + reject;
+  throw new Error(`internal: the modifier machine names a step the executor does not know: ${step}`);
+}
 
-/** The one-step plans `callOnStart`/`callOnEnd` run, so a self-started hook is reported and called as a planned one. */
-const ON_START: readonly Step[] = ['onStart'];
-const ON_END: readonly Step[] = ['onEnd'];
+/**
+ * The plans, compiled once from the machine, as opcodes; one lookup:
+ * `PLANS[state * EVENT_CODES + code]`.
+ */
+const compiled = compiledPlans();
+const PLANS: readonly (readonly number[])[] = compiled.plans.map((steps) => steps.map(opOf));
+const NEEDS = compiled.needs;
+/** PHASES[state]: each state's phase. */
+const PHASES = STATE_NAMES.map((name) => PHASE_OF[name]);
 
-const KIND_BATCH_START = 0;
-const KIND_BATCH_END = 1;
-const KIND_OTHER = 2;
+/** The calls a modifier's executor runs; each names the machine event its plan starts from. */
+const CALL_INITIALIZE = 0;
+const CALL_UPDATE_EVENT = 1;
+const CALL_FINALIZE = 2;
+const CALL_START_ITSELF = 3;
+const CALL_END_ITSELF = 4;
+type Call = typeof CALL_INITIALIZE | typeof CALL_UPDATE_EVENT | typeof CALL_FINALIZE | typeof CALL_START_ITSELF | typeof CALL_END_ITSELF;
+
+function kindOf(type: EventType | null): number {
+  return type === EventType.BATCH_START ? KIND_BATCH_START : type === EventType.BATCH_END ? KIND_BATCH_END : KIND_OTHER;
+}
+
+/** The code a call's plan is first looked up with: the verdicts learnt on the way are not known yet. */
+function firstCode(call: Call, kind: number): number {
+  switch (call) {
+    case CALL_INITIALIZE:
+      return initializeCode(false, false);
+    case CALL_UPDATE_EVENT:
+      return updateEventCode(kind, false, false);
+    case CALL_FINALIZE:
+      return finalizeCode(false);
+    case CALL_START_ITSELF:
+      return START_ITSELF;
+    case CALL_END_ITSELF:
+      return END_ITSELF;
+  }
+}
 
 /** Ours: Python would fail by accident (`AttributeError` on `None.type_`). */
 function checkEvent(call: string, event: unknown): void {
@@ -87,9 +151,8 @@ export abstract class Modifier {
   declare end: number | null;
   declare update: number | null;
 
-  readonly #actor: Actor<typeof modifierMachine>;
-  /** The actor's flags as bits (initialized 1, started 2, ended 4, finalized 8), refreshed on every mark. */
-  #bits = 0;
+  /** The modifier's state: an index into the machine's states (`STATE_NAMES`). */
+  #at = 0;
   /** @internal */
   [EFFECT_SINK]: ((effect: ModifierEffect) => void) | null = null;
   /** @internal */
@@ -98,70 +161,59 @@ export abstract class Modifier {
   constructor(args: ModifierArgs = {}) {
     const cls = new.target as unknown as ModifierClass;
     assignFields(this, cls.name, cls.fields ?? BASE_FIELDS, args);
-    this.#actor = createActor(modifierMachine).start();
-    // The flags are the actor's context (§3.1): keep the cached bits in step with every mark it gets,
-    // including marks sent to `actor` directly.
-    this.#actor.subscribe((snap) => {
-      this.#bits = flagsBits(snap.context);
-    });
   }
 
-  // ---- flags: the actor's state -------------------------------------------------------------
+  // ---- flags: the machine's state ----------------------------------------------------------
 
   get phase(): ModifierPhase {
-    return this.#actor.getSnapshot().value as ModifierPhase;
+    return PHASES[this.#at];
   }
   get initialized(): boolean {
-    return (this.#bits & 1) !== 0;
+    return (STATE_BITS[this.#at] & 1) !== 0;
   }
   get started(): boolean {
-    return (this.#bits & 2) !== 0;
+    return (STATE_BITS[this.#at] & 2) !== 0;
   }
   get ended(): boolean {
-    return (this.#bits & 4) !== 0;
+    return (STATE_BITS[this.#at] & 4) !== 0;
   }
   get finalized(): boolean {
-    return (this.#bits & 8) !== 0;
+    return (STATE_BITS[this.#at] & 8) !== 0;
   }
 
-  /** The live actor, for inspection tools. Send it only mark events. */
-  get actor(): Actor<typeof modifierMachine> {
-    return this.#actor;
+  /** The machine's state (e.g. `'endedWithoutStart'`, Q8); `phase` is its phase. */
+  get stateName(): ModifierStateName {
+    return STATE_NAMES[this.#at];
+  }
+
+  /** The machine snapshot of this modifier's state, for inspection tools (built on each read). */
+  get snapshot(): ReturnType<typeof snapshotAt> {
+    return snapshotAt(STATE_NAMES[this.#at]);
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
 
-  initialize(state: State, kwargs: Kwargs = {}): void {
-    this.#run(this.#decide({ type: 'initialize' }), state, null, kwargs);
-    this.#report('onInitialize', null);
-    const result = this.onInitialize(state, kwargs);
-    this.#run(this.#decide({ type: 'initializeReturned', succeeded: Boolean(result) }), state, null, kwargs);
+  /**
+   * §3.2. Returns what the modifier has to report to `lifecycle.initialize` (§6.1 collects the
+   * non-null ones): nothing for the base class; a subclass may override and return data.
+   */
+  initialize(state: State, kwargs: Readonly<Record<string, unknown>> = {}): unknown {
     const fake = new Event({ type: EventType.BATCH_START, globalStep: 0 });
-    this.#run(this.#decide({ type: 'fakeBatchStart', shouldStart: this.shouldStart(fake) }), state, fake, kwargs);
+    this.#execute(CALL_INITIALIZE, state, fake, hookContext(kwargs), KIND_BATCH_START);
+    return undefined;
   }
 
-  finalize(state: State, kwargs: Kwargs = {}): void {
-    this.#run(this.#decide({ type: 'finalize' }), state, null, kwargs);
-    this.#report('onFinalize', null);
-    const result = this.onFinalize(state, kwargs);
-    this.#run(this.#decide({ type: 'finalizeReturned', succeeded: Boolean(result) }), state, null, kwargs);
+  /** §3.2. Returns what `lifecycle.finalize` collects (§6.2); nothing for the base class. */
+  finalize(state: State, kwargs: Readonly<Record<string, unknown>> = {}): unknown {
+    this.#execute(CALL_FINALIZE, state, null, hookContext(kwargs), KIND_OTHER);
+    return undefined;
   }
 
-  /** The hot path: two table lookups; the actor is touched only when a flag changes. */
-  updateEvent(state: State, event: Event, kwargs: Kwargs = {}): void {
+  /** §3.3, the hot path. Returns what `lifecycle.event` collects (§6.3); nothing for the base class. */
+  updateEvent(state: State, event: Event, kwargs: Readonly<Record<string, unknown>> = {}): unknown {
     checkEvent('updateEvent', event);
-    const pre = updatePlan(this.#bits);
-    if (pre.length !== 1 || pre[0] !== 'onEvent') this.#run(pre, state, event, kwargs);
-    if (this[EFFECT_SINK]) this.#report('onEvent', event);
-    this.onEvent(state, event, kwargs);
-    const bits = this.#bits; // after onEvent, which may have started or ended us
-    const kind = event.type === EventType.BATCH_START ? KIND_BATCH_START : event.type === EventType.BATCH_END ? KIND_BATCH_END : KIND_OTHER;
-    const table = afterOnEventTable();
-    const needs = table.needs[bits * 3 + kind];
-    const s = (needs & 1) !== 0 && this.shouldStart(event);
-    const e = (needs & 2) !== 0 && this.shouldEnd(event);
-    const steps = table.plans[afterOnEventIndex(bits, kind, s, e)];
-    if (steps.length) this.#run(steps, state, event, kwargs);
+    this.#execute(CALL_UPDATE_EVENT, state, event, hookContext(kwargs), kindOf(event.type));
+    return undefined;
   }
 
   /** §3.4: `start ≤ c` and (`end` null or `c < end`). */
@@ -180,38 +232,27 @@ export abstract class Modifier {
 
   // ---- hooks for subclasses -----------------------------------------------------------------
 
-  protected abstract onInitialize(state: State, kwargs: Kwargs): boolean;
-  protected onStart(_state: State, _event: Event | null, _kwargs: Kwargs): void {}
-  protected onUpdate(_state: State, _event: Event | null, _kwargs: Kwargs): void {}
-  protected onEnd(_state: State, _event: Event | null, _kwargs: Kwargs): void {}
-  protected onEvent(_state: State, _event: Event, _kwargs: Kwargs): void {}
-  protected onFinalize(_state: State, _kwargs: Kwargs): boolean {
+  protected abstract onInitialize(state: State, ctx: HookContext): boolean;
+  protected onStart(_state: State, _event: Event | null, _ctx: HookContext): void {}
+  protected onUpdate(_state: State, _event: Event | null, _ctx: HookContext): void {}
+  protected onEnd(_state: State, _event: Event | null, _ctx: HookContext): void {}
+  protected onEvent(_state: State, _event: Event, _ctx: HookContext): void {}
+  protected onFinalize(_state: State, _ctx: HookContext): boolean {
     return true;
   }
 
   /**
-   * For subclasses that start themselves (calibration-driven modifiers, §3.3): `started` is true
-   * from the moment their `onStart` begins.
+   * For calibration-driven modifiers (§3.3), from their `onEvent` or `onFinalize`: starts this
+   * modifier unless it has started (`started` is true from the moment `onStart` begins). The machine
+   * decides (`startItself`); outside `initialized` and not finalized it does nothing.
    */
-  protected markStarted(): void {
-    if (!this.started) this.#mark('markStarted');
+  protected startItself(state: State, kwargs: HookContext): void {
+    this.#execute(CALL_START_ITSELF, state, null, kwargs, KIND_OTHER);
   }
 
-  protected markEnded(): void {
-    if (!this.ended) this.#mark('markEnded');
-  }
-
-  /**
-   * Calls this modifier's own `onStart` (calibration-driven modifiers start themselves from
-   * `onEvent`, §3.3, S13), recorded as a hook call like the ones the machine plans.
-   */
-  protected callOnStart(state: State, event: Event | null, kwargs: Kwargs): void {
-    this.#run(ON_START, state, event, kwargs);
-  }
-
-  /** `callOnStart`'s twin for `onEnd`. */
-  protected callOnEnd(state: State, event: Event | null, kwargs: Kwargs): void {
-    this.#run(ON_END, state, event, kwargs);
+  /** `startItself`'s twin: ends this modifier unless it has ended (`endItself` in the machine). */
+  protected endItself(state: State, kwargs: HookContext): void {
+    this.#execute(CALL_END_ITSELF, state, null, kwargs, KIND_OTHER);
   }
 
   /**
@@ -242,53 +283,73 @@ export abstract class Modifier {
 
   // ---- plan execution -----------------------------------------------------------------------
 
-  #decide(event: ModifierMachineEvent): readonly Step[] {
-    return cachedPlan(this.#bits, event);
-  }
-
-  #run(steps: readonly Step[], state: State, event: Event | null, kwargs: Kwargs): void {
-    for (const step of steps) {
-      switch (step) {
-        case 'onStart':
-          this.#report(step, event);
-          this.onStart(state, event, kwargs);
+  /**
+   * The one executor: looks the call's plan up in the machine's table and runs every step in order.
+   * The call's own hook (`onInitialize`, `onEvent`, `onFinalize`) is the first step of every plan of
+   * that call; what it returns, and the flags after it, pick the rest of the plan (one more lookup).
+   */
+  #execute(call: Call, state: State, event: Event | null, ctx: HookContext, kind: number): void {
+    let plan = PLANS[this.#at * EVENT_CODES + firstCode(call, kind)];
+    for (let i = 0; i < plan.length; i++) {
+      const op = plan[i];
+      switch (op) {
+        case OP_ON_INITIALIZE: {
+          this.#report(op, null);
+          const succeeded = Boolean(this.onInitialize(state, ctx));
+          plan = PLANS[this.#at * EVENT_CODES + initializeCode(succeeded, this.shouldStart(event as Event))];
           break;
-        case 'onUpdate':
-          if (this[EFFECT_SINK]) this.#report(step, event);
-          this.onUpdate(state, event, kwargs);
+        }
+        case OP_ON_EVENT: {
+          if (this[EFFECT_SINK]) this.#report(op, event);
+          const before = this.#at;
+          this.onEvent(state, event as Event, ctx);
+          const at = this.#at; // after onEvent, which may have started or ended us
+          const needs = NEEDS[at * 3 + kind];
+          // The plan looked up first (no verdicts) stands unless a verdict matters or onEvent moved us.
+          if (needs === 0 && at === before) break;
+          const s = (needs & 1) !== 0 && this.shouldStart(event as Event);
+          const e = (needs & 2) !== 0 && this.shouldEnd(event as Event);
+          plan = PLANS[at * EVENT_CODES + updateEventCode(kind, s, e)];
           break;
-        case 'onEnd':
-          this.#report(step, event);
-          this.onEnd(state, event, kwargs);
+        }
+        case OP_ON_FINALIZE: {
+          this.#report(op, null);
+          const succeeded = Boolean(this.onFinalize(state, ctx));
+          plan = PLANS[this.#at * EVENT_CODES + finalizeCode(succeeded)];
           break;
-        case 'markInitialized':
-        case 'markStarted':
-        case 'markEnded':
-        case 'markFinalized':
-          this.#mark(step);
+        }
+        case OP_ON_START:
+          this.#report(op, event);
+          this.onStart(state, event, ctx);
           break;
-        case 'onInitialize':
-        case 'onEvent':
-        case 'onFinalize':
-          break; // called by the caller, which needs their results or runs them unconditionally
+        case OP_ON_UPDATE:
+          if (this[EFFECT_SINK]) this.#report(op, event);
+          this.onUpdate(state, event, ctx);
+          break;
+        case OP_ON_END:
+          this.#report(op, event);
+          this.onEnd(state, event, ctx);
+          break;
         default:
-          throw new REJECTIONS[step]();
+          if (op < OP_REJECT) this.#mark(op - OP_MARK);
+          else throw new REJECTIONS[op - OP_REJECT][1]();
       }
     }
   }
 
   /** Records that a hook is about to be called (only while the lifecycle records). */
-  #report(hook: HookName, event: Event | null): void {
+  #report(op: number, event: Event | null): void {
     const sink = this[EFFECT_SINK];
-    if (sink) sink({ type: 'modifier.hook', hook, eventType: event?.type ?? null });
+    if (sink) sink({ type: 'modifier.hook', hook: HOOK_NAMES[op], eventType: event?.type ?? null });
   }
 
-  #mark(step: keyof typeof MARKS): void {
-    const from = this.phase;
-    this.#actor.send({ type: step });
-    const snap = this.#actor.getSnapshot();
-    this.#bits = flagsBits(snap.context);
+  /** The one place a flag changes: the modifier moves to the state holding its flags plus this one. */
+  #mark(flagIndex: number): void {
+    const from = this.#at;
+    const to = STATE_AT_BITS[STATE_BITS[from] | (1 << flagIndex)];
+    if (to < 0) throw new Error(`internal: ${MARK_STEPS[flagIndex]} from ${STATE_NAMES[from]} reaches no state of the modifier machine`);
+    this.#at = to;
     const sink = this[EFFECT_SINK];
-    if (sink) sink({ type: 'modifier.transition', flag: MARKS[step], from, to: snap.value as ModifierPhase });
+    if (sink) sink({ type: 'modifier.transition', flag: MARK_FLAGS[flagIndex], from: PHASES[from], to: PHASES[to] });
   }
 }

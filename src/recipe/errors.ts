@@ -3,7 +3,7 @@
  * spec's message is always the first line, so `grep` for it keeps working. Errors about one place
  * in a recipe are wrapped in {@link RecipeError}, which adds where it happened on the lines after.
  */
-import { RuntimeError, ValueError } from '../core/errors.ts';
+import { RuntimeError, ValueError, specError } from '../core/errors.ts';
 
 /** Where in a recipe something happened: the file (or `<string>`), the line and the key path. */
 export interface RecipeLocation {
@@ -40,28 +40,30 @@ export class RecipeError extends ValueError {
 }
 
 /** E50 (RuntimeError, as upstream). */
-export class RecipeFrontMatterError extends RuntimeError {
-  readonly code = 'E50';
-  constructor(readonly file: string) {
-    super(`Could not extract YAML front matter from recipe card: ${file}`);
-  }
-}
+export class RecipeFrontMatterError extends specError(
+  RuntimeError,
+  'E50',
+  (file: string) => `Could not extract YAML front matter from recipe card: ${file}`,
+  'file',
+) {}
 
 /** E51. `detail` (e.g. the parser's line and column) goes on the following line. */
-export class RecipePathParseError extends ValueError {
-  readonly code = 'E51';
-  constructor(readonly file: string, readonly detail?: string) {
-    super(`Could not parse recipe from path ${file}${detail ? `\n  ${detail}` : ''}`);
-  }
-}
+export class RecipePathParseError extends specError(
+  ValueError,
+  'E51',
+  (file: string, detail?: string) => `Could not parse recipe from path ${file}${detail ? `\n  ${detail}` : ''}`,
+  'file',
+  'detail',
+) {}
 
 /** E52. `detail` (the YAML parser's message with line and column) goes on the following line. */
-export class RecipeStringParseError extends ValueError {
-  readonly code = 'E52';
-  constructor(readonly content: string, readonly detail?: string) {
-    super(`Could not parse recipe from string ${content}${detail ? `\n  ${detail}` : ''}`);
-  }
-}
+export class RecipeStringParseError extends specError(
+  ValueError,
+  'E52',
+  (content: string, detail?: string) => `Could not parse recipe from string ${content}${detail ? `\n  ${detail}` : ''}`,
+  'content',
+  'detail',
+) {}
 
 /** E53: the text parsed, but not to a mapping. */
 export class RecipeNotMappingError extends ValueError {
@@ -75,42 +77,41 @@ export class RecipeNotMappingError extends ValueError {
 }
 
 /** E54 */
-export class RecipeModifiersTypeError extends ValueError {
-  readonly code = 'E54';
-  constructor() {
-    super('modifiers must be a list of Modifier instances');
-  }
-}
+export class RecipeModifiersTypeError extends specError(ValueError, 'E54', () => 'modifiers must be a list of Modifier instances') {}
 
 /** E55 (ours; Python's `TypeError: got multiple values for keyword argument 'group'`), `'reference'` only (Q17). */
-export class ModifierGroupArgumentError extends ValueError {
-  readonly code = 'E55';
-  constructor(readonly modifierType: string) {
-    super(`Modifier arguments for '${modifierType}' must not contain 'group' (got multiple values for keyword argument 'group')`);
-  }
-}
+export class ModifierGroupArgumentError extends specError(
+  ValueError,
+  'E55',
+  (modifierType: string) => `Modifier arguments for '${modifierType}' must not contain 'group' (got multiple values for keyword argument 'group')`,
+  'modifierType',
+) {}
 
 /** E56 (ours; Python's `AttributeError` on `None.get`), `'reference'` only (Q18). */
-export class ModifierEmptyBodyError extends ValueError {
-  readonly code = 'E56';
-  constructor(readonly modifierType: string, readonly group: string) {
-    super(`Modifier '${modifierType}' in group '${group}' has no arguments (null); use {} for none`);
-  }
-}
+export class ModifierEmptyBodyError extends specError(
+  ValueError,
+  'E56',
+  (modifierType: string, group: string) => `Modifier '${modifierType}' in group '${group}' has no arguments (null); use {} for none`,
+  'modifierType',
+  'group',
+) {}
 
 /** Ours (Python: `AttributeError`/`TypeError`): a modifier body that is neither a mapping nor null. */
-export class ModifierArgumentsTypeError extends ValueError {
-  constructor(readonly modifierType: string, readonly got: string) {
-    super(`Modifier arguments for '${modifierType}' must be a mapping of field names to values (got ${got})`);
-  }
-}
+export class ModifierArgumentsTypeError extends specError(
+  ValueError,
+  null,
+  (modifierType: string, got: string) => `Modifier arguments for '${modifierType}' must be a mapping of field names to values (got ${got})`,
+  'modifierType',
+  'got',
+) {}
 
 /** Ours: a recipe input that is none of path, text, Modifier, list of Modifiers or Recipe. */
-export class RecipeInputTypeError extends ValueError {
-  constructor(readonly got: string) {
-    super(`Recipe input must be a file path, YAML/JSON text, a Modifier, a list of Modifiers or a Recipe (got ${got})`);
-  }
-}
+export class RecipeInputTypeError extends specError(
+  ValueError,
+  null,
+  (got: string) => `Recipe input must be a file path, YAML/JSON text, a Modifier, a list of Modifiers or a Recipe (got ${got})`,
+  'got',
+) {}
 
 /** `describe` for messages: Python-ish type names of parsed YAML/JSON values. */
 export function kindOf(v: unknown): string {

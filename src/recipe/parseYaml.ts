@@ -41,16 +41,29 @@ export function documentLocator(doc: Document, lines: LineCounter, lineOffset = 
 /** `yaml.safe_load`, keeping positions. Syntax errors come back as `YAML syntax error at line L, column C: …`. */
 export function parseYaml(text: string, lineOffset = 0): Parsed {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { ...PYYAML_OPTIONS, lineCounter: lines, prettyErrors: false });
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { ...PYYAML_OPTIONS, lineCounter: lines, prettyErrors: false });
+  } catch (e) {
+    // The parser recurses per nesting level; PyYAML too has a depth it cannot pass.
+    return { ok: false, detail: `YAML error: ${e instanceof RangeError ? 'nested too deeply' : (e as Error).message.split('\n')[0]}` };
+  }
   const err = doc.errors[0];
   if (err) {
     const pos = lines.linePos(err.pos[0]);
     return { ok: false, detail: `YAML syntax error at line ${pos.line + lineOffset}, column ${pos.col}: ${err.message.split('\n')[0]}` };
   }
+  // PyYAML's safe loader has no constructor for other tags (`!!python/object/apply:…`, `!foo`): an error, not a string.
+  const tagged = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED' || w.code === 'BAD_COLLECTION_TYPE');
+  if (tagged) {
+    const pos = lines.linePos(tagged.pos[0]);
+    const why = tagged.message.split('\n')[0].replace(/^Unresolved tag: (.*)$/, "could not determine a constructor for the tag '$1' (the safe loader takes only YAML's standard tags)");
+    return { ok: false, detail: `YAML error at line ${pos.line + lineOffset}, column ${pos.col}: ${why}` };
+  }
   try {
     return { ok: true, value: doc.toJS({ maxAliasCount: 100 }), locate: documentLocator(doc, lines, lineOffset) };
   } catch (e) {
-    return { ok: false, detail: `YAML error: ${(e as Error).message.split('\n')[0]}` };
+    return { ok: false, detail: `YAML error: ${e instanceof RangeError ? 'nested too deeply' : (e as Error).message.split('\n')[0]}` };
   }
 }
 

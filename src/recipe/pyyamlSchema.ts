@@ -84,6 +84,26 @@ export const pyFloat: ScalarTag = {
   stringify: ({ value }) => pyYamlFloatText(value as number),
 };
 
+/** Python's `float()` on what `construct_yaml_float` passes it (after `_` removal and lower-casing). */
+const PY_FLOAT_TEXT = /^\s*[-+]?(?:(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|\.?inf(?:inity)?|\.?nan)\s*$/;
+/** What Python's `int(value, base)` accepts in `construct_yaml_int` (digits of the base, `_`, base-60 parts). */
+const PY_INT_TEXT = /^[-+]?(?:0b[01_]+|0x[0-9a-f_]+|0[0-7_]*|[1-9][0-9_]*(?::[0-9_]+)*)$/i;
+
+/**
+ * Explicitly tagged scalars (`!!float 1`, `!!int "3"`, `!!bool yes`): PyYAML runs the constructor on
+ * the text whatever its form, and fails where Python's conversion fails. Never chosen when writing.
+ */
+const explicit = (tag: ScalarTag, valid: (s: string) => boolean, what: string): ScalarTag => ({
+  ...tag,
+  identify: () => false,
+  default: false,
+  test: undefined,
+  resolve: (s, onError) => {
+    if (!valid(s)) onError(`could not convert ${JSON.stringify(s)} to ${what}`);
+    return tag.resolve(s, onError, {} as never);
+  },
+});
+
 const REPLACED = new Set(['tag:yaml.org,2002:bool', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float']);
 
 /**
@@ -92,7 +112,12 @@ const REPLACED = new Set(['tag:yaml.org,2002:bool', 'tag:yaml.org,2002:int', 'ta
  */
 export function pyYamlTags(tags: Tags): Tags {
   const kept = tags.filter((t) => typeof t === 'string' || !REPLACED.has(t.tag));
-  return [...kept, pyBool, pyInt, pyFloat];
+  return [
+    ...kept, pyBool, pyInt, pyFloat,
+    explicit(pyBool, (s) => BOOL.test(s), 'bool'),
+    explicit(pyInt, (s) => PY_INT_TEXT.test(s), 'int'),
+    explicit(pyFloat, (s) => PY_FLOAT_TEXT.test(s.replace(/_/g, '').toLowerCase()) || FLOAT.test(s), 'float'),
+  ];
 }
 
 /** The options that make the `yaml` package read and write scalars the way PyYAML does. */

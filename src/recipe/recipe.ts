@@ -3,7 +3,7 @@
  * YAML/JSON text, Modifier instances or another Recipe, and back to PyYAML-shaped YAML.
  */
 import { readFileSync } from 'node:fs';
-import { writeFileAtomicSync } from '../io/atomicWrite.ts';
+import { writeOutput } from '../io/index.ts';
 import '../modifiers/builtins.ts';
 import { Modifier } from '../modifiers/modifier.ts';
 import { isTruthy } from '../core/python.ts';
@@ -102,7 +102,7 @@ export class Recipe {
       dict = appendRecipeDict(existing, dict, { fidelity: options.fidelity ?? this.#fidelity });
     }
     const text = dumpYaml(dict);
-    if (options.filePath) writeFileAtomicSync(options.filePath, text);
+    if (options.filePath) writeOutput(options.filePath, text);
     return text;
   }
 }

@@ -55,9 +55,11 @@ export function simulatedLoss(seed: number, globalStep: number, microBatch: numb
   return Number((2.5 * Math.exp(-globalStep / 20) + 0.5 + 0.1 * noise).toFixed(6));
 }
 
+const OPTIMIZER_LR = 1e-3;
+
 /** Every call of a training run, in order, with the step each micro-batch belongs to. */
 const TRAINING_KEYS = ['recipe', 'epochs', 'stepsPerEpoch', 'batchesPerStep', 'model', 'seed'] as const;
-const SIMULATE_KEYS = [...TRAINING_KEYS, 'fidelity', 'lifecycle', 'onBatchEnd', 'optimizer'];
+const SIMULATE_KEYS = [...TRAINING_KEYS, 'fidelity', 'lifecycle', 'onBatchEnd', 'onOptimizerStep', 'optimizer'];
 
 export function* trainingCalls(options: TrainingOptions): Generator<LifecycleCall & { info?: StepInfo }> {
   options = requiredOptions('trainingCalls', options, TRAINING_KEYS);
@@ -65,7 +67,7 @@ export function* trainingCalls(options: TrainingOptions): Generator<LifecycleCal
   const S = checkCount('stepsPerEpoch', options.stepsPerEpoch, 1);
   const B = checkCount('batchesPerStep', options.batchesPerStep ?? 1, 1);
   const seed = options.seed ?? 0;
-  const optimizer: SimulatedOptimizer = { name: 'SimulatedSGD', lr: 1e-3 };
+  const optimizer: SimulatedOptimizer = { name: 'SimulatedSGD', lr: OPTIMIZER_LR };
   yield {
     call: 'initialize',
     options: { recipe: options.recipe, model: options.model ?? null, optimizer, stepsPerEpoch: S, batchesPerStep: B },
@@ -91,6 +93,8 @@ export interface SimulateOptions extends TrainingOptions {
   lifecycle?: CompressionLifecycle;
   /** Called after each micro-batch's BATCH_END. */
   onBatchEnd?: (info: StepInfo, lifecycle: CompressionLifecycle) => void;
+  /** Called right after the simulated optimizer changed the weights (a journal records it as a call). */
+  onOptimizerStep?: (globalStep: number, lr: number) => void;
   /**
    * `noise` (default): each optimizer step nudges the Linear weights (`simulatedOptimizerStep`);
    * `none`: the events fire but weights change only by what modifiers do.
@@ -163,7 +167,8 @@ export function simulateTraining(options: SimulateOptions): CompressionLifecycle
   for (const k of TRAINING_KEYS) if (k in options) training[k] = options[k];
   for (const c of trainingCalls(training as unknown as TrainingOptions)) {
     if (c.call === 'event' && c.type === EventType.OPTIM_POST_STEP && options.model && optimizer === 'noise') {
-      simulatedOptimizerStep(options.model, seed, c.options.globalStep as number);
+      simulatedOptimizerStep(options.model, seed, c.options.globalStep as number, OPTIMIZER_LR);
+      options.onOptimizerStep?.(c.options.globalStep as number, OPTIMIZER_LR);
     }
     applyCall(lifecycle, c);
     if (c.call === 'event' && c.info) options.onBatchEnd?.(c.info, lifecycle);

@@ -1,64 +1,168 @@
 import { createRequire } from 'node:module';
+import { ValueError, specError } from '../core/errors.ts';
 import { loadGpuJs, type GpuJsMode } from './gpu/loader.ts';
+import { linearWasmSupported } from './wasm/linear.ts';
 import { wasmSimdSupported } from './wasm/runtime.ts';
 
 /**
- * Backend selection per kernel. Three implementations exist: plain typed-array TS (every kernel, the
- * reference), WebAssembly SIMD (the FWHT), gpu.js (matmul, row transform, FWHT stages, fake quant, fusion,
- * centring) in the mode it can reach ('gpu' via headless-gl when available; here, without `gl`, gpu.js's own
- * pick is its WebAssembly backend, and 'cpu' always works).
+ * The one backend choice every tensor kernel a modifier (or the forward pass) runs goes through: the ops in
+ * ops.ts and `linear` ask `chooseBackend` per call, with the call's dtype and size. docs/backends.md is the
+ * user-facing version of this comment.
  *
- * Static choice (documented, from `npx tsx bench/tensor.ts` on the 2-core dev machine, no headless-gl):
- * - `fwht` → wasm when SIMD validates (≈ 4× a copy for 4096×4096 vs ≈ 40× for TS), else ts;
- * - everything else → ts: gpu.js's webasm/cpu modes were slower than the TS loops for every other kernel at
- *   model sizes (kernel compile on first call, float32 round trips), and TS keeps float64 exact.
- * float64 tensors always use ts unless an override asks otherwise (gpu.js and the wasm kernel are float32).
+ * Implementations: plain typed-array TS (every kernel, the reference), WebAssembly SIMD (the FWHT, float32;
+ * Linear, float32 and float64, bit-identical to TS), gpu.js (FWHT, matmul, row transforms, fake quant, norm
+ * fusion, centring; float32 arithmetic only).
  *
- * At run time, where gpu.js can reach a WebGL context (headless-gl installed and a display, see
- * scripts/headless-gl.sh), the static choice is only a first guess: `dispatch` times it against gpu.js on
- * the first large float32 call of each kernel and keeps the faster (see `dispatch`). The FWHT is exempt:
- * its wasm kernel runs at ~3× a plain copy of the data, which no path with a host↔GPU transfer can beat.
+ * `auto` (the default): Linear → wasm from LINEAR_WASM_MIN_MACS multiply-adds; FWHT → wasm on float32 data;
+ * every other kernel → gpu.js on float32 data from GPU_MIN_ELEMENTS values where gpu.js has a real WebGL
+ * context (headless-gl, scripts/headless-gl.sh), else TS. On Node without `gl` that is: wasm for Linear and
+ * the float32 FWHT, TS for the rest, and nothing ever goes through gpu.js.
  *
- * Override with env `LLMC_SIM_BACKEND=gpujs|ts|wasm` (a kernel without that implementation uses ts), and the
- * gpu.js mode with `LLMC_SIM_GPUJS_MODE=gpu|webasm|cpu` (default 'gpu').
+ * `LLMC_SIM_BACKEND=ts|wasm|gpujs|auto` forces one backend for every kernel that has it; a kernel without
+ * it runs its `auto` choice. A forced backend that would change the arithmetic (gpu.js or the wasm FWHT on
+ * float64 data: both compute in float32) or that this engine lacks is not used: the kernel runs its `auto`
+ * choice, which is always exact for float64, and a one-time warning names the kernel and why. Forced gpujs
+ * without WebGL runs gpu.js's own fallback (its WebAssembly or CPU mode), slowly: useful to test the gpu.js
+ * kernels, not to run faster. `LLMC_SIM_GPUJS_MODE=gpu|webasm|cpu` picks gpu.js's mode (default 'gpu').
  */
 export type BackendName = 'ts' | 'wasm' | 'gpujs';
-export type KernelName = 'fwht' | 'matmul' | 'rowTransform' | 'fakeQuant' | 'fuseNorm' | 'centerRows';
+export type BackendSetting = BackendName | 'auto';
+export type KernelName = 'fwht' | 'matmul' | 'rowTransform' | 'fakeQuant' | 'fuseNorm' | 'centerRows' | 'linear';
+type DType = 'float32' | 'float64';
 
-/** Implementations available per kernel, in no particular order. */
-export const IMPLEMENTATIONS: Readonly<Record<KernelName, readonly BackendName[]>> = {
-  fwht: ['ts', 'wasm', 'gpujs'],
-  matmul: ['ts', 'gpujs'],
-  rowTransform: ['ts', 'gpujs'],
-  fakeQuant: ['ts', 'gpujs'],
-  fuseNorm: ['ts', 'gpujs'],
-  centerRows: ['ts', 'gpujs'],
+export const BACKEND_SETTINGS: readonly BackendSetting[] = ['ts', 'wasm', 'gpujs', 'auto'];
+
+/** Implementations per kernel, and the dtypes each computes exactly (ts: both, always). */
+export const IMPLEMENTATIONS: Readonly<Record<KernelName, Partial<Record<BackendName, readonly DType[]>>>> = {
+  fwht: { ts: ['float32', 'float64'], wasm: ['float32'], gpujs: ['float32'] },
+  linear: { ts: ['float32', 'float64'], wasm: ['float32', 'float64'] },
+  matmul: { ts: ['float32', 'float64'], gpujs: ['float32'] },
+  rowTransform: { ts: ['float32', 'float64'], gpujs: ['float32'] },
+  fakeQuant: { ts: ['float32', 'float64'], gpujs: ['float32'] },
+  fuseNorm: { ts: ['float32', 'float64'], gpujs: ['float32'] },
+  centerRows: { ts: ['float32', 'float64'], gpujs: ['float32'] },
 };
 
-/** The env override, validated; undefined when unset. */
-export function backendOverride(): BackendName | undefined {
-  const v = process.env.LLMC_SIM_BACKEND;
-  if (v === undefined || v === '') return undefined;
-  if (v !== 'gpujs' && v !== 'ts' && v !== 'wasm') {
-    throw new RangeError(`LLMC_SIM_BACKEND must be one of gpujs, ts, wasm; got '${v}'`);
+/**
+ * Below this many multiply-adds (T·n·d) a Linear stays on TS: there the wasm call and its copies cost more
+ * than the multiply-adds themselves (measured 1×16×16 and 1×32×32 when the kernel was added).
+ */
+export const LINEAR_WASM_MIN_MACS = 1024;
+
+/** `auto` sends nothing smaller to gpu.js: kernel launch and host↔GPU copies would dominate. */
+export const GPU_MIN_ELEMENTS = 1 << 20;
+
+/** `LLMC_SIM_BACKEND` holds none of the valid settings. */
+export class BackendSettingError extends specError(
+  ValueError,
+  null,
+  (value: string) => `LLMC_SIM_BACKEND must be one of ${BACKEND_SETTINGS.join(', ')}; got '${value}'`,
+  'value',
+) {}
+
+let parsedFrom: string | undefined;
+let parsed: BackendSetting = 'auto';
+
+/** The validated `LLMC_SIM_BACKEND` ('auto' when unset or empty). */
+export function backendSetting(): BackendSetting {
+  const v = process.env.LLMC_SIM_BACKEND ?? '';
+  if (v === parsedFrom) return parsed;
+  if (v !== '' && !(BACKEND_SETTINGS as readonly string[]).includes(v)) throw new BackendSettingError(v);
+  parsedFrom = v;
+  parsed = v === '' ? 'auto' : (v as BackendSetting);
+  return parsed;
+}
+
+let webgl: boolean | undefined;
+
+/** headless-gl: optional, not a dependency (scripts/headless-gl.sh builds it on demand into .cache/). */
+const HEADLESS_GL = 'gl';
+
+/** Renderers that are WebGL without a GPU (Mesa's llvmpipe/softpipe, SwiftShader): slower than TS here. */
+const SOFTWARE_RENDERER = /llvmpipe|softpipe|swiftshader|software/i;
+
+/**
+ * Whether gpu.js can reach a real GPU through WebGL here: `gl` (headless-gl) loadable, gpu.js agreeing, and
+ * the context's renderer not a software rasteriser. Checked once per process.
+ */
+function webglReachable(): boolean {
+  if (webgl !== undefined) return webgl;
+  try {
+    const require = createRequire(import.meta.url);
+    webgl = false;
+    if (loadGpuJs()?.GPU.isHeadlessGLSupported !== true) return webgl;
+    const createGl = require(HEADLESS_GL) as (w: number, h: number) => GlContext | null;
+    const gl = createGl(1, 1);
+    if (!gl) return webgl;
+    const info = gl.getExtension('WEBGL_debug_renderer_info') as { UNMASKED_RENDERER_WEBGL: number } | null;
+    const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    (gl.getExtension('STACKGL_destroy_context') as { destroy(): void } | null)?.destroy();
+    webgl = !SOFTWARE_RENDERER.test(renderer);
+  } catch {
+    webgl = false;
   }
-  return v;
+  return webgl;
+}
+
+/** The few members of a headless-gl context read above. */
+interface GlContext {
+  readonly RENDERER: number;
+  getParameter(name: number): unknown;
+  getExtension(name: string): unknown;
+}
+
+function reachable(backend: BackendName, kernel: KernelName): boolean {
+  if (backend === 'ts') return true;
+  if (backend === 'gpujs') return loadGpuJs() !== null;
+  return kernel === 'linear' ? linearWasmSupported() : wasmSimdSupported();
+}
+
+/** What `auto` runs: see the module comment. Never a backend that is inexact for `dtype`. */
+function autoChoice(kernel: KernelName, dtype: DType, elements: number): BackendName {
+  if (kernel === 'linear') return elements >= LINEAR_WASM_MIN_MACS && linearWasmSupported() ? 'wasm' : 'ts';
+  if (dtype === 'float64') return 'ts';
+  if (kernel === 'fwht') return wasmSimdSupported() ? 'wasm' : 'ts';
+  return elements >= GPU_MIN_ELEMENTS && webglReachable() ? 'gpujs' : 'ts';
+}
+
+const warned = new Set<string>();
+const warnings: string[] = [];
+
+function warnOnce(key: string, message: string): void {
+  if (warned.has(key)) return;
+  warned.add(key);
+  warnings.push(message);
+  process.emitWarning(message, { code: 'LLMC_SIM_BACKEND' });
 }
 
 /**
- * The backend `kernel` uses: `requested` (an explicit argument) first, then the env override, then the
- * static choice above. Falls back to ts when the chosen one is not implemented for the kernel or not reachable.
+ * The backend kernel `kernel` runs on for data of `dtype` and `elements` values (multiply-adds for
+ * Linear): `requested` (an explicit option) first, else `LLMC_SIM_BACKEND`; see the module comment.
  */
-export function backendFor(kernel: KernelName, dtype: 'float32' | 'float64' = 'float32', requested?: BackendName): BackendName {
-  const want = requested ?? backendOverride();
-  if (want !== undefined) {
-    if (!IMPLEMENTATIONS[kernel].includes(want)) return 'ts';
-    if (want === 'wasm' && !wasmSimdSupported()) return 'ts';
-    return want;
+export function chooseBackend(kernel: KernelName, dtype: DType, elements: number, requested?: BackendSetting): BackendName {
+  const want = requested ?? backendSetting();
+  if (want === 'auto') return autoChoice(kernel, dtype, elements);
+  const exact = IMPLEMENTATIONS[kernel][want];
+  if (exact === undefined) return autoChoice(kernel, dtype, elements); // no such implementation: documented
+  if (!exact.includes(dtype)) {
+    const fallback = autoChoice(kernel, dtype, elements);
+    warnOnce(
+      `${kernel}:${want}:${dtype}`,
+      `${kernel} on ${dtype} data runs on ${fallback}, not the requested ${want}: ${want}'s ${kernel} computes in float32 and would round a ${dtype} result`,
+    );
+    return fallback;
   }
-  if (dtype === 'float64') return 'ts';
-  if (kernel === 'fwht' && wasmSimdSupported()) return 'wasm';
-  return 'ts';
+  if (!reachable(want, kernel)) {
+    const fallback = autoChoice(kernel, dtype, elements);
+    warnOnce(`${kernel}:${want}:unreachable`, `${kernel} runs on ${fallback}, not the requested ${want}: ${want} is not available in this process`);
+    return fallback;
+  }
+  return want;
+}
+
+/** The warnings `chooseBackend` has issued in this process, in order (each once). */
+export function backendWarnings(): readonly string[] {
+  return warnings;
 }
 
 /** gpu.js mode for the gpujs backend. */
@@ -67,59 +171,7 @@ export function gpuJsMode(): GpuJsMode {
   return v === 'webasm' || v === 'cpu' ? v : 'gpu';
 }
 
-/** Inputs smaller than this never trigger a timing comparison (kernel compile time would dominate). */
-export const CALIBRATION_MIN_ELEMENTS = 1 << 20;
-
-const calibrated = new Map<KernelName, BackendName>();
-let webgl: boolean | undefined;
-
-/** Whether gpu.js can reach a WebGL context here: `gl` resolvable (not loaded) and gpu.js agreeing. */
-export function webglReachable(): boolean {
-  if (webgl !== undefined) return webgl;
-  try {
-    createRequire(import.meta.url).resolve('gl');
-    webgl = loadGpuJs()?.GPU.isHeadlessGLSupported === true;
-  } catch {
-    webgl = false;
-  }
-  return webgl;
-}
-
-/** The backend each kernel settled on by timing, for benchmarks and diagnostics. */
-export function calibratedBackends(): ReadonlyMap<KernelName, BackendName> {
-  return calibrated;
-}
-
-/**
- * Runs a (non in-place) kernel with the backend chosen for it.
- *
- * 1. An explicit `requested` backend, the env override, or float64 data: `backendFor` decides.
- * 2. A kernel already calibrated: its winner.
- * 3. A large float32 input where gpu.js reaches WebGL: run the static choice and gpu.js (twice, so its
- *    kernel compile is not counted) on this very input, keep the faster for the rest of the process,
- *    and return the faster's result.
- * 4. Otherwise the static choice.
- */
-export function dispatch<T>(kernel: KernelName, dtype: 'float32' | 'float64', requested: BackendName | undefined, elements: number, run: (backend: BackendName) => T): T {
-  if (requested !== undefined || backendOverride() !== undefined || dtype === 'float64') return run(backendFor(kernel, dtype, requested));
-  const settled = calibrated.get(kernel);
-  if (settled) return run(settled);
-  const guess = backendFor(kernel, dtype);
-  if (kernel === 'fwht' || !IMPLEMENTATIONS[kernel].includes('gpujs') || elements < CALIBRATION_MIN_ELEMENTS || !webglReachable()) return run(guess);
-  const t0 = performance.now();
-  const mine = run(guess);
-  const t1 = performance.now();
-  run('gpujs');
-  const t2 = performance.now();
-  const theirs = run('gpujs');
-  const t3 = performance.now();
-  const winner = t3 - t2 < t1 - t0 ? 'gpujs' : guess;
-  calibrated.set(kernel, winner);
-  return winner === 'gpujs' ? theirs : mine;
-}
-
-/** Test support: pretend gpu.js can (or cannot) reach WebGL, and forget calibrations. @internal */
+/** Test support: pretend gpu.js can (or cannot) reach WebGL (undefined: detect again). @internal */
 export function __unsafeSetWebglReachable(value: boolean | undefined): void {
   webgl = value;
-  calibrated.clear();
 }

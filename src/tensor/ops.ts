@@ -1,4 +1,4 @@
-import { backendFor, dispatch, gpuJsMode, type BackendName } from './backend.ts';
+import { chooseBackend, gpuJsMode, type BackendName, type BackendSetting } from './backend.ts';
 import type { HadamardFactor } from './hadamard/randomHadamard.ts';
 import { isSylvester } from './hadamard/sylvester.ts';
 import { centerRows } from './kernels/centerRows.ts';
@@ -7,18 +7,22 @@ import { fuseNormIntoLinear } from './kernels/fuseNorm.ts';
 import { checkFwht, fwhtRowsTs } from './kernels/fwht.ts';
 import { fwhtColumnsTs } from './kernels/fwhtColumns.ts';
 import { fwhtRowsF64 } from './kernels/fwhtRadix4.ts';
+import { linearRows, linearRows64 } from './kernels/linear.ts';
 import { dims2, matmul, type MatmulOptions } from './kernels/matmul.ts';
 import { transformColumns, transformRows } from './kernels/rowTransform.ts';
 import { Tensor, type TensorData } from './tensor.ts';
+import { linearWasm } from './wasm/linear.ts';
 import { fwhtWasm } from './wasm/runtime.ts';
 import * as gpu from './gpu/kernels.ts';
 
 /**
- * Backend-dispatching operations on tensors (see backend.ts). Each takes an optional `backend`; results
- * agree across backends to float32 rounding. gpu.js is loaded only when the gpujs backend is used.
+ * The backend-dispatching operations on tensors: every tensor transform a modifier runs, and the forward
+ * pass's Linear, comes through here, and each asks `chooseBackend` (backend.ts) per call. Each takes an
+ * optional `backend` that overrides `LLMC_SIM_BACKEND` for that call. float64 data never leaves a float64
+ * kernel; float32 results agree across backends to float32 rounding. gpu.js is loaded only when used.
  */
 export interface BackendOption {
-  backend?: BackendName;
+  backend?: BackendSetting;
 }
 
 export interface FwhtOptions extends BackendOption {
@@ -37,7 +41,7 @@ export function fwhtRowsInPlace(x: Tensor, options: FwhtOptions = {}): Tensor {
   const block = options.block ?? cols;
   checkFwht(cols, block);
   const scale = options.normalize === false ? 1 : 1 / Math.sqrt(block);
-  fwhtFlat(x.data, rows, cols, block, scale, backendFor('fwht', x.dtype, options.backend));
+  fwhtFlat(x.data, rows, cols, block, scale, chooseBackend('fwht', x.dtype, x.size, options.backend));
   return x;
 }
 
@@ -48,9 +52,8 @@ export function fwhtRows(x: Tensor, options: FwhtOptions = {}): Tensor {
 
 function fwhtFlat(data: TensorData, rows: number, cols: number, block: number, scale: number, backend: BackendName): void {
   if (backend === 'wasm' && data instanceof Float32Array && fwhtWasm(data, block, scale)) return;
-  if (backend === 'gpujs') {
-    const out = gpu.fwhtGpu(gpuJsMode(), data instanceof Float32Array ? data : Float32Array.from(data), block, scale);
-    data.set(out);
+  if (backend === 'gpujs' && data instanceof Float32Array) {
+    data.set(gpu.fwhtGpu(gpuJsMode(), data, block, scale));
     return;
   }
   if (data instanceof Float64Array) fwhtRowsF64(data, rows, cols, block, scale);
@@ -85,7 +88,7 @@ export function hadamardRows(x: Tensor, f: HadamardFactor, options: HadamardAppl
   const inverse = options.inverse === true;
   const scale = options.normalize === false ? 1 : 1 / Math.sqrt(n);
   if (signs && !inverse) for (let i = 0; i < d.length; i++) d[i] *= signs[i % n];
-  if (b > 1) fwhtFlat(d, rows, cols, b, scale, backendFor('fwht', x.dtype, options.backend));
+  if (b > 1) fwhtFlat(d, rows, cols, b, scale, chooseBackend('fwht', x.dtype, x.size, options.backend));
   else if (scale !== 1) for (let i = 0; i < d.length; i++) d[i] *= scale;
   if (k > 1) {
     const mix = new Float64Array(n);
@@ -116,7 +119,7 @@ export function hadamardColumns(w: Tensor, f: HadamardFactor, options: HadamardA
   const [rows, cols] = dims2(w);
   const { n, hk, signs } = f;
   const k = f.k > 1 && isSylvester(hk) ? 1 : f.k;
-  if (k > 1 || backendFor('fwht', w.dtype, options.backend) !== 'ts') {
+  if (k > 1 || chooseBackend('fwht', w.dtype, w.size, options.backend) !== 'ts') {
     return transpose(hadamardRows(transpose(w), f, { ...options, inverse: !options.inverse, consume: true }));
   }
   if (rows % n !== 0) throw new RangeError(`${n} must divide ${rows}`);
@@ -147,63 +150,88 @@ export function transpose(x: Tensor): Tensor {
   return out;
 }
 
-const f32 = (t: Tensor): Float32Array => (t.data instanceof Float32Array ? t.data : Float32Array.from(t.data));
-const like = (t: Tensor, data: Float32Array, shape: readonly number[] = t.shape): Tensor =>
-  new Tensor(t.dtype === 'float32' ? data : Float64Array.from(data), shape);
+/** The data of a float32 tensor (the only kind `chooseBackend` sends to gpu.js). */
+const f32 = (t: Tensor): Float32Array => {
+  if (!(t.data instanceof Float32Array)) throw new TypeError('gpu.js kernels take float32 data only');
+  return t.data;
+};
 
 /** `matmul` with backend dispatch (gpujs supports plain A·B only; transposes use ts). */
 export function matmulOp(a: Tensor, b: Tensor, options: MatmulOptions & BackendOption = {}): Tensor {
-  if (options.transA || options.transB) return matmul(a, b, options);
   const [m, k] = dims2(a);
   const [, n] = dims2(b);
-  return dispatch('matmul', a.dtype, options.backend, m * k * n, (backend) =>
-    backend === 'gpujs' ? like(a, gpu.matmulGpu(gpuJsMode(), f32(a), f32(b), m, k, n), [m, n]) : matmul(a, b, options),
-  );
+  const plain = !options.transA && !options.transB && (options.dtype ?? a.dtype) === a.dtype && b.dtype === a.dtype;
+  if (plain && chooseBackend('matmul', a.dtype, m * k * n, options.backend) === 'gpujs') {
+    if (k !== b.rows) throw new RangeError(`matmul: inner dimensions differ (${k} vs ${b.rows})`);
+    return new Tensor(gpu.matmulGpu(gpuJsMode(), f32(a), f32(b), m, k, n), [m, n]);
+  }
+  return matmul(a, b, options);
 }
 
 /** `transformRows` (X·diag(T…T)) with backend dispatch. */
 export function transformRowsOp(x: Tensor, t: ArrayLike<number>, b: number, options: BackendOption = {}): Tensor {
-  return dispatch('rowTransform', x.dtype, options.backend, x.size * b, (backend) => {
-    if (backend !== 'gpujs') return transformRows(x, t, b);
-    transformRows(Tensor.zeros([1, b]), t, b); // validates shapes
-    if (x.cols % b !== 0) throw new RangeError(`${b} must divide ${x.cols}`);
-    return like(x, gpu.transformRowsGpu(gpuJsMode(), f32(x), Float32Array.from(t), x.cols, b));
-  });
+  if (chooseBackend('rowTransform', x.dtype, x.size * b, options.backend) !== 'gpujs') return transformRows(x, t, b);
+  transformRows(Tensor.zeros([1, b]), t, b); // validates the matrix
+  if (x.cols % b !== 0) throw new RangeError(`${b} must divide ${x.cols}`);
+  return new Tensor(gpu.transformRowsGpu(gpuJsMode(), f32(x), Float32Array.from(t), x.cols, b), x.shape);
 }
 
 /** `transformColumns` (diag(T…T)·W); the gpu.js path goes through the transpose. */
 export function transformColumnsOp(w: Tensor, t: ArrayLike<number>, b: number, options: BackendOption = {}): Tensor {
-  return dispatch('rowTransform', w.dtype, options.backend, w.size * b, (backend) => {
-    if (backend !== 'gpujs') return transformColumns(w, t, b);
-    const tt = new Float64Array(b * b);
-    for (let i = 0; i < b; i++) for (let j = 0; j < b; j++) tt[j * b + i] = t[i * b + j];
-    return transpose(transformRowsOp(transpose(w), tt, b, { backend: 'gpujs' }));
-  });
+  const backend = chooseBackend('rowTransform', w.dtype, w.size * b, options.backend);
+  if (backend !== 'gpujs') return transformColumns(w, t, b);
+  const tt = new Float64Array(b * b);
+  for (let i = 0; i < b; i++) for (let j = 0; j < b; j++) tt[j * b + i] = t[i * b + j];
+  return transpose(transformRowsOp(transpose(w), tt, b, { backend }));
 }
 
 /** `fakeQuantize` with backend dispatch: scales and zero points always from the TS kernel (a reduction). */
 export function fakeQuantizeOp(w: Tensor, options: FakeQuantOptions & BackendOption): FakeQuantResult {
   const ref = fakeQuantize(w, options);
-  return dispatch('fakeQuant', w.dtype, options.backend, w.size, (backend) => {
-    if (backend !== 'gpujs') return ref;
-    const cols = w.cols;
-    const g = options.strategy === 'group' ? options.groupSize ?? cols : cols;
-    const qmin = -(2 ** (options.numBits - 1));
-    const value = gpu.fakeQuantGpu(gpuJsMode(), f32(w), f32(ref.scales), Float32Array.from(ref.zeroPoints), cols, g, qmin, -qmin - 1);
-    return { ...ref, value: like(w, value) };
-  });
+  if (chooseBackend('fakeQuant', w.dtype, w.size, options.backend) !== 'gpujs') return ref;
+  const cols = w.cols;
+  const g = options.strategy === 'group' ? options.groupSize ?? cols : cols;
+  const qmin = -(2 ** (options.numBits - 1));
+  const value = gpu.fakeQuantGpu(gpuJsMode(), f32(w), f32(ref.scales), Float32Array.from(ref.zeroPoints), cols, g, qmin, -qmin - 1);
+  return { ...ref, value: new Tensor(value, w.shape) };
 }
 
 /** `fuseNormIntoLinear` with backend dispatch. */
 export function fuseNormOp(w: Tensor, g: Tensor, options: BackendOption = {}): Tensor {
-  return dispatch('fuseNorm', w.dtype, options.backend, w.size, (backend) =>
-    backend === 'gpujs' ? like(w, gpu.fuseNormGpu(gpuJsMode(), f32(w), f32(g), w.cols)) : fuseNormIntoLinear(w, g),
-  );
+  const gpuJs = chooseBackend('fuseNorm', w.dtype, w.size, options.backend) === 'gpujs';
+  if (!gpuJs || g.dtype !== 'float32' || g.size !== w.cols) return fuseNormIntoLinear(w, g); // (throws on a shape mismatch)
+  return new Tensor(gpu.fuseNormGpu(gpuJsMode(), f32(w), f32(g), w.cols), w.shape);
 }
 
 /** `centerRows` with backend dispatch. */
 export function centerRowsOp(e: Tensor, options: BackendOption = {}): Tensor {
-  return dispatch('centerRows', e.dtype, options.backend, e.size, (backend) =>
-    backend === 'gpujs' ? like(e, gpu.centerRowsGpu(gpuJsMode(), f32(e), e.cols)) : centerRows(e),
-  );
+  if (chooseBackend('centerRows', e.dtype, e.size, options.backend) !== 'gpujs') return centerRows(e);
+  return new Tensor(gpu.centerRowsGpu(gpuJsMode(), f32(e), e.cols), e.shape);
+}
+
+type Buf = TensorData;
+
+/**
+ * Linear over rows, `out (T, d) = x (T, n) · Wᵀ + b` (W [d, n], PyTorch layout; b [d] or null): the
+ * WebAssembly-SIMD kernel or the TS loops, bit-identical for float32 and float64 (see wasm/linear.ts).
+ * Allocates nothing on the TS path. The forward pass runs every Linear through here.
+ */
+export function linearInto(out: Buf, x: Buf, w: Buf, b: Buf | null, T: number, n: number, d: number, backend?: BackendSetting): void {
+  const dtype = x instanceof Float64Array || w instanceof Float64Array ? 'float64' : 'float32';
+  if (chooseBackend('linear', dtype, T * n * d, backend) === 'wasm' && linearWasm(out, x, w, b, T, n, d)) return;
+  if (dtype === 'float32') linearRows(out, x, w, b, T, n, d);
+  else linearRows64(out, x, w, b, T, n, d); // any float64 operand: the float64 copy (see kernels/linear.ts)
+}
+
+/**
+ * `y = x·Wᵀ (+ b)` on tensors. Buffers: `x` [rows, in] (or [in]), `w` [out, in], `bias` [out]; result
+ * [rows, out] in `x`'s dtype.
+ */
+export function linear(x: Tensor, w: Tensor, bias?: Tensor | null, options: BackendOption = {}): Tensor {
+  const [rows, inX] = dims2(x);
+  const [outF, inW] = dims2(w);
+  if (inX !== inW) throw new RangeError(`linear: input has ${inX} features, weight expects ${inW}`);
+  const out = Tensor.zeros(x.shape.length === 1 ? [outF] : [rows, outF], x.dtype);
+  linearInto(out.data, x.data, w.data, bias ? bias.data : null, rows, inX, outF, options.backend);
+  return out;
 }

@@ -1,5 +1,5 @@
 /**
- * A small seeded PRNG: xoshiro128** seeded through splitmix32 from a string key. No Math.random anywhere in
+ * llmc-sim's seeded PRNG: xoshiro128** seeded through splitmix32 (below) from a string key. No Math.random anywhere in
  * llmc-sim: every random draw comes from an `Rng`, so the same seed gives the same matrices byte for byte.
  *
  * `split(label)` derives an independent stream from the *key* (not the current state), so per-scheme
@@ -15,19 +15,11 @@ export class Rng {
 
   constructor(seed: number | string) {
     this.key = String(seed);
-    let h = hashString(this.key);
-    const next = (): number => {
-      // splitmix32
-      h = (h + 0x9e3779b9) | 0;
-      let z = h;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
+    const seeder = new SplitMix32(hashString(this.key));
+    this.s0 = seeder.nextUint32();
+    this.s1 = seeder.nextUint32();
+    this.s2 = seeder.nextUint32();
+    this.s3 = seeder.nextUint32();
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
@@ -84,6 +76,58 @@ export class Rng {
   /** Integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.uniform() * n);
+  }
+}
+
+/**
+ * splitmix32: the 32-bit generator that seeds every `Rng` from its key's hash, and on its own the stream
+ * the synthetic model draws its weights from (`createSyntheticModel`). That stream stays as it is rather than
+ * moving to `Rng`: the synthetic weights it defines are pinned by golden tests and content hashes, and a
+ * different stream would be a different model. New code draws from `Rng`.
+ */
+export class SplitMix32 {
+  private state: number;
+  private spare: number | null = null;
+
+  /** `state` is used as given (`Rng` passes a key hash); `fromSeed` is the synthetic model's seeding. */
+  constructor(state: number) {
+    this.state = state | 0;
+  }
+
+  /** The synthetic model's seeding of a numeric seed. */
+  static fromSeed(seed: number): SplitMix32 {
+    return new SplitMix32((seed | 0) ^ 0x9e3779b9);
+  }
+
+  nextUint32(): number {
+    this.state = (this.state + 0x9e3779b9) | 0;
+    let z = this.state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  }
+
+  /** Uniform in [0, 1) with 32 random bits. */
+  next(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  uniform(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.next();
+  }
+
+  /** Standard normal (Box–Muller on (0, 1] × [0, 1), caching the second value). */
+  normal(): number {
+    if (this.spare !== null) {
+      const s = this.spare;
+      this.spare = null;
+      return s;
+    }
+    const u = 1 - this.next();
+    const v = this.next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
   }
 }
 

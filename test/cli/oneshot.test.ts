@@ -68,10 +68,10 @@ describe('llmc-sim oneshot', () => {
     expect(out).toContain('not saved (give --output DIR');
   });
 
-  it('names a missing recipe and refuses --log until the journal is plugged in (exit 2)', async () => {
+  it('names a missing recipe and refuses --log until one-shot journals are wired (exit 2)', async () => {
     await expect(capture('no/such.yaml')).rejects.toThrow('recipe: no such file: no/such.yaml');
     const err = await capture('examples/spinquant.yaml', { log: 'x.llog' }).catch((e) => e);
     expect(err).toBeInstanceOf(ExitError);
-    expect(err.message).toContain('--log: the journal (src/log) is not in this build yet');
+    expect(err.message).toContain('--log: journals of one-shot runs are not wired yet');
   });
 });

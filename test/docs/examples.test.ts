@@ -5,7 +5,7 @@ import { Recipe, createSession, loadModel, oneshot, simulateTraining, createSynt
 import { useWarningCapture } from '../helpers/errors.ts';
 
 const example = (name: string) => fileURLToPath(new URL(`../../examples/${name}`, import.meta.url));
-const stories = fileURLToPath(new URL('../../../shared/models/stories260K.bin', import.meta.url));
+const stories = fileURLToPath(new URL('../../models/stories260K.bin', import.meta.url));
 useWarningCapture();
 
 describe('examples/', () => {

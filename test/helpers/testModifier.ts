@@ -4,7 +4,7 @@
  */
 import { Modifier, type HookName, type Kwargs, type ModifierArgs } from '../../src/modifiers/modifier.ts';
 import { Event, EventType } from '../../src/core/events.ts';
-import type { State } from '../../src/core/state.ts';
+import { State } from '../../src/core/state.ts';
 
 export interface HookCall {
   hook: HookName;
@@ -65,29 +65,25 @@ export class TestModifier extends Modifier {
     this.onEventBody?.(this, state, event, kwargs);
   }
 
-  /** Test access to the protected marks a self-starting subclass uses. */
-  selfStart(): void {
-    this.markStarted();
+  /** Test access to the machine's `startItself` / `endItself`, as a calibration-driven subclass uses them. */
+  selfStart(state: State = new State(), kwargs: Kwargs = { fidelity: 'default' }): void {
+    this.startItself(state, kwargs);
   }
-  selfEnd(): void {
-    this.markEnded();
+  selfEnd(state: State = new State(), kwargs: Kwargs = { fidelity: 'default' }): void {
+    this.endItself(state, kwargs);
   }
 }
 
 /**
  * A calibration-driven modifier (§3.3): its onEvent starts it on CALIBRATION_EPOCH_START and ends it
- * on CALIBRATION_EPOCH_END, setting the flag through the base class as the hook begins.
+ * on CALIBRATION_EPOCH_END through the machine (`startItself` / `endItself`), which sets the flag as
+ * the hook begins and does nothing when it is already set.
  */
 export class CalibrationTestModifier extends TestModifier {
   protected override onEvent(state: State, event: Event, kwargs: Kwargs): void {
     super.onEvent(state, event, kwargs);
-    if (event.type === EventType.CALIBRATION_EPOCH_START && !this.started) {
-      this.markStarted();
-      this.onStart(state, null, kwargs);
-    } else if (event.type === EventType.CALIBRATION_EPOCH_END && !this.ended) {
-      this.markEnded();
-      this.onEnd(state, null, kwargs);
-    }
+    if (event.type === EventType.CALIBRATION_EPOCH_START) this.startItself(state, kwargs);
+    else if (event.type === EventType.CALIBRATION_EPOCH_END) this.endItself(state, kwargs);
   }
 }
 

@@ -1,31 +1,29 @@
 /**
  * The modifier machine is the source of truth (lifecycle.md §3.1–§3.3): its transitions, walked with
- * the pure `transition()`, say what the spec says; the compiled tables are exactly the machine.
+ * the pure `transition()`, say what the spec says; the compiled table is exactly the machine.
  */
 import { describe, expect, it } from 'vitest';
-import { createActor, transition } from 'xstate';
-import { modifierMachine, phaseOf, type EventKind, type ModifierFlags, type ModifierMachineEvent } from '../../machines/modifier.machine.ts';
+import { transition } from 'xstate';
+import { modifierMachine, PHASE_OF, phaseOf, STATE_FLAGS, type EventKind, type ModifierFlags, type ModifierMachineEvent, type ModifierStateName } from '../../machines/modifier.machine.ts';
 import {
+  compiledPlans,
+  EVENT_CODES,
   EVENT_KINDS,
-  afterOnEventIndex,
-  afterOnEventTable,
-  cachedPlan,
   flagsBits,
   flagsFromBits,
+  MACHINE_EVENTS,
   planFor,
-  snapshotWithFlags,
-  updatePlan,
+  snapshotAt,
+  STATE_AT_BITS,
+  STATE_BITS,
+  STATE_NAMES,
+  stateNameOf,
+  updateEventCode,
   type Step,
 } from '../../machines/modifier.plan.ts';
 
-const ALL_BITS = Array.from({ length: 16 }, (_, b) => b);
-const ALL_FLAGS: ModifierFlags[] = ALL_BITS.map(flagsFromBits);
 const BOOLS = [false, true] as const;
-const MARKS = ['markInitialized', 'markStarted', 'markEnded', 'markFinalized'] as const;
-const MARK_FLAG = { markInitialized: 'initialized', markStarted: 'started', markEnded: 'ended', markFinalized: 'finalized' } as const;
-
-const label = (f: ModifierFlags) =>
-  (['initialized', 'started', 'ended', 'finalized'] as const).filter((k) => f[k]).join('+') || 'none';
+const MARK_BIT: Partial<Record<Step, number>> = { markInitialized: 1, markStarted: 2, markEnded: 4, markFinalized: 8 };
 
 /** §3.3 steps 3–5, written from the spec text (flags as they are after onEvent). */
 function specAfterOnEvent(f: ModifierFlags, kind: EventKind, shouldStart: boolean, shouldEnd: boolean): Step[] {
@@ -35,169 +33,134 @@ function specAfterOnEvent(f: ModifierFlags, kind: EventKind, shouldStart: boolea
   return [];
 }
 
-/** §3.2 / §3.3 step 1, from the spec text. */
-const specInitialize = (f: ModifierFlags): Step[] =>
-  f.initialized ? ['rejectAlreadyInitialized'] : f.finalized ? ['rejectInitializeFinalized'] : ['onInitialize'];
-const specFinalize = (f: ModifierFlags): Step[] =>
-  f.finalized ? ['rejectFinalizeTwice'] : !f.initialized ? ['rejectFinalizeUninitialized'] : ['onFinalize'];
-const specUpdate = (f: ModifierFlags): Step[] =>
-  !f.initialized ? ['rejectUpdateUninitialized'] : f.finalized ? ['rejectUpdateFinalized'] : ['onEvent'];
+/** Every call, from the spec text (§3.1–§3.3), for any flag set. */
+function specPlan(f: ModifierFlags, e: ModifierMachineEvent): Step[] {
+  switch (e.type) {
+    case 'initialize':
+      if (f.initialized) return ['rejectAlreadyInitialized'];
+      return ['onInitialize', ...(e.succeeded ? (['markInitialized'] as Step[]) : []), ...(e.shouldStart ? (['onStart', 'markStarted'] as Step[]) : [])];
+    case 'finalize':
+      if (f.finalized) return ['rejectFinalizeTwice'];
+      if (!f.initialized) return ['rejectFinalizeUninitialized'];
+      return ['onFinalize', ...(e.succeeded ? (['markFinalized'] as Step[]) : [])];
+    case 'updateEvent':
+      if (!f.initialized) return ['rejectUpdateUninitialized'];
+      if (f.finalized) return ['rejectUpdateFinalized'];
+      return ['onEvent', ...specAfterOnEvent(f, e.kind, e.shouldStart, e.shouldEnd)];
+    case 'startItself':
+      return f.initialized && !f.finalized && !f.started ? ['markStarted', 'onStart'] : [];
+    case 'endItself':
+      return f.initialized && !f.finalized && !f.ended ? ['markEnded', 'onEnd'] : [];
+  }
+}
 
-describe('flag bits', () => {
-  it('round-trips all 16 flag sets', () => {
-    for (const b of ALL_BITS) expect(flagsBits(flagsFromBits(b))).toBe(b);
+const CASES = STATE_NAMES.flatMap((path) => MACHINE_EVENTS.map((event, code) => [path, code, event] as const));
+
+describe('states (§3.1, Q27)', () => {
+  it.each(STATE_NAMES)('%s: its phase is the one its flags imply', (name) => {
+    const snap = snapshotAt(name);
+    expect(stateNameOf(snap)).toBe(name);
+    expect(PHASE_OF[name]).toBe(phaseOf(STATE_FLAGS[name]));
+  });
+
+  it('the states are flat: no state nests another', () => {
+    for (const node of Object.values(modifierMachine.root.states)) expect(Object.keys(node.states)).toEqual([]);
+    expect(Object.keys(modifierMachine.root.states).sort()).toEqual([...STATE_NAMES].sort());
+  });
+
+  it('each state holds a distinct flag set', () => {
+    expect(new Set(STATE_BITS).size).toBe(STATE_NAMES.length);
+    for (let s = 0; s < STATE_NAMES.length; s++) expect(STATE_AT_BITS[STATE_BITS[s]]).toBe(s);
+  });
+
+  it('the reachable states are exactly the machine states (breadth-first over every event)', () => {
+    const seen = new Set<ModifierStateName>(['uninitialized']);
+    const queue: ModifierStateName[] = ['uninitialized'];
+    while (queue.length) {
+      const at = queue.shift()!;
+      for (const e of MACHINE_EVENTS) {
+        const to = planFor(at, e).target;
+        if (!seen.has(to)) {
+          seen.add(to);
+          queue.push(to);
+        }
+      }
+    }
+    expect([...seen].sort()).toEqual([...STATE_NAMES].sort());
+  });
+
+  it('E11 is unreachable: no state is finalized without being initialized', () => {
+    for (const path of STATE_NAMES) expect(STATE_FLAGS[path].finalized && !STATE_FLAGS[path].initialized).toBe(false);
+  });
+
+  it('flag bits round-trip', () => {
+    for (let b = 0; b < 16; b++) expect(flagsBits(flagsFromBits(b))).toBe(b);
   });
 });
 
-describe('afterOnEvent (§3.3 steps 3–5, Q7, Q8)', () => {
-  const cases = ALL_FLAGS.flatMap((f) => EVENT_KINDS.flatMap((kind) => BOOLS.flatMap((s) => BOOLS.map((e) => [f, kind, s, e] as const))));
-
-  it('covers 16 flag sets × 3 kinds × 2 × 2 verdicts', () => {
-    expect(cases).toHaveLength(192);
-    expect(afterOnEventTable().plans).toHaveLength(192);
+describe('transitions say what the spec says (§3.2, §3.3, Q6–Q8)', () => {
+  it.each(STATE_NAMES)('from %s, every event with every verdict', (path) => {
+    for (const e of MACHINE_EVENTS) expect(planFor(path, e).steps, JSON.stringify(e)).toEqual(specPlan(STATE_FLAGS[path], e));
   });
 
-  it.each(ALL_FLAGS.map((f) => [label(f), f] as const))('walking the compiled table matches the spec for flags %s', (_l, f) => {
-    const table = afterOnEventTable();
-    for (const kind of EVENT_KINDS) {
-      for (const s of BOOLS) {
-        for (const e of BOOLS) {
-          // Act
-          const planned = table.plans[afterOnEventIndex(flagsBits(f), EVENT_KINDS.indexOf(kind), s, e)];
-          // Assert
-          expect(planned, `${kind} s=${s} e=${e}`).toEqual(specAfterOnEvent(f, kind, s, e));
+  it.each(STATE_NAMES)('from %s, the target holds the flags the marks set (and an error changes nothing)', (path) => {
+    for (const e of MACHINE_EVENTS) {
+      const { steps, target } = planFor(path, e);
+      const bits = steps.reduce((b, s) => b | (MARK_BIT[s] ?? 0), flagsBits(STATE_FLAGS[path]));
+      expect(flagsBits(STATE_FLAGS[target]), JSON.stringify(e)).toBe(bits);
+      if (steps.some((s) => s.startsWith('reject'))) expect(target).toBe(path);
+    }
+  });
+
+  it('every plan of a call starts with the same step: the call\'s own hook or its error', () => {
+    for (const path of STATE_NAMES) {
+      for (const type of ['initialize', 'finalize', 'updateEvent'] as const) {
+        for (const kind of EVENT_KINDS) {
+          const firsts = new Set(MACHINE_EVENTS.filter((e) => e.type === type && (e.type !== 'updateEvent' || e.kind === kind)).map((e) => planFor(path, e).steps[0]));
+          expect(firsts.size, `${path} ${type} ${kind}`).toBe(1);
         }
       }
     }
   });
+});
 
-  it('the compiled table equals fresh planFor results', () => {
-    const table = afterOnEventTable();
-    for (const b of ALL_BITS) {
-      EVENT_KINDS.forEach((kind, k) => {
-        for (const s of BOOLS) {
-          for (const e of BOOLS) {
-            const fresh = planFor(flagsFromBits(b), { type: 'afterOnEvent', kind, shouldStart: s, shouldEnd: e });
-            expect(table.plans[afterOnEventIndex(b, k, s, e)]).toEqual(fresh);
-          }
-        }
-      });
-    }
+describe('the compiled table is the machine', () => {
+  const table = compiledPlans();
+
+  it('covers every state × every event code', () => {
+    expect(MACHINE_EVENTS).toHaveLength(EVENT_CODES);
+    expect(table.plans).toHaveLength(STATE_NAMES.length * EVENT_CODES);
+  });
+
+  it.each(CASES.map(([p, c, e]) => [p, JSON.stringify(e), c] as const))('%s %s: table entry equals transition()', (path, _label, code) => {
+    const s = STATE_NAMES.indexOf(path);
+    const [next, actions] = transition(modifierMachine, snapshotAt(path), MACHINE_EVENTS[code]);
+    expect(table.plans[s * EVENT_CODES + code]).toEqual(actions.map((a) => a.type));
+    expect(STATE_NAMES[table.targets[s * EVENT_CODES + code]]).toBe(stateNameOf(next));
   });
 
   it('needs marks a verdict exactly when it can change the plan', () => {
-    const table = afterOnEventTable();
-    for (const b of ALL_BITS) {
+    STATE_NAMES.forEach((path, s) => {
       EVENT_KINDS.forEach((kind, k) => {
-        const f = flagsFromBits(b);
-        const p = (s: boolean, e: boolean) => specAfterOnEvent(f, kind, s, e);
-        const startMatters = JSON.stringify(p(false, false)) !== JSON.stringify(p(true, false)) || JSON.stringify(p(false, true)) !== JSON.stringify(p(true, true));
-        const endMatters = JSON.stringify(p(false, false)) !== JSON.stringify(p(false, true)) || JSON.stringify(p(true, false)) !== JSON.stringify(p(true, true));
-        expect(table.needs[b * 3 + k], `${label(f)} ${kind}`).toBe((startMatters ? 1 : 0) | (endMatters ? 2 : 0));
+        const p = (st: boolean, en: boolean) => JSON.stringify(specPlan(STATE_FLAGS[path], { type: 'updateEvent', kind, shouldStart: st, shouldEnd: en }));
+        const startMatters = p(false, false) !== p(true, false) || p(false, true) !== p(true, true);
+        const endMatters = p(false, false) !== p(false, true) || p(true, false) !== p(true, true);
+        expect(table.needs[s * 3 + k], `${path} ${kind}`).toBe((startMatters ? 1 : 0) | (endMatters ? 2 : 0));
       });
-    }
+    });
   });
 
   it('only BATCH_START consults shouldStart and only BATCH_END consults shouldEnd', () => {
-    const { needs } = afterOnEventTable();
-    for (const b of ALL_BITS) {
-      expect(needs[b * 3 + 0] & 2).toBe(0);
-      expect(needs[b * 3 + 1] & 1).toBe(0);
-      expect(needs[b * 3 + 2]).toBe(0);
-    }
-  });
-});
-
-describe('decisions (§3.2, §3.3 step 1–2)', () => {
-  /** `decision | rule from the spec` */
-  const DECISIONS: [string, (f: ModifierFlags) => ModifierMachineEvent, (f: ModifierFlags) => Step[]][] = [
-    ['initialize (E10 before E11)', () => ({ type: 'initialize' }), specInitialize],
-    ['finalize (E12 before E13)', () => ({ type: 'finalize' }), specFinalize],
-    ['update (E14 before E15)', () => ({ type: 'update' }), specUpdate],
-    ['initializeReturned true', () => ({ type: 'initializeReturned', succeeded: true }), () => ['markInitialized']],
-    ['initializeReturned false', () => ({ type: 'initializeReturned', succeeded: false }), () => []],
-    ['finalizeReturned true', () => ({ type: 'finalizeReturned', succeeded: true }), () => ['markFinalized']],
-    ['finalizeReturned false', () => ({ type: 'finalizeReturned', succeeded: false }), () => []],
-    // Q6: the fake start runs whatever onInitialize returned.
-    ['fakeBatchStart shouldStart', () => ({ type: 'fakeBatchStart', shouldStart: true }), () => ['onStart', 'markStarted']],
-    ['fakeBatchStart not shouldStart', () => ({ type: 'fakeBatchStart', shouldStart: false }), () => []],
-  ];
-
-  it.each(DECISIONS)('%s plans what the spec says for all 16 flag sets', (_name, event, rule) => {
-    for (const f of ALL_FLAGS) expect(planFor(f, event(f)), label(f)).toEqual(rule(f));
-  });
-
-  it.each(DECISIONS)('%s changes no state', (_name, event) => {
-    for (const f of ALL_FLAGS) {
-      const snap = snapshotWithFlags(f);
-      const [next] = transition(modifierMachine, snap, event(f));
-      expect(next.value).toBe(snap.value);
-      expect(next.context).toEqual(snap.context);
+    for (let s = 0; s < STATE_NAMES.length; s++) {
+      expect(table.needs[s * 3 + 0] & 2).toBe(0);
+      expect(table.needs[s * 3 + 1] & 1).toBe(0);
+      expect(table.needs[s * 3 + 2]).toBe(0);
     }
   });
 
-  it('updatePlan equals planFor(update) for all 16 flag sets', () => {
-    for (const b of ALL_BITS) expect(updatePlan(b)).toEqual(planFor(flagsFromBits(b), { type: 'update' }));
-  });
-
-  it('cachedPlan equals planFor, and repeats the same answer', () => {
-    const events: ModifierMachineEvent[] = [{ type: 'initialize' }, { type: 'finalize' }, { type: 'fakeBatchStart', shouldStart: true }];
-    for (const b of ALL_BITS) {
-      for (const e of events) {
-        expect(cachedPlan(b, e)).toEqual(planFor(flagsFromBits(b), e));
-        expect(cachedPlan(b, e)).toBe(cachedPlan(b, e));
-      }
-    }
-  });
-});
-
-describe('marks (§3.1, Q27)', () => {
-  it('snapshotWithFlags reaches every flag set in its derived phase', () => {
-    for (const f of ALL_FLAGS) {
-      const snap = snapshotWithFlags(f);
-      expect(snap.context).toEqual(f);
-      expect(snap.value).toBe(phaseOf(f));
-    }
-  });
-
-  it.each(MARKS)('%s from each of the 16 flag sets sets one flag and moves to the derived phase', (mark) => {
-    for (const f of ALL_FLAGS) {
-      // Arrange
-      const expected = { ...f, [MARK_FLAG[mark]]: true };
-      // Act
-      const [next] = transition(modifierMachine, snapshotWithFlags(f), { type: mark });
-      // Assert
-      expect(next.context, label(f)).toEqual(expected);
-      expect(next.value, label(f)).toBe(phaseOf(expected));
-    }
-  });
-
-  it('a live actor fed the marks of each flag set sits in its derived phase', () => {
-    for (const f of ALL_FLAGS) {
-      const actor = createActor(modifierMachine).start();
-      for (const mark of MARKS) if (f[MARK_FLAG[mark]]) actor.send({ type: mark });
-      expect(actor.getSnapshot().value).toBe(phaseOf(f));
-      expect(actor.getSnapshot().context).toEqual(f);
-      actor.stop();
-    }
-  });
-
-  it('marks in any order reach the same phase', () => {
-    const actor = createActor(modifierMachine).start();
-    actor.send({ type: 'markEnded' });
-    expect(actor.getSnapshot().value).toBe('ended');
-    actor.send({ type: 'markStarted' });
-    expect(actor.getSnapshot().value).toBe('ended');
-    actor.send({ type: 'markInitialized' });
-    expect(actor.getSnapshot().value).toBe('ended');
-    actor.send({ type: 'markFinalized' });
-    expect(actor.getSnapshot().value).toBe('finalized');
-  });
-
-  it('starts uninitialized with all flags false', () => {
-    const actor = createActor(modifierMachine).start();
-    expect(actor.getSnapshot().value).toBe('uninitialized');
-    expect(actor.getSnapshot().context).toEqual({ initialized: false, started: false, ended: false, finalized: false });
+  it('event codes are distinct and dense', () => {
+    const codes = EVENT_KINDS.flatMap((_k, k) => BOOLS.flatMap((s) => BOOLS.map((e) => updateEventCode(k, s, e))));
+    expect(new Set(codes).size).toBe(12);
   });
 });
 

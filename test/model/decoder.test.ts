@@ -6,7 +6,7 @@ import { QuantizationModifier } from '../../src/modifiers/quantization/index.ts'
 import { SpinQuantModifier } from '../../src/modifiers/spinquant/index.ts';
 import { runDatafree } from '../modifiers/spinquant/helpers.ts';
 import { STORIES } from './helpers.ts';
-import { linearRows, linearRows64 } from '../../src/model/forward/kernels.ts';
+import { linearRows, linearRows64 } from '../../src/tensor/kernels/linear.ts';
 
 // 40 tokens: crosses the cache's first capacity (16) and its doubling (32)
 const TOKENS = [1, 17, 42, 99, 7, 300, 12, 255, 3, 64, 128, 5, 250, 33, 77, 401, 2, 9, 11, 450, 31, 8, 6, 200, 100,

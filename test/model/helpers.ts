@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** shared/models/stories260K.bin, beside the checkout (never copied into the repo). */
-export const STORIES = fileURLToPath(new URL('../../../shared/models/stories260K.bin', import.meta.url));
+/** models/stories260K.bin, shipped in the repo. */
+export const STORIES = fileURLToPath(new URL('../../models/stories260K.bin', import.meta.url));
 
 /** Greedy tokens from BOS (1) for 20 steps, from test/model/fixtures/llama2c_ref.py (numpy port of run.c). */
 export const STORIES_GREEDY_20 = [1, 461, 461, 401, 401, 401, 461, 378, 455, 473, 456, 435, 299, 362, 409, 283, 264, 283, 452, 288, 13];

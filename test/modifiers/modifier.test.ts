@@ -7,7 +7,7 @@ import { Event, EventType } from '../../src/core/events.ts';
 import { State } from '../../src/core/state.ts';
 import { RuntimeError, ValueError } from '../../src/core/errors.ts';
 import { Modifier, type HookName, type ModifierArgs } from '../../src/modifiers/modifier.ts';
-import { phaseOf, type ModifierPhase } from '../../machines/modifier.machine.ts';
+import { PHASE_OF, phaseOf, STATE_FLAGS, type ModifierPhase, type ModifierStateName } from '../../machines/modifier.machine.ts';
 import { CalibrationTestModifier, TestModifier } from '../helpers/testModifier.ts';
 
 type Flag = 'initialized' | 'started' | 'ended' | 'finalized';
@@ -185,21 +185,19 @@ interface ErrorRow {
   call: Call;
 }
 
-const sendMarks = (...marks: ('markInitialized' | 'markStarted' | 'markEnded' | 'markFinalized')[]) => (m: TestModifier) => {
-  for (const type of marks) m.actor.send({ type });
-};
-
-/** E10–E15 (§10): what reaches each, and its exact text. E12/E13 start lower-case (Q10). */
+/**
+ * E10–E15 (§10): what reaches each, and its exact text. E12/E13 start lower-case (Q10). E11 and the
+ * "checked first" orders between E12/E13 and E14/E15 need a modifier finalized but never initialized,
+ * which no sequence of calls reaches (the machine has no such state; see test/machines).
+ */
 const ERRORS: ErrorRow[] = [
   { id: 'E10', text: 'Cannot initialize a modifier that has already been initialized', setup: (m) => perform(m, init), call: init },
   { id: 'E10 (initialized beats finalized)', text: 'Cannot initialize a modifier that has already been initialized', setup: (m) => { perform(m, init); perform(m, fin); }, call: init },
-  { id: 'E11', text: 'Cannot initialize a modifier that has already been finalized', setup: sendMarks('markFinalized'), call: init },
   { id: 'E12', text: 'cannot finalize a modifier twice', setup: (m) => { perform(m, init); perform(m, fin); }, call: fin },
-  { id: 'E12 (twice is checked before uninitialized)', text: 'cannot finalize a modifier twice', setup: sendMarks('markFinalized'), call: fin },
   { id: 'E13', text: 'cannot finalize an uninitialized modifier', setup: () => {}, call: fin },
   { id: 'E13 (onInitialize returned false)', text: 'cannot finalize an uninitialized modifier', setup: (m) => { m.initResult = false; perform(m, init); }, call: fin },
   { id: 'E14', text: 'Cannot update an uninitialized modifier', setup: () => {}, call: ev(EventType.BATCH_START) },
-  { id: 'E14 (uninitialized beats finalized)', text: 'Cannot update an uninitialized modifier', setup: sendMarks('markFinalized'), call: ev(EventType.BATCH_END) },
+  { id: 'E14 (started while uninitialized, Q6)', text: 'Cannot update an uninitialized modifier', setup: (m) => { m.initResult = false; perform(m, init); }, call: ev(EventType.BATCH_END) },
   { id: 'E15', text: 'Cannot update a finalized modifier', setup: (m) => { perform(m, init); perform(m, fin); }, call: ev(EventType.CALIBRATION_EPOCH_START) },
 ];
 
@@ -247,7 +245,7 @@ describe('updateEvent (§3.3)', () => {
     // Act
     m.updateEvent(new State(), new Event({ type: EventType.OPTIM_PRE_STEP }), {});
     // Assert
-    expect(m.hooks).toEqual(['onEvent']);
+    expect(m.hooks).toEqual(['onEvent', 'onEnd']);
     expect(m.ended).toBe(true);
   });
 
@@ -260,7 +258,7 @@ describe('updateEvent (§3.3)', () => {
     m.onEventBody = (self) => self.selfStart();
     m.calls = [];
     m.updateEvent(new State(), new Event({ type: EventType.BATCH_START }), {});
-    expect(m.hooks).toEqual(['onEvent', 'onUpdate']);
+    expect(m.hooks).toEqual(['onEvent', 'onStart', 'onUpdate']);
   });
 
   /** `setup | events (after initialize) | hooks of the last event` — steps 3–5 in order. */
@@ -324,32 +322,51 @@ describe('calibration-driven modifiers (§3.3, Q7)', () => {
   });
 });
 
-describe('markStarted / markEnded (§3.1)', () => {
-  it('markStarted sets started and moves the actor to started', () => {
+describe('startItself / endItself (§3.1, §3.3)', () => {
+  it('startItself calls onStart with started already true and moves to started', () => {
     const m = new TestModifier();
     m.initialize(new State());
+    m.calls = [];
     m.selfStart();
+    expect(m.hooks).toEqual(['onStart']);
+    expect(m.calls[0].flags.started).toBe(true);
     expect(m.started).toBe(true);
-    expect(m.actor.getSnapshot().value).toBe('started');
-    expect(m.actor.getSnapshot().context.started).toBe(true);
+    expect(m.stateName).toBe('started');
   });
 
-  it('markEnded sets ended and moves the actor to ended', () => {
+  it('endItself ends a started modifier', () => {
     const m = new TestModifier();
     m.initialize(new State());
     m.selfStart();
     m.selfEnd();
     expect(m.ended).toBe(true);
     expect(m.phase).toBe('ended');
+    expect(m.stateName).toBe('ended');
   });
 
-  it('marks are idempotent', () => {
+  it('a second startItself / endItself does nothing', () => {
+    const m = new TestModifier();
+    m.initialize(new State());
+    m.calls = [];
+    m.selfStart();
+    m.selfStart();
+    m.selfEnd();
+    m.selfEnd();
+    expect(m.hooks).toEqual(['onStart', 'onEnd']);
+    expect(flagsOf(m)).toEqual(['initialized', 'started', 'ended']);
+  });
+
+  it('does nothing before initialize or after finalize', () => {
     const m = new TestModifier();
     m.selfStart();
+    m.selfEnd();
+    expect(flagsOf(m)).toEqual([]);
+    m.initialize(new State());
+    m.finalize(new State());
+    m.calls = [];
     m.selfStart();
-    m.selfEnd();
-    m.selfEnd();
-    expect(flagsOf(m)).toEqual(['started', 'ended']);
+    expect(m.hooks).toEqual([]);
+    expect(flagsOf(m)).toEqual(['initialized', 'finalized']);
   });
 });
 
@@ -373,19 +390,9 @@ describe('flags and phase (§3.1, Q27)', () => {
     // Assert
     expect(flagsOf(m)).toEqual(flags);
     expect(m.phase).toBe(phase);
-    expect(m.actor.getSnapshot().value).toBe(phase);
-    expect(phaseOf(m.actor.getSnapshot().context)).toBe(phase);
-  });
-
-  it('the flags are the actor context: marks sent to the actor show in the flags', () => {
-    // Arrange
-    const m = new TestModifier();
-    // Act
-    m.actor.send({ type: 'markEnded' });
-    // Assert
-    expect(m.phase).toBe('ended');
-    expect(m.ended).toBe(true);
-    expect(m.started).toBe(false);
+    expect(PHASE_OF[m.snapshot.value as ModifierStateName]).toBe(phase);
+    expect(STATE_FLAGS[m.stateName]).toEqual({ initialized: m.initialized, started: m.started, ended: m.ended, finalized: m.finalized });
+    expect(phaseOf(STATE_FLAGS[m.stateName])).toBe(phase);
   });
 
   it('flags are read-only', () => {

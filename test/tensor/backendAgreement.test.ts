@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   Tensor,
-  backendFor,
   centerRowsOp,
   fakeQuantizeOp,
   fuseNormOp,
@@ -57,26 +56,5 @@ describe.each(modes)('gpu.js mode %s agrees with TS', (mode) => {
     const g = randn(1, 12, 'g').reshape([12]);
     expect(both((backend) => fuseNormOp(w, g, { backend }))).toBeLessThan(1e-6);
     expect(both((backend) => centerRowsOp(randn(3, 40, 'c'), { backend }))).toBeLessThan(1e-5);
-  });
-});
-
-describe('backend selection', () => {
-  it('static choice: fwht → wasm, others → ts, float64 → ts; env override respected', () => {
-    const prev = process.env.LLMC_SIM_BACKEND;
-    try {
-      delete process.env.LLMC_SIM_BACKEND;
-      expect(backendFor('fwht')).toBe('wasm');
-      expect(backendFor('matmul')).toBe('ts');
-      expect(backendFor('fwht', 'float64')).toBe('ts');
-      process.env.LLMC_SIM_BACKEND = 'gpujs';
-      expect(backendFor('matmul', 'float64')).toBe('gpujs');
-      process.env.LLMC_SIM_BACKEND = 'wasm';
-      expect(backendFor('matmul')).toBe('ts'); // no wasm matmul
-      process.env.LLMC_SIM_BACKEND = 'cuda';
-      expect(() => backendFor('fwht')).toThrow(/LLMC_SIM_BACKEND/);
-    } finally {
-      if (prev === undefined) delete process.env.LLMC_SIM_BACKEND;
-      else process.env.LLMC_SIM_BACKEND = prev;
-    }
   });
 });

@@ -1,6 +1,7 @@
 /** The WebAssembly-SIMD Linear kernel (src/tensor/wasm/linear.ts) is bit-identical to the TS `linearRows`. */
 import { describe, expect, it } from 'vitest';
-import { linear, linearRows, linearRows64 } from '../../src/model/forward/kernels.ts';
+import { linearRows, linearRows64 } from '../../src/tensor/kernels/linear.ts';
+import { linearInto as linear } from '../../src/tensor/ops.ts';
 import { linearWasm, linearWasmSupported } from '../../src/tensor/wasm/linear.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 

@@ -24,7 +24,7 @@ import {
   UnsupportedTransformLocationError,
 } from './errors.ts';
 import {
-  SchemeMatrices, TRANSFORM_TYPES, type RandomMatrixKind, rowsTimesT, rowsTimesTt, tTimesCols, tTransposedTimesCols, type TransformMatrix,
+  SchemeMatrices, TRANSFORM_TYPES, type RandomMatrixKind, applyMatrix, type TransformMatrix,
 } from './matrices.ts';
 
 /** One (scheme, apply entry, module) application, as planned or done. */
@@ -164,16 +164,16 @@ export function applyTransformConfig(model: Model, config: TransformConfig, opti
 function fuseIntoWeight(site: TransformSite, mat: TransformMatrix): void {
   const { module, location, inverse } = site;
   if (module.kind === 'linear') {
-    if (location === 'weight_input') module.weight = rowsTimesTt(module.weight, mat, inverse);
+    if (location === 'weight_input') module.weight = applyMatrix(module.weight, mat, { side: 'rows', transposed: true, inverse });
     else {
-      module.weight = tTransposedTimesCols(module.weight, mat, inverse);
+      module.weight = applyMatrix(module.weight, mat, { side: 'columns', transposed: true, inverse });
       if (module.bias) {
         const b = module.bias;
-        module.bias = tTransposedTimesCols(b.reshape([b.size, 1]), mat, inverse).reshape(b.shape);
+        module.bias = applyMatrix(b.reshape([b.size, 1]), mat, { side: 'columns', transposed: true, inverse }).reshape(b.shape);
       }
     }
   } else if (module.kind === 'embedding') {
-    module.weight = location === 'weight_input' ? tTimesCols(module.weight, mat, inverse) : rowsTimesT(module.weight, mat, inverse);
+    module.weight = location === 'weight_input' ? applyMatrix(module.weight, mat, { side: 'columns', inverse }) : applyMatrix(module.weight, mat, { side: 'rows', inverse });
   } else {
     throw new UnsupportedTransformLocationError(module, location);
   }
@@ -196,6 +196,6 @@ function applyOnline(model: Model, site: TransformSite, mat: TransformMatrix, ou
     data: { scheme: schemeName, type: site.scheme.type, location, inverse, size: site.size, dtype: mat.dtype },
   });
   out.modules.push(`${moduleName}.${localName}`);
-  const hook: HookFn = (value: Tensor) => rowsTimesT(value, mat, inverse);
+  const hook: HookFn = (value: Tensor) => applyMatrix(value, mat, { side: 'rows', inverse });
   out.handles.push(addModuleHook(module, hook, hookType, { prepend: location === 'input' }));
 }

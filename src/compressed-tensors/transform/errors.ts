@@ -1,5 +1,5 @@
 /** Transform errors (spinquant.md §12, T13–T15) and the Python rendering of module classes in them. */
-import { NotImplementedError, ValueError } from '../../core/errors.ts';
+import { NotImplementedError, ValueError, specError } from '../../core/errors.ts';
 import type { Module } from '../../model/modules.ts';
 
 /** `{class}` the Python way: `<class 'torch.nn.modules.linear.Linear'>`, `<class 'torch.nn.modules.sparse.Embedding'>`, else `<class 'Name'>`. */
@@ -11,28 +11,33 @@ export function pyClass(module: Pick<Module, 'className'> | string): string {
 }
 
 /** T13 */
-export class TransformNeedsHeadDimError extends NotImplementedError {
-  readonly code = 'T13';
-  constructor(readonly module: Module) {
-    super(`Transforms on ${pyClass(module)} are not supported without head_dim`);
-  }
-}
+export class TransformNeedsHeadDimError extends specError(
+  NotImplementedError,
+  'T13',
+  (module: Module) => `Transforms on ${pyClass(module)} are not supported without head_dim`,
+  'module',
+) {}
 
 /** T14 (a second line, ours, may name the module and the options that work). */
-export class HeadDimDivisionError extends ValueError {
-  readonly code = 'T14';
-  constructor(readonly headDim: number, readonly size: number, readonly module: Module, readonly location: string, detail = '') {
-    super(`${headDim} must divide ${size} for ${pyClass(module)} at ${location}${detail ? `\n${detail}` : ''}`);
-  }
-}
+export class HeadDimDivisionError extends specError(
+  ValueError,
+  'T14',
+  (headDim: number, size: number, module: Module, location: string, detail = '') =>
+    `${headDim} must divide ${size} for ${pyClass(module)} at ${location}${detail ? `\n${detail}` : ''}`,
+  'headDim',
+  'size',
+  'module',
+  'location',
+) {}
 
 /** T15 */
-export class UnsupportedTransformLocationError extends NotImplementedError {
-  readonly code = 'T15';
-  constructor(readonly module: Module, readonly location: string) {
-    super(`Applying transforms to ${pyClass(module)} ${location} is not supported`);
-  }
-}
+export class UnsupportedTransformLocationError extends specError(
+  NotImplementedError,
+  'T15',
+  (module: Module, location: string) => `Applying transforms to ${pyClass(module)} ${location} is not supported`,
+  'module',
+  'location',
+) {}
 
 /**
  * A transform matrix the scheme's type cannot build for this size (T12, T16, T17): the verbatim message on
@@ -47,8 +52,9 @@ export class TransformSizeError extends ValueError {
 }
 
 /** Ours: a transform type no factory implements. */
-export class UnknownTransformTypeError extends ValueError {
-  constructor(readonly transformType: string) {
-    super(`Unknown transform type '${transformType}': expected 'hadamard', 'random-hadamard' or 'random-matrix'`);
-  }
-}
+export class UnknownTransformTypeError extends specError(
+  ValueError,
+  null,
+  (transformType: string) => `Unknown transform type '${transformType}': expected 'hadamard', 'random-hadamard' or 'random-matrix'`,
+  'transformType',
+) {}

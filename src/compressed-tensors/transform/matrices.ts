@@ -12,8 +12,7 @@ import { Tensor, type DType } from '../../tensor/tensor.ts';
 import { randomHadamard, sylvesterFactor, type HadamardFactor } from '../../tensor/hadamard/randomHadamard.ts';
 import { randomUniformMatrix } from '../../tensor/random/randomMatrix.ts';
 import { randomOrthogonal } from '../../tensor/random/randomOrthogonal.ts';
-import { hadamardColumns, hadamardRows } from '../../tensor/ops.ts';
-import { transformColumns, transformRows } from '../../tensor/kernels/rowTransform.ts';
+import { hadamardColumns, hadamardRows, transformColumnsOp, transformRowsOp } from '../../tensor/ops.ts';
 import { UnknownTransformTypeError } from './errors.ts';
 
 export type TransformMatrix =
@@ -113,37 +112,31 @@ function denseT(mat: Extract<TransformMatrix, { kind: 'dense' }>, inverse: boole
 /** `t` itself when already `dtype`, else a fresh copy (which the Hadamard kernels may then consume). */
 const cast = (t: Tensor, dtype: DType): Tensor => (t.dtype === dtype ? t : t.to(dtype));
 
+/** Which side of the weight a transform multiplies, and with `T` or `Tᵀ`. */
+export interface MatrixSide {
+  /** `rows`: `x·T` on every row (block-wise along the width, `x` [rows, k·n]); `columns`: `T·W` (block-wise along the rows, `w` [k·n, cols]). */
+  readonly side: 'rows' | 'columns';
+  /** Use `Tᵀ` instead of `T`. */
+  readonly transposed?: boolean;
+  /** `T = M⁻¹` (Hadamard types: `Mᵀ`) instead of `M`. */
+  readonly inverse: boolean;
+}
+
 /**
- * `value·T` on rows (block-wise when the width is a multiple of n), in the matrix dtype and back.
- * Hadamard types: `T = M` (or `Mᵀ` when inverse), divided by √n. Buffers: `x` [rows, k·n].
+ * `x·T`, `x·Tᵀ`, `T·W` or `Tᵀ·W` (see `MatrixSide`), computed in the matrix dtype and returned in `x`'s.
+ * Hadamard types are applied as factors (`Tᵀ = M` when inverse, since `M⁻¹ = Mᵀ`), divided by √n; dense
+ * types through the row transforms. Every product goes through the backend dispatch (src/tensor/ops.ts).
  */
-export function rowsTimesT(x: Tensor, mat: TransformMatrix, inverse: boolean): Tensor {
+export function applyMatrix(x: Tensor, mat: TransformMatrix, how: MatrixSide): Tensor {
   const v = cast(x, mat.dtype);
-  const y = mat.kind === 'hadamard' ? hadamardRows(v, mat.factor, { inverse, consume: v !== x }) : transformRows(v, denseT(mat, inverse), mat.n);
+  const transposed = how.transposed === true;
+  let y: Tensor;
+  if (mat.kind === 'hadamard') {
+    const options = { inverse: how.inverse !== transposed, consume: v !== x };
+    y = how.side === 'rows' ? hadamardRows(v, mat.factor, options) : hadamardColumns(v, mat.factor, options);
+  } else {
+    const t = transposed ? transposeSquare(denseT(mat, how.inverse), mat.n) : denseT(mat, how.inverse);
+    y = how.side === 'rows' ? transformRowsOp(v, t, mat.n) : transformColumnsOp(v, t, mat.n);
+  }
   return cast(y, x.dtype);
-}
-
-/** `value·Tᵀ` on rows. */
-export function rowsTimesTt(x: Tensor, mat: TransformMatrix, inverse: boolean): Tensor {
-  const v = cast(x, mat.dtype);
-  const y =
-    mat.kind === 'hadamard' ? hadamardRows(v, mat.factor, { inverse: !inverse, consume: v !== x }) : transformRows(v, transposeSquare(denseT(mat, inverse), mat.n), mat.n);
-  return cast(y, x.dtype);
-}
-
-/** `T·W` on columns (block-wise along the rows). Buffers: `w` [k·n, cols]. */
-export function tTimesCols(w: Tensor, mat: TransformMatrix, inverse: boolean): Tensor {
-  const v = cast(w, mat.dtype);
-  const y = mat.kind === 'hadamard' ? hadamardColumns(v, mat.factor, { inverse, consume: v !== w }) : transformColumns(v, denseT(mat, inverse), mat.n);
-  return cast(y, w.dtype);
-}
-
-/** `Tᵀ·W` on columns. */
-export function tTransposedTimesCols(w: Tensor, mat: TransformMatrix, inverse: boolean): Tensor {
-  const v = cast(w, mat.dtype);
-  const y =
-    mat.kind === 'hadamard'
-      ? hadamardColumns(v, mat.factor, { inverse: !inverse, consume: v !== w })
-      : transformColumns(v, transposeSquare(denseT(mat, inverse), mat.n), mat.n);
-  return cast(y, w.dtype);
 }

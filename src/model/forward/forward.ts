@@ -9,7 +9,8 @@ import { ValueError } from '../../core/errors.ts';
 import { Tensor, type DType } from '../../tensor/tensor.ts';
 import type { ModelConfig } from '../config.ts';
 import type { Linear, LlamaAttention, LlamaRMSNorm, Embedding, LlamaRotaryEmbedding } from '../modules.ts';
-import { causalAttention, linear, rmsnorm, rope, ropeTables, swiglu, type Buf } from './kernels.ts';
+import { linearInto } from '../../tensor/ops.ts';
+import { causalAttention, rmsnorm, rope, ropeTables, swiglu, type Buf } from './kernels.ts';
 
 /** The modules the forward reads, resolved once per Model. */
 export interface LayerModules {
@@ -115,7 +116,7 @@ export function applyLinear(mod: Linear, x: Buf, out: Buf, T: number, n: number,
     xin = t.data;
   }
   const w = mod.weight.data, b = mod.bias ? mod.bias.data : null;
-  linear(out, xin, w, b, T, n, d); // wasm SIMD or the TS loops, bit-identical (see kernels.ts)
+  linearInto(out, xin, w, b, T, n, d); // wasm SIMD or the TS loops, bit-identical (see src/tensor/ops.ts)
   if (mod.forwardHooks.size > 0) {
     let t = new Tensor(out.slice(), [T, d]);
     for (const fn of mod.forwardHooks.fns()) {

@@ -7,7 +7,12 @@
 import { ValueError } from '../../core/errors.ts';
 import { Tensor } from '../../tensor/tensor.ts';
 
-const BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2 };
+/** Bytes per element of the dtypes we read; a Map, so `__proto__` or `constructor` is no dtype. */
+const BYTES = new Map<string, number>([['F64', 8], ['F32', 4], ['F16', 2], ['BF16', 2]]);
+/** The spec's other dtypes: named as unsupported rather than unknown. */
+const OTHER_DTYPES = new Set(['BOOL', 'U8', 'I8', 'F8_E5M2', 'F8_E4M3', 'I16', 'U16', 'I32', 'U32', 'I64', 'U64', 'F8_E8M0', 'F4', 'F6_E2M3', 'F6_E3M2', 'C64']);
+/** The safetensors spec's limit on the JSON header (huggingface/safetensors `MAX_HEADER_SIZE`). */
+export const MAX_HEADER_BYTES = 100_000_000;
 
 /** IEEE half → float. */
 export function f16ToF32(h: number): number {
@@ -59,9 +64,70 @@ export function f32ToBf16(v: number): number {
 }
 
 interface Entry {
-  dtype: string;
-  shape: number[];
-  data_offsets: [number, number];
+  readonly name: string;
+  readonly dtype: string;
+  readonly size: number;
+  readonly shape: number[];
+  readonly count: number;
+  readonly begin: number;
+  readonly end: number;
+}
+
+const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const show = (v: unknown) => JSON.stringify(v) ?? String(v);
+
+/** One header entry, checked against the spec and the data section's size. */
+function checkEntry(name: string, raw: unknown, dataLen: number, file: string): Entry {
+  const where = `${file}: tensor '${name}'`;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ValueError(`${where}: header entry must be an object with dtype, shape and data_offsets, got ${show(raw)}`);
+  }
+  const e = raw as Record<string, unknown>;
+  const dtype = Object.hasOwn(e, 'dtype') ? e.dtype : undefined;
+  const shape = Object.hasOwn(e, 'shape') ? e.shape : undefined;
+  const offsets = Object.hasOwn(e, 'data_offsets') ? e.data_offsets : undefined;
+  if (typeof dtype !== 'string') throw new ValueError(`${where}: dtype must be a string, got ${show(dtype)}`);
+  const size = BYTES.get(dtype);
+  if (size === undefined) {
+    const what = OTHER_DTYPES.has(dtype) ? 'is not supported' : 'is not a safetensors dtype';
+    throw new ValueError(`${where}: dtype ${show(dtype)} ${what} (supported: ${[...BYTES.keys()].join(', ')})`);
+  }
+  if (!Array.isArray(shape) || !shape.every(isIndex)) {
+    throw new ValueError(`${where}: shape must be a list of non-negative integers, got ${show(shape)}`);
+  }
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex)) {
+    throw new ValueError(`${where}: data_offsets must be two non-negative integers [begin, end], got ${show(offsets)}`);
+  }
+  const [begin, end] = offsets as [number, number];
+  if (end < begin || end > dataLen) {
+    throw new ValueError(`${where}: data_offsets [${begin}, ${end}] out of range: the data section has ${dataLen} bytes`);
+  }
+  // The element count, stopping as soon as it outgrows the data section (no overflow, no huge numbers).
+  let count = (shape as number[]).includes(0) ? 0 : 1;
+  for (const d of count ? (shape as number[]) : []) {
+    count *= d;
+    if (count * size > dataLen) break;
+  }
+  if (count * size !== end - begin) {
+    const needs = count * size > dataLen ? `more than the ${dataLen} bytes of the data section` : `${count * size} bytes`;
+    throw new ValueError(`${where}: ${dtype} shape [${(shape as number[]).join(', ')}] needs ${needs}, data_offsets [${begin}, ${end}] hold ${end - begin} bytes`);
+  }
+  return { name, dtype, size, shape: shape as number[], count, begin, end };
+}
+
+/** The spec: tensors cover the data section exactly, in some order, without gaps or overlaps. */
+function checkLayout(entries: Entry[], dataLen: number, file: string): void {
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let at = 0;
+  for (const e of sorted) {
+    if (e.begin < at) {
+      const prev = sorted[sorted.indexOf(e) - 1];
+      throw new ValueError(`${file}: tensor '${e.name}' data_offsets [${e.begin}, ${e.end}] overlap tensor '${prev.name}' [${prev.begin}, ${prev.end}]`);
+    }
+    if (e.begin > at) throw new ValueError(`${file}: bytes [${at}, ${e.begin}) of the data section belong to no tensor (tensor '${e.name}' starts at ${e.begin}); the spec allows no gaps`);
+    at = e.end;
+  }
+  if (at !== dataLen) throw new ValueError(`${file}: bytes [${at}, ${dataLen}) at the end of the data section belong to no tensor; the spec allows no trailing bytes`);
 }
 
 /** All tensors of a safetensors file by name. Errors name `file` and the expected vs actual sizes. */
@@ -70,7 +136,11 @@ export function parseSafetensors(buf: Uint8Array, file: string): Map<string, Ten
     throw new ValueError(`${file}: truncated safetensors file: needs at least 8 bytes for the header length, file has ${buf.byteLength} bytes`);
   }
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const n = Number(dv.getBigUint64(0, true));
+  const big = dv.getBigUint64(0, true);
+  if (big > BigInt(MAX_HEADER_BYTES)) {
+    throw new ValueError(`${file}: safetensors header length ${big} is over the spec's limit of ${MAX_HEADER_BYTES} bytes (file has ${buf.byteLength} bytes)`);
+  }
+  const n = Number(big);
   if (8 + n > buf.byteLength) {
     throw new ValueError(
       `${file}: safetensors header length ${n} runs past the end of the file: header needs ${8 + n} bytes, file has ${buf.byteLength} bytes`,
@@ -78,44 +148,36 @@ export function parseSafetensors(buf: Uint8Array, file: string): Map<string, Ten
   }
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(buf.subarray(8, 8 + n)));
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(8, 8 + n)));
   } catch (e) {
-    throw new ValueError(`${file}: safetensors header is not valid JSON (${(e as Error).message})`);
+    throw new ValueError(`${file}: safetensors header is not valid UTF-8 JSON (${(e as Error).message})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     throw new ValueError(`${file}: safetensors header must be a JSON object`);
   }
   const dataStart = 8 + n;
   const dataLen = buf.byteLength - dataStart;
-  const out = new Map<string, Tensor>();
+  const entries: Entry[] = [];
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
-    if (name === '__metadata__') continue;
-    const e = raw as Entry;
-    const where = `${file}: tensor '${name}'`;
-    if (!e || typeof e !== 'object' || !Array.isArray(e.shape) || !Array.isArray(e.data_offsets) || e.data_offsets.length !== 2) {
-      throw new ValueError(`${where}: header entry needs dtype, shape and data_offsets [begin, end]`);
+    if (name === '__metadata__') {
+      const ok = typeof raw === 'object' && raw !== null && !Array.isArray(raw) && Object.values(raw).every((v) => typeof v === 'string');
+      if (!ok) throw new ValueError(`${file}: safetensors __metadata__ must be an object of strings, got ${show(raw)}`);
+      continue;
     }
-    const size = BYTES[e.dtype];
-    if (!size) throw new ValueError(`${where}: dtype ${e.dtype} is not supported (F32, F16, BF16, F64)`);
-    const [b, end] = e.data_offsets;
-    if (!Number.isInteger(b) || !Number.isInteger(end) || b < 0 || end < b || end > dataLen) {
-      throw new ValueError(`${where}: data_offsets [${b}, ${end}] out of range: the data section has ${dataLen} bytes`);
-    }
-    const count = e.shape.reduce((a: number, d: number) => a * d, 1);
-    if ((end - b) !== count * size) {
-      throw new ValueError(
-        `${where}: ${e.dtype} shape [${e.shape.join(', ')}] needs ${count * size} bytes, data_offsets [${b}, ${end}] hold ${end - b} bytes`,
-      );
-    }
-    const at = dataStart + b;
+    entries.push(checkEntry(name, raw, dataLen, file));
+  }
+  checkLayout(entries, dataLen, file);
+  const out = new Map<string, Tensor>();
+  for (const { name, dtype, count, begin, shape } of entries) {
+    const at = dataStart + begin;
     let data: Float32Array | Float64Array;
-    if (e.dtype === 'F64') {
+    if (dtype === 'F64') {
       data = new Float64Array(count);
       for (let i = 0; i < count; i++) data[i] = dv.getFloat64(at + 8 * i, true);
-    } else if (e.dtype === 'F32') {
+    } else if (dtype === 'F32') {
       data = new Float32Array(count);
       for (let i = 0; i < count; i++) data[i] = dv.getFloat32(at + 4 * i, true);
-    } else if (e.dtype === 'F16') {
+    } else if (dtype === 'F16') {
       data = new Float32Array(count);
       for (let i = 0; i < count; i++) data[i] = f16ToF32(dv.getUint16(at + 2 * i, true));
     } else {
@@ -123,7 +185,7 @@ export function parseSafetensors(buf: Uint8Array, file: string): Map<string, Ten
       const u = new Uint32Array(data.buffer);
       for (let i = 0; i < count; i++) u[i] = dv.getUint16(at + 2 * i, true) << 16;
     }
-    out.set(name, new Tensor(data, e.shape));
+    out.set(name, new Tensor(data, shape));
   }
   return out;
 }

@@ -3,12 +3,12 @@
  * target's current zeros at zero after each optimizer step, so a model pruned earlier (by a
  * one-shot or magnitude stage) stays sparse while it trains.
  */
-import { EventType, type Event } from '../../core/events.ts';
+import type { Event } from '../../core/events.ts';
 import type { State } from '../../core/state.ts';
 import { asBool, asStringList, field } from '../../core/fields.ts';
 import { Modifier, type Kwargs } from '../modifier.ts';
-import type { Linear } from '../../model/modules.ts';
-import { prunedIndices, zeroAt, zeroMask } from './masks.ts';
+import { HeldMasks } from './heldMasks.ts';
+import { zeroMask } from './masks.ts';
 import { targetLinears } from './targets.ts';
 
 export class ConstantPruningModifier extends Modifier {
@@ -22,32 +22,26 @@ export class ConstantPruningModifier extends Modifier {
   declare ignore: string[];
   declare leaveEnabled: boolean;
 
-  #modules: Array<[string, Linear]> = [];
-  #masks = new Map<string, Uint32Array>();
+  #masks = new HeldMasks([]);
 
   protected override onInitialize(state: State, _kwargs: Kwargs): boolean {
-    this.#modules = targetLinears('ConstantPruningModifier', state.model, this.targets, this.ignore);
+    this.#masks = new HeldMasks(targetLinears('ConstantPruningModifier', state.model, this.targets, this.ignore));
     return true;
   }
 
   protected override onStart(_state: State, _event: Event | null, _kwargs: Kwargs): void {
     let zeros = 0;
     let total = 0;
-    for (const [name, m] of this.#modules) {
+    for (const [name, m] of this.#masks.modules) {
       const mask = zeroMask(m.weight.data);
-      this.#masks.set(name, prunedIndices(mask));
+      this.#masks.hold(name, mask);
       for (const bit of mask) zeros += 1 - bit;
       total += mask.length;
     }
-    this.recordEffect('pruning.hold', { sparsity: Number((total ? zeros / total : 0).toFixed(6)), modules: this.#modules.length });
+    this.recordEffect('pruning.hold', { sparsity: Number((total ? zeros / total : 0).toFixed(6)), modules: this.#masks.modules.length });
   }
 
   protected override onEvent(_state: State, event: Event, _kwargs: Kwargs): void {
-    const holding = this.started && (!this.ended || this.leaveEnabled);
-    if (event.type !== EventType.OPTIM_POST_STEP || !holding) return;
-    for (const [name, m] of this.#modules) {
-      const mask = this.#masks.get(name);
-      if (mask) zeroAt(m.weight.data, mask);
-    }
+    this.#masks.onEvent(event, this.started && (!this.ended || this.leaveEnabled));
   }
 }

@@ -12,8 +12,8 @@ import type { State } from '../../core/state.ts';
 import { FieldTypeError, asBool, asStringList, field } from '../../core/fields.ts';
 import { ValueError } from '../../core/errors.ts';
 import { Modifier, type Kwargs } from '../modifier.ts';
-import type { Linear } from '../../model/modules.ts';
-import { INTERPOLATIONS, type Interpolation, interpolateSparsity, magnitudeMask, prunedIndices, sparsityOf, zeroAt } from './masks.ts';
+import { HeldMasks } from './heldMasks.ts';
+import { INTERPOLATIONS, type Interpolation, applyMask, interpolateSparsity, magnitudeMask, sparsityOf } from './masks.ts';
 import { targetLinears } from './targets.ts';
 
 const asSparsity = (v: unknown): number => {
@@ -59,9 +59,7 @@ export class MagnitudePruningModifier extends Modifier {
   declare interpolation: Interpolation | null;
   declare leaveEnabled: boolean;
 
-  #modules: Array<[string, Linear]> = [];
-  /** Pruned indices per module (`prunedIndices` form of the mask). */
-  #masks = new Map<string, Uint32Array>();
+  #masks = new HeldMasks([]);
   #sparsity = 0;
   /** `leave_enabled` as this run applies it (false in 'reference' fidelity, as upstream). */
   #holdAfterEnd = false;
@@ -84,7 +82,7 @@ export class MagnitudePruningModifier extends Modifier {
 
   protected override onInitialize(state: State, kwargs: Kwargs): boolean {
     void this.schedule;
-    this.#modules = targetLinears('MagnitudePruningModifier', state.model, this.targets, this.ignore);
+    this.#masks = new HeldMasks(targetLinears('MagnitudePruningModifier', state.model, this.targets, this.ignore));
     this.#holdAfterEnd = this.leaveEnabled && kwargs.fidelity !== 'reference';
     if (this.leaveEnabled) this.warn(leaveEnabledDeprecated(this.#holdAfterEnd));
     return true;
@@ -102,30 +100,24 @@ export class MagnitudePruningModifier extends Modifier {
 
   protected override onEnd(_state: State, _event: Event | null, _kwargs: Kwargs): void {
     this.#prune(this.finalSparsity);
-    if (!this.#holdAfterEnd) this.recordEffect('pruning.release', { sparsity: this.#sparsity, modules: this.#modules.length });
+    if (!this.#holdAfterEnd) this.recordEffect('pruning.release', { sparsity: this.#sparsity, modules: this.#masks.modules.length });
   }
 
   /** Re-applies the masks after every optimizer step while active (and after the end when held). */
   protected override onEvent(_state: State, event: Event, _kwargs: Kwargs): void {
-    const holding = this.started && (!this.ended || this.#holdAfterEnd);
-    if (event.type === EventType.OPTIM_POST_STEP && holding) {
-      for (const [name, m] of this.#modules) {
-        const pruned = this.#masks.get(name);
-        if (pruned) zeroAt(m.weight.data, pruned);
-      }
-    }
+    this.#masks.onEvent(event, this.started && (!this.ended || this.#holdAfterEnd));
   }
 
   #prune(sparsity: number): void {
     if (sparsity === this.#sparsity && this.#masks.size) return;
     this.#sparsity = sparsity;
     let total = 0;
-    for (const [name, m] of this.#modules) {
-      const pruned = prunedIndices(magnitudeMask(m.weight.data, sparsity));
-      zeroAt(m.weight.data, pruned);
-      this.#masks.set(name, pruned);
+    for (const [name, m] of this.#masks.modules) {
+      const mask = magnitudeMask(m.weight.data, sparsity);
+      applyMask(m.weight.data, mask);
+      this.#masks.hold(name, mask);
       total += sparsityOf(m.weight.data);
     }
-    this.recordEffect('pruning.sparsity', { target: Number(sparsity.toFixed(6)), measured: Number((total / this.#modules.length).toFixed(6)), modules: this.#modules.length });
+    this.recordEffect('pruning.sparsity', { target: Number(sparsity.toFixed(6)), measured: Number((total / this.#masks.modules.length).toFixed(6)), modules: this.#masks.modules.length });
   }
 }

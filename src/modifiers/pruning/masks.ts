@@ -35,6 +35,10 @@ export function zeroMask(weights: TensorData): Uint8Array {
   return mask;
 }
 
+export function applyMask(weights: TensorData, mask: Uint8Array): void {
+  for (let i = 0; i < weights.length; i++) if (mask[i] === 0) weights[i] = 0;
+}
+
 /** Fraction of exact zeros. */
 export function sparsityOf(weights: TensorData): number {
   let zeros = 0;

@@ -10,7 +10,7 @@ import type { State } from '../../core/state.ts';
 import type { Model } from '../../model/model.ts';
 import type { Module } from '../../model/modules.ts';
 import type { Tensor } from '../../tensor/tensor.ts';
-import { fakeQuantize } from '../../tensor/kernels/fakeQuant.ts';
+import { fakeQuantizeOp as fakeQuantize } from '../../tensor/ops.ts';
 import { asBool, asStringList, field, FieldTypeError, type FieldSpecs } from '../../core/fields.ts';
 import { Modifier, type Kwargs, type ModifierArgs } from '../modifier.ts';
 import { HooksMixin } from '../../model/hooksMixin.ts';
@@ -215,13 +215,13 @@ export class QuantizationModifier extends Modifier {
   protected override onEvent(state: State, event: Event, kwargs: Kwargs): void {
     switch (event.type) {
       case EventType.CALIBRATION_EPOCH_START:
-        if (!this.started) this.callOnStart(state, null, kwargs);
+        this.startItself(state, kwargs);
         break;
       case EventType.SEQUENTIAL_EPOCH_END:
         this.#calibrate(kwargs.modules);
         break;
       case EventType.CALIBRATION_EPOCH_END:
-        if (!this.ended) this.callOnEnd(state, null, kwargs);
+        this.endItself(state, kwargs);
         break;
       default:
         break;
@@ -229,14 +229,12 @@ export class QuantizationModifier extends Modifier {
   }
 
   protected override onStart(state: State, _event: Event | null, kwargs: Kwargs): void {
-    this.markStarted();
     const model = modelOf(state, kwargs);
     const embeddingTargeted = [...this.#attached.values()].some(({ module }) => module === model.getModule('model.embed_tokens') || module === model.getModule('lm_head'));
     if (embeddingTargeted) model.untieWordEmbeddings();
   }
 
   protected override onEnd(_state: State, _event: Event | null, _kwargs: Kwargs): void {
-    this.markEnded();
     // What was quantized, by module name, for the records (`oneshot` prints it; the journal keeps it).
     const applied: QuantizationApplied = { weights: [], inputActivations: [], skipped: [] };
     for (const [name, { module, scheme }] of this.#attached) {
@@ -262,7 +260,7 @@ export class QuantizationModifier extends Modifier {
   }
 
   protected override onFinalize(state: State, kwargs: Kwargs): boolean {
-    if (!this.ended) this.callOnEnd(state, null, kwargs);
+    this.endItself(state, kwargs);
     // S11: upstream returns nothing, so `finalized` stays false; 'default' returns true.
     return (kwargs.fidelity === 'reference' ? undefined : true) as boolean;
   }

@@ -1,13 +1,8 @@
 /** QuantizationModifier's messages (spinquant.md §12, T30–T35). */
-import { ValueError } from '../../core/errors.ts';
+import { ValueError, specError } from '../../core/errors.ts';
 
 /** T30 (ours) */
-export class NotSimulatedError extends ValueError {
-  readonly code = 'T30';
-  constructor(readonly field: string) {
-    super(`QuantizationModifier: ${field} is not simulated by llmc-sim`);
-  }
-}
+export class NotSimulatedError extends specError(ValueError, 'T30', (field: string) => `QuantizationModifier: ${field} is not simulated by llmc-sim`, 'field') {}
 
 /** T31's texts: a known upstream preset we do not simulate, and upstream's own for a name that is no preset. */
 export const unsupportedPreset = (name: string) =>
@@ -15,20 +10,10 @@ export const unsupportedPreset = (name: string) =>
 export const NOT_A_PRESET = '`scheme` must either be a preset scheme name or a dictionary of preset scheme names';
 
 /** T32 */
-export class QuantizationFieldsRequiredError extends ValueError {
-  readonly code = 'T32';
-  constructor() {
-    super('QuantizationModifier requires that quantization fields be specified');
-  }
-}
+export class QuantizationFieldsRequiredError extends specError(ValueError, 'T32', () => 'QuantizationModifier requires that quantization fields be specified') {}
 
 /** T33 */
-export class SchemeAndConfigGroupsError extends ValueError {
-  readonly code = 'T33';
-  constructor() {
-    super('Please specify either `scheme` or `config_groups`');
-  }
-}
+export class SchemeAndConfigGroupsError extends specError(ValueError, 'T33', () => 'Please specify either `scheme` or `config_groups`') {}
 
 export interface IndivisibleLayer {
   name: string;
@@ -37,29 +22,27 @@ export interface IndivisibleLayer {
 }
 
 /** T34 */
-export class GroupDivisibilityError extends ValueError {
-  readonly code = 'T34';
-  constructor(readonly layers: readonly IndivisibleLayer[]) {
-    super(
-      'The following layers have weight column counts not divisible by group_size. Group and tensor-group ' +
-        'quantization require columns % group_size == 0; compressed-tensors will error when saving or running ' +
-        "forward. Add these layer names to the modifier's `ignore` list and re-run, or set " +
-        'bypass_divisibility_checks=True if your runtime (e.g. vLLM) supports non-divisible dimensions.\n\n' +
-        layers.map((l) => `  - ${l.name} (columns=${l.columns}, group_size=${l.groupSize})`).join('\n'),
-    );
-  }
-}
+export class GroupDivisibilityError extends specError(
+  ValueError,
+  'T34',
+  (layers: readonly IndivisibleLayer[]) =>
+    'The following layers have weight column counts not divisible by group_size. Group and tensor-group ' +
+    'quantization require columns % group_size == 0; compressed-tensors will error when saving or running ' +
+    "forward. Add these layer names to the modifier's `ignore` list and re-run, or set " +
+    'bypass_divisibility_checks=True if your runtime (e.g. vLLM) supports non-divisible dimensions.\n\n' +
+    layers.map((l) => `  - ${l.name} (columns=${l.columns}, group_size=${l.groupSize})`).join('\n'),
+  'layers',
+) {}
 
 /** T35 (ours) */
-export class NarrowGroupLayerError extends ValueError {
-  readonly code = 'T35';
-  constructor(readonly layer: IndivisibleLayer) {
-    super(
-      `Layer ${layer.name} has ${layer.columns} weight columns, fewer than group_size ${layer.groupSize}; group ` +
-        'quantization needs a multiple of group_size (ignore the layer or use a smaller group size)',
-    );
-  }
-}
+export class NarrowGroupLayerError extends specError(
+  ValueError,
+  'T35',
+  (layer: IndivisibleLayer) =>
+    `Layer ${layer.name} has ${layer.columns} weight columns, fewer than group_size ${layer.groupSize}; group ` +
+    'quantization needs a multiple of group_size (ignore the layer or use a smaller group size)',
+  'layer',
+) {}
 
 /** Ours: a targeted module that no SEQUENTIAL_EPOCH_END covered. */
 export const neverObserved = (name: string) =>

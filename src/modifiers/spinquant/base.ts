@@ -152,7 +152,7 @@ export class SpinQuantModifier extends Modifier {
     this.#position = this.recipePosition;
     if (this.transformConfig !== null) return true; // S3
     const model = modelOf(state, kwargs);
-    this.#inferMappings(model, fidelityOf(kwargs) === 'reference');
+    this.#inferMappings(model, kwargs.fidelity === 'reference');
     const headDim = getHeadDim(model.config);
     const config = this.#buildConfig(headDim);
     planTransformConfig(model, config, { explain: (site) => explainSite(site, this.transformType, this.transformBlockSize) });
@@ -162,16 +162,15 @@ export class SpinQuantModifier extends Modifier {
 
   protected override onEvent(state: State, event: Event, kwargs: Kwargs): void {
     if (event.type === EventType.CALIBRATION_EPOCH_START) {
-      if (!this.started) this.callOnStart(state, null, kwargs);
+      this.startItself(state, kwargs);
     } else if (event.type === EventType.CALIBRATION_EPOCH_END) {
-      if (!this.ended) this.callOnEnd(state, null, kwargs);
+      this.endItself(state, kwargs);
     }
   }
 
   protected override onStart(state: State, _event: Event | null, kwargs: Kwargs): void {
-    this.markStarted();
     const model = modelOf(state, kwargs);
-    const reference = fidelityOf(kwargs) === 'reference';
+    const reference = kwargs.fidelity === 'reference';
     const probe = this.driftProbe ?? defaultProbe(model.config.vocabSize);
     const l0 = probeLogits(model, probe);
 
@@ -210,12 +209,10 @@ export class SpinQuantModifier extends Modifier {
     if (this.centerEmbeddings && centering.maxAbs > 0) this.warn(centeringChangedOutputs(centering.maxAbs, centering.mse));
   }
 
-  protected override onEnd(_state: State, _event: Event | null, _kwargs: Kwargs): void {
-    this.markEnded();
-  }
+  protected override onEnd(_state: State, _event: Event | null, _kwargs: Kwargs): void {}
 
   protected override onFinalize(state: State, kwargs: Kwargs): boolean {
-    if (!this.ended) this.callOnEnd(state, null, kwargs);
+    this.endItself(state, kwargs);
     return true;
   }
 
@@ -259,10 +256,6 @@ export class SpinQuantModifier extends Modifier {
   get config(): TransformConfig | null {
     return cloneConfig(this.transformConfig);
   }
-}
-
-function fidelityOf(kwargs: Kwargs): 'default' | 'reference' {
-  return kwargs.fidelity === 'reference' ? 'reference' : 'default';
 }
 
 const modelOf = (state: State, kwargs: Kwargs): Model => requireModel('SpinQuantModifier', state?.model ?? kwargs.model, { forward: true });

@@ -1,5 +1,5 @@
 /** SpinQuant's messages (spinquant.md §12: T4, T7, T8, T11, T20; T2/T3 are field errors in the E30 layout). */
-import { NotImplementedError, ValueError } from '../../core/errors.ts';
+import { NotImplementedError, ValueError, specError } from '../../core/errors.ts';
 import type { Module } from '../../model/modules.ts';
 import { pyClass } from '../../compressed-tensors/transform/errors.ts';
 
@@ -9,36 +9,26 @@ export const ROTATION_CHOICES = "Input should be 'R1', 'R2', 'R3' or 'R4'";
 export const TRANSFORM_TYPE_CHOICES = "Input should be 'hadamard', 'random-hadamard' or 'random-matrix'";
 
 /** T4 (S10): raised by the field validator itself, so not wrapped in a validation error. */
-export class NotSupportedAsOfNowError extends NotImplementedError {
-  readonly code = 'T4';
-  constructor(readonly field: string) {
-    super(`${field} is not supported as of now`);
-  }
-}
+export class NotSupportedAsOfNowError extends specError(NotImplementedError, 'T4', (field: string) => `${field} is not supported as of now`, 'field') {}
 
 /** T7 (ours) */
-export class MappingsRequiredError extends ValueError {
-  readonly code = 'T7';
-  constructor() {
-    super('SpinQuantModifier needs mappings and norm_mappings to center embeddings and fuse norms when transform_config is given');
-  }
-}
+export class MappingsRequiredError extends specError(
+  ValueError,
+  'T7',
+  () => 'SpinQuantModifier needs mappings and norm_mappings to center embeddings and fuse norms when transform_config is given',
+) {}
 
 /** T8 */
-export class CannotFuseNormError extends ValueError {
-  readonly code = 'T8';
-  constructor(readonly module: Module) {
-    super(`Cannot fuse norm of type ${pyClass(module)}`);
-  }
-}
+export class CannotFuseNormError extends specError(ValueError, 'T8', (module: Module) => `Cannot fuse norm of type ${pyClass(module)}`, 'module') {}
 
 /** T11 (ours) */
-export class NormCountError extends ValueError {
-  readonly code = 'T11';
-  constructor(readonly count: number, readonly norm: string) {
-    super(`Expected exactly one norm per norm-mapping set, found ${count} for ${norm}`);
-  }
-}
+export class NormCountError extends specError(
+  ValueError,
+  'T11',
+  (count: number, norm: string) => `Expected exactly one norm per norm-mapping set, found ${count} for ${norm}`,
+  'count',
+  'norm',
+) {}
 
 /** T20 (ours): the centring drift warning. */
 export function centeringChangedOutputs(maxAbs: number, mse: number): string {

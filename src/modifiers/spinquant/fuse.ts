@@ -5,8 +5,7 @@
 import type { Model } from '../../model/model.ts';
 import type { Module } from '../../model/modules.ts';
 import { Tensor } from '../../tensor/tensor.ts';
-import { centerRows } from '../../tensor/kernels/centerRows.ts';
-import { fuseNormIntoLinear } from '../../tensor/kernels/fuseNorm.ts';
+import { centerRowsOp, fuseNormOp } from '../../tensor/ops.ts';
 import { match, matchModulesSet } from '../../compressed-tensors/match.ts';
 import { CannotFuseNormError, NormCountError } from './errors.ts';
 import type { NormMapping } from './mappings.ts';
@@ -34,7 +33,7 @@ export function centerEmbeddings(model: Model, target: string, warn: (m: string)
   for (const [name, module] of match(model, [target], [], { warnOnFail: true, warn })) {
     const m = weightOf(module);
     if (!m) throw new CannotFuseNormError(module);
-    m.weight = centerRows(m.weight);
+    m.weight = centerRowsOp(m.weight);
     done.push(name);
   }
   return done;
@@ -56,7 +55,7 @@ export function fuseNorms(model: Model, normMappings: readonly NormMapping[]): A
         for (const [name, module] of list) {
           const lin = weightOf(module);
           if (!lin) throw new CannotFuseNormError(module);
-          lin.weight = fuseNormIntoLinear(lin.weight, norm.weight);
+          lin.weight = fuseNormOp(lin.weight, norm.weight);
           names.push(name);
         }
       }

@@ -58,7 +58,7 @@ export function transformRowsGpu(mode: GpuJsMode, x: Float32Array, t: Float32Arr
 }
 
 /** One FWHT stage on x [rows·cols] flat, butterfly span h: out = pairs (a + b, a − b) at distance h. */
-export function fwhtStageGpu(mode: GpuJsMode, x: Float32Array, h: number, scale: number): Float32Array {
+function fwhtStageGpu(mode: GpuJsMode, x: Float32Array, h: number, scale: number): Float32Array {
   const fn = function (this: Thread, x: Float32Array, h: number, scale: number): number {
     const idx = this.thread.x;
     const bit = Math.floor(idx / h) % 2;

@@ -7,7 +7,7 @@ import { linearKernelBytes } from './linearKernel.ts';
  * `set`, native and exact from float32), runs the kernel, and copies y back (rounding to float32 like a
  * typed-array store when `out` is float32). Nothing is cached between calls, so weights mutated in place
  * or replaced by modifiers are always seen; the copies cost ~1/T of the multiply, which is why callers use
- * this only from a few tokens up (see `LINEAR_WASM_MIN_TOKENS` in model/forward).
+ * this only from LINEAR_WASM_MIN_MACS multiply-adds up (src/tensor/backend.ts).
  *
  * Memory layout per call (byte offsets, each 16-aligned): x (T, n) · W (dPad, n) · b (dPad) · y (T, dPad),
  * dPad = d rounded up to even (the kernel pairs output rows; a padded row's outputs are never read).

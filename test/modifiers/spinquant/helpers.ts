@@ -9,8 +9,8 @@ import { Event, EventType } from '../../../src/core/events.ts';
 import type { Modifier } from '../../../src/modifiers/modifier.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-/** shared/models/stories260K.bin beside the checkout (never copied). */
-export const STORIES = path.resolve(repoRoot, '..', 'shared', 'models', 'stories260K.bin');
+/** models/stories260K.bin, shipped in the repo. */
+export const STORIES = path.resolve(repoRoot, 'models', 'stories260K.bin');
 
 let stories: Model | null = null;
 /** A fresh copy of stories260K (loaded once). */

@@ -70,9 +70,10 @@ export async function compressOneshot(recipe: string, options: OneshotCliOptions
 export async function runOneshot(recipe: string, options: OneshotCliOptions, out: Out, err: Out): Promise<void> {
   if (!existsSync(recipe)) throw new UsageError('recipe', `no such file: ${recipe}`);
   if (options.log !== undefined) {
-    // JOURNAL: the lead plugs the journal (src/log) in here: open `options.log` and write every record
-    // of the session below to it. Until then the option is refused rather than silently ignored.
-    throw new UsageError('--log', 'the journal (src/log) is not in this build yet; use `llmc-sim run --records FILE` for NDJSON records');
+    // JOURNAL: plug the journal (src/log, `recordTo(session.lifecycle, options.log, header)` as
+    // commands/log/recordRun.ts does for `run`) in here, with a one-shot driver its replay knows. Until
+    // then the option is refused rather than silently ignored.
+    throw new UsageError('--log', 'journals of one-shot runs are not wired yet; `llmc-sim run --log FILE` journals training runs');
   }
   const c = colours(process.stdout);
   const ce = colours(process.stderr);
@@ -87,7 +88,8 @@ export async function runOneshot(recipe: string, options: OneshotCliOptions, out
     progress.tick(0, 'loading the model');
     const { model, label, calibration, modifiers, records, recipeYaml } = await compressOneshot(recipe, options, () => progress.tick(1, 'running the recipe'));
     progress.tick(1, options.output ? `saving to ${options.output}` : '');
-    const saved = options.output ? await saveCompressed(model, recipeYaml, options.output) : null;
+    const inputs = [recipe, ...(options.model && existsSync(options.model) ? [options.model] : [])];
+    const saved = options.output ? await saveCompressed(model, recipeYaml, options.output, inputs) : null;
     progress.tick(1);
     progress.stop();
 

@@ -3,9 +3,9 @@
  * modifier's phase and what it did. The default recipe is examples/training.yaml on the built-in
  * synthetic model.
  */
+import { packageFile } from '../../../io/packageFile.ts';
 import { createWriteStream, existsSync, renameSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import { CompressionLifecycle } from '../../../lifecycle/lifecycle.ts';
 import type { Fidelity } from '../../../core/fidelity.ts';
 import type { LifecycleRecord } from '../../../core/records.ts';
@@ -20,8 +20,9 @@ import { loadCliModel, type CliModel } from '../../models.ts';
 import { startProgress } from '../../progress.ts';
 import { colours, warningLine, type Colours } from '../../format/colour.ts';
 import { oneShotModifiers } from './oneshotRecipe.ts';
+import { openRunLog } from '../log/recordRun.ts';
 
-export const DEFAULT_TRAINING_RECIPE = fileURLToPath(new URL('../../../../examples/training.yaml', import.meta.url));
+export const DEFAULT_TRAINING_RECIPE = packageFile('examples/training.yaml');
 
 export interface RunOptions {
   epochs: number;
@@ -35,6 +36,9 @@ export interface RunOptions {
   optimizer?: SimulatedOptimizerKind;
   /** No progress bar on stderr. */
   quiet?: boolean;
+  /** A journal of the run (src/log); `-` is standard output (the table then goes to stderr). */
+  log?: string;
+  force?: boolean;
 }
 
 const SHORT: Record<string, string> = {
@@ -131,6 +135,8 @@ export async function run(recipe: string | undefined, options: RunOptions, out: 
 
 async function simulate(recipePath: string, { model, label }: CliModel, options: RunOptions, out: (line: string) => void, progress: ReturnType<typeof startProgress>, c: Colours, warnings: ReadonlySet<string>): Promise<void> {
   const lifecycle = new CompressionLifecycle({ fidelity: options.fidelity });
+  if (options.log === '-') out = (line) => process.stderr.write(`${line}\n`);
+  const journal = options.log ? openRunLog(lifecycle, model, { ...options, log: options.log, recipePath, modelPath: options.model }) : null;
   const S = options.stepsPerEpoch;
   const B = options.batchesPerStep;
   const totalSteps = options.epochs * S;
@@ -176,6 +182,7 @@ async function simulate(recipePath: string, { model, label }: CliModel, options:
     seed: options.seed,
     lifecycle,
     optimizer: options.optimizer,
+    onOptimizerStep: journal ? (g, lr) => journal.optimizerStep(g, lr) : undefined,
     onBatchEnd(info: StepInfo, lc) {
       if (info.microBatch !== B - 1) return;
       if (!table) {
@@ -196,6 +203,7 @@ async function simulate(recipePath: string, { model, label }: CliModel, options:
   for (const n of pending.splice(0)) note(n);
   const newWarnings = warnings.size - warningsBefore;
   if (newWarnings > 0) note(c.yellow(`${newWarnings} warning${newWarnings === 1 ? '' : 's'} (on stderr)`));
+  journal?.close();
   sub.unsubscribe();
   if (ndjson && tmp && options.records) {
     ndjson.end();
@@ -217,4 +225,5 @@ async function simulate(recipePath: string, { model, label }: CliModel, options:
     out('      only modifiers with start ≤ 0 ever start, and end > 0 never triggers.');
   }
   if (options.records) out(`records: ${options.records}`);
+  if (options.log && options.log !== '-') out(`journal: ${options.log} (llmc-sim replay ${options.log})`);
 }

@@ -1,0 +1,101 @@
+/**
+ * `llmc-sim replay FILE`: re-executes a journal's calls and checks every effect digest and model
+ * hash (exit 0 "replay matches", exit 1 on the first divergence, exit 2 on damage); `--to N` prints
+ * the state after call N; `--recover` replays the intact prefix of a damaged journal. Never writes
+ * to the journal.
+ */
+import { loadModel } from '../../../model/load/index.ts';
+import {
+  JournalDamageError,
+  readJournal,
+  replayJournal,
+  stateAt,
+  type Divergence,
+  type Journal,
+  type StateSummary,
+} from '../../../log/index.ts';
+import { ExitError, parseIntOption } from '../../errors.ts';
+import { Stdout } from '../log/output.ts';
+
+export interface ReplayCliOptions {
+  model?: string;
+  json?: boolean;
+  to?: number;
+  recover?: boolean;
+}
+
+const short = (h: string | undefined) => (h ? `${h.slice(0, 12)}…` : 'none');
+
+export function describeDivergence(d: Divergence): string {
+  const head = `diverged at call ${d.call} (step ${d.step}, event ${d.event})`;
+  if (d.what === 'model') {
+    return `${head}: expected model sha256 ${short(d.expected.m)} got ${short(d.got.m)}, first differing effect: the model's weights after the call`;
+  }
+  const first = d.records.find((r) => !r.type.startsWith('call.'));
+  const shown = first ? JSON.stringify({ ...first, seq: undefined }) : 'none';
+  return `${head}: expected ${d.expected.x} records (digest ${d.expected.e}) got ${d.got.x} (digest ${d.got.e}), first differing effect: at or before ${shown} (the journal stores a digest of a call's effects, not the effects)`;
+}
+
+/** Reads a journal; a damaged header or an unreadable file is exit 2. */
+export function openJournal(file: string): Journal {
+  try {
+    return readJournal(file);
+  } catch (e) {
+    if (e instanceof JournalDamageError) throw new ExitError(e.message, 2);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code) throw new ExitError(`${file}: cannot read journal (${code})`, 2);
+    throw e;
+  }
+}
+
+function printState(s: StateSummary, line: (t: string) => void): void {
+  const c = s.entry?.c;
+  line(`state after call ${s.call}${c ? ` (${c.call === 'event' ? `event ${c.type}` : c.call})` : ''}`);
+  line(`  lifecycle: ${s.initialized ? 'initialized' : 'not initialized'}${s.finalized ? ', finalized' : ''} · global step ${s.globalStep} · order state ${s.orderState}`);
+  line('  modifiers:');
+  for (const m of s.modifiers) {
+    const flags = (['initialized', 'started', 'ended', 'finalized'] as const).filter((f) => m[f]).join(',') || '–';
+    line(`    ${m.position} ${m.group ? `${m.group}/` : ''}${m.type}: ${m.phase} [${flags}]`);
+  }
+  if (s.model) {
+    line('  model sparsity per Linear:');
+    for (const [name, v] of Object.entries(s.model.sparsity)) line(`    ${name}: ${(v * 100).toFixed(1)}%`);
+    line(`  quantized modules: ${s.model.quantized.length ? s.model.quantized.join(', ') : 'none'}`);
+  }
+  line(`  effects of call ${s.call}:`);
+  for (const e of s.effects) line(`    ${JSON.stringify(e)}`);
+  if (s.entry?.m) line(`  model sha256 after the call: ${s.entry.m}`);
+}
+
+export async function replay(file: string, options: ReplayCliOptions): Promise<void> {
+  const out = new Stdout();
+  try {
+    const journal = openJournal(file);
+    if (journal.damage && !options.recover) {
+      const d = journal.damage;
+      if (options.json) out.line(JSON.stringify({ status: 'damaged', damage: d, intactCalls: journal.calls.length }));
+      throw new ExitError(`${file}: damaged journal at record ${d.record} (byte offset ${d.offset}): ${d.reason}; \`llmc-sim replay --recover\` replays the ${journal.calls.length} intact calls before it`, 2);
+    }
+    const model = options.model ? await loadModel(options.model) : undefined;
+    if (options.to !== undefined) {
+      if (options.to > journal.calls.length) throw new ExitError(`--to: the journal holds ${journal.calls.length} calls, asked for call ${options.to}`, 2);
+      const at = stateAt(journal, options.to, { model, recover: options.recover });
+      if (options.json) out.line(JSON.stringify({ status: at.divergence ? 'diverged' : 'ok', state: at.state }));
+      else printState(at.state, out.line);
+      if (at.divergence) throw new ExitError(describeDivergence(at.divergence), 1);
+      return;
+    }
+    const r = replayJournal(journal, { model, recover: options.recover });
+    const damage = journal.damage;
+    if (options.json) {
+      out.line(JSON.stringify({ status: r.divergence ? 'diverged' : 'match', calls: r.calls, damage, dropped: r.dropped, divergence: r.divergence && { ...r.divergence, records: r.divergence.records.length } }));
+    }
+    if (damage) {
+      process.stderr.write(`recovered: replayed the intact prefix; dropped ${r.dropped} record(s) from record ${damage.record} (byte offset ${damage.offset}): ${damage.reason}\n`);
+    }
+    if (r.divergence) throw new ExitError(describeDivergence(r.divergence), 1);
+    if (!options.json) out.line(`replay matches: ${r.calls} calls`);
+  } finally {
+    out.flush();
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * Turns a lifecycle's `records$` into journal entries, one per call: the call as data, a digest of
+ * the records it caused, and the model's hash after calls that may change weights. Recording and
+ * replay both use this class, so a replay re-derives entries exactly as the recording did and
+ * compares them; record → replay → record is byte-identical by construction.
+ */
+import type { Subscription } from 'rxjs';
+import { EventType } from '../core/events.ts';
+import type { LifecycleRecord } from '../core/records.ts';
+import type { CompressionLifecycle } from '../lifecycle/lifecycle.ts';
+import { Model } from '../model/model.ts';
+import type { CallEntry, JournalCall } from './format.ts';
+import { hex8 } from './crc32.ts';
+import { modelSha256 } from './modelHash.ts';
+import { toJsonValue, type JsonValue } from './serialize.ts';
+
+const FNV_OFFSET = 0x811c9dc5;
+
+/** FNV-1a over a string's UTF-16 code units, continuing from `h`. */
+function fold(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** The part of a record a digest covers (everything but `seq`, which only counts). */
+export function recordKey(r: LifecycleRecord): string {
+  switch (r.type) {
+    case 'call.event':
+      return `E|${r.eventType}|${r.globalStep}`;
+    case 'call.initialize':
+    case 'call.finalize':
+    case 'call.reset':
+      return r.type;
+    case 'call.rejected':
+      return `R|${r.call}|${r.eventType}|${r.error.name}|${r.error.code}|${r.error.message}`;
+    case 'effect.hook':
+      return `h|${r.position}|${r.modifierType}|${r.hook}|${r.eventType}`;
+    case 'effect.transition':
+      return `t|${r.position}|${r.flag}|${r.from}|${r.to}`;
+    case 'effect.modifier':
+      return `m|${r.position}|${r.kind}|${JSON.stringify(toJsonValue(r.data))}`;
+    case 'effect.warning':
+      return `w|${r.code}|${r.message}|${r.modifier ? r.modifier.position : ''}`;
+    case 'effect.error':
+      return `x|${r.call}|${r.error.name}|${r.error.code}|${r.error.message}`;
+  }
+}
+
+/** A call as the journal stores it (options through `toJsonValue`; the recipe as a reference to the header's text). */
+export function callOf(r: LifecycleRecord, recipeRef: boolean): JournalCall {
+  const options = (o: Record<string, unknown>) => {
+    const json = toJsonValue(o) as { [k: string]: JsonValue };
+    if (recipeRef && json.recipe != null) json.recipe = { $ref: 'recipe' };
+    return json;
+  };
+  switch (r.type) {
+    case 'call.initialize':
+      return { call: 'initialize', options: options(r.options) };
+    case 'call.event':
+      return { call: 'event', type: r.eventType, options: options(r.options) };
+    case 'call.finalize':
+      return { call: 'finalize', options: options(r.options) };
+    case 'call.reset':
+      return { call: 'reset' };
+    case 'call.rejected':
+      // A refused call's options are not in its record; the refusal itself is in the digest.
+      if (r.call === 'event') return { call: 'event', type: r.eventType ?? 'unknown', options: {} };
+      if (r.call === 'reset') return { call: 'reset' };
+      return { call: r.call, options: {} };
+    default:
+      throw new Error(`not a call record: ${r.type}`);
+  }
+}
+
+interface Pending {
+  c: JournalCall;
+  h: number;
+  x: number;
+  weights: boolean;
+  records: LifecycleRecord[] | null;
+}
+
+export interface CallRecorderOptions {
+  /** Store the initialize call's recipe as `{ "$ref": "recipe" }` (the header holds its text). */
+  recipeRef: boolean;
+  /** The model whose hash follows weight-changing calls; an initialize call's `model` replaces it. */
+  model: Model | null;
+  onEntry: (entry: CallEntry, records: LifecycleRecord[] | null) => void;
+  /** Keep each call's records for `onEntry` (for `log show` and `--to`). */
+  keepRecords?: boolean;
+}
+
+export class CallRecorder {
+  readonly #options: CallRecorderOptions;
+  readonly #sub: Subscription;
+  #model: Model | null;
+  #pending: Pending | null = null;
+  /** Records that arrived between calls (a driver's warning): they count toward the next call. */
+  #carry = { h: FNV_OFFSET, x: 0, records: [] as LifecycleRecord[] };
+  #hint: JournalCall | null = null;
+  #n = 0;
+
+  constructor(lifecycle: CompressionLifecycle, options: CallRecorderOptions) {
+    this.#options = options;
+    this.#model = options.model;
+    this.#sub = lifecycle.records$.subscribe((r) => this.#onRecord(r));
+  }
+
+  /** Calls committed so far. */
+  get calls(): number {
+    return this.#n;
+  }
+
+  /** The call about to be applied, as the driver knows it (exact options even when the lifecycle refuses it). */
+  expect(call: JournalCall): void {
+    this.#hint = call;
+  }
+
+  /** The simulated optimizer has just nudged the weights at `globalStep`. */
+  optimizerStep(globalStep: number, lr: number): void {
+    this.commit();
+    this.#start({ call: 'optimizerStep', globalStep, lr });
+    this.#pending!.weights = true;
+    this.commit();
+  }
+
+  /**
+   * A driver's call has returned: record it, with an empty digest if the lifecycle threw before
+   * publishing anything (an unknown event type, options that are not an object).
+   */
+  endCall(): void {
+    if (this.#hint) {
+      this.commit();
+      this.#start(this.#hint);
+      this.#hint = null;
+    }
+    this.commit();
+  }
+
+  /** Ends the pending call (its effects are complete once the lifecycle method returned). */
+  commit(): void {
+    const p = this.#pending;
+    if (!p) return;
+    this.#pending = null;
+    const entry: CallEntry = { n: ++this.#n, c: p.c, e: hex8(p.h), x: p.x };
+    if (p.weights && this.#model) entry.m = modelSha256(this.#model);
+    this.#options.onEntry(entry, p.records);
+  }
+
+  close(): void {
+    this.commit();
+    this.#sub.unsubscribe();
+  }
+
+  #start(c: JournalCall): void {
+    const carry = this.#carry;
+    this.#pending = {
+      c,
+      h: carry.h,
+      x: carry.x,
+      weights: c.call === 'initialize' || c.call === 'finalize' || c.call === 'reset' || c.call === 'optimizerStep' || (c.call === 'event' && c.type === EventType.OPTIM_POST_STEP),
+      records: this.#options.keepRecords ? carry.records : null,
+    };
+    this.#carry = { h: FNV_OFFSET, x: 0, records: [] };
+  }
+
+  #onRecord(r: LifecycleRecord): void {
+    if (r.type.startsWith('call.')) {
+      this.commit();
+      const c = this.#hint ?? callOf(r, this.#options.recipeRef);
+      this.#hint = null;
+      if (r.type === 'call.initialize' && r.options.model instanceof Model) this.#model = r.options.model;
+      this.#start(c);
+    }
+    const target = this.#pending ?? this.#carry;
+    target.h = fold(fold(target.h, recordKey(r)), '\n');
+    target.x++;
+    if (r.type === 'effect.modifier' && this.#pending) this.#pending.weights = true;
+    if (this.#options.keepRecords) (this.#pending ? this.#pending.records! : this.#carry.records).push(r);
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * Replay: re-executes a journal's calls on a fresh lifecycle (fidelity, seed, recipe text and model
+ * from the header) with the same CallRecorder the recording used, and compares every re-derived
+ * entry (effect digest and count, model hash) with the stored one. The first difference is the
+ * divergence. The calls are the truth; effects are always re-derived, never read.
+ */
+import { CompressionLifecycle } from '../lifecycle/lifecycle.ts';
+import { applyCall, type LifecycleCall } from '../lifecycle/calls.ts';
+import type { LifecycleRecord } from '../core/records.ts';
+import { createSyntheticModel } from '../model/synthetic.ts';
+import type { Model } from '../model/model.ts';
+import type { RecipeInput } from '../recipe/recipe.ts';
+import { simulatedOptimizerStep } from '../sim/training.ts';
+import { CallRecorder } from './callRecorder.ts';
+import { JournalDamageError, JournalModelError, JournalReplayError } from './errors.ts';
+import type { CallEntry, JournalCall, JournalHeader } from './format.ts';
+import { tensorHashes } from './modelHash.ts';
+import { readJournal, type Journal } from './reader.ts';
+
+export interface ReplayOptions {
+  /** The model, where the header's is not built in (a file). Checked tensor by tensor against the header. */
+  model?: Model | null;
+  /** Replaces the header's recipe text (a recipe of modifier classes no factory knows). */
+  recipe?: () => RecipeInput;
+  /** Replay the intact prefix of a damaged journal instead of refusing it. */
+  recover?: boolean;
+  /** Stop after call `to` (time travel). */
+  to?: number;
+  /** Called after each call with its stored and re-derived entry and, if `keepRecords`, the records it caused. */
+  onCall?: (stored: CallEntry, got: CallEntry, records: LifecycleRecord[] | null, lifecycle: CompressionLifecycle) => void;
+  /** Keep each call's re-derived records (default true: a divergence shows them). */
+  keepRecords?: boolean;
+}
+
+export interface Divergence {
+  call: number;
+  /** The lifecycle's global step after the call, and the event type when it was an event. */
+  step: number;
+  event: string | null;
+  expected: CallEntry;
+  got: CallEntry;
+  /** What differs first: the effects (digest/count) or the model after the call. */
+  what: 'effects' | 'model';
+  /** The re-derived records of that call (for the message). */
+  records: LifecycleRecord[];
+}
+
+export interface ReplayResult {
+  journal: Journal;
+  /** Calls replayed (and matched, up to a divergence). */
+  calls: number;
+  divergence: Divergence | null;
+  /** Records dropped by `recover` (0 when the journal was whole). */
+  dropped: number;
+  lifecycle: CompressionLifecycle;
+  model: Model | null;
+}
+
+const asJournal = (j: Journal | string | Uint8Array): Journal => (typeof j === 'string' || j instanceof Uint8Array ? readJournal(j) : j);
+
+/** Builds the model the header names, or checks the given one against its tensor hashes. */
+export function replayModel(header: JournalHeader, given: Model | null | undefined): Model | null {
+  const id = header.model;
+  if (!id) return given ?? null;
+  let model = given ?? null;
+  if (!model) {
+    if (id.source !== 'synthetic') throw new JournalModelError(`the journal was recorded with model '${id.source}': pass it with --model PATH`);
+    model = createSyntheticModel((id.options ?? {}) as Record<string, number>);
+  }
+  const got = tensorHashes(model);
+  for (const [name, sha] of Object.entries(id.tensors)) {
+    if (!(name in got)) throw new JournalModelError(`wrong model: tensor '${name}' of the journal's model '${id.source}' is missing`);
+    if (got[name] !== sha) throw new JournalModelError(`wrong model: tensor '${name}' differs (journal sha256 ${sha.slice(0, 16)}…, given ${got[name].slice(0, 16)}…)`);
+  }
+  for (const name of Object.keys(got)) if (!(name in id.tensors)) throw new JournalModelError(`wrong model: tensor '${name}' is not in the journal's model '${id.source}'`);
+  return model;
+}
+
+/** Turns a stored call back into a live one: `$ref: recipe` → the recipe, `$model` → the replay's model. */
+export function liveCall(c: JournalCall, n: number, recipe: () => RecipeInput | null, model: Model | null): LifecycleCall {
+  const restore = (v: unknown, path: string): unknown => {
+    if (v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) return v.map((x, i) => restore(x, `${path}[${i}]`));
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o);
+    if (keys.length === 1 && keys[0].startsWith('$')) {
+      switch (keys[0]) {
+        case '$ref':
+          if (o.$ref === 'recipe') return recipe();
+          break;
+        case '$model':
+          if (!model) throw new JournalReplayError(`call ${n}: ${path} references a model, and the journal names none`);
+          return model;
+        case '$number':
+          return Number(o.$number);
+        case '$bigint':
+          return BigInt(o.$bigint as string);
+      }
+      throw new JournalReplayError(`call ${n}: ${path} holds a reference (${keys[0]}) to a live object a journal cannot restore`);
+    }
+    const out: Record<string, unknown> = {};
+    for (const k of keys) out[k] = restore(o[k], `${path}.${k}`);
+    return out;
+  };
+  switch (c.call) {
+    case 'initialize':
+      return { call: 'initialize', options: restore(c.options, 'options') as Record<string, unknown> };
+    case 'event':
+      return { call: 'event', type: c.type as never, options: restore(c.options, 'options') as Record<string, unknown> };
+    case 'finalize':
+      return { call: 'finalize', options: restore(c.options, 'options') as Record<string, unknown> };
+    case 'reset':
+      return { call: 'reset' };
+    default:
+      throw new JournalReplayError(`call ${n}: unknown call ${JSON.stringify((c as { call: unknown }).call)}`);
+  }
+}
+
+/** Replays a journal (see the file comment). Damage throws {@link JournalDamageError} unless `recover`. */
+export function replayJournal(input: Journal | string | Uint8Array, options: ReplayOptions = {}): ReplayResult {
+  const journal = asJournal(input);
+  if (journal.damage && !options.recover) throw new JournalDamageError(journal.source, journal.damage);
+  const { header } = journal;
+  const model = replayModel(header, options.model);
+  const lifecycle = new CompressionLifecycle({ fidelity: header.fidelity });
+  const recipe = () => (options.recipe ? options.recipe() : header.recipe);
+  let got: { entry: CallEntry; records: LifecycleRecord[] | null } | null = null;
+  const keep = options.keepRecords !== false;
+  const recorder = new CallRecorder(lifecycle, { recipeRef: header.recipe !== null, model, keepRecords: keep, onEntry: (entry, records) => (got = { entry, records }) });
+  const last = Math.min(journal.calls.length, options.to ?? Infinity);
+  let divergence: Divergence | null = null;
+  let n = 0;
+  try {
+    for (; n < last; n++) {
+      const stored = journal.calls[n];
+      const c = stored.c;
+      got = null;
+      if (c.call === 'optimizerStep') {
+        if (model) simulatedOptimizerStep(model, header.seed, c.globalStep, c.lr);
+        recorder.optimizerStep(c.globalStep, c.lr);
+      } else {
+        const live = liveCall(c, stored.n, () => recipe(), model);
+        recorder.expect(c);
+        try {
+          applyCall(lifecycle, live);
+        } catch {
+          // the error is part of the call's effects, compared through the digest
+        }
+        recorder.endCall();
+      }
+      const r = got as { entry: CallEntry; records: LifecycleRecord[] | null } | null;
+      if (!r) throw new JournalReplayError(`call ${stored.n}: the replay recorded nothing`);
+      const what = r.entry.e !== stored.e || r.entry.x !== stored.x ? 'effects' : r.entry.m !== stored.m ? 'model' : null;
+      if (what) {
+        divergence = {
+          call: stored.n,
+          step: lifecycle.globalStep,
+          event: c.call === 'event' ? c.type : c.call,
+          expected: stored,
+          got: r.entry,
+          what,
+          records: r.records ?? [],
+        };
+        n++;
+        break;
+      }
+      options.onCall?.(stored, r.entry, r.records, lifecycle);
+    }
+  } finally {
+    recorder.close();
+  }
+  return { journal, calls: divergence ? n - 1 : n, divergence, dropped: journal.dropped, lifecycle, model };
+}
+
+/** The full re-derived record stream of a journal (what `records$` published during the recording). */
+export function journalRecords(input: Journal | string | Uint8Array, options: Omit<ReplayOptions, 'onCall' | 'keepRecords'> = {}): LifecycleRecord[] {
+  const out: LifecycleRecord[] = [];
+  const result = replayJournal(input, { ...options, keepRecords: true, onCall: (_s, _g, records) => out.push(...(records ?? [])) });
+  if (result.divergence) out.push(...result.divergence.records);
+  return out;
+}

@@ -1,0 +1,35 @@
+/**
+ * Versioning (docs/journal-format.md): a reader accepts every version up to FORMAT_VERSION; each
+ * older version has an explicit upcaster to the next one, applied in turn, and a newer version is
+ * refused by name. Version 1 is the first, so the chain is empty today; a version 2 adds
+ * `UPCASTERS[1] = (v1) => v2`.
+ */
+import { FORMAT_VERSION, type JournalHeader } from './format.ts';
+
+type Upcaster = (header: Record<string, unknown>) => Record<string, unknown>;
+
+/** `UPCASTERS[v]` turns a version-v header into a version v + 1 one. */
+const UPCASTERS: Record<number, Upcaster> = {};
+
+const FIELDS: Array<[string, string]> = [
+  ['llmcSim', 'string'],
+  ['fidelity', 'string'],
+  ['seed', 'number'],
+  ['settings', 'object'],
+];
+
+export function upcastHeader(raw: Record<string, unknown>): JournalHeader | string {
+  let v = raw;
+  const version = v.version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return `header has no valid version (${JSON.stringify(version)})`;
+  if (version > FORMAT_VERSION) return `unknown journal version ${version}: this llmc-sim reads versions 1 to ${FORMAT_VERSION}`;
+  for (let from = version; from < FORMAT_VERSION; from++) {
+    const up = UPCASTERS[from];
+    if (!up) return `no upcaster from journal version ${from}`;
+    v = { ...up(v), version: from + 1 };
+  }
+  for (const [name, type] of FIELDS) if (typeof v[name] !== type || v[name] === null) return `header field '${name}' must be a ${type}`;
+  if (v.fidelity !== 'default' && v.fidelity !== 'reference') return `header field 'fidelity' must be 'default' or 'reference'`;
+  if (v.recipe !== null && typeof v.recipe !== 'string') return `header field 'recipe' must be text or null`;
+  return v as unknown as JournalHeader;
+}

@@ -1,0 +1,201 @@
+/**
+ * Recording: `recordTo` attaches a journal to a lifecycle's `records$`; `writeJournal` runs a list of
+ * calls on a fresh lifecycle and records them. Lines are buffered and written whole (append-only, see
+ * src/io/appendOnly.ts): after each burst of synchronous calls (a microtask), when the buffer fills,
+ * at `close()` and on process exit. A process killed mid-run leaves an intact prefix without the
+ * closing record, which `replay --recover` replays.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { CompressionLifecycle } from '../lifecycle/lifecycle.ts';
+import { applyCall, type LifecycleCall } from '../lifecycle/calls.ts';
+import { openAppendOnly, type AppendOnlyFile } from '../io/appendOnly.ts';
+import { simulatedOptimizerStep } from '../sim/training.ts';
+import type { Model } from '../model/model.ts';
+import { CallRecorder } from './callRecorder.ts';
+import { encodeLine, type CallEntry, type JournalCall, type JournalHeader } from './format.ts';
+import { makeHeader, type HeaderInput } from './header.ts';
+import { toJsonValue, type JsonValue } from './serialize.ts';
+
+/** Where journal bytes go: a file (`openAppendOnly`) or anything with the same two methods. */
+export type JournalSink = Pick<AppendOnlyFile, 'write' | 'close'>;
+
+const FLUSH_BYTES = 1 << 16;
+
+/** Encodes entries into chained lines and hands them to a sink in whole-line chunks. */
+export class JournalEncoder {
+  #k = 0;
+  #chunks: Uint8Array[] = [];
+  #buffered = 0;
+  #written = 0;
+  readonly #hash: Hash = createHash('sha256');
+  #ended = false;
+  constructor(readonly sink: JournalSink, header: JournalHeader) {
+    this.#push(header);
+    this.flush();
+  }
+  entry(e: CallEntry): void {
+    this.#push(e);
+    if (this.#buffered >= FLUSH_BYTES) this.flush();
+  }
+  /** Writes the closing record (call count and SHA-256 of everything before it) and flushes. */
+  end(calls: number): void {
+    if (this.#ended) return;
+    this.flush();
+    this.#ended = true;
+    const { bytes } = encodeLine({ end: calls, sha256: this.#hash.digest('hex') }, this.#k);
+    this.sink.write(bytes);
+    this.#written += bytes.length;
+  }
+  get bytesWritten(): number {
+    return this.#written + this.#buffered;
+  }
+  flush(): void {
+    if (this.#chunks.length === 0) return;
+    const all = Buffer.concat(this.#chunks);
+    this.#chunks = [];
+    this.#buffered = 0;
+    this.#hash.update(all);
+    this.sink.write(all);
+    this.#written += all.length;
+  }
+  #push(value: object): void {
+    const { bytes, k } = encodeLine(value, this.#k);
+    this.#k = k;
+    this.#chunks.push(bytes);
+    this.#buffered += bytes.length;
+  }
+}
+
+export interface Recorder {
+  readonly header: JournalHeader;
+  /** Calls recorded so far. */
+  readonly calls: number;
+  /** Tell the journal the simulated optimizer changed the weights (SimulateOptions.onOptimizerStep). */
+  optimizerStep(globalStep: number, lr: number): void;
+  /** Record the remaining call, write the closing record, flush and close. Idempotent. */
+  close(): void;
+}
+
+export interface RecordOptions {
+  /** Overwrite an existing file. */
+  force?: boolean;
+}
+
+/** The model a header input names, for hashing weights after calls. */
+const modelOf = (input: HeaderInput): Model | null => input.model?.model ?? null;
+
+/**
+ * Records every call of `lifecycle` from now on into `target` (a path, `-` for stdout, or a sink).
+ * Attach before the first call. See the file comment for when bytes reach the file.
+ */
+export function recordTo(lifecycle: CompressionLifecycle, target: string | JournalSink, header: HeaderInput, options: RecordOptions = {}): Recorder {
+  const sink = typeof target === 'string' ? openAppendOnly(target, { force: options.force }) : target;
+  const full = makeHeader({ fidelity: lifecycle.fidelity, ...header });
+  const encoder = new JournalEncoder(sink, full);
+  let scheduled = false;
+  let closed = false;
+  const recorder: CallRecorder = new CallRecorder(lifecycle, {
+    recipeRef: full.recipe !== null,
+    model: modelOf(header),
+    onEntry: (e) => {
+      encoder.entry(e);
+      if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(() => {
+          scheduled = false;
+          if (closed) return;
+          recorder.commit();
+          encoder.flush();
+        });
+      }
+    },
+  });
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    process.off('exit', close);
+    recorder.close();
+    encoder.end(recorder.calls);
+    sink.close();
+  };
+  process.on('exit', close);
+  return {
+    header: full,
+    get calls() {
+      return recorder.calls;
+    },
+    optimizerStep: (g, lr) => recorder.optimizerStep(g, lr),
+    close,
+  };
+}
+
+/** The simulated optimizer's step, as a call a journal can hold. */
+export interface OptimizerStepCall {
+  call: 'optimizerStep';
+  globalStep: number;
+  lr?: number;
+}
+
+export type DriverCall = LifecycleCall | OptimizerStepCall;
+
+/** A call as the journal stores it (the same encoding `records$` gives when the lifecycle records). */
+export function toJournalCall(c: DriverCall, recipeRef: boolean): JournalCall {
+  const opts = (o: Record<string, unknown>) => {
+    const json = toJsonValue(o) as { [k: string]: JsonValue };
+    if (recipeRef && json.recipe != null) json.recipe = { $ref: 'recipe' };
+    return json;
+  };
+  switch (c.call) {
+    case 'initialize':
+      return { call: 'initialize', options: opts(c.options as Record<string, unknown>) };
+    case 'event':
+      return { call: 'event', type: c.type, options: opts(c.options) };
+    case 'finalize':
+      return { call: 'finalize', options: opts(c.options) };
+    case 'reset':
+      return { call: 'reset' };
+    case 'optimizerStep':
+      return { call: 'optimizerStep', globalStep: c.globalStep, lr: c.lr ?? 1e-3 };
+  }
+}
+
+/**
+ * Runs `calls` on a fresh lifecycle (fidelity from the header) and records them at `target`.
+ * Refused and throwing calls are recorded (their error is in the digest) and the run goes on.
+ */
+export function writeJournal(target: string | JournalSink, header: HeaderInput, calls: Iterable<DriverCall>, options: RecordOptions = {}): { calls: number } {
+  const lifecycle = new CompressionLifecycle({ fidelity: header.fidelity });
+  const model = modelOf(header);
+  const sink = typeof target === 'string' ? openAppendOnly(target, { force: options.force }) : target;
+  const full = makeHeader(header);
+  const encoder = new JournalEncoder(sink, full);
+  const recorder = new CallRecorder(lifecycle, { recipeRef: full.recipe !== null, model, onEntry: (e) => encoder.entry(e) });
+  try {
+    for (const c of calls) {
+      if (c.call === 'optimizerStep') {
+        const lr = c.lr ?? 1e-3;
+        if (model) simulatedOptimizerStep(model, full.seed, c.globalStep, lr);
+        recorder.optimizerStep(c.globalStep, lr);
+        continue;
+      }
+      recorder.expect(toJournalCall(c, full.recipe !== null));
+      try {
+        applyCall(lifecycle, c);
+      } catch {
+        // recorded: a refused call as call.rejected, a throwing one as effect.error
+      }
+      recorder.endCall();
+    }
+    recorder.close();
+    encoder.end(recorder.calls);
+  } finally {
+    sink.close();
+  }
+  return { calls: recorder.calls };
+}
+
+/** A sink that collects bytes in memory (tests, benchmarks, `diff` of a fresh run). */
+export function memorySink(): JournalSink & { bytes(): Uint8Array } {
+  const chunks: Uint8Array[] = [];
+  return { write: (b) => void chunks.push(Uint8Array.from(b)), close: () => {}, bytes: () => Buffer.concat(chunks) };
+}

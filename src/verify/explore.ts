@@ -1,0 +1,183 @@
+/**
+ * Breadth-first search over every sequence of lifecycle calls (the model's alphabet) up to a depth,
+ * states deduplicated by their vector. Checks the properties on every state and transition, keeps the
+ * shortest witness of each violation, and measures states, transitions, depth and coverage.
+ */
+import type { LifecycleCall } from '../lifecycle/calls.ts';
+import { LifecycleModel, type LifecycleView, type StateVector, type TransitionView } from './model.ts';
+import type { PatternProperty, Property } from './properties.ts';
+import type { VerifyConfig } from './config.ts';
+import { coverageOf, type Coverage } from './coverage.ts';
+
+export interface ExploreOptions {
+  /** Longest call sequence explored (default 12). */
+  depth?: number;
+  properties: readonly Property[];
+  /** Called after each BFS layer (for a progress line). */
+  onLayer?: (p: { depth: number; states: number; transitions: number }) => void;
+  /** Clock for states/s (seconds); the caller's, so the library reads no time itself. */
+  now?: () => number;
+}
+
+export interface Violation {
+  property: string;
+  /** The shortest call sequence (from a fresh lifecycle) that breaks it. */
+  calls: LifecycleCall[];
+}
+
+export interface ExploreResult {
+  states: number;
+  transitions: number;
+  /** Deepest layer that held a new state. */
+  depthReached: number;
+  /** True when no state was left unexpanded (the bound did not cut the search). */
+  complete: boolean;
+  seconds: number;
+  statesPerSecond: number;
+  violations: Map<string, Violation>;
+  coverage: Coverage;
+  model: LifecycleModel;
+}
+
+const keyOf = (v: StateVector) => String.fromCharCode(...v);
+
+export function explore(config: VerifyConfig, options: ExploreOptions): ExploreResult {
+  const model = new LifecycleModel(config);
+  const maxDepth = options.depth ?? 12;
+  const now = options.now ?? (() => 0);
+  const t0 = now();
+  const calls = model.calls;
+  const stateProps = options.properties.filter((p) => p.kind === 'state');
+  const transProps = options.properties.filter((p) => p.kind === 'transition');
+  const patterns = options.properties.filter((p): p is PatternProperty => p.kind === 'pattern');
+  const needViews = stateProps.length + transProps.length + patterns.length > 0;
+
+  const ids = new Map<string, number>();
+  const vectors: StateVector[] = [];
+  const views: LifecycleView[] = [];
+  const parent: number[] = [];
+  const parentCall: number[] = [];
+  /** Successors as (call, target) pairs per state, kept for pattern properties. */
+  const edges: Int32Array[] = [];
+  const violations = new Map<string, Violation>();
+  const orderPairs = new Set<string>();
+
+  const pathTo = (id: number): LifecycleCall[] => {
+    const out: LifecycleCall[] = [];
+    for (let s = id; parent[s] >= 0; s = parent[s]) out.push(calls[parentCall[s]]);
+    return out.reverse();
+  };
+  const add = (v: StateVector, from: number, call: number): number => {
+    const id = vectors.length;
+    ids.set(keyOf(v), id);
+    vectors.push(v);
+    parent.push(from);
+    parentCall.push(call);
+    if (needViews) {
+      const view = model.view(v);
+      views.push(view);
+      for (const p of stateProps) {
+        if (!violations.has(p.name) && !p.holds(view)) violations.set(p.name, { property: p.name, calls: pathTo(id) });
+      }
+    }
+    return id;
+  };
+
+  add(model.initial(), -1, -1);
+  let frontier = [0];
+  let transitions = 0;
+  let depth = 0;
+  let depthReached = 0;
+  while (frontier.length && depth < maxDepth) {
+    const next: number[] = [];
+    for (const s of frontier) {
+      const v = vectors[s];
+      const succ = patterns.length ? new Int32Array(calls.length) : null;
+      for (let c = 0; c < calls.length; c++) {
+        const call = calls[c];
+        const r = model.step(v, call);
+        transitions++;
+        if (call.call === 'event' && r.error !== 'E40' && v[0] === 1 && v[1] === 0) orderPairs.add(`${v[3]}>${call.type}`);
+        const key = keyOf(r.next);
+        let t = ids.get(key);
+        if (t === undefined) {
+          t = add(r.next, s, c);
+          next.push(t);
+        }
+        if (succ) succ[c] = t;
+        if (transProps.length) {
+          const tv: TransitionView = { before: views[s], call, error: r.error, hooks: r.hooks, globalStepAfter: r.globalStepAfter, after: views[t] };
+          for (const p of transProps) {
+            if (!violations.has(p.name) && !p.holds(tv)) violations.set(p.name, { property: p.name, calls: [...pathTo(s), call] });
+          }
+        }
+      }
+      if (succ) edges[s] = succ;
+    }
+    depth++;
+    if (next.length) depthReached = depth;
+    frontier = next;
+    options.onLayer?.({ depth, states: vectors.length, transitions });
+  }
+  const complete = frontier.length === 0;
+
+  for (const p of patterns) {
+    const w = checkPattern(p, model, vectors, views, edges, pathTo);
+    if (w) violations.set(p.name, { property: p.name, calls: w });
+  }
+
+  const seconds = now() - t0;
+  return {
+    states: vectors.length,
+    transitions,
+    depthReached,
+    complete,
+    seconds,
+    statesPerSecond: seconds > 0 ? vectors.length / seconds : 0,
+    violations,
+    coverage: coverageOf(model, orderPairs),
+    model,
+  };
+}
+
+/** The shortest witness of a pattern over the explored graph, or null. States come in BFS order. */
+function checkPattern(
+  p: PatternProperty,
+  model: LifecycleModel,
+  vectors: StateVector[],
+  views: LifecycleView[],
+  edges: Int32Array[],
+  pathTo: (id: number) => LifecycleCall[],
+): LifecycleCall[] | null {
+  const calls = model.calls;
+  const view = (s: number, c: number): TransitionView => {
+    const r = model.step(vectors[s], calls[c]);
+    return { before: views[s], call: calls[c], error: r.error, hooks: r.hooks, globalStepAfter: r.globalStepAfter, after: views[edges[s][c]] };
+  };
+  for (let s = 0; s < vectors.length; s++) {
+    if (!edges[s]) continue;
+    for (let c = 0; c < calls.length; c++) {
+      if (!p.trigger(view(s, c))) continue;
+      // Breadth-first continuation from the trigger's target, at most `within` calls.
+      let layer: Array<{ state: number; path: number[] }> = [{ state: edges[s][c], path: [] }];
+      const seen = new Set<number>([edges[s][c]]);
+      for (let k = 0; k < p.within && layer.length; k++) {
+        const nextLayer: typeof layer = [];
+        for (const { state, path } of layer) {
+          if (!edges[state]) continue;
+          for (let d = 0; d < calls.length; d++) {
+            const tv = view(state, d);
+            if (p.release(tv)) continue;
+            if (p.bad(tv)) return [...pathTo(s), calls[c], ...path.map((i) => calls[i]), calls[d]];
+            const to = edges[state][d];
+            if (seen.has(to)) continue;
+            seen.add(to);
+            nextLayer.push({ state: to, path: [...path, d] });
+          }
+        }
+        layer = nextLayer;
+      }
+    }
+  }
+  return null;
+}

@@ -1,0 +1,222 @@
+/**
+ * The lifecycle as a pure transition function over a small state vector, for exhaustive search.
+ * The lifecycle-level rules (lifecycle.md §6: initialized/finalized checks, the order rule through
+ * `nextOrderState`, the step, reset) are written here; each modifier's reaction is looked up in its
+ * `ModifierTable`, read off the real ProbeModifier. `test/verify/model.test.ts` replays explored paths
+ * on the real `CompressionLifecycle` and checks both agree state for state.
+ *
+ * State vector: [initialized, finalized, hasRecipe, order index, step index] then per modifier
+ * [local state id, completed onStart calls, completed onEnd calls] (call counts saturate at 2).
+ * In 'reference' the step never reaches a modifier (Q1), so it is not part of the state (index 0).
+ */
+import { EventType } from '../core/events.ts';
+import type { HookName } from '../core/records.ts';
+import { nextOrderState } from '../core/order.ts';
+import { ORDERED } from '../../machines/lifecycle.machine.ts';
+import type { LifecycleCall } from '../lifecycle/calls.ts';
+import { recipeText, type VerifyConfig } from './config.ts';
+import { ModifierTable, type ModifierOp } from './modifierTable.ts';
+
+export type StateVector = readonly number[];
+
+export const LC = { initialized: 0, finalized: 1, hasRecipe: 2, order: 3, step: 4 } as const;
+export const HEADER = 5;
+export const PER_MODIFIER = 3;
+
+export interface HookCallView {
+  modifier: number;
+  hook: HookName;
+  raised: boolean;
+}
+
+export interface ModifierView {
+  initialized: boolean;
+  started: boolean;
+  ended: boolean;
+  finalized: boolean;
+  phase: string;
+  /** Completed `onStart` / `onEnd` calls of this modifier instance (2 means two or more). */
+  starts: number;
+  ends: number;
+  start: number | null;
+  end: number | null;
+}
+
+/** What properties see of a state: the same shape from the model and from a real lifecycle. */
+export interface LifecycleView {
+  initialized: boolean;
+  finalized: boolean;
+  /** The order state (last ordered event type accepted). */
+  last: EventType;
+  /** The lifecycle's step (always 0 in 'reference', where no event carries it). */
+  globalStep: number;
+  /** The current recipe's modifiers; empty before `initialize` and after `reset`. */
+  modifiers: readonly ModifierView[];
+}
+
+export interface TransitionView {
+  before: LifecycleView;
+  call: LifecycleCall;
+  /** Code of the error the call threw (E40…, E10…, `probe`), or null. */
+  error: string | null;
+  /** Hook calls the call caused, in order. */
+  hooks: readonly HookCallView[];
+  /** The lifecycle's step right after the call (in 'reference' too). */
+  globalStepAfter: number;
+  after: LifecycleView;
+}
+
+export interface StepResult {
+  next: number[];
+  error: string | null;
+  hooks: HookCallView[];
+  globalStepAfter: number;
+}
+
+const sat = (n: number) => (n > 2 ? 2 : n);
+const RESERVED = new Set<EventType>([EventType.INITIALIZE, EventType.FINALIZE]);
+
+export class LifecycleModel {
+  readonly tables: ModifierTable[];
+  /** Step values a state can hold: 0 (the initial step) then the configured ones. */
+  readonly stepValues: number[];
+  readonly recipe: string;
+  readonly calls: LifecycleCall[];
+
+  constructor(readonly config: VerifyConfig) {
+    this.tables = config.probes.map((p) => new ModifierTable(p));
+    this.stepValues = [0, ...config.steps.filter((s) => s !== 0)];
+    this.recipe = recipeText(config.probes);
+    this.calls = alphabet(config, this.recipe);
+  }
+
+  get modifierCount(): number {
+    return this.tables.length;
+  }
+
+  initial(): number[] {
+    const v = new Array<number>(HEADER + PER_MODIFIER * this.tables.length).fill(0);
+    v[LC.order] = ORDERED.indexOf(EventType.BATCH_END);
+    return v;
+  }
+
+  step(s: StateVector, c: LifecycleCall): StepResult {
+    const v = [...s];
+    const hooks: HookCallView[] = [];
+    const reference = this.config.fidelity === 'reference';
+    let g = this.stepValues[s[LC.step]];
+    const done = (error: string | null): StepResult => ({ next: v, error, hooks, globalStepAfter: g });
+    /** Runs `o` on modifier i; returns its error. */
+    const run = (i: number, o: ModifierOp): string | null => {
+      const at = HEADER + PER_MODIFIER * i;
+      const r = this.tables[i].apply(v[at], o);
+      v[at] = r.next;
+      for (const h of r.hooks) {
+        hooks.push({ modifier: i, hook: h.hook, raised: h.raised });
+        if (h.raised) continue;
+        if (h.hook === 'onStart') v[at + 1] = sat(v[at + 1] + 1);
+        if (h.hook === 'onEnd') v[at + 2] = sat(v[at + 2] + 1);
+      }
+      return r.error;
+    };
+    const n = this.tables.length;
+    switch (c.call) {
+      case 'initialize': {
+        if (v[LC.initialized]) return done(null); // Q4
+        v[LC.hasRecipe] = 1;
+        for (let i = 0; i < n; i++) v.fill(0, HEADER + PER_MODIFIER * i, HEADER + PER_MODIFIER * (i + 1));
+        for (let i = 0; i < n; i++) {
+          const e = run(i, { op: 'initialize' });
+          if (e) return done(e);
+        }
+        v[LC.initialized] = 1;
+        return done(null);
+      }
+      case 'finalize': {
+        if (!v[LC.initialized]) return done('E40');
+        if (v[LC.finalized]) return done('E41');
+        for (let i = 0; i < n; i++) {
+          const e = run(i, { op: 'finalize' });
+          if (e) return done(e);
+        }
+        v[LC.finalized] = 1;
+        return done(null);
+      }
+      case 'reset': {
+        if (v[LC.hasRecipe]) {
+          for (let i = 0; i < n; i++) {
+            const l = this.tables[i].states[v[HEADER + PER_MODIFIER * i]];
+            if (l.initialized && !l.finalized) run(i, { op: 'finalize' }); // errors become W1
+          }
+        }
+        g = 0;
+        return { next: this.initial(), error: null, hooks, globalStepAfter: 0 };
+      }
+      case 'event': {
+        const type = c.type;
+        if (!v[LC.initialized]) return done('E42');
+        if (v[LC.finalized]) return done('E43');
+        if (RESERVED.has(type)) return done('E44');
+        const order = nextOrderState(ORDERED[v[LC.order]] as EventType, type);
+        if (!order.accepted) return done('E45');
+        const moved = ORDERED.indexOf(order.last as (typeof ORDERED)[number]);
+        if (reference) v[LC.order] = moved;
+        if (type === EventType.LOSS_CALCULATED && c.options.loss == null) return done('E46');
+        if (!reference) v[LC.order] = moved;
+        const stepOption = c.options.globalStep;
+        if (reference) g = (stepOption ?? 0) as number;
+        else if (stepOption != null) {
+          g = stepOption;
+          v[LC.step] = this.stepValues.indexOf(g);
+        }
+        const currentIndex = reference ? 0 : g;
+        for (let i = 0; i < n; i++) {
+          const e = run(i, { op: 'event', type, currentIndex });
+          if (e) return done(e);
+        }
+        return done(null);
+      }
+    }
+  }
+
+  view(s: StateVector): LifecycleView {
+    const modifiers: ModifierView[] = [];
+    if (s[LC.hasRecipe]) {
+      for (let i = 0; i < this.tables.length; i++) {
+        const at = HEADER + PER_MODIFIER * i;
+        const l = this.tables[i].states[s[at]];
+        const p = this.config.probes[i];
+        modifiers.push({ ...l, starts: s[at + 1], ends: s[at + 2], start: p.start, end: p.end });
+      }
+    }
+    return {
+      initialized: s[LC.initialized] === 1,
+      finalized: s[LC.finalized] === 1,
+      last: ORDERED[s[LC.order]] as EventType,
+      globalStep: this.stepValues[s[LC.step]],
+      modifiers,
+    };
+  }
+}
+
+/**
+ * Every call the explorer tries from each state: initialize (with the probes' recipe), each event
+ * type without and with each configured step (LOSS_CALCULATED also with a loss), finalize, reset.
+ */
+export function alphabet(config: VerifyConfig, recipe: string): LifecycleCall[] {
+  const calls: LifecycleCall[] = [{ call: 'initialize', options: { recipe } }];
+  const steps: Array<number | undefined> = [undefined, ...config.steps];
+  for (const type of Object.values(EventType)) {
+    const losses = type === EventType.LOSS_CALCULATED ? [undefined, 1] : [undefined];
+    for (const loss of losses) {
+      for (const globalStep of steps) {
+        const options: Record<string, unknown> = {};
+        if (globalStep !== undefined) options.globalStep = globalStep;
+        if (loss !== undefined) options.loss = loss;
+        calls.push({ call: 'event', type, options });
+      }
+    }
+  }
+  calls.push({ call: 'finalize', options: {} }, { call: 'reset' });
+  return calls;
+}

@@ -1,0 +1,221 @@
+/**
+ * Exports a configuration as a Promela model for SPIN, with the same state vector as the explorer:
+ * `ini fin rec ord stp` and per modifier `loc sc ec` (local state id, completed onStart / onEnd
+ * calls, saturated at 2). Each lifecycle call is one `d_step` branch of a single loop, so SPIN stores
+ * exactly one state per explorer state and its "states, stored" equals the explorer's count at the
+ * fixpoint. Each modifier's table (read off real probes and closed over every operation) is
+ * exported as `hidden` constant arrays, which are not part of the state vector.
+ *
+ * State and transition properties become checks that `printf` `VIOLATION <name>` once (compile pan
+ * with `-DPRINTF` to see them). Pattern properties are the explorer's alone.
+ */
+import { EventType } from '../core/events.ts';
+import { nextOrderState } from '../core/order.ts';
+import { ORDERED } from '../../machines/lifecycle.machine.ts';
+import type { VerifyConfig } from './config.ts';
+import { LifecycleModel } from './model.ts';
+import type { ModifierOp, ModifierTable } from './modifierTable.ts';
+import { specOrderAllows, specPhase } from './properties.ts';
+
+/** The properties the Promela export checks (by name), in the order of their flags. */
+export const PROMELA_PROPERTIES = [
+  'finalized-was-initialized',
+  'start-at-most-once',
+  'end-at-most-once',
+  'phase-matches-flags',
+  'no-hook-after-finalize',
+  'order-rule',
+  'ended-had-started',
+  'starts-on-schedule',
+  'refused-loss-keeps-order',
+] as const;
+
+const ERR: Record<string, number> = { E40: 40, E41: 41, E42: 42, E43: 43, E44: 44, E45: 45, E46: 46 };
+const errNum = (e: string | null) => (e === null ? 0 : (ERR[e] ?? 1));
+const EVENT_TYPES = Object.values(EventType);
+
+/** The operations a modifier can receive in this configuration, by index. */
+function operations(model: LifecycleModel): ModifierOp[] {
+  const ops: ModifierOp[] = [{ op: 'initialize' }, { op: 'finalize' }];
+  const indices = model.config.fidelity === 'reference' ? [0] : model.stepValues;
+  for (const type of EVENT_TYPES) for (const currentIndex of indices) ops.push({ op: 'event', type, currentIndex });
+  return ops;
+}
+
+/** Applies every operation to every local state until no new one appears. */
+function close(table: ModifierTable, ops: ModifierOp[]): void {
+  for (let id = 0; id < table.states.length; id++) for (const o of ops) table.apply(id, o);
+}
+
+export function toPromela(config: VerifyConfig): string {
+  const model = new LifecycleModel(config);
+  const ops = operations(model);
+  const n = model.modifierCount;
+  const reference = config.fidelity === 'reference';
+  model.tables.forEach((t) => close(t, ops));
+  const opIndex = (o: ModifierOp) =>
+    ops.findIndex((p) => p.op === o.op && (p.op !== 'event' || (o.op === 'event' && p.type === o.type && p.currentIndex === o.currentIndex)));
+  const L: string[] = [];
+  L.push(`/* llmc-sim verify export: ${n} modifiers, fidelity '${config.fidelity}', steps [${config.steps.join(', ')}].`);
+  L.push(' * Run: spin -a model.pml && gcc -O2 -DPRINTF -DNOREDUCE -o pan pan.c && ./pan -m100000');
+  L.push(' * Recipe:');
+  for (const line of model.recipe.trimEnd().split('\n')) L.push(` *   ${line}`);
+  L.push(' */');
+  L.push(`#define N ${n}`, `#define NOPS ${ops.length}`, '');
+  L.push('byte ini; byte fin; byte rec; byte ord = 4; byte stp;', 'byte loc[N]; byte sc[N]; byte ec[N];', '');
+  L.push('hidden byte err; hidden byte merr; hidden byte hk; hidden byte hkfin; hidden int ix; hidden byte g;');
+  L.push('hidden byte b_ord; hidden byte b_loc[N];');
+  L.push(`hidden byte reported[${PROMELA_PROPERTIES.length}];`);
+  L.push('hidden byte ORD_OK[25]; hidden byte SPEC_OK[25];');
+  L.push(`hidden byte STEPV[${model.stepValues.length}];`);
+  model.tables.forEach((t, i) => {
+    const size = t.states.length * ops.length;
+    L.push(`hidden byte T${i}_next[${size}]; hidden byte T${i}_err[${size}]; hidden byte T${i}_st[${size}]; hidden byte T${i}_en[${size}]; hidden byte T${i}_hk[${size}];`);
+    L.push(`hidden byte L${i}[${t.states.length}]; /* bits: 1 initialized, 2 started, 4 ended, 8 finalized, 16 phase matches flags */`);
+    L.push(`hidden short S${i}_start = ${t.spec.start ?? -1}; hidden short S${i}_end = ${t.spec.end ?? -1};`);
+  });
+  L.push('');
+  L.push('inline report(p) { if :: !reported[p] -> reported[p] = 1; printf("VIOLATION %d\\n", p) :: else -> skip fi }');
+  L.push('');
+  // One modifier operation: table lookup, counters, hooks.
+  model.tables.forEach((_, i) => {
+    L.push(`inline mop${i}(o) {`);
+    L.push(`  ix = loc[${i}] * NOPS + o;`);
+    L.push(`  if :: (L${i}[loc[${i}]] & 8) && T${i}_hk[ix] > 0 -> hkfin = 1 :: else -> skip fi;`);
+    L.push(`  hk = hk + T${i}_hk[ix];`);
+    L.push(`  sc[${i}] = (sc[${i}] + T${i}_st[ix] > 2 -> 2 : sc[${i}] + T${i}_st[ix]);`);
+    L.push(`  ec[${i}] = (ec[${i}] + T${i}_en[ix] > 2 -> 2 : ec[${i}] + T${i}_en[ix]);`);
+    L.push(`  merr = T${i}_err[ix];`);
+    L.push(`  loc[${i}] = T${i}_next[ix]`);
+    L.push('}');
+  });
+  /** Runs modifiers in order with op `o` (an expression), stopping at the first error. */
+  const chain = (o: (i: number) => string) => {
+    let s = '';
+    for (let i = n - 1; i >= 0; i--) {
+      const rest = s ? `; if :: merr == 0 -> ${s} :: else -> skip fi` : '';
+      s = `mop${i}(${o(i)})${rest}`;
+    }
+    return `merr = 0; ${s}; err = merr`;
+  };
+  L.push('');
+  L.push('inline before() { b_ord = ord; hk = 0; hkfin = 0; err = 0; g = 0;' + model.tables.map((_, i) => ` b_loc[${i}] = loc[${i}];`).join('') + ' }');
+  L.push('inline fresh() { ini = 0; fin = 0; rec = 0; ord = 4; stp = 0;' + model.tables.map((_, i) => ` loc[${i}] = 0; sc[${i}] = 0; ec[${i}] = 0;`).join('') + ' }');
+  // State properties on the current state; transition properties on (before, call, after).
+  L.push('inline stateProps() {');
+  for (let i = 0; i < n; i++) {
+    L.push(`  if :: (L${i}[loc[${i}]] & 8) && !(L${i}[loc[${i}]] & 1) && rec -> report(0) :: else -> skip fi;`);
+    L.push(`  if :: sc[${i}] > 1 && rec -> report(1) :: else -> skip fi;`);
+    L.push(`  if :: ec[${i}] > 1 && rec -> report(2) :: else -> skip fi;`);
+    L.push(`  if :: !(L${i}[loc[${i}]] & 16) && rec -> report(3) :: else -> skip fi;`);
+    L.push(`  if :: (L${i}[loc[${i}]] & 4) && !(L${i}[loc[${i}]] & 2) && rec -> report(6) :: else -> skip fi;`);
+  }
+  L.push('}');
+  L.push('');
+  const calls = model.calls.map((c) => {
+    switch (c.call) {
+      case 'initialize':
+        return `if :: ini -> skip :: else -> rec = 1;${model.tables.map((_, i) => ` loc[${i}] = 0; sc[${i}] = 0; ec[${i}] = 0;`).join('')} ${chain(() => '0')}; if :: err == 0 -> ini = 1 :: else -> skip fi fi`;
+      case 'finalize':
+        return `if :: !ini -> err = 40 :: ini && fin -> err = 41 :: else -> ${chain(() => '1')}; if :: err == 0 -> fin = 1 :: else -> skip fi fi`;
+      case 'reset': {
+        const fins = model.tables.map((_, i) => `if :: rec && (L${i}[loc[${i}]] & 1) && !(L${i}[loc[${i}]] & 8) -> mop${i}(1) :: else -> skip fi`).join('; ');
+        return `${fins}; fresh()`;
+      }
+      case 'event': {
+        const t = c.type;
+        const head = 'if :: !ini -> err = 42 :: ini && fin -> err = 43 :: else -> ';
+        if (t === EventType.INITIALIZE || t === EventType.FINALIZE) return `${head}err = 44 fi`;
+        const pos = ORDERED.indexOf(t as never);
+        const hasLoss = c.options.loss != null;
+        const stepOpt = c.options.globalStep as number | undefined;
+        const stepIdx = stepOpt === undefined ? null : model.stepValues.indexOf(stepOpt);
+        const lossCheck = t === EventType.LOSS_CALCULATED && !hasLoss;
+        const move = pos >= 0 ? `ord = ${pos}` : 'skip';
+        const setStep = reference ? `g = ${stepOpt ?? 0}` : stepIdx === null ? 'g = STEPV[stp]' : `stp = ${stepIdx}; g = STEPV[stp]`;
+        // Operation index: event type × current index (reference: always 0).
+        const tIdx = EVENT_TYPES.indexOf(t);
+        const opExpr = reference ? String(opIndex({ op: 'event', type: t, currentIndex: 0 })) : `${2 + tIdx * model.stepValues.length} + stp`;
+        let body: string;
+        if (lossCheck) body = reference ? `${move}; err = 46` : 'err = 46';
+        else body = `${move}; ${setStep}; ${chain(() => opExpr)}`;
+        const guarded = pos >= 0 ? `if :: ORD_OK[ord * 5 + ${pos}] -> ${body} :: else -> err = 45 fi` : body;
+        return `${head}${guarded} fi`;
+      }
+    }
+  });
+  // Transition properties, with the call's static facts.
+  const transProps = model.calls.map((c) => {
+    const out: string[] = ['if :: hkfin -> report(4) :: else -> skip fi'];
+    if (c.call === 'event') {
+      const t = c.type;
+      const pos = ORDERED.indexOf(t as never);
+      const reached = t !== EventType.INITIALIZE && t !== EventType.FINALIZE;
+      if (pos >= 0 && reached) {
+        out.push(
+          `if :: err != 42 && err != 43 -> if :: (err == 45) != !SPEC_OK[b_ord * 5 + ${pos}] -> report(5) :: !SPEC_OK[b_ord * 5 + ${pos}] && ord != b_ord -> report(5) :: SPEC_OK[b_ord * 5 + ${pos}] && err != 46 && ord != ${pos} -> report(5) :: else -> skip fi :: else -> if :: ord != b_ord -> report(5) :: else -> skip fi fi`,
+        );
+      } else {
+        out.push('if :: ord != b_ord -> report(5) :: else -> skip fi');
+      }
+      if (t === EventType.BATCH_START) {
+        const per = model.tables.map(
+          (_, i) =>
+            `if :: err == 0 && (L${i}[loc[${i}]] & 1) && !(L${i}[loc[${i}]] & 8) && !(L${i}[loc[${i}]] & 4) && S${i}_start >= 0 && S${i}_start <= g && (S${i}_end < 0 || g < S${i}_end) && !(L${i}[loc[${i}]] & 2) -> report(7) :: else -> skip fi`,
+        );
+        out.push(...per);
+      }
+      if (t === EventType.LOSS_CALCULATED) out.push('if :: err == 46 && ord != b_ord -> report(8) :: else -> skip fi');
+    }
+    return out.join('; ');
+  });
+  // Constant tables: filled by embedded C (a Promela d_step of this size does not compile).
+  const arrays: Array<[string, number[]]> = [];
+  const ordOk: number[] = [];
+  const specOk: number[] = [];
+  for (let a = 0; a < 5; a++) {
+    for (let b = 0; b < 5; b++) {
+      ordOk.push(+nextOrderState(ORDERED[a] as EventType, ORDERED[b] as EventType).accepted);
+      specOk.push(+specOrderAllows(ORDERED[a] as EventType, ORDERED[b] as EventType));
+    }
+  }
+  arrays.push(['ORD_OK', ordOk], ['SPEC_OK', specOk], ['STEPV', model.stepValues]);
+  model.tables.forEach((t, i) => {
+    const cols = { next: [] as number[], err: [] as number[], st: [] as number[], en: [] as number[], hk: [] as number[] };
+    const flags: number[] = [];
+    t.states.forEach((l, id) => {
+      flags.push((+l.initialized) | (+l.started << 1) | (+l.ended << 2) | (+l.finalized << 3) | (+(l.phase === specPhase(l)) << 4));
+      for (const o of ops) {
+        const r = t.apply(id, o);
+        const ok = r.hooks.filter((h) => !h.raised);
+        cols.next.push(r.next);
+        cols.err.push(errNum(r.error));
+        cols.st.push(ok.filter((h) => h.hook === 'onStart').length);
+        cols.en.push(ok.filter((h) => h.hook === 'onEnd').length);
+        cols.hk.push(r.hooks.length);
+      }
+    });
+    arrays.push([`L${i}`, flags], [`T${i}_next`, cols.next], [`T${i}_err`, cols.err], [`T${i}_st`, cols.st], [`T${i}_en`, cols.en], [`T${i}_hk`, cols.hk]);
+  });
+  L.push('init {');
+  L.push('  c_code {');
+  for (const [name, values] of arrays) {
+    L.push(`    { static const int v[] = {${values.join(',')}}; int i; for (i = 0; i < ${values.length}; i++) ${name}[i] = v[i]; }`);
+  }
+  L.push('  };');
+  L.push('  do');
+  calls.forEach((body, k) => {
+    L.push(`  :: d_step { /* ${describe(model.calls[k])} */ before(); ${body}; stateProps(); ${transProps[k]} }`);
+  });
+  L.push('  od');
+  L.push('}');
+  return `${L.join('\n')}\n`;
+}
+
+function describe(c: LifecycleModel['calls'][number]): string {
+  if (c.call !== 'event') return c.call;
+  return `event ${c.type} ${JSON.stringify(c.options)}`;
+}
+
+/** Property names by the number `VIOLATION <n>` prints. */
+export const promelaPropertyName = (n: number): string => PROMELA_PROPERTIES[n];

@@ -1,0 +1,70 @@
+/**
+ * Runs SPIN on a Promela export (spin -a, gcc, ./pan) in a scratch folder and reads back the
+ * reachable state count, pan's own timing and the properties it saw violated. Needs `spin` and a C
+ * compiler on PATH (`.ci/run` installs Debian's).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RuntimeError } from '../core/errors.ts';
+import { promelaPropertyName } from './promela.ts';
+
+export interface SpinResult {
+  statesStored: number;
+  transitions: number;
+  /** pan's search time and rate, as pan reports them. */
+  seconds: number;
+  statesPerSecond: number;
+  /** `spin -a` plus gcc, apart from the search. */
+  compileSeconds: number;
+  violated: Set<string>;
+  output: string;
+}
+
+export function spinAvailable(): boolean {
+  return spawnSync('spin', ['-V'], { encoding: 'utf8' }).status === 0 && spawnSync('gcc', ['--version'], { encoding: 'utf8' }).status === 0;
+}
+
+const number = (out: string, re: RegExp): number => {
+  const m = re.exec(out);
+  return m ? Number(m[1]) : NaN;
+};
+
+export interface SpinOptions {
+  /** The caller's clock (seconds), used only for the compile time. */
+  now?: () => number;
+  /** gcc optimisation level for pan (default 2; 0 compiles several times faster, for tests). */
+  optimize?: 0 | 1 | 2;
+}
+
+export function runSpin(promela: string, options: SpinOptions = {}): SpinResult {
+  const now = options.now ?? (() => 0);
+  const dir = mkdtempSync(join(tmpdir(), 'llmc-verify-'));
+  try {
+    writeFileSync(join(dir, 'model.pml'), promela);
+    const t0 = now();
+    const run = (cmd: string, args: string[]) => {
+      const r = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
+      if (r.status !== 0) throw new RuntimeError(`${cmd} ${args.join(' ')} failed (${r.status}): ${(r.stderr || r.stdout || '').slice(0, 2000)}`);
+      return r.stdout;
+    };
+    run('spin', ['-a', 'model.pml']);
+    run('gcc', [`-O${options.optimize ?? 2}`, '-DPRINTF', '-DNOREDUCE', '-DVECTORSZ=4096', '-w', '-o', 'pan', 'pan.c']);
+    const compileSeconds = now() - t0;
+    const out = execFileSync(join(dir, 'pan'), ['-m1000000', '-w24'], { cwd: dir, encoding: 'utf8', maxBuffer: 256 << 20 });
+    const violated = new Set<string>();
+    for (const m of out.matchAll(/VIOLATION (\d+)/g)) violated.add(promelaPropertyName(Number(m[1])));
+    return {
+      statesStored: number(out, /(\d+) states, stored/),
+      transitions: number(out, /(\d+) transitions \(= stored\+matched\)/),
+      seconds: number(out, /pan: elapsed time ([\d.e+-]+) seconds/),
+      statesPerSecond: number(out, /pan: rate\s+([\d.e+-]+) states\/second/),
+      compileSeconds,
+      violated,
+      output: out,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
