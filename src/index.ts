@@ -74,3 +74,10 @@ export { oneshot } from './sim/oneshot.ts';
 export { Model, loadModel, saveSafetensors, createSyntheticModel, getHeadDim, builtinModelPath } from './model/index.ts';
 export type { ModelConfig, Module, BuiltinModelName } from './model/index.ts';
 export { Tensor } from './tensor/tensor.ts';
+
+// The LLM Compressor 0.12 catalog (docs/modifiers/)
+export { GPTQModifier } from './modifiers/gptq/index.ts';
+export { SparseGPTModifier } from './modifiers/sparsegpt/index.ts';
+export { WandaPruningModifier } from './modifiers/wanda/index.ts';
+export { SmoothQuantModifier, LogarithmicEqualizationModifier } from './modifiers/smoothquant/index.ts';
+export { AWQModifier, QuIPModifier, IMatrixGatherer, AutoRoundModifier, OutputDistillationModifier } from './modifiers/uncomputed/index.ts';

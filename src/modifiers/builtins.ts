@@ -7,5 +7,14 @@ import { SpinQuantModifier } from './spinquant/base.ts';
 import { QuantizationModifier } from './quantization/base.ts';
 import { ConstantPruningModifier, MagnitudePruningModifier } from './pruning/index.ts';
 import './probe.ts'; // ProbeModifier, in the experimental registry (verify)
+import { GPTQModifier } from './gptq/index.ts';
+import { SparseGPTModifier } from './sparsegpt/index.ts';
+import { WandaPruningModifier } from './wanda/index.ts';
+import { LogarithmicEqualizationModifier, SmoothQuantModifier } from './smoothquant/index.ts';
+import { AutoRoundModifier, AWQModifier, IMatrixGatherer, OutputDistillationModifier, QuIPModifier } from './uncomputed/index.ts';
 
-registerBuiltinModule(() => ({ SpinQuantModifier, QuantizationModifier, MagnitudePruningModifier, ConstantPruningModifier }));
+registerBuiltinModule(() => ({
+  SpinQuantModifier, QuantizationModifier, MagnitudePruningModifier, ConstantPruningModifier, GPTQModifier,
+  SparseGPTModifier, WandaPruningModifier, SmoothQuantModifier, LogarithmicEqualizationModifier,
+  AWQModifier, QuIPModifier, IMatrixGatherer, AutoRoundModifier, OutputDistillationModifier,
+}));

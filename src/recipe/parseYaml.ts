@@ -5,6 +5,7 @@
  */
 import { LineCounter, isMap, isScalar, parseDocument, type Document } from 'yaml';
 import { PYYAML_OPTIONS } from './pyyamlSchema.ts';
+import { reindentFlowContinuations } from './flowIndent.ts';
 import { RecipeNotMappingError, RecipeStringParseError, kindOf } from './errors.ts';
 
 /** The 1-based line of the key at `path` (the deepest key found on the way), or null. */
@@ -40,6 +41,14 @@ export function documentLocator(doc: Document, lines: LineCounter, lineOffset = 
 
 /** `yaml.safe_load`, keeping positions. Syntax errors come back as `YAML syntax error at line L, column C: …`. */
 export function parseYaml(text: string, lineOffset = 0): Parsed {
+  const first = parseYamlStrict(text, lineOffset);
+  if (first.ok) return first;
+  const fixed = reindentFlowContinuations(text); // PyYAML's lenient flow indentation
+  const second = fixed === null ? first : parseYamlStrict(fixed, lineOffset);
+  return second.ok ? second : first;
+}
+
+function parseYamlStrict(text: string, lineOffset: number): Parsed {
   const lines = new LineCounter();
   let doc: Document;
   try {

@@ -235,3 +235,13 @@ export function linear(x: Tensor, w: Tensor, bias?: Tensor | null, options: Back
   linearInto(out.data, x.data, w.data, bias ? bias.data : null, rows, inX, outF, options.backend);
   return out;
 }
+
+// Kernels with one implementation (plain TS, exact in float64): re-exported here, so code outside src/tensor has one
+// entry point to the kernels whatever their backends (docs/backends.md).
+export { fakeQuantizeFp8, fakeQuantizeFp8Static, fp8TensorScale } from './kernels/fp8.ts';
+export { fakeQuantizeStatic, tensorQParams, type TensorQParams } from './kernels/fakeQuantStatic.ts';
+export { accumulateRowScalars, wandaPrune } from './kernels/wanda.ts';
+export { sparseGptPrune } from './kernels/sparsegpt.ts';
+export { smoothingScales, type SmoothingAlgorithm } from './kernels/smoothing.ts';
+export { gptqQuantize } from './kernels/gptq.ts';
+export { accumulateGram } from './kernels/gram.ts';

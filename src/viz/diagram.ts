@@ -15,11 +15,20 @@ const mermaidText = (s: string) => s.replace(/;/g, '#59;').replace(/:/g, '#58;')
 
 export function toMermaid(g: MachineGraph): string {
   const lines = ['stateDiagram-v2', '  direction LR'];
-  for (const n of g.nodes) {
-    const label = n.transient ? `${n.label} (transient)` : n.label;
-    lines.push(`  state "${mermaidText(label)}" as ${mermaidId(n.id)}`);
-  }
-  for (const i of g.initials) lines.push(`  [*] --> ${mermaidId(i.target)}`);
+  // States and initial arrows, nested in their compound states (Mermaid composite states).
+  const inside = (parent: string | null, pad: string) => {
+    g.initials.filter((i) => i.parent === parent).forEach((i) => lines.push(`${pad}[*] --> ${mermaidId(i.target)}`));
+    for (const n of g.nodes.filter((x) => x.parent === parent)) {
+      const label = n.transient ? `${n.label} (transient)` : n.label;
+      lines.push(`${pad}state "${mermaidText(label)}" as ${mermaidId(n.id)}`);
+    }
+    for (const c of g.compounds.filter((x) => x.parent === parent)) {
+      lines.push(`${pad}state ${mermaidId(c.id)} {`);
+      inside(c.id, `${pad}  `);
+      lines.push(`${pad}}`);
+    }
+  };
+  inside(null, '  ');
   for (const e of g.edges) for (const l of e.labels) lines.push(`  ${mermaidId(e.from)} --> ${mermaidId(e.to)} : ${mermaidText(l)}`);
   for (const n of g.nodes) {
     if (!n.decisions.length) continue;
@@ -54,19 +63,30 @@ export function toDot(g: MachineGraph): string {
     '  node [shape=box, style="rounded,filled", fillcolor="#f7fbff", fontname="Helvetica", fontsize=11];',
     '  edge [fontname="Helvetica", fontsize=9];',
   ];
-  for (const n of g.nodes) {
+  const nodeLine = (n: MachineGraph['nodes'][number], pad: string) => {
     if (n.any) {
-      lines.push(`  ${dotString(n.id)} [shape=note, fillcolor="#fffbe6", label=${dotLines([n.label, ...(n.decisions.length ? ['', 'decisions (state unchanged):', ...n.decisions] : [])])}];`);
-    } else {
-      const head = n.transient ? `${n.label} (transient)` : n.label;
-      const attrs = n.transient ? ', shape=diamond, fillcolor="#eeeeee"' : '';
-      const label = n.decisions.length ? dotLines([head, '', ...n.decisions]) : dotString(head);
-      lines.push(`  ${dotString(n.id)} [label=${label}${attrs}];`);
+      return `${pad}${dotString(n.id)} [shape=note, fillcolor="#fffbe6", label=${dotLines([n.label, ...(n.decisions.length ? ['', 'decisions (state unchanged):', ...n.decisions] : [])])}];`;
     }
-  }
-  g.initials.forEach((i, k) => {
-    lines.push(`  "__initial${k}" [shape=point, width=0.12, label=""];`, `  "__initial${k}" -> ${dotString(i.target)};`);
-  });
+    const head = n.transient ? `${n.label} (transient)` : n.label;
+    const attrs = n.transient ? ', shape=diamond, fillcolor="#eeeeee"' : '';
+    const label = n.decisions.length ? dotLines([head, '', ...n.decisions]) : dotString(head);
+    return `${pad}${dotString(n.id)} [label=${label}${attrs}];`;
+  };
+  let k = 0;
+  // Nodes nested in clusters, one per compound state, each with its initial arrow.
+  const inside = (parent: string | null, pad: string) => {
+    for (const i of g.initials.filter((x) => x.parent === parent)) {
+      const point = `__initial${k++}`;
+      lines.push(`${pad}"${point}" [shape=point, width=0.12, label=""];`, `${pad}"${point}" -> ${dotString(i.target)};`);
+    }
+    for (const n of g.nodes.filter((x) => x.parent === parent)) lines.push(nodeLine(n, pad));
+    for (const c of g.compounds.filter((x) => x.parent === parent)) {
+      lines.push(`${pad}subgraph ${dotString(`cluster_${c.id}`)} {`, `${pad}  label=${dotString(c.label)}; style="rounded"; color="#6baed6"; fontname="Helvetica";`);
+      inside(c.id, `${pad}  `);
+      lines.push(`${pad}}`);
+    }
+  };
+  inside(null, '  ');
   for (const e of g.edges) lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)} [label=${dotLines(e.labels)}];`);
   lines.push('}');
   return `${lines.join('\n')}\n`;

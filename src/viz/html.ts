@@ -39,7 +39,7 @@ td.phase[data-phase=initialized]{background:#d9d9d9}td.phase[data-phase=ended]{b
 td.phase[data-phase=finalized]{background:#f0f0f0}
 #hover{min-height:1.4em;font-size:.85em;color:#333;background:#ffffe0;padding:2px 6px;margin:4px 0}
 .flags li{color:#a50f15}.legend span{display:inline-block;width:14px;height:10px;margin:0 4px 0 12px;border:1px solid #999}
-input[type=range]{width:100%}svg{max-width:100%;height:auto}
+input[type=range]{width:100%}#chart svg{max-width:100%;height:auto}.diagram{overflow-x:auto;border:1px solid #eee}
 `;
 
 /** `<svg …>` from a Graphviz document (its XML declaration and doctype dropped). */

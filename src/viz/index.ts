@@ -4,6 +4,7 @@ export { scheduleProblem, modifierLabels, type RunSchedule, type ModifierSchedul
 export { scheduleFromRecords } from './scheduleFromRecords.ts';
 export { recordRecipeRun, type RecipeRunOptions, type RecordedRun } from './fromRecipe.ts';
 export { readRecordsFile, RecordsFileError } from './readRecords.ts';
+export { recordJournalRun } from './fromJournal.ts';
 export { renderAscii, type AsciiOptions } from './ascii.ts';
 export { renderSvg, type SvgOptions } from './svg.ts';
 export { renderHtml, type HtmlOptions, type Diagram, type TableView } from './html.ts';

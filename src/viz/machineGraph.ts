@@ -17,6 +17,15 @@ export interface MachineNode {
   any: boolean;
   /** Targetless transitions, one line per (guard, actions) group: `initialize [isInitialized] / rejectAlreadyInitialized`. */
   decisions: string[];
+  /** The compound state it sits in (null at the machine's top level). */
+  parent: string | null;
+}
+
+/** A state with children: drawn as a box around them (a DOT cluster, a Mermaid composite state). */
+export interface MachineCompound {
+  id: string;
+  label: string;
+  parent: string | null;
 }
 
 export interface MachineEdge {
@@ -29,6 +38,7 @@ export interface MachineEdge {
 export interface MachineGraph {
   id: string;
   nodes: MachineNode[];
+  compounds: MachineCompound[];
   edges: MachineEdge[];
   /** (compound state or null for the machine, its initial child). */
   initials: Array<{ parent: string | null; target: string }>;
@@ -45,7 +55,7 @@ interface NodeLike {
 }
 interface TransitionLike {
   eventType: string;
-  target?: ReadonlyArray<{ id: string }>;
+  target?: ReadonlyArray<NodeLike>;
   guard?: unknown;
   actions: ReadonlyArray<unknown>;
 }
@@ -96,6 +106,7 @@ function neverTaken(machine: AnyStateMachine, guard: unknown, event: string): bo
 /** Walks the machine's state nodes depth-first. */
 export function machineGraph(machine: AnyStateMachine): MachineGraph {
   const nodes: MachineNode[] = [];
+  const compounds: MachineCompound[] = [];
   const edges = new Map<string, MachineEdge>();
   const initials: MachineGraph['initials'] = [];
   const root = machine.root as unknown as NodeLike;
@@ -108,7 +119,14 @@ export function machineGraph(machine: AnyStateMachine): MachineGraph {
     edges.set(key, e);
   };
 
-  const visit = (n: NodeLike) => {
+  /** A transition into a compound state enters its initial child (and so on down). */
+  const entered = (t: NodeLike): string => {
+    let n = t;
+    while (Object.keys(n.states ?? {}).length && n.initial?.target?.length) n = n.initial.target[0] as NodeLike;
+    return short(n.id);
+  };
+
+  const visit = (n: NodeLike, parent: string | null) => {
     const children = Object.values(n.states ?? {});
     const id = n === root ? 'machine' : short(n.id);
     const compound = children.length > 0;
@@ -121,18 +139,20 @@ export function machineGraph(machine: AnyStateMachine): MachineGraph {
     for (const [event, t] of outgoing) {
       const { head, tail } = transitionLabel(event, t);
       if (neverTaken(machine, t.guard, event)) continue;
-      if (t.target && t.target.length) for (const target of t.target) addEdge(from, short(target.id), `${head}${tail}`);
+      if (t.target && t.target.length) for (const target of t.target) addEdge(from, entered(target), `${head}${tail}`);
       else decisions.set(tail, [...(decisions.get(tail) ?? []), head]);
     }
     const decisionLines = [...decisions].map(([tail, events]) => `${events.join(', ')}${tail}`);
     if (compound) {
-      if (outgoing.length) nodes.push({ id: from, label: n === root ? 'in any state' : `in any ${n.key} state`, transient: false, any: true, decisions: decisionLines });
-      if (n.initial?.target?.length) initials.push({ parent: n === root ? null : id, target: short(n.initial.target[0].id) });
-      for (const c of children) visit(c);
+      const inside = n === root ? null : id;
+      if (inside !== null) compounds.push({ id, label: n.key, parent });
+      if (outgoing.length) nodes.push({ id: from, label: n === root ? 'in any state' : `in any ${n.key} state`, transient: false, any: true, decisions: decisionLines, parent: inside });
+      if (n.initial?.target?.length) initials.push({ parent: inside, target: entered(n.initial.target[0] as NodeLike) });
+      for (const c of children) visit(c, inside);
     } else {
-      nodes.push({ id, label: n.key, transient: (n.always?.length ?? 0) > 0, any: false, decisions: decisionLines });
+      nodes.push({ id, label: n.key, transient: (n.always?.length ?? 0) > 0, any: false, decisions: decisionLines, parent });
     }
   };
-  visit(root);
-  return { id: root.id, nodes, edges: [...edges.values()], initials };
+  visit(root, null);
+  return { id: root.id, nodes, compounds, edges: [...edges.values()], initials };
 }

@@ -13,6 +13,8 @@ export interface RecordsScheduleOptions {
   fidelity?: Fidelity;
   /** Run length in epochs when the records end early; default: what the records reached. */
   epochs?: number;
+  /** The recipe (path or YAML/JSON text, e.g. a journal header's) when the records' `initialize` does not name one. */
+  recipe?: string | null;
 }
 
 const positiveOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : null);
@@ -34,9 +36,10 @@ export function scheduleFromRecords(records: readonly LifecycleRecord[], options
   const fidelity = options.fidelity ?? 'default';
   const recorded = modifiersFromRecords(records);
   modifiers = recorded;
-  if (typeof o.recipe === 'string') {
+  const recipe = options.recipe ?? (typeof o.recipe === 'string' ? o.recipe : null);
+  if (recipe !== null) {
     try {
-      const fromRecipe = scheduleOf(Recipe.createInstance(o.recipe, { fidelity }).modifiers);
+      const fromRecipe = scheduleOf(Recipe.createInstance(recipe, { fidelity }).modifiers);
       // A recipe that changed since the run no longer describes it: the records still say what happened.
       if (fromRecipe.length >= recorded.length && recorded.every((m, i) => m.modifierType === fromRecipe[i].modifierType)) modifiers = fromRecipe;
     } catch {

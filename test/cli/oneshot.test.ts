@@ -26,7 +26,7 @@ describe('llmc-sim oneshot', () => {
     const dir = tmp();
     const { out, err } = await capture('examples/spinquant.yaml', { output: dir });
     expect(out).toMatch(/SpinQuantModifier: rotated: R1 fused into \d+ weights; R2 fused into \d+ weights; R3 online at \d+ sites; R4 fused into \d+ weights \+ online at \d+ sites/);
-    expect(out).toContain('QuantizationModifier: quantized the weights of 14 Linear modules; input activations of 14');
+    expect(out).toContain('QuantizationModifier: quantized the weights of 14 modules; input activations of 14');
     expect(out).toContain(`saved: ${join(dir, 'model.safetensors')}`);
     for (const f of ['model.safetensors', 'config.json', 'recipe.yaml']) expect(existsSync(join(dir, f))).toBe(true);
     // The recipe it ran parses back to the same modifiers.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { timeline, formatFor } from '../../src/cli/commands/timeline/index.ts';
@@ -61,10 +61,15 @@ describe('llmc-sim timeline', () => {
     expect(await main(['timeline', bad])).toBe(1);
   });
 
-  it('a .llog journal is refused with a clear message until the journal module is in this build', async () => {
+  it('draws a journal (run --log, replayed) like the recipe it ran; a damaged journal is the journal error (exit 1)', async () => {
     const log = join(dir, 'run.llog');
-    writeFileSync(log, '');
-    if (!existsSync('src/log/index.ts')) await expect(capture(log)).rejects.toThrow(/needs the journal module/);
+    await run('examples/training.yaml', { ...defaults, log }, () => {});
+    expect(await capture(log, { columns: 80 })).toBe(await capture('examples/training.yaml', { columns: 80 }));
+    const bad = join(dir, 'bad.llog');
+    writeFileSync(bad, 'garbage\n');
+    await expect(capture(bad)).rejects.toThrow(/JournalDamageError|damaged journal at record 0/);
+    expect(await main(['timeline', bad])).toBe(1);
+    expect(readFileSync(bad, 'utf8')).toBe('garbage\n');
   });
 });
 

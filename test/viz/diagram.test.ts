@@ -28,14 +28,16 @@ describe('machineGraph (any XState v5 machine)', () => {
     expect(g.nodes.map((n) => n.id).sort()).toEqual(['busy.a', 'busy.any', 'busy.b', 'idle']);
     expect(g.edges).toEqual(
       expect.arrayContaining([
-        { from: 'idle', to: 'busy', labels: ['GO [ready] / log'] },
+        // Entering a compound state enters its initial child.
+        { from: 'idle', to: 'busy.a', labels: ['GO [ready] / log'] },
         { from: 'busy.any', to: 'idle', labels: ['STOP'] },
         { from: 'busy.a', to: 'busy.b', labels: ['NEXT [not(ready)]'] },
         { from: 'busy.b', to: 'idle', labels: ['always'] },
       ]),
     );
     expect(g.nodes.find((n) => n.id === 'idle')!.decisions).toEqual(['POKE / ping']);
-    expect(g.nodes.find((n) => n.id === 'busy.b')!.transient).toBe(true);
+    expect(g.nodes.find((n) => n.id === 'busy.b')!).toMatchObject({ transient: true, parent: 'busy' });
+    expect(g.compounds).toEqual([{ id: 'busy', label: 'busy', parent: null }]);
     expect(g.initials).toEqual([{ parent: null, target: 'idle' }, { parent: 'busy', target: 'busy.a' }]);
   });
 
@@ -44,9 +46,12 @@ describe('machineGraph (any XState v5 machine)', () => {
     expect(toMermaid(machineGraph(m))).toContain('on --> off : flip');
   });
 
-  it('the modifier machine: every phase is a state and every event it handles appears', () => {
-    const mermaid = toMermaid(machineGraph(modifierMachine));
-    for (const s of Object.keys(modifierMachine.root.states)) expect(mermaid).toContain(`as ${s}`);
+  it('the modifier machine: every state is drawn (compound phases as boxes) and every event it handles appears', () => {
+    const g = machineGraph(modifierMachine);
+    const mermaid = toMermaid(g);
+    const walk = (states: Record<string, { states: Record<string, unknown> }>, prefix: string): string[] =>
+      Object.entries(states).flatMap(([k, v]) => (Object.keys(v.states).length ? [`state ${prefix}${k} {`, ...walk(v.states as never, `${prefix}${k}_`)] : [`as ${prefix}${k}`]));
+    for (const expected of walk(modifierMachine.root.states as never, '')) expect(mermaid).toContain(expected);
     for (const e of modifierMachine.events) expect(mermaid).toContain(e);
   });
 

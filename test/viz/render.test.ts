@@ -98,3 +98,17 @@ describe('renderHtml', () => {
     expect(html).toContain(JSON.stringify(data).slice(0, 40));
   });
 });
+
+describe('report size follows the changes, not the steps', () => {
+  const page = (stepsPerEpoch: number) => {
+    const recipe = [new TestModifier({ start: 0.5, end: 2, update: 0.5 }), new TestModifier({ start: 1 }), new TestModifier({ start: 3 })];
+    const run = recordRecipeRun({ recipe, epochs: 3, stepsPerEpoch, model: null });
+    return Buffer.byteLength(renderHtml(buildTimeline(run.records, run.schedule)));
+  };
+
+  it('a run 500× longer with the same schedule in epochs makes a page of about the same size', () => {
+    const short = page(4);
+    const long = page(2000);
+    expect(long / short).toBeLessThan(1.1);
+  });
+});

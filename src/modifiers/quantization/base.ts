@@ -1,8 +1,10 @@
 /**
  * QuantizationModifier (LLM Compressor ≤ 0.12 `modifiers/quantization/*`, spinquant.md §10): weight RTN
- * fake quantization, plus dynamic per-token input fake quantization for W8A8/W4A4. Initialize attaches the
- * schemes (quantization off); SEQUENTIAL_EPOCH_END computes scales of the targeted modules it covers;
- * CALIBRATION_EPOCH_END writes ŵ into the weights and switches activation quantization on.
+ * fake quantization (Linear and Embedding weights) and input fake quantization: dynamic per token or per
+ * tensor, or static per tensor from an observer fed by the calibration forwards. Initialize attaches the
+ * schemes (unmatched targets warn as compressed-tensors does; legacy targets fail); SEQUENTIAL_EPOCH_END
+ * computes the scales of the targeted modules it covers; CALIBRATION_EPOCH_END writes ŵ into the weights
+ * and switches activation quantization on.
  */
 import type { Event } from '../../core/events.ts';
 import { EventType } from '../../core/events.ts';
@@ -10,14 +12,20 @@ import type { State } from '../../core/state.ts';
 import type { Model } from '../../model/model.ts';
 import type { Module } from '../../model/modules.ts';
 import type { Tensor } from '../../tensor/tensor.ts';
-import { fakeQuantizeOp as fakeQuantize } from '../../tensor/ops.ts';
+import { fakeQuantizeOp as fakeQuantize, fakeQuantizeFp8 } from '../../tensor/ops.ts';
 import { asBool, asStringList, field, FieldTypeError, type FieldSpecs } from '../../core/fields.ts';
 import { Modifier, type Kwargs, type ModifierArgs } from '../modifier.ts';
-import { HooksMixin } from '../../model/hooksMixin.ts';
+import { HooksMixin, type HookHandle } from '../../model/hooksMixin.ts';
+import type { Embedding, Linear } from '../../model/modules.ts';
+import type { TensorQParams } from '../../tensor/ops.ts';
+import { ActivationObserver, dynamicActivationHook, isStaticInput, staticActivationHook } from './activations.ts';
+import { checkLegacyTargets } from '../_internals/legacyTargets.ts';
+import { coveredBy } from '../_internals/covered.ts';
+import { attachedScheme, attachScheme, isQuantized } from './attached.ts';
 import { match } from '../../compressed-tensors/match.ts';
 import { requireModel } from '../_internals/requireModel.ts';
 import {
-  GroupDivisibilityError, NarrowGroupLayerError, neverObserved, NotSimulatedError, QuantizationFieldsRequiredError,
+  embeddingInputNotQuantized, GroupDivisibilityError, NarrowGroupLayerError, neverObserved, staticInputNeverCalibrated, NotSimulatedError, QuantizationFieldsRequiredError,
   SchemeAndConfigGroupsError, type IndivisibleLayer,
 } from './errors.ts';
 import {
@@ -130,6 +138,10 @@ export class QuantizationModifier extends Modifier {
   /** Group layers narrower than their group size (S12, 'reference': T35 when observed). */
   readonly #narrow = new Map<string, IndivisibleLayer>();
   readonly #hooks = new HooksMixin();
+  /** Static input observers (from onStart to onEnd) and the parameters frozen from them. */
+  readonly #observers = new Map<string, ActivationObserver>();
+  readonly #activationParams = new Map<string, TensorQParams>();
+  readonly #calibrationHooks: HookHandle[] = [];
   #quantizationEnabled = false;
 
   constructor(args: QuantizationModifierArgs = {}) {
@@ -172,6 +184,16 @@ export class QuantizationModifier extends Modifier {
     return [{ targets: [...this.targets], weights: null, inputActivations: null, outputActivations: null }];
   }
 
+  /** `QuantizationMixin.has_config`: a scheme, config groups or a KV-cache scheme of its own. */
+  hasConfig(): boolean {
+    return this.scheme !== null || this.configGroups !== null || this.kvCacheScheme !== null;
+  }
+
+  /** GPTQ: without a config of its own, quantize the modules an earlier modifier attached schemes to. */
+  protected inheritsAttachedSchemes(): boolean {
+    return false;
+  }
+
   /** §9.3: a KV-cache scheme, static input activations or output activations need calibration data. */
   needsCalibrationData(): boolean {
     if (this.kvCacheScheme !== null) return true;
@@ -188,20 +210,33 @@ export class QuantizationModifier extends Modifier {
 
   protected override onInitialize(state: State, kwargs: Kwargs): boolean {
     const model = modelOf(state, kwargs);
-    const schemes = this.resolvedSchemes();
     this.#attached.clear();
     this.#observed.clear();
     this.#narrow.clear();
+    if (this.inheritsAttachedSchemes() && !this.hasConfig()) {
+      // upstream: "assume quantization has been initialized by this modifier or one before it"
+      for (const [name, module] of match(model, this.targets, this.ignore)) {
+        const scheme = attachedScheme(module);
+        if (scheme) this.#attached.set(name, { module, scheme });
+      }
+      return true;
+    }
+    const schemes = this.resolvedSchemes();
     for (const scheme of schemes) {
-      for (const [name, module] of match(model, scheme.targets, this.ignore)) this.#attached.set(name, { module, scheme });
+      checkLegacyTargets(scheme.targets, 'QuantizationModifier');
+      const found = match(model, scheme.targets, this.ignore, { warnOnFail: true, warn: (m) => this.warn(m) });
+      for (const [name, module] of found) {
+        this.#attached.set(name, { module, scheme });
+        attachScheme(module, scheme);
+      }
     }
     if (!this.bypassDivisibilityChecks) {
       const bad: IndivisibleLayer[] = [];
       const reference = kwargs.fidelity === 'reference';
       for (const [name, { module, scheme }] of this.#attached) {
         const wq = scheme.weights;
-        if (module.kind !== 'linear' || !wq || wq.strategy !== 'group' || wq.groupSize === null) continue;
-        const columns = module.inFeatures;
+        if (!hasWeight(module) || !wq || wq.strategy !== 'group' || wq.groupSize === null) continue;
+        const columns = module.weight.shape[1];
         if (columns % wq.groupSize === 0) continue;
         const layer = { name, columns, groupSize: wq.groupSize };
         if (columns >= wq.groupSize || !reference) bad.push(layer);
@@ -232,13 +267,22 @@ export class QuantizationModifier extends Modifier {
     const model = modelOf(state, kwargs);
     const embeddingTargeted = [...this.#attached.values()].some(({ module }) => module === model.getModule('model.embed_tokens') || module === model.getModule('lm_head'));
     if (embeddingTargeted) model.untieWordEmbeddings();
+    this.#observers.clear();
+    for (const [name, { module, scheme }] of this.#attached) {
+      if (module.kind !== 'linear' || !isStaticInput(scheme.inputActivations)) continue;
+      const observer = new ActivationObserver(scheme.inputActivations);
+      this.#observers.set(name, observer);
+      this.#calibrationHooks.push(this.#hooks.registerHook(module, (x) => observer.observe(x), 'forward_pre'));
+    }
   }
 
   protected override onEnd(_state: State, _event: Event | null, _kwargs: Kwargs): void {
+    this.#hooks.removeHooks(this.#calibrationHooks);
+    this.#calibrationHooks.length = 0;
     // What was quantized, by module name, for the records (`oneshot` prints it; the journal keeps it).
     const applied: QuantizationApplied = { weights: [], inputActivations: [], skipped: [] };
     for (const [name, { module, scheme }] of this.#attached) {
-      if (module.kind !== 'linear') continue;
+      if (!hasWeight(module)) continue;
       if (!scheme.weights && !scheme.inputActivations) continue;
       const obs = this.#observed.get(name);
       if (!obs) {
@@ -247,12 +291,22 @@ export class QuantizationModifier extends Modifier {
         continue;
       }
       if (scheme.weights) {
-        module.weight = obs.weight === module.weight ? obs.value : quantizeWeight(module.weight, scheme.weights).value;
+        // Weights already quantized (GPTQ) stay as they are; either way they are quantized now.
+        if (!isQuantized(module.weight)) module.weight = obs.weight === module.weight ? obs.value : quantizeWeight(module.weight, scheme.weights).value;
         applied.weights.push(name);
       }
-      if (scheme.inputActivations) {
-        this.#hooks.registerHook(module, activationHook(scheme.inputActivations), 'forward_pre');
+      const input = scheme.inputActivations;
+      if (!input) continue;
+      if (module.kind !== 'linear') this.warn(embeddingInputNotQuantized(name));
+      else if (input.dynamic) {
+        this.#hooks.registerHook(module, dynamicActivationHook(input), 'forward_pre');
         applied.inputActivations.push(name);
+      } else {
+        const qparams = this.#activationParams.get(name);
+        if (qparams) {
+          this.#hooks.registerHook(module, staticActivationHook(qparams, input), 'forward_pre');
+          applied.inputActivations.push(name);
+        } else this.warn(staticInputNeverCalibrated(name));
       }
     }
     this.#quantizationEnabled = true;
@@ -267,26 +321,55 @@ export class QuantizationModifier extends Modifier {
 
   // ---- calibration --------------------------------------------------------------------------
 
+  /**
+   * ŵ and its parameters for one covered module at SEQUENTIAL_EPOCH_END: RTN here; GPTQ overrides it (and
+   * writes ŵ into the module at once, as upstream does).
+   */
+  protected calibrateWeight(_name: string, module: Linear | Embedding, args: QuantizationArgs): WeightQuantization {
+    return quantizeWeight(module.weight, args);
+  }
+
   /** Scales and zero points of the targeted modules among `modules` and their descendants. */
   #calibrate(modules: unknown): void {
-    const prefixes = moduleNames(modules);
-    const covered = (name: string) => prefixes.some((p) => p === '' || name === p || name.startsWith(`${p}.`));
+    const covered = coveredBy(modules);
+    for (const [name, observer] of this.#observers) {
+      if (!covered(name)) {
+        observer.reset(); // seen before its own subgraph's pass: upstream's hooks would not have run yet
+        continue;
+      }
+      const qparams = observer.qparams(weightDtype(this.#attached.get(name)!.module));
+      if (qparams) this.#activationParams.set(name, qparams);
+      observer.reset();
+    }
     for (const [name, { module, scheme }] of this.#attached) {
-      if (module.kind !== 'linear' || !covered(name)) continue;
+      if (!hasWeight(module) || !covered(name)) continue;
       const narrow = this.#narrow.get(name);
       if (narrow) throw new NarrowGroupLayerError(narrow);
       if (!scheme.weights) {
         this.#observed.set(name, { weight: module.weight, value: module.weight, scales: module.weight, zeroPoints: new Int32Array(0) });
         continue;
       }
-      const r = quantizeWeight(module.weight, scheme.weights);
-      this.#observed.set(name, { weight: module.weight, ...r });
+      const r = isQuantized(module.weight)
+        ? { value: module.weight, scales: module.weight, zeroPoints: new Int32Array(0) } // final already (GPTQ ran first)
+        : this.calibrateWeight(name, module, scheme.weights);
+      this.#observed.set(name, { weight: module.weight, ...r }); // after: a subclass may have written ŵ already
     }
   }
 }
 
+/** A quantized weight and its parameters. */
+export interface WeightQuantization {
+  value: Tensor;
+  scales: Tensor;
+  zeroPoints: Int32Array;
+}
+
 /** RTN of a weight [out, in] by the scheme's strategy (`tensor`: one slice). */
-export function quantizeWeight(weight: Tensor, args: QuantizationArgs): { value: Tensor; scales: Tensor; zeroPoints: Int32Array } {
+export function quantizeWeight(weight: Tensor, args: QuantizationArgs): WeightQuantization {
+  if (args.type === 'float') {
+    const r = fakeQuantizeFp8(weight, args.strategy === 'tensor' ? 'tensor' : 'channel');
+    return { ...r, zeroPoints: new Int32Array(r.scales.size) };
+  }
   if (args.strategy === 'tensor') {
     const flat = weight.reshape([1, weight.size]);
     const r = fakeQuantize(flat, { numBits: args.numBits, symmetric: args.symmetric, strategy: 'channel' });
@@ -300,22 +383,10 @@ export function quantizeWeight(weight: Tensor, args: QuantizationArgs): { value:
   });
 }
 
-/** Dynamic per-token fake quantization of a Linear's input [tokens, in]. */
-function activationHook(args: QuantizationArgs) {
-  return (x: Tensor): Tensor => fakeQuantize(x, { numBits: args.numBits, symmetric: args.symmetric, strategy: 'token' }).value;
-}
+const weightDtype = (m: Module): Tensor['dtype'] => (hasWeight(m) ? m.weight.dtype : 'float32');
 
-function moduleNames(modules: unknown): string[] {
-  if (modules === null || modules === undefined) return [];
-  const list = Array.isArray(modules) ? modules : modules instanceof Set || modules instanceof Map ? [...(modules as Iterable<unknown>)] : [modules];
-  const out: string[] = [];
-  for (const m of list) {
-    if (typeof m === 'string') out.push(m);
-    else if (Array.isArray(m) && typeof m[0] === 'string') out.push(m[0]);
-    else if (m && typeof (m as Module).name === 'string') out.push((m as Module).name);
-  }
-  return out;
-}
+/** Modules whose weight the scheme quantizes: Linear and Embedding. */
+const hasWeight = (m: Module): m is Linear | Embedding => m.kind === 'linear' || m.kind === 'embedding';
 
 const modelOf = (state: State, kwargs: Kwargs): Model => requireModel('QuantizationModifier', state?.model ?? kwargs.model);
 

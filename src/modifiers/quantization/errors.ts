@@ -6,7 +6,7 @@ export class NotSimulatedError extends specError(ValueError, 'T30', (field: stri
 
 /** T31's texts: a known upstream preset we do not simulate, and upstream's own for a name that is no preset. */
 export const unsupportedPreset = (name: string) =>
-  `Preset scheme '${name}' is not supported by llmc-sim; supported: W4A16, W4A16_ASYM, W8A16, W8A8, INT8`;
+  `Preset scheme '${name}' is not supported by llmc-sim; supported: W4A16, W4A16_ASYM, W8A16, W8A8, INT8, FP8, FP8_DYNAMIC`;
 export const NOT_A_PRESET = '`scheme` must either be a preset scheme name or a dictionary of preset scheme names';
 
 /** T32 */
@@ -47,3 +47,12 @@ export class NarrowGroupLayerError extends specError(
 /** Ours: a targeted module that no SEQUENTIAL_EPOCH_END covered. */
 export const neverObserved = (name: string) =>
   `QuantizationModifier: ${name} was never calibrated (no SEQUENTIAL_EPOCH_END covered it), so it stays unquantized`;
+
+/** Ours: input activations of an Embedding are token ids; upstream has nothing to quantize there either. */
+export const embeddingInputNotQuantized = (name: string) =>
+  `QuantizationModifier: ${name} is an Embedding; its input (token ids) is not quantized, only its weight`;
+
+/** Ours: static input activations whose module saw no calibration batch (e.g. no dataset, datafree pipeline). */
+export const staticInputNeverCalibrated = (name: string) =>
+  `QuantizationModifier: static input activations of ${name} saw no calibration data, so its input stays unquantized ` +
+  '(pass a dataset, or use dynamic: true)';

@@ -35,7 +35,15 @@ function needsCalibration(m: Modifier): boolean {
   const cls = m.constructor.name;
   if ((SEQUENTIAL_MODIFIERS as readonly string[]).includes(cls)) return true;
   const q = m as { needsCalibrationData?: () => boolean };
-  return cls === 'QuantizationModifier' && typeof q.needsCalibrationData === 'function' && q.needsCalibrationData();
+  return isQuantizationModifier(m) && typeof q.needsCalibrationData === 'function' && q.needsCalibrationData();
+}
+
+/** `isinstance(modifier, QuantizationModifier)`: the class or a subclass, by the prototype chain's names. */
+function isQuantizationModifier(m: Modifier): boolean {
+  for (let p = Object.getPrototypeOf(m); p && p.constructor !== Object; p = Object.getPrototypeOf(p)) {
+    if (p.constructor.name === 'QuantizationModifier') return true;
+  }
+  return false;
 }
 
 /** The pipeline upstream would infer for these modifiers and the user's choice. */

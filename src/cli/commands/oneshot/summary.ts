@@ -50,7 +50,7 @@ export function describeModifiers(modifiers: readonly Modifier[], records: reado
         parts.push(`rotations alone moved the logits by at most ${exp(drift.rotations.maxAbs)}${drift.centering.maxAbs > 0 ? `, centring by ${exp(drift.centering.maxAbs)}` : ''}`);
       } else if (r.kind === 'quantization.applied') {
         const q = d as unknown as QuantizationApplied;
-        parts.push(`quantized the weights of ${q.weights.length} Linear module${q.weights.length === 1 ? '' : 's'}`);
+        parts.push(`quantized the weights of ${q.weights.length} module${q.weights.length === 1 ? '' : 's'}`);
         if (q.inputActivations.length) parts.push(`input activations of ${q.inputActivations.length} (fake-quant hooks)`);
         if (q.skipped.length) parts.push(`skipped ${q.skipped.length} never calibrated`);
       } else if (r.kind === 'pruning.sparsity') {

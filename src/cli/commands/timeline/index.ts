@@ -1,17 +1,18 @@
 /**
  * `llmc-sim timeline RECIPE|RECORDS`: draws when each modifier is active, as ASCII (terminal), SVG or
  * a self-contained HTML report. A recipe is run through the training simulator (no optimizer step:
- * phases do not depend on weights); an NDJSON record file (`run --records`) is drawn as recorded.
+ * phases do not depend on weights); a journal (`run --log`, replayed) and an NDJSON record file
+ * (`run --records`) are drawn as recorded.
  */
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Fidelity } from '../../../core/fidelity.ts';
-import type { LifecycleRecord } from '../../../core/records.ts';
 import { createSyntheticModel } from '../../../model/synthetic.ts';
 import { loadModel } from '../../../model/load/index.ts';
 import { recordRecipeRun } from '../../../viz/fromRecipe.ts';
 import { readRecordsFile } from '../../../viz/readRecords.ts';
 import { scheduleFromRecords } from '../../../viz/scheduleFromRecords.ts';
+import { recordJournalRun } from '../../../viz/fromJournal.ts';
 import { buildTimeline, type Timeline } from '../../../viz/timeline.ts';
 import { renderAscii } from '../../../viz/ascii.ts';
 import { renderSvg } from '../../../viz/svg.ts';
@@ -42,20 +43,17 @@ export function formatFor(options: Pick<TimelineOptions, 'format' | 'output'>): 
   return ext === '.svg' ? 'svg' : ext === '.html' || ext === '.htm' ? 'html' : 'ascii';
 }
 
-/**
- * Journal support plugs in here: when `src/log` lands, read a `.llog` with its `journalRecords(...)`
- * and return the records; the schedule then comes from `scheduleFromRecords` like an NDJSON file's.
- */
-function journalRecords(path: string): LifecycleRecord[] {
-  throw new UsageError('timeline', `${path}: reading journals (.llog) needs the journal module (src/log), not in this build; draw a recipe or a 'run --records' NDJSON file`);
-}
-
 async function timelineOf(source: string, options: TimelineOptions): Promise<Timeline> {
   if (!existsSync(source)) throw new UsageError('timeline', `no such file: ${source}`);
   const ext = extname(source).toLowerCase();
-  if (ext === '.llog' || ext === '.ndjson' || ext === '.jsonl') {
-    const records = ext === '.llog' ? journalRecords(source) : readRecordsFile(source);
+  if (ext === '.ndjson' || ext === '.jsonl') {
+    const records = readRecordsFile(source);
     return buildTimeline(records, scheduleFromRecords(records, { fidelity: options.fidelity }));
+  }
+  if (ext === '.llog') {
+    // A journal built on a model file needs it again (`--model`); a synthetic one is rebuilt from its header.
+    const run = recordJournalRun(source, options.model ? { model: await loadModel(options.model) } : {});
+    return buildTimeline(run.records, run.schedule);
   }
   const model = options.model ? await loadModel(options.model) : createSyntheticModel({ seed: options.seed });
   const run = recordRecipeRun({

@@ -8,7 +8,7 @@ export function registerTimeline(program: Command): void {
   program
     .command('timeline')
     .description('draw when each modifier of a recipe (or a recorded run) is active: ASCII, SVG or an HTML report')
-    .argument('<source>', "a recipe file (simulated like 'run'), or an NDJSON record file from 'run --records'")
+    .argument('<source>', "a recipe file (simulated like 'run'), a journal from 'run --log' (.llog), or an NDJSON record file from 'run --records'")
     .addOption(new Option('--format <format>', 'ascii (terminal), svg, or html (report with a step slider); default from -o, else ascii').choices(['ascii', 'svg', 'html']))
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .option('--epochs <n>', 'epochs to simulate', parseIntOption('--epochs', 0), 3)
@@ -20,7 +20,7 @@ export function registerTimeline(program: Command): void {
     .addOption(new Option('--fidelity <mode>', "'default' fixes LLM Compressor's lifecycle quirks; 'reference' reproduces them").choices(['default', 'reference']).default('default'))
     .addHelpText(
       'after',
-      '\nExamples:\n  $ llmc-sim timeline examples/training.yaml\n  $ llmc-sim timeline examples/training.yaml --epochs 10 --steps-per-epoch 50 -o out/report.html\n  $ llmc-sim timeline examples/training.yaml --format svg -o out/timeline.svg\n  $ llmc-sim run --records out/run.ndjson && llmc-sim timeline out/run.ndjson',
+      '\nExamples:\n  $ llmc-sim timeline examples/training.yaml\n  $ llmc-sim timeline examples/training.yaml --epochs 10 --steps-per-epoch 50 -o out/report.html\n  $ llmc-sim timeline examples/training.yaml --format svg -o out/timeline.svg\n  $ llmc-sim run --log out/run.llog && llmc-sim timeline out/run.llog -o out/report.html\n  $ llmc-sim run --records out/run.ndjson && llmc-sim timeline out/run.ndjson',
     )
     .action(async (source: string, opts) => {
       const { timeline } = await import('./index.ts');

@@ -1,0 +1,75 @@
+/**
+ * Input-activation fake quantization (LLM Compressor 0.12 `quantization/calibration.py`): dynamic schemes
+ * quantize each forward's input from its own range (per token or per tensor); static per-tensor schemes
+ * observe the calibration inputs, take their scale at the SEQUENTIAL_EPOCH_END covering the module, and
+ * quantize with it from then on.
+ */
+import type { Tensor } from '../../tensor/tensor.ts';
+import { fakeQuantizeOp as fakeQuantize, fakeQuantizeFp8, fakeQuantizeFp8Static, fp8TensorScale, fakeQuantizeStatic, tensorQParams, type TensorQParams } from '../../tensor/ops.ts';
+import type { QuantizationArgs } from './presets.ts';
+
+/** Dynamic fake quantization of a Linear's input [tokens, in]: per token, or the whole tensor as one slice. */
+export function dynamicActivationHook(args: QuantizationArgs) {
+  return (x: Tensor): Tensor => {
+    if (args.type === 'float') return fakeQuantizeFp8(x, args.strategy === 'tensor' ? 'tensor' : 'token').value;
+    if (args.strategy === 'tensor') {
+      const flat = x.reshape([1, x.size]);
+      return fakeQuantize(flat, { numBits: args.numBits, symmetric: args.symmetric, strategy: 'channel' }).value.reshape(x.shape);
+    }
+    return fakeQuantize(x, { numBits: args.numBits, symmetric: args.symmetric, strategy: 'token' }).value;
+  };
+}
+
+/**
+ * A min-max observer of one module's input (`llmcompressor/observers/min_max.py`): `memoryless_minmax`
+ * keeps the last batch's extremes, `static_minmax` the extremes of every batch, `minmax` their moving
+ * average (averaging constant 0.01).
+ */
+export class ActivationObserver {
+  #lo: number | null = null;
+  #hi: number | null = null;
+
+  constructor(readonly args: QuantizationArgs) {}
+
+  observe(x: Tensor): void {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of x.data) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (this.#lo === null || this.#hi === null || this.args.observer === 'memoryless_minmax') {
+      this.#lo = lo;
+      this.#hi = hi;
+    } else if (this.args.observer === 'static_minmax') {
+      this.#lo = Math.min(this.#lo, lo);
+      this.#hi = Math.max(this.#hi, hi);
+    } else {
+      this.#lo += (lo - this.#lo) * 0.01;
+      this.#hi += (hi - this.#hi) * 0.01;
+    }
+  }
+
+  get hasStatistics(): boolean {
+    return this.#lo !== null;
+  }
+
+  /** Forgets what it saw (inputs observed before the module's own calibration pass do not count). */
+  reset(): void {
+    this.#lo = null;
+    this.#hi = null;
+  }
+
+  qparams(dtype: Tensor['dtype']): TensorQParams | null {
+    if (this.#lo === null || this.#hi === null) return null;
+    if (this.args.type === 'float') return { scale: fp8TensorScale(this.#lo, this.#hi, dtype), zeroPoint: 0, numBits: 8 };
+    return tensorQParams(this.#lo, this.#hi, this.args.numBits, this.args.symmetric, dtype);
+  }
+}
+
+/** Static per-tensor fake quantization with frozen parameters. */
+export const staticActivationHook = (p: TensorQParams, args: QuantizationArgs) => (x: Tensor): Tensor =>
+  args.type === 'float' ? fakeQuantizeFp8Static(x, p.scale) : fakeQuantizeStatic(x, p);
+
+/** A scheme's input args are static (need calibration data and an observer). */
+export const isStaticInput = (args: QuantizationArgs | null): args is QuantizationArgs => args !== null && !args.dynamic;

@@ -1,0 +1,46 @@
+/**
+ * Modifiers of LLM Compressor 0.12 whose math llmc-sim does not compute yet (AWQ, QuIP, IMatrixGatherer):
+ * registered under their upstream names with their upstream fields and validators, they run upstream's
+ * calibration lifecycle exactly — start at CALIBRATION_EPOCH_START, one step per SEQUENTIAL_EPOCH_END
+ * subgraph, end at CALIBRATION_EPOCH_END (datafree modifiers: the same sequence without data) — and warn at
+ * start, in plain words, what they leave uncomputed. They never change the model.
+ */
+import type { Event } from '../../core/events.ts';
+import { EventType } from '../../core/events.ts';
+import type { State } from '../../core/state.ts';
+import { Modifier, type Kwargs } from '../modifier.ts';
+import { requireModel } from '../_internals/requireModel.ts';
+
+/** The warning: `{Class}: {what} is not computed by llmc-sim; this modifier leaves the model unchanged`. */
+export const notComputed = (cls: string, what: string) =>
+  `${cls}: ${what} is not computed by llmc-sim; this modifier leaves the model unchanged (see docs/modifiers/${cls}.md)`;
+
+export abstract class UncomputedModifier extends Modifier {
+  /** What upstream computes and we do not, in a phrase ("AWQ's activation-aware scale search"). */
+  protected abstract readonly uncomputed: string;
+  /** SEQUENTIAL_EPOCH_END events seen (one per subgraph), for tests and the journal. */
+  subgraphsSeen = 0;
+
+  protected override onInitialize(state: State, kwargs: Kwargs): boolean {
+    requireModel(this.constructor.name, state?.model ?? kwargs.model);
+    return true;
+  }
+
+  protected override onStart(_state: State, _event: Event | null, _kwargs: Kwargs): void {
+    this.warn(notComputed(this.constructor.name, this.uncomputed));
+  }
+
+  protected override onEvent(state: State, event: Event, kwargs: Kwargs): void {
+    if (event.type === EventType.CALIBRATION_EPOCH_START && !this.started) this.startItself(state, kwargs);
+    if (event.type === EventType.SEQUENTIAL_EPOCH_END) this.subgraphsSeen += 1;
+    if (event.type === EventType.CALIBRATION_EPOCH_END && !this.ended) this.endItself(state, kwargs);
+  }
+
+  protected override onEnd(_state: State, _event: Event | null, _kwargs: Kwargs): void {
+  }
+
+  protected override onFinalize(state: State, kwargs: Kwargs): boolean {
+    if (!this.ended) this.endItself(state, kwargs);
+    return true;
+  }
+}

@@ -1,0 +1,2 @@
+/** Wanda pruning. */
+export { WandaPruningModifier } from './base.ts';

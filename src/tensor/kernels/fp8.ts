@@ -1,0 +1,71 @@
+import { Tensor } from '../tensor.ts';
+import { dims2 } from './matmul.ts';
+
+/** Largest finite float8 e4m3fn value (torch.finfo(torch.float8_e4m3fn).max). */
+export const FP8_E4M3_MAX = 448;
+
+const RNE = 6755399441055744;
+
+/**
+ * Rounds a number already clamped to [−448, 448] to the nearest float8 e4m3fn value, ties to even (what
+ * `tensor.to(torch.float8_e4m3fn)` does): 3 mantissa bits, exponents −6…8, subnormals in steps of 2⁻⁹. The
+ * result is exact in float32 and float64. The sign of zero is kept.
+ */
+export function roundToE4M3(v: number): number {
+  const a = Math.abs(v);
+  if (a === 0 || !Number.isFinite(a)) return v;
+  let e = Math.floor(Math.log2(a));
+  if (2 ** e > a) e -= 1;
+  else if (2 ** (e + 1) <= a) e += 1;
+  if (e < -6) e = -6;
+  const step = 2 ** (e - 3);
+  const q = Math.min((a / step + RNE - RNE) * step, FP8_E4M3_MAX);
+  return v < 0 ? -q : q;
+}
+
+/**
+ * FP8 (e4m3) fake quantization as compressed-tensors 0.17 does it for symmetric float args: per slice
+ * `scale = max(|min(0, lo)|, max(0, hi)) / 448` (0 → the dtype's eps), `q = e4m3(clamp(x/scale, ±448))`,
+ * `x̂ = q·scale`, every float32 intermediate rounded. Slices: the whole tensor (`tensor`) or each row
+ * (`channel` for a weight [out, in], `token` for activations [tokens, in]).
+ */
+export function fakeQuantizeFp8(x: Tensor, strategy: 'tensor' | 'channel' | 'token'): { value: Tensor; scales: Tensor } {
+  const [rows0, cols0] = dims2(x.shape.length > 2 ? x.reshape([x.size / x.shape[x.shape.length - 1], x.shape[x.shape.length - 1]]) : x);
+  const [rows, cols] = strategy === 'tensor' ? [1, rows0 * cols0] : [rows0, cols0];
+  const f32 = x.dtype === 'float32';
+  const r: (v: number) => number = f32 ? Math.fround : (v) => v;
+  const eps = f32 ? 2 ** -23 : 2 ** -52;
+  const value = Tensor.zeros(x.shape, x.dtype);
+  const scales = Tensor.zeros([rows], x.dtype);
+  for (let i = 0; i < rows; i++) {
+    let m = 0;
+    for (let j = i * cols; j < (i + 1) * cols; j++) m = Math.max(m, Math.abs(x.data[j]));
+    let scale = r(m / FP8_E4M3_MAX);
+    if (scale === 0) scale = eps;
+    scales.data[i] = scale;
+    quantizeSliceFp8(x.data, value.data, i * cols, (i + 1) * cols, scale, r);
+  }
+  return { value, scales };
+}
+
+/** FP8 fake quantization of every element with a fixed scale (static activations). */
+export function fakeQuantizeFp8Static(x: Tensor, scale: number): Tensor {
+  const out = Tensor.zeros(x.shape, x.dtype);
+  quantizeSliceFp8(x.data, out.data, 0, x.size, scale, x.dtype === 'float32' ? Math.fround : (v) => v);
+  return out;
+}
+
+/** The per-tensor FP8 scale of data whose extremes are `lo`, `hi`. */
+export function fp8TensorScale(lo: number, hi: number, dtype: Tensor['dtype']): number {
+  const r: (v: number) => number = dtype === 'float32' ? Math.fround : (v) => v;
+  const s = r(Math.max(Math.abs(Math.min(0, lo)), Math.max(0, hi)) / FP8_E4M3_MAX);
+  return s === 0 ? (dtype === 'float32' ? 2 ** -23 : 2 ** -52) : s;
+}
+
+function quantizeSliceFp8(src: ArrayLike<number>, dst: { [i: number]: number }, start: number, end: number, scale: number, r: (v: number) => number): void {
+  for (let j = start; j < end; j++) {
+    let v = r(src[j] / scale);
+    v = v < -FP8_E4M3_MAX ? -FP8_E4M3_MAX : v > FP8_E4M3_MAX ? FP8_E4M3_MAX : v;
+    dst[j] = r(roundToE4M3(v) * scale);
+  }
+}
