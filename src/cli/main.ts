@@ -16,6 +16,8 @@ import { registerLog } from './commands/log/register.ts';
 import { registerTimeline } from './commands/timeline/register.ts';
 import { registerDiagram } from './commands/diagram/register.ts';
 import { registerTour } from './commands/tour/register.ts';
+import { registerOneshot } from './commands/oneshot/index.ts';
+import { mistypedCommand } from './suggestCommand.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const VERSION = '0.1.0';
@@ -53,12 +55,14 @@ export function buildProgram(): Command {
     .option('--steps-per-epoch <n>', 'optimizer steps per epoch', intArg('--steps-per-epoch', RUN_BOUNDS.stepsPerEpoch), 4)
     .option('--batches-per-step <n>', 'micro-batches per optimizer step (gradient accumulation)', intArg('--batches-per-step', RUN_BOUNDS.batchesPerStep), 1)
     .option('--seed <n>', 'seed for the model, the loss curve and the optimizer noise', intArg('--seed', RUN_BOUNDS.seed), 0)
-    .option('--model <path>', 'a llama2.c .bin or safetensors model; default: the built-in synthetic model', pathArg('--model'))
+    .option('--model <path>', "'synthetic' (built-in, the default), 'stories260K' or a .bin / safetensors path", pathArg('--model'))
     .option('--records <file>', 'also write every lifecycle record as NDJSON to this file (- for stdout)', pathArg('--records'))
     .option('--log <file>', "record a replayable journal of the run ('-' for stdout; see docs/journal-format.md)", pathArg('--log'))
     .option('--force', 'let --log overwrite an existing file')
     .addOption(fidelityOption())
-    .addHelpText('after', '\nExamples:\n  $ llmc-sim run\n  $ llmc-sim run examples/training.yaml --epochs 5 --steps-per-epoch 8\n  $ llmc-sim run --fidelity reference   # see LLM Compressor ignore start > 0 (Q1)')
+    .addOption(new Option('--optimizer <kind>', "simulated optimizer step: 'noise' nudges a seeded quarter of each Linear's weights, 'none' leaves weights to the modifiers").choices(['noise', 'none']).default('noise'))
+    .option('-q, --quiet', 'no progress bar on stderr')
+    .addHelpText('after', '\nExamples:\n  $ llmc-sim run\n  $ llmc-sim run examples/training.yaml --epochs 5 --steps-per-epoch 8\n  $ llmc-sim run --epochs 50 --steps-per-epoch 100 --optimizer none > run.txt   # a bar on stderr, rows in run.txt\n  $ llmc-sim run --fidelity reference   # see LLM Compressor ignore start > 0 (Q1)')
     .action(async (recipe: string | undefined, opts) => {
       const { run } = await import('./commands/run/index.ts');
       await run(recipe, opts, out);
@@ -80,6 +84,7 @@ export function buildProgram(): Command {
     .option('--length <n>', 'tokens per sampled sequence', intArg('--length', QUANTIZE_BOUNDS.length), 64)
     .option('--seed <n>', 'seed of the sampling and of random transforms', intArg('--seed', QUANTIZE_BOUNDS.seed), 0)
     .option('--json', 'print the table as one JSON object')
+    .option('-q, --quiet', 'no progress bar on stderr')
     .addHelpText('after', '\nExamples:\n  $ llmc-sim quantize\n  $ llmc-sim quantize --model stories260K --scheme int4-channel\n  $ llmc-sim quantize --model stories260K --scheme W4A4 --rotations R1-R4')
     .action(async (opts) => {
       const { quantize } = await import('./commands/quantize/index.ts');
@@ -92,6 +97,8 @@ export function buildProgram(): Command {
   registerTimeline(program);
   registerDiagram(program);
   registerTour(program);
+  registerOneshot(program);
+
   return program;
 }
 
@@ -112,7 +119,10 @@ function checkEnvironment(): void {
 export async function main(argv: string[]): Promise<number> {
   try {
     checkEnvironment();
-    await buildProgram().parseAsync(argv, { from: 'user' });
+    const program = buildProgram();
+    const mistyped = mistypedCommand(program, argv);
+    if (mistyped) throw new ExitError(mistyped, 2);
+    await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
     // commander has already printed its message (usage errors) or the help/version text.

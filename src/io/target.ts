@@ -37,6 +37,12 @@ function checkNotInput(file: string, st: Stats, inputs: readonly string[]): void
   }
 }
 
+/** Refuses `file` when it is one of the run's inputs (same device and inode); a missing `file` is no input. */
+export function refuseInput(file: string, inputs: readonly string[]): void {
+  const st = statOrNull(file, true);
+  if (st) checkNotInput(file, st, inputs);
+}
+
 function checkDirectory(file: string): void {
   const dir = path.dirname(path.resolve(file));
   const st = statOrNull(dir, true);

@@ -79,6 +79,8 @@ export interface Recorder {
 export interface RecordOptions {
   /** Overwrite an existing file. */
   force?: boolean;
+  /** The files the run reads (recipe, model): never overwritten, even with `force`. */
+  inputs?: readonly string[];
 }
 
 /** The model a header input names, for hashing weights after calls. */
@@ -89,7 +91,7 @@ const modelOf = (input: HeaderInput): Model | null => input.model?.model ?? null
  * Attach before the first call. See the file comment for when bytes reach the file.
  */
 export function recordTo(lifecycle: CompressionLifecycle, target: string | JournalSink, header: HeaderInput, options: RecordOptions = {}): Recorder {
-  const sink = typeof target === 'string' ? openAppendOnly(target, { force: options.force }) : target;
+  const sink = typeof target === 'string' ? openAppendOnly(target, { force: options.force, inputs: options.inputs }) : target;
   const full = makeHeader({ ...header, fidelity: lifecycle.fidelity });
   const encoder = new JournalEncoder(sink, full);
   let scheduled = false;
@@ -162,7 +164,7 @@ export function toJournalCall(c: DriverCall, recipeRef: boolean): JournalCall {
 export function writeJournal(target: string | JournalSink, header: HeaderInput, calls: Iterable<DriverCall>, options: RecordOptions = {}): { calls: number } {
   const lifecycle = new CompressionLifecycle({ fidelity: header.fidelity });
   const model = modelOf(header);
-  const sink = typeof target === 'string' ? openAppendOnly(target, { force: options.force }) : target;
+  const sink = typeof target === 'string' ? openAppendOnly(target, { force: options.force, inputs: options.inputs }) : target;
   const full = makeHeader(header);
   const encoder = new JournalEncoder(sink, full);
   const recorder = new CallRecorder(lifecycle, { recipeRef: full.recipe !== null, model, onEntry: (e) => encoder.entry(e) });
