@@ -6,6 +6,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitError, parseIntOption } from './errors.ts';
 import { ValueError, RuntimeError } from '../core/errors.ts';
+import { registerVerify } from './commands/verify/register.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const VERSION = '0.1.0';
@@ -71,6 +72,7 @@ export function buildProgram(): Command {
       await quantize(opts, out, (line) => process.stderr.write(`${line}\n`));
     });
 
+  registerVerify(program);
   return program;
 }
 

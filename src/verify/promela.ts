@@ -14,7 +14,7 @@ import { nextOrderState } from '../core/order.ts';
 import { ORDERED } from '../../machines/lifecycle.machine.ts';
 import type { VerifyConfig } from './config.ts';
 import { LifecycleModel } from './model.ts';
-import type { ModifierOp, ModifierTable } from './modifierTable.ts';
+import type { ModifierOp } from './modifierTable.ts';
 import { specOrderAllows, specPhase } from './properties.ts';
 
 /** The properties the Promela export checks (by name), in the order of their flags. */
@@ -34,25 +34,12 @@ const ERR: Record<string, number> = { E40: 40, E41: 41, E42: 42, E43: 43, E44: 4
 const errNum = (e: string | null) => (e === null ? 0 : (ERR[e] ?? 1));
 const EVENT_TYPES = Object.values(EventType);
 
-/** The operations a modifier can receive in this configuration, by index. */
-function operations(model: LifecycleModel): ModifierOp[] {
-  const ops: ModifierOp[] = [{ op: 'initialize' }, { op: 'finalize' }];
-  const indices = model.config.fidelity === 'reference' ? [0] : model.stepValues;
-  for (const type of EVENT_TYPES) for (const currentIndex of indices) ops.push({ op: 'event', type, currentIndex });
-  return ops;
-}
-
-/** Applies every operation to every local state until no new one appears. */
-function close(table: ModifierTable, ops: ModifierOp[]): void {
-  for (let id = 0; id < table.states.length; id++) for (const o of ops) table.apply(id, o);
-}
-
 export function toPromela(config: VerifyConfig): string {
   const model = new LifecycleModel(config);
-  const ops = operations(model);
+  const ops = model.operations();
   const n = model.modifierCount;
   const reference = config.fidelity === 'reference';
-  model.tables.forEach((t) => close(t, ops));
+  model.prepare();
   const opIndex = (o: ModifierOp) =>
     ops.findIndex((p) => p.op === o.op && (p.op !== 'event' || (o.op === 'event' && p.type === o.type && p.currentIndex === o.currentIndex)));
   const L: string[] = [];
