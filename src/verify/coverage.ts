@@ -9,6 +9,7 @@ import { transition } from 'xstate';
 import { lifecycleOrderMachine, ORDERED } from '../../machines/lifecycle.machine.ts';
 import { modifierMachine } from '../../machines/modifier.machine.ts';
 import type { LifecycleModel } from './model.ts';
+import type { ModifierOp } from './modifierTable.ts';
 
 export interface MachineCoverage {
   machine: string;
@@ -58,7 +59,7 @@ export function modifierMachineEdges(): Array<{ source: string; event: string; t
   return out;
 }
 
-const opKind = (op: string) => (op.startsWith('e:') ? `event(${op.split(':')[1]})` : op);
+const opKind = (o: ModifierOp) => (o.op === 'event' ? `event(${o.type})` : o.op);
 
 export function coverageOf(model: LifecycleModel, orderPairs: ReadonlySet<string>): Coverage {
   const order = orderTransitions();
@@ -66,11 +67,11 @@ export function coverageOf(model: LifecycleModel, orderPairs: ReadonlySet<string
   const phaseMoves = new Set<string>();
   const modifiers = model.tables.map((table, index) => {
     const edges = new Set<string>();
-    for (const e of table.edges) {
+    for (const e of model.usedEntries(index)) {
       const from = table.states[e.from].phase;
-      const to = table.states[e.to].phase;
+      const to = table.states[e.result.next].phase;
       phaseMoves.add(`${from}>${to}`);
-      edges.add(`${from} --${opKind(e.op)}${e.error ? ` !${e.error}` : ''}--> ${to}`);
+      edges.add(`${from} --${opKind(e.op)}${e.result.error ? ` !${e.result.error}` : ''}--> ${to}`);
     }
     return { index, edges: [...edges].sort() };
   });

@@ -40,6 +40,8 @@ export interface ExploreResult {
   violations: Map<string, Violation>;
   coverage: Coverage;
   model: LifecycleModel;
+  /** The BFS (shortest) call sequence that reaches explored state `id` (0 ≤ id < states). */
+  pathTo: (id: number) => LifecycleCall[];
 }
 
 const keyOf = (v: StateVector) => String.fromCharCode(...v);
@@ -144,6 +146,7 @@ export function explore(config: VerifyConfig, options: ExploreOptions): ExploreR
     violations,
     coverage: coverageOf(model, orderPairs),
     model,
+    pathTo,
   };
 }
 

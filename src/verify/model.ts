@@ -88,6 +88,7 @@ export class LifecycleModel {
   readonly #ops: ModifierOp[];
   /** Per modifier, the table's results by `localId * ops + op` (filled on demand). */
   readonly #fast: Array<Array<OpResult | undefined>>;
+  readonly #used: Array<Set<number>>;
 
   constructor(readonly config: VerifyConfig) {
     this.tables = config.probes.map((p) => new ModifierTable(p));
@@ -96,6 +97,7 @@ export class LifecycleModel {
     this.calls = alphabet(config, this.recipe);
     this.#ops = this.operations();
     this.#fast = this.tables.map(() => []);
+    this.#used = this.tables.map(() => new Set());
   }
 
   /** Index of an operation in `operations()`. */
@@ -112,7 +114,14 @@ export class LifecycleModel {
     const fast = this.#fast[i];
     let r = fast[k];
     if (r === undefined) fast[k] = r = this.tables[i].apply(id, o);
+    this.#used[i].add(k);
     return r;
+  }
+
+  /** The (local state, operation) → result entries `step` has used for modifier i (its coverage). */
+  usedEntries(i: number): Array<{ from: number; op: ModifierOp; result: OpResult }> {
+    const nOps = this.#ops.length;
+    return [...this.#used[i]].sort((a, b) => a - b).map((k) => ({ from: Math.floor(k / nOps), op: this.#ops[k % nOps], result: this.#fast[i][k]! }));
   }
 
   /** The operations a modifier can receive in this configuration. */

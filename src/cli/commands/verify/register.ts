@@ -20,6 +20,7 @@ export function registerVerify(program: Command): void {
     .option('--json', 'print the report as one JSON object')
     .option('--counterexample <file>', 'write the first unexpected violation (or, if none, the first quirk) as a replayable counterexample')
     .option('--promela <file>', 'also export the configuration as a Promela model for SPIN (docs/verify.md)')
+    .option('--properties <module>', "also check the properties a module exports as 'properties' (an array; see docs/verify.md)")
     .option('--list-properties', 'list the built-in properties and exit')
     .addHelpText(
       'after',

@@ -3,7 +3,7 @@ import { writeFileAtomicSync } from '../../../io/atomicWrite.ts';
 import type { Fidelity } from '../../../core/fidelity.ts';
 import { defaultConfig, loadConfig, VerifyConfigError, type VerifyConfig } from '../../../verify/config.ts';
 import { formatCounterexample } from '../../../verify/counterexample.ts';
-import { BUILTIN_PROPERTIES, findProperties, UnknownPropertyError } from '../../../verify/properties.ts';
+import { BUILTIN_PROPERTIES, findProperties, loadProperties, PropertyModuleError, UnknownPropertyError, type Property } from '../../../verify/properties.ts';
 import { toPromela } from '../../../verify/promela.ts';
 import { saveCounterexample } from '../../../verify/saveCounterexample.ts';
 import { verify, type VerifyReport } from '../../../verify/verify.ts';
@@ -16,6 +16,7 @@ export interface VerifyCliOptions {
   json?: boolean;
   counterexample?: string;
   promela?: string;
+  properties?: string;
   listProperties?: boolean;
 }
 
@@ -32,12 +33,13 @@ export async function runVerify(configPath: string | undefined, opts: VerifyCliO
     return;
   }
   let config: VerifyConfig;
-  let properties;
+  let properties: readonly Property[];
   try {
     config = configPath ? loadConfig(configPath, opts.fidelity) : defaultConfig(opts.fidelity ?? 'default');
-    properties = opts.property.length ? findProperties(opts.property) : BUILTIN_PROPERTIES;
+    const library = opts.properties ? [...BUILTIN_PROPERTIES, ...(await loadProperties(opts.properties))] : BUILTIN_PROPERTIES;
+    properties = opts.property.length ? findProperties(opts.property, library) : library;
   } catch (e) {
-    if (e instanceof VerifyConfigError || e instanceof UnknownPropertyError) throw new ExitError(e.message, 2);
+    if (e instanceof VerifyConfigError || e instanceof UnknownPropertyError || e instanceof PropertyModuleError) throw new ExitError(e.message, 2);
     throw e;
   }
   const progress = stderr.isTTY === true;
