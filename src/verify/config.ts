@@ -39,7 +39,7 @@ export class VerifyConfigError extends ValueError {
   }
 }
 
-export const DEFAULT_STEPS: readonly number[] = [0, 1, 2];
+const DEFAULT_STEPS: readonly number[] = [0, 1, 2];
 
 export const probe = (over: Partial<ProbeSpec> = {}): ProbeSpec => ({
   start: null,
@@ -86,7 +86,7 @@ export function recipeText(probes: readonly ProbeSpec[]): string {
 }
 
 /** The probes a recipe (text, mapping or path) builds; non-probes become default probes with their schedule. */
-export function probesOf(recipe: string | Record<string, unknown>, fidelity: Fidelity): ProbeSpec[] {
+function probesOf(recipe: string | Record<string, unknown>, fidelity: Fidelity): ProbeSpec[] {
   const r = Recipe.createInstance(typeof recipe === 'string' ? recipe : stringifyYaml(recipe), { fidelity });
   return r.modifiers.map((m) => {
     if (m instanceof ProbeModifier) {

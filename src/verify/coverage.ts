@@ -28,7 +28,7 @@ export interface Coverage {
 }
 
 /** Every (last, next) pair of the order machine with its verdict. */
-export function orderTransitions(): Array<{ last: string; next: string; accepted: boolean }> {
+function orderTransitions(): Array<{ last: string; next: string; accepted: boolean }> {
   const out: Array<{ last: string; next: string; accepted: boolean }> = [];
   for (const last of ORDERED) {
     const snap = lifecycleOrderMachine.resolveState({ value: last, context: undefined as never });
@@ -47,7 +47,7 @@ interface NodeLike {
 }
 
 /** The modifier machine's declared transitions between two of its named states (source → target). */
-export function modifierMachineEdges(): Array<{ source: string; event: string; target: string }> {
+function modifierMachineEdges(): Array<{ source: string; event: string; target: string }> {
   const out: Array<{ source: string; event: string; target: string }> = [];
   const walk = (node: NodeLike) => {
     for (const [event, defs] of node.transitions) {

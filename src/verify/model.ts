@@ -19,9 +19,9 @@ import { ModifierTable, type ModifierOp, type OpResult } from './modifierTable.t
 
 export type StateVector = readonly number[];
 
-export const LC = { initialized: 0, finalized: 1, hasRecipe: 2, order: 3, step: 4 } as const;
-export const HEADER = 5;
-export const PER_MODIFIER = 3;
+const LC = { initialized: 0, finalized: 1, hasRecipe: 2, order: 3, step: 4 } as const;
+const HEADER = 5;
+const PER_MODIFIER = 3;
 
 export interface HookCallView {
   modifier: number;

@@ -37,7 +37,7 @@ export function errorCode(e: unknown): string {
   return e instanceof Error ? e.name : String(e);
 }
 
-export function newProbe(spec: ProbeSpec): ProbeModifier {
+function newProbe(spec: ProbeSpec): ProbeModifier {
   return new ProbeModifier({
     start: spec.start,
     end: spec.end,
@@ -49,7 +49,7 @@ export function newProbe(spec: ProbeSpec): ProbeModifier {
 }
 
 /** Applies one operation to a live modifier; returns the error code or null. */
-export function applyOp(m: ProbeModifier, o: ModifierOp, state: State): string | null {
+function applyOp(m: ProbeModifier, o: ModifierOp, state: State): string | null {
   try {
     if (o.op === 'initialize') m.initialize(state, {});
     else if (o.op === 'finalize') m.finalize(state, {});
@@ -60,7 +60,7 @@ export function applyOp(m: ProbeModifier, o: ModifierOp, state: State): string |
   }
 }
 
-export const localOf = (m: ProbeModifier): LocalState => ({
+const localOf = (m: ProbeModifier): LocalState => ({
   initialized: m.initialized,
   started: m.started,
   ended: m.ended,
@@ -95,11 +95,6 @@ export class ModifierTable {
       this.#results.set(key, r);
     }
     return r;
-  }
-
-  /** The id of a live modifier's local state (for observing the real lifecycle). */
-  idOf(local: LocalState): number | undefined {
-    return this.#ids.get(localKey(local));
   }
 
   #intern(local: LocalState, path: ModifierOp[]): number {
