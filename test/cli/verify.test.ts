@@ -49,8 +49,11 @@ describe('llmc-sim verify', () => {
   });
 
   it('a config file with hook behaviours; --property selects', async () => {
-    const r = await cli('verify', fixture('throwing.yaml'), '--property', 'order-rule', '--property', 'start-at-most-once', '--depth', '8');
+    const dir = scratch();
+    const r = await cli('verify', fixture('throwing.yaml'), '--property', 'order-rule', '--property', 'start-at-most-once', '--depth', '8', '--counterexample', join(dir, 'cx.json'));
     expect(r.code).toBe(0);
+    expect(r.stderr).toContain('every property holds; no counterexample written');
+    expect(existsSync(join(dir, 'cx.json'))).toBe(false);
     expect(r.stdout.match(/^ {2}\S+\s+(holds|violated.*|VIOLATED)$/gm)).toEqual(['  order-rule          holds', '  start-at-most-once  holds']);
   });
 

@@ -53,7 +53,10 @@ export async function runVerify(configPath: string | undefined, opts: VerifyCliO
   if (opts.promela) writeFileAtomicSync(opts.promela, toPromela(config));
   const unexpected = report.properties.find((p) => p.verdict === 'VIOLATED');
   const shown = unexpected ?? report.properties.find((p) => p.counterexample);
-  if (opts.counterexample && shown?.counterexample) saveCounterexample(opts.counterexample, shown.counterexample);
+  if (opts.counterexample) {
+    if (shown?.counterexample) saveCounterexample(opts.counterexample, shown.counterexample);
+    else stderr.write(`verify: every property holds; no counterexample written to ${opts.counterexample}\n`);
+  }
   if (opts.json) out(JSON.stringify(toJson(report)));
   else printReport(report, out);
   if (unexpected) throw new ExitError(`property '${unexpected.name}' is VIOLATED (counterexample above)`, 1);
