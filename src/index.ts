@@ -101,3 +101,18 @@ export {
   JournalReplayError,
 } from './log/index.ts';
 export type { JournalHeader, CallEntry, Journal, Recorder, HeaderInput, ReplayResult, Divergence, StateSummary, JournalDiff, DriverCall } from './log/index.ts';
+
+// Verify (exhaustive exploration of lifecycle call sequences; docs/verify.md)
+export { ProbeModifier, ProbeHookError } from './modifiers/probe.ts';
+export { verify } from './verify/verify.ts';
+export type { VerifyReport, PropertyReport, Verdict, VerifyOptions } from './verify/verify.ts';
+export { explore } from './verify/explore.ts';
+export { defaultConfig, parseConfig, loadConfig, probe, recipeText } from './verify/config.ts';
+export type { VerifyConfig, ProbeSpec } from './verify/config.ts';
+export { BUILTIN_PROPERTIES, findProperties } from './verify/properties.ts';
+export type { Property, StateProperty, TransitionProperty, PatternProperty, Expectation } from './verify/properties.ts';
+export type { LifecycleView, ModifierView, TransitionView } from './verify/model.ts';
+export { formatCounterexample, reproduce } from './verify/counterexample.ts';
+export type { Counterexample } from './verify/counterexample.ts';
+export { saveCounterexample, loadCounterexample } from './verify/saveCounterexample.ts';
+export { toPromela } from './verify/promela.ts';

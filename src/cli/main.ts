@@ -18,6 +18,7 @@ import { registerDiagram } from './commands/diagram/register.ts';
 import { registerTour } from './commands/tour/register.ts';
 import { registerOneshot } from './commands/oneshot/index.ts';
 import { mistypedCommand } from './suggestCommand.ts';
+import { registerVerify } from './commands/verify/register.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const VERSION = '0.1.0';
@@ -98,6 +99,7 @@ export function buildProgram(): Command {
   registerDiagram(program);
   registerTour(program);
   registerOneshot(program);
+  registerVerify(program);
 
   return program;
 }

@@ -18,7 +18,7 @@ import type { HookName } from '../core/records.ts';
 import { registerBuiltinModule } from './factory.ts';
 import { Modifier, type Kwargs } from './modifier.ts';
 
-export const PROBE_HOOKS: readonly HookName[] = ['onInitialize', 'onStart', 'onUpdate', 'onEnd', 'onEvent', 'onFinalize'];
+const PROBE_HOOKS: readonly HookName[] = ['onInitialize', 'onStart', 'onUpdate', 'onEnd', 'onEvent', 'onFinalize'];
 
 const asOptionalHook = (v: unknown): HookName | null => {
   if (v === null || v === undefined) return null;

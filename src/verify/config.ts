@@ -7,7 +7,7 @@
  * (`start`/`end`/`update`) as default probes, with a warning: their own hooks are not modelled.
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { ValueError } from '../core/errors.ts';
 import type { Fidelity } from '../core/fidelity.ts';
 import type { HookName } from '../core/records.ts';
@@ -39,7 +39,7 @@ export class VerifyConfigError extends ValueError {
   }
 }
 
-export const DEFAULT_STEPS: readonly number[] = [0, 1, 2];
+const DEFAULT_STEPS: readonly number[] = [0, 1, 2];
 
 export const probe = (over: Partial<ProbeSpec> = {}): ProbeSpec => ({
   start: null,
@@ -86,8 +86,8 @@ export function recipeText(probes: readonly ProbeSpec[]): string {
 }
 
 /** The probes a recipe (text, mapping or path) builds; non-probes become default probes with their schedule. */
-export function probesOf(recipe: string | Record<string, unknown>, fidelity: Fidelity): ProbeSpec[] {
-  const r = Recipe.createInstance(recipe as never, { fidelity });
+function probesOf(recipe: string | Record<string, unknown>, fidelity: Fidelity): ProbeSpec[] {
+  const r = Recipe.createInstance(typeof recipe === 'string' ? recipe : stringifyYaml(recipe), { fidelity });
   return r.modifiers.map((m) => {
     if (m instanceof ProbeModifier) {
       return { start: m.start, end: m.end, update: m.update, initializeReturns: m.initializeReturns, finalizeReturns: m.finalizeReturns, raisesIn: m.raisesIn };

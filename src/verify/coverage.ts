@@ -9,6 +9,7 @@ import { transition } from 'xstate';
 import { lifecycleOrderMachine, ORDERED } from '../../machines/lifecycle.machine.ts';
 import { modifierMachine } from '../../machines/modifier.machine.ts';
 import type { LifecycleModel } from './model.ts';
+import type { ModifierOp } from './modifierTable.ts';
 
 export interface MachineCoverage {
   machine: string;
@@ -27,7 +28,7 @@ export interface Coverage {
 }
 
 /** Every (last, next) pair of the order machine with its verdict. */
-export function orderTransitions(): Array<{ last: string; next: string; accepted: boolean }> {
+function orderTransitions(): Array<{ last: string; next: string; accepted: boolean }> {
   const out: Array<{ last: string; next: string; accepted: boolean }> = [];
   for (const last of ORDERED) {
     const snap = lifecycleOrderMachine.resolveState({ value: last, context: undefined as never });
@@ -46,7 +47,7 @@ interface NodeLike {
 }
 
 /** The modifier machine's declared transitions between two of its named states (source → target). */
-export function modifierMachineEdges(): Array<{ source: string; event: string; target: string }> {
+function modifierMachineEdges(): Array<{ source: string; event: string; target: string }> {
   const out: Array<{ source: string; event: string; target: string }> = [];
   const walk = (node: NodeLike) => {
     for (const [event, defs] of node.transitions) {
@@ -58,7 +59,7 @@ export function modifierMachineEdges(): Array<{ source: string; event: string; t
   return out;
 }
 
-const opKind = (op: string) => (op.startsWith('e:') ? `event(${op.split(':')[1]})` : op);
+const opKind = (o: ModifierOp) => (o.op === 'event' ? `event(${o.type})` : o.op);
 
 export function coverageOf(model: LifecycleModel, orderPairs: ReadonlySet<string>): Coverage {
   const order = orderTransitions();
@@ -66,11 +67,11 @@ export function coverageOf(model: LifecycleModel, orderPairs: ReadonlySet<string
   const phaseMoves = new Set<string>();
   const modifiers = model.tables.map((table, index) => {
     const edges = new Set<string>();
-    for (const e of table.edges) {
+    for (const e of model.usedEntries(index)) {
       const from = table.states[e.from].phase;
-      const to = table.states[e.to].phase;
+      const to = table.states[e.result.next].phase;
       phaseMoves.add(`${from}>${to}`);
-      edges.add(`${from} --${opKind(e.op)}${e.error ? ` !${e.error}` : ''}--> ${to}`);
+      edges.add(`${from} --${opKind(e.op)}${e.result.error ? ` !${e.result.error}` : ''}--> ${to}`);
     }
     return { index, edges: [...edges].sort() };
   });

@@ -32,11 +32,16 @@ export interface ExploreResult {
   depthReached: number;
   /** True when no state was left unexpanded (the bound did not cut the search). */
   complete: boolean;
+  /** Time spent filling the modifier tables before the search (apart, like SPIN's compile time). */
+  prepareSeconds: number;
+  /** Search time and rate, tables ready. */
   seconds: number;
   statesPerSecond: number;
   violations: Map<string, Violation>;
   coverage: Coverage;
   model: LifecycleModel;
+  /** The BFS (shortest) call sequence that reaches explored state `id` (0 ≤ id < states). */
+  pathTo: (id: number) => LifecycleCall[];
 }
 
 const keyOf = (v: StateVector) => String.fromCharCode(...v);
@@ -45,7 +50,10 @@ export function explore(config: VerifyConfig, options: ExploreOptions): ExploreR
   const model = new LifecycleModel(config);
   const maxDepth = options.depth ?? 12;
   const now = options.now ?? (() => 0);
+  const p0 = now();
+  model.prepare();
   const t0 = now();
+  const prepareSeconds = t0 - p0;
   const calls = model.calls;
   const stateProps = options.properties.filter((p) => p.kind === 'state');
   const transProps = options.properties.filter((p) => p.kind === 'transition');
@@ -132,11 +140,13 @@ export function explore(config: VerifyConfig, options: ExploreOptions): ExploreR
     transitions,
     depthReached,
     complete,
+    prepareSeconds,
     seconds,
     statesPerSecond: seconds > 0 ? vectors.length / seconds : 0,
     violations,
     coverage: coverageOf(model, orderPairs),
     model,
+    pathTo,
   };
 }
 

@@ -15,13 +15,13 @@ import { nextOrderState } from '../core/order.ts';
 import { ORDERED } from '../../machines/lifecycle.machine.ts';
 import type { LifecycleCall } from '../lifecycle/calls.ts';
 import { recipeText, type VerifyConfig } from './config.ts';
-import { ModifierTable, type ModifierOp } from './modifierTable.ts';
+import { ModifierTable, type ModifierOp, type OpResult } from './modifierTable.ts';
 
 export type StateVector = readonly number[];
 
-export const LC = { initialized: 0, finalized: 1, hasRecipe: 2, order: 3, step: 4 } as const;
-export const HEADER = 5;
-export const PER_MODIFIER = 3;
+const LC = { initialized: 0, finalized: 1, hasRecipe: 2, order: 3, step: 4 } as const;
+const HEADER = 5;
+const PER_MODIFIER = 3;
 
 export interface HookCallView {
   modifier: number;
@@ -75,6 +75,9 @@ export interface StepResult {
 
 const sat = (n: number) => (n > 2 ? 2 : n);
 const RESERVED = new Set<EventType>([EventType.INITIALIZE, EventType.FINALIZE]);
+const EVENT_TYPES = Object.values(EventType);
+const OP_INITIALIZE: ModifierOp = { op: 'initialize' };
+const OP_FINALIZE: ModifierOp = { op: 'finalize' };
 
 export class LifecycleModel {
   readonly tables: ModifierTable[];
@@ -82,12 +85,60 @@ export class LifecycleModel {
   readonly stepValues: number[];
   readonly recipe: string;
   readonly calls: LifecycleCall[];
+  readonly #ops: ModifierOp[];
+  /** Per modifier, the table's results by `localId * ops + op` (filled on demand). */
+  readonly #fast: Array<Array<OpResult | undefined>>;
+  readonly #used: Array<Set<number>>;
 
   constructor(readonly config: VerifyConfig) {
     this.tables = config.probes.map((p) => new ModifierTable(p));
     this.stepValues = [0, ...config.steps.filter((s) => s !== 0)];
     this.recipe = recipeText(config.probes);
     this.calls = alphabet(config, this.recipe);
+    this.#ops = this.operations();
+    this.#fast = this.tables.map(() => []);
+    this.#used = this.tables.map(() => new Set());
+  }
+
+  /** Index of an operation in `operations()`. */
+  #opIndex(o: ModifierOp): number {
+    if (o.op === 'initialize') return 0;
+    if (o.op === 'finalize') return 1;
+    const perType = this.config.fidelity === 'reference' ? 1 : this.stepValues.length;
+    const ci = this.config.fidelity === 'reference' ? 0 : this.stepValues.indexOf(o.currentIndex);
+    return 2 + EVENT_TYPES.indexOf(o.type) * perType + ci;
+  }
+
+  #apply(i: number, id: number, o: ModifierOp): OpResult {
+    const k = id * this.#ops.length + this.#opIndex(o);
+    const fast = this.#fast[i];
+    let r = fast[k];
+    if (r === undefined) fast[k] = r = this.tables[i].apply(id, o);
+    this.#used[i].add(k);
+    return r;
+  }
+
+  /** The (local state, operation) → result entries `step` has used for modifier i (its coverage). */
+  usedEntries(i: number): Array<{ from: number; op: ModifierOp; result: OpResult }> {
+    const nOps = this.#ops.length;
+    return [...this.#used[i]].sort((a, b) => a - b).map((k) => ({ from: Math.floor(k / nOps), op: this.#ops[k % nOps], result: this.#fast[i][k]! }));
+  }
+
+  /** The operations a modifier can receive in this configuration. */
+  operations(): ModifierOp[] {
+    const ops: ModifierOp[] = [{ op: 'initialize' }, { op: 'finalize' }];
+    const indices = this.config.fidelity === 'reference' ? [0] : this.stepValues;
+    for (const type of EVENT_TYPES) for (const currentIndex of indices) ops.push({ op: 'event', type, currentIndex });
+    return ops;
+  }
+
+  /**
+   * Fills every modifier table (every reachable local state × every operation) so the search only
+   * looks entries up; like compiling SPIN's pan, its time is reported apart.
+   */
+  prepare(): void {
+    const ops = this.operations();
+    for (const t of this.tables) for (let id = 0; id < t.states.length; id++) for (const o of ops) t.apply(id, o);
   }
 
   get modifierCount(): number {
@@ -100,83 +151,85 @@ export class LifecycleModel {
     return v;
   }
 
+  /** Runs `o` on modifier i of `v` in place, appending its hooks; returns its error. */
+  #run(v: number[], hooks: HookCallView[], i: number, o: ModifierOp): string | null {
+    const at = HEADER + PER_MODIFIER * i;
+    const r = this.#apply(i, v[at], o);
+    v[at] = r.next;
+    for (const h of r.hooks) {
+      hooks.push({ modifier: i, hook: h.hook, raised: h.raised });
+      if (h.raised) continue;
+      if (h.hook === 'onStart') v[at + 1] = sat(v[at + 1] + 1);
+      if (h.hook === 'onEnd') v[at + 2] = sat(v[at + 2] + 1);
+    }
+    return r.error;
+  }
+
+  /** Runs `o` on every modifier in order, stopping at the first error, which it returns. */
+  #runAll(v: number[], hooks: HookCallView[], o: ModifierOp): string | null {
+    for (let i = 0; i < this.tables.length; i++) {
+      const e = this.#run(v, hooks, i, o);
+      if (e) return e;
+    }
+    return null;
+  }
+
   step(s: StateVector, c: LifecycleCall): StepResult {
-    const v = [...s];
+    const v = s.slice();
     const hooks: HookCallView[] = [];
-    const reference = this.config.fidelity === 'reference';
-    let g = this.stepValues[s[LC.step]];
-    const done = (error: string | null): StepResult => ({ next: v, error, hooks, globalStepAfter: g });
-    /** Runs `o` on modifier i; returns its error. */
-    const run = (i: number, o: ModifierOp): string | null => {
-      const at = HEADER + PER_MODIFIER * i;
-      const r = this.tables[i].apply(v[at], o);
-      v[at] = r.next;
-      for (const h of r.hooks) {
-        hooks.push({ modifier: i, hook: h.hook, raised: h.raised });
-        if (h.raised) continue;
-        if (h.hook === 'onStart') v[at + 1] = sat(v[at + 1] + 1);
-        if (h.hook === 'onEnd') v[at + 2] = sat(v[at + 2] + 1);
-      }
-      return r.error;
-    };
+    const g = this.stepValues[s[LC.step]];
     const n = this.tables.length;
     switch (c.call) {
       case 'initialize': {
-        if (v[LC.initialized]) return done(null); // Q4
+        if (v[LC.initialized]) return { next: v, error: null, hooks, globalStepAfter: g }; // Q4
         v[LC.hasRecipe] = 1;
-        for (let i = 0; i < n; i++) v.fill(0, HEADER + PER_MODIFIER * i, HEADER + PER_MODIFIER * (i + 1));
-        for (let i = 0; i < n; i++) {
-          const e = run(i, { op: 'initialize' });
-          if (e) return done(e);
-        }
-        v[LC.initialized] = 1;
-        return done(null);
+        v.fill(0, HEADER);
+        const error = this.#runAll(v, hooks, OP_INITIALIZE);
+        if (!error) v[LC.initialized] = 1;
+        return { next: v, error, hooks, globalStepAfter: g };
       }
       case 'finalize': {
-        if (!v[LC.initialized]) return done('E40');
-        if (v[LC.finalized]) return done('E41');
-        for (let i = 0; i < n; i++) {
-          const e = run(i, { op: 'finalize' });
-          if (e) return done(e);
-        }
-        v[LC.finalized] = 1;
-        return done(null);
+        if (!v[LC.initialized]) return { next: v, error: 'E40', hooks, globalStepAfter: g };
+        if (v[LC.finalized]) return { next: v, error: 'E41', hooks, globalStepAfter: g };
+        const error = this.#runAll(v, hooks, OP_FINALIZE);
+        if (!error) v[LC.finalized] = 1;
+        return { next: v, error, hooks, globalStepAfter: g };
       }
       case 'reset': {
         if (v[LC.hasRecipe]) {
           for (let i = 0; i < n; i++) {
             const l = this.tables[i].states[v[HEADER + PER_MODIFIER * i]];
-            if (l.initialized && !l.finalized) run(i, { op: 'finalize' }); // errors become W1
+            if (l.initialized && !l.finalized) this.#run(v, hooks, i, OP_FINALIZE); // errors become W1
           }
         }
-        g = 0;
         return { next: this.initial(), error: null, hooks, globalStepAfter: 0 };
       }
-      case 'event': {
-        const type = c.type;
-        if (!v[LC.initialized]) return done('E42');
-        if (v[LC.finalized]) return done('E43');
-        if (RESERVED.has(type)) return done('E44');
-        const order = nextOrderState(ORDERED[v[LC.order]] as EventType, type);
-        if (!order.accepted) return done('E45');
-        const moved = ORDERED.indexOf(order.last as (typeof ORDERED)[number]);
-        if (reference) v[LC.order] = moved;
-        if (type === EventType.LOSS_CALCULATED && c.options.loss == null) return done('E46');
-        if (!reference) v[LC.order] = moved;
-        const stepOption = c.options.globalStep;
-        if (reference) g = (stepOption ?? 0) as number;
-        else if (stepOption != null) {
-          g = stepOption;
-          v[LC.step] = this.stepValues.indexOf(g);
-        }
-        const currentIndex = reference ? 0 : g;
-        for (let i = 0; i < n; i++) {
-          const e = run(i, { op: 'event', type, currentIndex });
-          if (e) return done(e);
-        }
-        return done(null);
-      }
+      case 'event':
+        return this.#event(v, hooks, c.type, c.options, g);
     }
+  }
+
+  #event(v: number[], hooks: HookCallView[], type: EventType, options: { globalStep?: number | null; loss?: unknown }, g: number): StepResult {
+    const reference = this.config.fidelity === 'reference';
+    let error: string | null = null;
+    if (!v[LC.initialized]) error = 'E42';
+    else if (v[LC.finalized]) error = 'E43';
+    else if (RESERVED.has(type)) error = 'E44';
+    if (error) return { next: v, error, hooks, globalStepAfter: g };
+    const order = nextOrderState(ORDERED[v[LC.order]] as EventType, type);
+    if (!order.accepted) return { next: v, error: 'E45', hooks, globalStepAfter: g };
+    const moved = ORDERED.indexOf(order.last as (typeof ORDERED)[number]);
+    if (reference) v[LC.order] = moved;
+    if (type === EventType.LOSS_CALCULATED && options.loss == null) return { next: v, error: 'E46', hooks, globalStepAfter: g };
+    if (!reference) v[LC.order] = moved;
+    const stepOption = options.globalStep;
+    if (reference) g = stepOption ?? 0;
+    else if (stepOption != null) {
+      g = stepOption;
+      v[LC.step] = this.stepValues.indexOf(g);
+    }
+    error = this.#runAll(v, hooks, { op: 'event', type, currentIndex: reference ? 0 : g });
+    return { next: v, error, hooks, globalStepAfter: g };
   }
 
   view(s: StateVector): LifecycleView {

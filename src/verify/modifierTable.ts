@@ -7,7 +7,6 @@
  */
 import { Event, type EventType } from '../core/events.ts';
 import { State } from '../core/state.ts';
-import type { HookName } from '../core/records.ts';
 import { ProbeModifier, type ProbeHookCall } from '../modifiers/probe.ts';
 import type { ProbeSpec } from './config.ts';
 
@@ -29,7 +28,7 @@ export interface OpResult {
   error: string | null;
 }
 
-export const opKey = (o: ModifierOp): string => (o.op === 'event' ? `e:${o.type}:${o.currentIndex}` : o.op);
+const opKey = (o: ModifierOp): string => (o.op === 'event' ? `e:${o.type}:${o.currentIndex}` : o.op);
 
 /** The code a thrown error is known by in verify's reports. */
 export function errorCode(e: unknown): string {
@@ -38,7 +37,7 @@ export function errorCode(e: unknown): string {
   return e instanceof Error ? e.name : String(e);
 }
 
-export function newProbe(spec: ProbeSpec): ProbeModifier {
+function newProbe(spec: ProbeSpec): ProbeModifier {
   return new ProbeModifier({
     start: spec.start,
     end: spec.end,
@@ -50,7 +49,7 @@ export function newProbe(spec: ProbeSpec): ProbeModifier {
 }
 
 /** Applies one operation to a live modifier; returns the error code or null. */
-export function applyOp(m: ProbeModifier, o: ModifierOp, state: State): string | null {
+function applyOp(m: ProbeModifier, o: ModifierOp, state: State): string | null {
   try {
     if (o.op === 'initialize') m.initialize(state, {});
     else if (o.op === 'finalize') m.finalize(state, {});
@@ -61,7 +60,7 @@ export function applyOp(m: ProbeModifier, o: ModifierOp, state: State): string |
   }
 }
 
-export const localOf = (m: ProbeModifier): LocalState => ({
+const localOf = (m: ProbeModifier): LocalState => ({
   initialized: m.initialized,
   started: m.started,
   ended: m.ended,
@@ -98,19 +97,6 @@ export class ModifierTable {
     return r;
   }
 
-  /** The id of a live modifier's local state (for observing the real lifecycle). */
-  idOf(local: LocalState): number | undefined {
-    return this.#ids.get(localKey(local));
-  }
-
-  /** Every (state, op) pair looked up so far, as `from → to` edges. */
-  get edges(): Array<{ from: number; op: string; to: number; error: string | null }> {
-    return [...this.#results].map(([k, r]) => {
-      const bar = k.indexOf('|');
-      return { from: Number(k.slice(0, bar)), op: k.slice(bar + 1), to: r.next, error: r.error };
-    });
-  }
-
   #intern(local: LocalState, path: ModifierOp[]): number {
     const key = localKey(local);
     let id = this.#ids.get(key);
@@ -123,5 +109,3 @@ export class ModifierTable {
     return id;
   }
 }
-
-export const hookNames = (hooks: readonly ProbeHookCall[]): HookName[] => hooks.map((h) => h.hook);

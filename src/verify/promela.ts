@@ -9,12 +9,13 @@
  * State and transition properties become checks that `printf` `VIOLATION <name>` once (compile pan
  * with `-DPRINTF` to see them). Pattern properties are the explorer's alone.
  */
+import { ValueError } from '../core/errors.ts';
 import { EventType } from '../core/events.ts';
 import { nextOrderState } from '../core/order.ts';
 import { ORDERED } from '../../machines/lifecycle.machine.ts';
 import type { VerifyConfig } from './config.ts';
 import { LifecycleModel } from './model.ts';
-import type { ModifierOp, ModifierTable } from './modifierTable.ts';
+import type { ModifierOp } from './modifierTable.ts';
 import { specOrderAllows, specPhase } from './properties.ts';
 
 /** The properties the Promela export checks (by name), in the order of their flags. */
@@ -34,25 +35,23 @@ const ERR: Record<string, number> = { E40: 40, E41: 41, E42: 42, E43: 43, E44: 4
 const errNum = (e: string | null) => (e === null ? 0 : (ERR[e] ?? 1));
 const EVENT_TYPES = Object.values(EventType);
 
-/** The operations a modifier can receive in this configuration, by index. */
-function operations(model: LifecycleModel): ModifierOp[] {
-  const ops: ModifierOp[] = [{ op: 'initialize' }, { op: 'finalize' }];
-  const indices = model.config.fidelity === 'reference' ? [0] : model.stepValues;
-  for (const type of EVENT_TYPES) for (const currentIndex of indices) ops.push({ op: 'event', type, currentIndex });
-  return ops;
-}
+/** A configuration Promela's integer variables cannot hold. */
+export class PromelaExportError extends ValueError {}
 
-/** Applies every operation to every local state until no new one appears. */
-function close(table: ModifierTable, ops: ModifierOp[]): void {
-  for (let id = 0; id < table.states.length; id++) for (const o of ops) table.apply(id, o);
-}
+const smallInt = (v: number | null, min: number, max: number) => v === null || (Number.isInteger(v) && v >= min && v <= max);
 
 export function toPromela(config: VerifyConfig): string {
+  for (const s of config.steps) if (!smallInt(s, 0, 255)) throw new PromelaExportError(`--promela: steps must be integers 0…255 (Promela bytes), got ${s}`);
+  config.probes.forEach((p, i) => {
+    for (const [k, v] of [['start', p.start], ['end', p.end]] as const) {
+      if (!smallInt(v, -1000, 1000)) throw new PromelaExportError(`--promela: modifier ${i}'s ${k} must be an integer (Promela has no fractions), got ${v}`);
+    }
+  });
   const model = new LifecycleModel(config);
-  const ops = operations(model);
+  const ops = model.operations();
   const n = model.modifierCount;
   const reference = config.fidelity === 'reference';
-  model.tables.forEach((t) => close(t, ops));
+  model.prepare();
   const opIndex = (o: ModifierOp) =>
     ops.findIndex((p) => p.op === o.op && (p.op !== 'event' || (o.op === 'event' && p.type === o.type && p.currentIndex === o.currentIndex)));
   const L: string[] = [];
@@ -63,65 +62,69 @@ export function toPromela(config: VerifyConfig): string {
   L.push(' */');
   L.push(`#define N ${n}`, `#define NOPS ${ops.length}`, '');
   L.push('byte ini; byte fin; byte rec; byte ord = 4; byte stp;', 'byte loc[N]; byte sc[N]; byte ec[N];', '');
-  L.push('hidden byte err; hidden byte merr; hidden byte hk; hidden byte hkfin; hidden int ix; hidden byte g;');
-  L.push('hidden byte b_ord; hidden byte b_loc[N];');
+  L.push('hidden byte err; hidden byte merr; hidden byte hk; hidden byte hkfin; hidden int ix; hidden byte g; hidden byte mi; hidden byte lf;');
+  L.push('hidden byte b_ord;');
   L.push(`hidden byte reported[${PROMELA_PROPERTIES.length}];`);
   L.push('hidden byte ORD_OK[25]; hidden byte SPEC_OK[25];');
   L.push(`hidden byte STEPV[${model.stepValues.length}];`);
-  model.tables.forEach((t, i) => {
-    const size = t.states.length * ops.length;
-    L.push(`hidden byte T${i}_next[${size}]; hidden byte T${i}_err[${size}]; hidden byte T${i}_st[${size}]; hidden byte T${i}_en[${size}]; hidden byte T${i}_hk[${size}];`);
-    L.push(`hidden byte L${i}[${t.states.length}]; /* bits: 1 initialized, 2 started, 4 ended, 8 finalized, 16 phase matches flags */`);
-    L.push(`hidden short S${i}_start = ${t.spec.start ?? -1}; hidden short S${i}_end = ${t.spec.end ?? -1};`);
-  });
+  // Every modifier's table in one set of arrays: modifier i's rows start at TOFF[i], its local states at LOFF[i].
+  const total = model.tables.reduce((a, t) => a + t.states.length * ops.length, 0);
+  const locals = model.tables.reduce((a, t) => a + t.states.length, 0);
+  L.push(`hidden byte T_next[${total}]; hidden byte T_err[${total}]; hidden byte T_st[${total}]; hidden byte T_en[${total}]; hidden byte T_hk[${total}];`);
+  L.push(`hidden int TOFF[N]; hidden int LOFF[N]; hidden short S_START[N]; hidden short S_END[N];`);
+  L.push(`hidden byte LF[${locals}]; /* local state flags: 1 initialized, 2 started, 4 ended, 8 finalized, 16 phase matches flags */`);
   L.push('');
   L.push('inline report(p) { if :: !reported[p] -> reported[p] = 1; printf("VIOLATION %d\\n", p) :: else -> skip fi }');
   L.push('');
-  // One modifier operation: table lookup, counters, hooks.
-  model.tables.forEach((_, i) => {
-    L.push(`inline mop${i}(o) {`);
-    L.push(`  ix = loc[${i}] * NOPS + o;`);
-    L.push(`  if :: (L${i}[loc[${i}]] & 8) && T${i}_hk[ix] > 0 -> hkfin = 1 :: else -> skip fi;`);
-    L.push(`  hk = hk + T${i}_hk[ix];`);
-    L.push(`  sc[${i}] = (sc[${i}] + T${i}_st[ix] > 2 -> 2 : sc[${i}] + T${i}_st[ix]);`);
-    L.push(`  ec[${i}] = (ec[${i}] + T${i}_en[ix] > 2 -> 2 : ec[${i}] + T${i}_en[ix]);`);
-    L.push(`  merr = T${i}_err[ix];`);
-    L.push(`  loc[${i}] = T${i}_next[ix]`);
-    L.push('}');
-  });
-  /** Runs modifiers in order with op `o` (an expression), stopping at the first error. */
-  const chain = (o: (i: number) => string) => {
-    let s = '';
-    for (let i = n - 1; i >= 0; i--) {
-      const rest = s ? `; if :: merr == 0 -> ${s} :: else -> skip fi` : '';
-      s = `mop${i}(${o(i)})${rest}`;
-    }
-    return `merr = 0; ${s}; err = merr`;
-  };
-  L.push('');
-  L.push('inline before() { b_ord = ord; hk = 0; hkfin = 0; err = 0; g = 0;' + model.tables.map((_, i) => ` b_loc[${i}] = loc[${i}];`).join('') + ' }');
-  L.push('inline fresh() { ini = 0; fin = 0; rec = 0; ord = 4; stp = 0;' + model.tables.map((_, i) => ` loc[${i}] = 0; sc[${i}] = 0; ec[${i}] = 0;`).join('') + ' }');
+  L.push('/* One modifier operation (modifier mi, operation o): table lookup, call counters, hooks. */');
+  L.push('inline mop(o) {');
+  L.push('  ix = TOFF[mi] + loc[mi] * NOPS + o;');
+  L.push('  if :: (LF[LOFF[mi] + loc[mi]] & 8) && T_hk[ix] > 0 -> hkfin = 1 :: else -> skip fi;');
+  L.push('  hk = hk + T_hk[ix];');
+  L.push('  sc[mi] = (sc[mi] + T_st[ix] > 2 -> 2 : sc[mi] + T_st[ix]);');
+  L.push('  ec[mi] = (ec[mi] + T_en[ix] > 2 -> 2 : ec[mi] + T_en[ix]);');
+  L.push('  merr = T_err[ix];');
+  L.push('  loc[mi] = T_next[ix]');
+  L.push('}');
+  L.push('/* Operation o on every modifier in order, stopping at the first error (left in err). */');
+  L.push('inline runAll(o) { mi = 0; merr = 0; do :: mi < N && merr == 0 -> mop(o); mi++ :: else -> break od; err = merr }');
+  L.push('inline flags() { lf = LF[LOFF[mi] + loc[mi]] }');
+  L.push('inline before() { b_ord = ord; hk = 0; hkfin = 0; err = 0; g = 0 }');
+  L.push('inline zeroModifiers() { mi = 0; do :: mi < N -> loc[mi] = 0; sc[mi] = 0; ec[mi] = 0; mi++ :: else -> break od }');
+  L.push('inline fresh() { ini = 0; fin = 0; rec = 0; ord = 4; stp = 0; zeroModifiers() }');
   // State properties on the current state; transition properties on (before, call, after).
   L.push('inline stateProps() {');
-  for (let i = 0; i < n; i++) {
-    L.push(`  if :: (L${i}[loc[${i}]] & 8) && !(L${i}[loc[${i}]] & 1) && rec -> report(0) :: else -> skip fi;`);
-    L.push(`  if :: sc[${i}] > 1 && rec -> report(1) :: else -> skip fi;`);
-    L.push(`  if :: ec[${i}] > 1 && rec -> report(2) :: else -> skip fi;`);
-    L.push(`  if :: !(L${i}[loc[${i}]] & 16) && rec -> report(3) :: else -> skip fi;`);
-    L.push(`  if :: (L${i}[loc[${i}]] & 4) && !(L${i}[loc[${i}]] & 2) && rec -> report(6) :: else -> skip fi;`);
-  }
+  L.push('  mi = 0;');
+  L.push('  do');
+  L.push('  :: mi < N && rec -> flags();');
+  L.push('     if :: (lf & 8) && !(lf & 1) -> report(0) :: else -> skip fi;');
+  L.push('     if :: sc[mi] > 1 -> report(1) :: else -> skip fi;');
+  L.push('     if :: ec[mi] > 1 -> report(2) :: else -> skip fi;');
+  L.push('     if :: !(lf & 16) -> report(3) :: else -> skip fi;');
+  L.push('     if :: (lf & 4) && !(lf & 2) -> report(6) :: else -> skip fi;');
+  L.push('     mi++');
+  L.push('  :: else -> break');
+  L.push('  od');
+  L.push('}');
+  L.push('/* starts-on-schedule after an accepted BATCH_START at step g. */');
+  L.push('inline startsOnSchedule() {');
+  L.push('  mi = 0;');
+  L.push('  do');
+  L.push('  :: mi < N -> flags();');
+  L.push('     if :: err == 0 && (lf & 1) && !(lf & 8) && !(lf & 4) && S_START[mi] >= 0 && S_START[mi] <= g && (S_END[mi] < 0 || g < S_END[mi]) && !(lf & 2) -> report(7) :: else -> skip fi;');
+  L.push('     mi++');
+  L.push('  :: else -> break');
+  L.push('  od');
   L.push('}');
   L.push('');
   const calls = model.calls.map((c) => {
     switch (c.call) {
       case 'initialize':
-        return `if :: ini -> skip :: else -> rec = 1;${model.tables.map((_, i) => ` loc[${i}] = 0; sc[${i}] = 0; ec[${i}] = 0;`).join('')} ${chain(() => '0')}; if :: err == 0 -> ini = 1 :: else -> skip fi fi`;
+        return 'if :: ini -> skip :: else -> rec = 1; zeroModifiers(); runAll(0); if :: err == 0 -> ini = 1 :: else -> skip fi fi';
       case 'finalize':
-        return `if :: !ini -> err = 40 :: ini && fin -> err = 41 :: else -> ${chain(() => '1')}; if :: err == 0 -> fin = 1 :: else -> skip fi fi`;
-      case 'reset': {
-        const fins = model.tables.map((_, i) => `if :: rec && (L${i}[loc[${i}]] & 1) && !(L${i}[loc[${i}]] & 8) -> mop${i}(1) :: else -> skip fi`).join('; ');
-        return `${fins}; fresh()`;
-      }
+        return 'if :: !ini -> err = 40 :: ini && fin -> err = 41 :: else -> runAll(1); if :: err == 0 -> fin = 1 :: else -> skip fi fi';
+      case 'reset':
+        return 'mi = 0; do :: mi < N -> flags(); if :: rec && (lf & 1) && !(lf & 8) -> mop(1) :: else -> skip fi; mi++ :: else -> break od; fresh()';
       case 'event': {
         const t = c.type;
         const head = 'if :: !ini -> err = 42 :: ini && fin -> err = 43 :: else -> ';
@@ -138,7 +141,7 @@ export function toPromela(config: VerifyConfig): string {
         const opExpr = reference ? String(opIndex({ op: 'event', type: t, currentIndex: 0 })) : `${2 + tIdx * model.stepValues.length} + stp`;
         let body: string;
         if (lossCheck) body = reference ? `${move}; err = 46` : 'err = 46';
-        else body = `${move}; ${setStep}; ${chain(() => opExpr)}`;
+        else body = `${move}; ${setStep}; runAll(${opExpr})`;
         const guarded = pos >= 0 ? `if :: ORD_OK[ord * 5 + ${pos}] -> ${body} :: else -> err = 45 fi` : body;
         return `${head}${guarded} fi`;
       }
@@ -158,13 +161,7 @@ export function toPromela(config: VerifyConfig): string {
       } else {
         out.push('if :: ord != b_ord -> report(5) :: else -> skip fi');
       }
-      if (t === EventType.BATCH_START) {
-        const per = model.tables.map(
-          (_, i) =>
-            `if :: err == 0 && (L${i}[loc[${i}]] & 1) && !(L${i}[loc[${i}]] & 8) && !(L${i}[loc[${i}]] & 4) && S${i}_start >= 0 && S${i}_start <= g && (S${i}_end < 0 || g < S${i}_end) && !(L${i}[loc[${i}]] & 2) -> report(7) :: else -> skip fi`,
-        );
-        out.push(...per);
-      }
+      if (t === EventType.BATCH_START) out.push('startsOnSchedule()');
       if (t === EventType.LOSS_CALCULATED) out.push('if :: err == 46 && ord != b_ord -> report(8) :: else -> skip fi');
     }
     return out.join('; ');
@@ -180,9 +177,13 @@ export function toPromela(config: VerifyConfig): string {
     }
   }
   arrays.push(['ORD_OK', ordOk], ['SPEC_OK', specOk], ['STEPV', model.stepValues]);
-  model.tables.forEach((t, i) => {
-    const cols = { next: [] as number[], err: [] as number[], st: [] as number[], en: [] as number[], hk: [] as number[] };
-    const flags: number[] = [];
+  const cols = { next: [] as number[], err: [] as number[], st: [] as number[], en: [] as number[], hk: [] as number[] };
+  const flags: number[] = [];
+  const toff: number[] = [];
+  const loff: number[] = [];
+  model.tables.forEach((t) => {
+    toff.push(cols.next.length);
+    loff.push(flags.length);
     t.states.forEach((l, id) => {
       flags.push((+l.initialized) | (+l.started << 1) | (+l.ended << 2) | (+l.finalized << 3) | (+(l.phase === specPhase(l)) << 4));
       for (const o of ops) {
@@ -195,8 +196,9 @@ export function toPromela(config: VerifyConfig): string {
         cols.hk.push(r.hooks.length);
       }
     });
-    arrays.push([`L${i}`, flags], [`T${i}_next`, cols.next], [`T${i}_err`, cols.err], [`T${i}_st`, cols.st], [`T${i}_en`, cols.en], [`T${i}_hk`, cols.hk]);
   });
+  arrays.push(['T_next', cols.next], ['T_err', cols.err], ['T_st', cols.st], ['T_en', cols.en], ['T_hk', cols.hk], ['LF', flags], ['TOFF', toff], ['LOFF', loff]);
+  arrays.push(['S_START', model.tables.map((t) => t.spec.start ?? -1)], ['S_END', model.tables.map((t) => t.spec.end ?? -1)]);
   L.push('init {');
   L.push('  c_code {');
   for (const [name, values] of arrays) {
@@ -205,7 +207,7 @@ export function toPromela(config: VerifyConfig): string {
   L.push('  };');
   L.push('  do');
   calls.forEach((body, k) => {
-    L.push(`  :: d_step { /* ${describe(model.calls[k])} */ before(); ${body}; stateProps(); ${transProps[k]} }`);
+    L.push(`  :: d_step { /* ${describe(model.calls[k])} */ before(); ${body}; stateProps(); ${transProps[k]}; skip }`);
   });
   L.push('  od');
   L.push('}');

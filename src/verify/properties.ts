@@ -8,6 +8,8 @@
  * (lifecycle.md §11); `verify` then reports "holds", "violated (known quirk Qn)" or "VIOLATED".
  */
 import type { Fidelity } from '../core/fidelity.ts';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ValueError } from '../core/errors.ts';
 import { EventType } from '../core/events.ts';
 import type { LifecycleView, ModifierView, TransitionView } from './model.ts';
@@ -168,4 +170,32 @@ export class UnknownPropertyError extends ValueError {
   constructor(name: string, library: readonly Property[]) {
     super(`unknown property '${name}'; known: ${library.map((p) => p.name).join(', ')}`);
   }
+}
+
+/** A `--properties` module cannot be imported or does not export a valid `properties` array. */
+export class PropertyModuleError extends ValueError {
+  constructor(path: string, message: string) {
+    super(`${path}: ${message}`);
+  }
+}
+
+const KINDS = new Set(['state', 'transition', 'pattern']);
+
+/** Imports a module exporting `properties: Property[]` (user-written properties). */
+export async function loadProperties(path: string): Promise<Property[]> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
+  } catch (e) {
+    throw new PropertyModuleError(path, `cannot import: ${(e as Error).message}`);
+  }
+  const list = mod.properties;
+  if (!Array.isArray(list)) throw new PropertyModuleError(path, "expected an exported array 'properties'");
+  list.forEach((p, i) => {
+    const o = p as Partial<Property> | null;
+    if (!o || typeof o.name !== 'string' || !KINDS.has(String(o.kind)) || !o.expect || typeof o.expect !== 'object') {
+      throw new PropertyModuleError(path, `properties[${i}] needs a name, a kind ('state', 'transition' or 'pattern') and expect {default, reference}`);
+    }
+  });
+  return list as Property[];
 }
