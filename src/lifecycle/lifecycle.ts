@@ -334,8 +334,14 @@ export class CompressionLifecycle {
 
   /** The hook context of an event: its options minus `globalStep` (§6.3 step 8), built without spreads: this runs per event. */
   #eventContext(options: EventOptions): HookContext {
-    const ctx: Record<string, unknown> = {};
-    for (const key in options) if (key !== 'globalStep') ctx[key] = options[key];
+    let ctx: Record<string, unknown> | null = null;
+    for (const key in options) {
+      if (key === 'globalStep') continue;
+      ctx ??= {};
+      ctx[key] = options[key];
+    }
+    // Most events carry only a step: their context is one literal, with no keyed stores.
+    if (ctx === null) return { fidelity: this.fidelity };
     ctx.fidelity = this.fidelity;
     return ctx as HookContext;
   }
