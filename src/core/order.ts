@@ -15,16 +15,37 @@ export interface OrderStep {
 
 export const INITIAL_ORDER_STATE = EventType.BATCH_END;
 
-/** table[last][next], two property reads per call (no key string is built: this runs per event). */
-const table: Record<string, Record<string, OrderStep>> = Object.create(null);
+/** An OrderStep with the order state after it as an event type code too, for the lifecycle's per-call lookup. */
+export interface OrderCell extends OrderStep {
+  lastCode: number;
+}
+
+const TYPES = ALL_EVENT_TYPES.length;
+const CODE_OF: ReadonlyMap<string, number> = new Map(ALL_EVENT_TYPES.map((t, i) => [t, i]));
+
+/** The event type's position in `ALL_EVENT_TYPES`, or -1 when `type` is not an EventType value (one Map lookup). */
+export function eventTypeCode(type: unknown): number {
+  return typeof type === 'string' ? (CODE_OF.get(type) ?? -1) : -1;
+}
+
+/** The event type of a code from {@link eventTypeCode}. */
+export const eventTypeOfCode = (code: number): EventType => ALL_EVENT_TYPES[code];
+
+/** cells[lastCode * TYPES + nextCode]; empty where `last` is not an ordered type. One array read per call. */
+const cells: (OrderCell | undefined)[] = new Array(TYPES * TYPES).fill(undefined);
 for (const last of ORDERED) {
   const snapshot = lifecycleOrderMachine.resolveState({ value: last, context: undefined as never });
-  const row: Record<string, OrderStep> = (table[last] = Object.create(null));
   for (const next of ALL_EVENT_TYPES) {
     const [after, actions] = transition(lifecycleOrderMachine, snapshot, { type: next });
     const accepted = actions.some((a) => a.type === 'accept');
-    row[next] = { accepted, last: after.value as EventType };
+    const lastAfter = after.value as EventType;
+    cells[eventTypeCode(last) * TYPES + eventTypeCode(next)] = { accepted, last: lastAfter, lastCode: eventTypeCode(lastAfter) };
   }
+}
+
+/** {@link nextOrderState} by codes: `undefined` when `lastCode` is not an ordered type. */
+export function orderCellAt(lastCode: number, nextCode: number): OrderCell | undefined {
+  return cells[lastCode * TYPES + nextCode];
 }
 
 /**
@@ -32,9 +53,11 @@ for (const last of ORDERED) {
  * @throws {UnknownEventTypeError} (a ValueError) when `next` is not an EventType value, or `last` not an ordered one.
  */
 export function nextOrderState(last: EventType, next: EventType): OrderStep {
-  const step = table[last]?.[next];
-  if (!step) throw new UnknownEventTypeError(isEventType(next) ? last : next);
-  return step;
+  const lastCode = eventTypeCode(last);
+  const nextCode = eventTypeCode(next);
+  const cell = lastCode >= 0 && nextCode >= 0 ? orderCellAt(lastCode, nextCode) : undefined;
+  if (!cell) throw new UnknownEventTypeError(isEventType(next) ? last : next);
+  return { accepted: cell.accepted, last: cell.last };
 }
 
 

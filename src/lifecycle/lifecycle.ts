@@ -15,7 +15,7 @@
 import { showValue } from '../core/show.ts';
 import { FIDELITIES, isFidelity, type Fidelity } from '../core/fidelity.ts';
 import { Observable, Subject } from 'rxjs';
-import { EventType, isEventType } from '../core/events.ts';
+import { EventType } from '../core/events.ts';
 import { State, type StateChanges, type StateOverrides } from '../core/state.ts';
 import { ValueError } from '../core/errors.ts';
 import { isTruthy } from '../core/python.ts';
@@ -31,7 +31,7 @@ import {
   ReservedEventTypeError,
   UnknownEventTypeError,
 } from '../core/lifecycleErrors.ts';
-import { INITIAL_ORDER_STATE, isOrdered, nextOrderState } from '../core/order.ts';
+import { eventTypeCode, eventTypeOfCode, INITIAL_ORDER_STATE, isOrdered, orderCellAt, type OrderCell } from '../core/order.ts';
 import { record, type CallName, type LifecycleRecord, type UnsequencedRecord } from '../core/records.ts';
 import { EFFECT_SINK, RECIPE_POSITION, type HookContext, type Modifier } from '../modifiers/modifier.ts';
 import { Recipe, type RecipeInput } from '../recipe/recipe.ts';
@@ -83,7 +83,8 @@ export class CompressionLifecycle {
   #initialized = false;
   #finalized = false;
   #globalStep = 0;
-  #last: EventType = INITIAL_ORDER_STATE;
+  /** The order state as an event type code (`eventTypeCode`): one array read per event. */
+  #lastCode = eventTypeCode(INITIAL_ORDER_STATE);
   #stepsPerEpoch: number | null = null;
   #batchesPerStep: number | null = null;
 
@@ -137,7 +138,7 @@ export class CompressionLifecycle {
   }
   /** The order state: the last ordered event type accepted (BATCH_END initially). */
   get lastEventType(): EventType {
-    return this.#last;
+    return eventTypeOfCode(this.#lastCode);
   }
 
   // ---- calls ----------------------------------------------------------------------------------
@@ -154,11 +155,11 @@ export class CompressionLifecycle {
 
   /** §6.3. Returns the modifiers' non-null results. */
   event(type: EventType, options: EventOptions = {}): unknown[] {
-    const known = isEventType(type);
-    this.#enter('event', known ? type : null);
+    const code = eventTypeCode(type);
+    this.#enter('event', code >= 0 ? type : null);
     try {
-      if (!known) throw new UnknownEventTypeError(type);
-      return this.#event(type, options);
+      if (code < 0) throw new UnknownEventTypeError(type);
+      return this.#event(type, code, options);
     } finally {
       this.#running = null;
     }
@@ -203,7 +204,7 @@ export class CompressionLifecycle {
     this.#initialized = false;
     this.#finalized = false;
     this.#globalStep = 0;
-    this.#last = INITIAL_ORDER_STATE;
+    this.#lastCode = eventTypeCode(INITIAL_ORDER_STATE);
     this.#stepsPerEpoch = null;
     this.#batchesPerStep = null;
   }
@@ -283,7 +284,7 @@ export class CompressionLifecycle {
     });
   }
 
-  #event(type: EventType, options: EventOptions): unknown[] {
+  #event(type: EventType, code: number, options: EventOptions): unknown[] {
     requiredOptions('event', options);
     if (!this.#initialized) return this.#reject('event', type, new EventBeforeInitializeError());
     if (this.#finalized) return this.#reject('event', type, new EventAfterFinalizeError());
@@ -295,13 +296,13 @@ export class CompressionLifecycle {
     }
 
     const policy = this.#policy;
-    const order = nextOrderState(this.#last, type);
-    if (!order.accepted) return this.#reject('event', type, new EventOrderError(this.#last, type));
-    if (policy.recordsOrderBeforeLossCheck) this.#last = order.last;
+    const order = orderCellAt(this.#lastCode, code) as OrderCell; // #lastCode is always an ordered type
+    if (!order.accepted) return this.#reject('event', type, new EventOrderError(eventTypeOfCode(this.#lastCode), type));
+    if (policy.recordsOrderBeforeLossCheck) this.#lastCode = order.lastCode;
     if (type === EventType.LOSS_CALCULATED && options.loss == null) {
       return this.#reject('event', type, new LossRequiredError()); // Q3: in 'reference' the order already moved
     }
-    this.#last = order.last;
+    this.#lastCode = order.lastCode;
     this.#globalStep = policy.nextGlobalStep(this.#globalStep, step);
 
     if (this.#recording) this.#emit(record.event(type, this.#globalStep, options));
@@ -334,8 +335,14 @@ export class CompressionLifecycle {
 
   /** The hook context of an event: its options minus `globalStep` (§6.3 step 8), built without spreads: this runs per event. */
   #eventContext(options: EventOptions): HookContext {
-    const ctx: Record<string, unknown> = {};
-    for (const key in options) if (key !== 'globalStep') ctx[key] = options[key];
+    let ctx: Record<string, unknown> | null = null;
+    for (const key in options) {
+      if (key === 'globalStep') continue;
+      ctx ??= {};
+      ctx[key] = options[key];
+    }
+    // Most events carry only a step: their context is one literal, with no keyed stores.
+    if (ctx === null) return { fidelity: this.fidelity };
     ctx.fidelity = this.fidelity;
     return ctx as HookContext;
   }
