@@ -6,10 +6,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  fakeQuantizeFp8Block, fakeQuantizeFp8Group, fakeQuantizeMx, fakeQuantizeNvfp4, mxScaleExponent, roundToE2M1, roundToE4M3F32,
+  fakeQuantizeFp8Block, fakeQuantizeFp8Group, fakeQuantizeMx, fakeQuantizeNvfp4, mxScaleExponent, roundToE2M1, roundToE2M1F32, roundToE4M3F32,
 } from '../../src/tensor/ops.ts';
 import { roundToE4M3 } from '../../src/tensor/kernels/fp8.ts';
 import { Tensor } from '../../src/tensor/tensor.ts';
+import { Rng } from '../../src/tensor/rng.ts';
 
 type Bits = number[];
 const f = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'fp4', 'cases.json'), 'utf8')) as {
@@ -27,6 +28,17 @@ const x = () => new Tensor(fl(f.x).slice(), [f.rows, f.cols]);
 describe('element rounding = ml_dtypes', () => {
   it('e2m1: every multiple of 1/32 in [−7, 7] (all ties, saturation at ±6)', () => {
     expect(plus0(Array.from(fl(f.grid), (v) => roundToE2M1(Math.max(-6, Math.min(6, v)))))).toEqual(plus0(fl(f.grid_e2m1)));
+    expect(plus0(Array.from(fl(f.grid), (v) => roundToE2M1F32(Math.max(-6, Math.min(6, v)))))).toEqual(plus0(fl(f.grid_e2m1)));
+  });
+  it('e2m1 by bits = the interval table, on the float32 neighbours of every tie and 10⁵ random values', () => {
+    const f32 = new Float32Array(1);
+    const u32 = new Uint32Array(f32.buffer);
+    const near = (v: number, d: number) => ((f32[0] = v), (u32[0] += d), f32[0]);
+    const values: number[] = [];
+    for (const t of [0.25, 0.75, 1.25, 1.75, 2.5, 3.5, 5]) for (const d of [-2, -1, 0, 1, 2]) values.push(near(t, d), -near(t, d));
+    const rng = new Rng(3);
+    for (let i = 0; i < 1e5; i++) values.push(Math.fround((rng.uniform() * 2 - 1) * 6));
+    expect(values.map(roundToE2M1F32)).toEqual(values.map(roundToE2M1));
   });
   it('e4m3 by bits = e4m3 by logarithm = ml_dtypes float8_e4m3fn', () => {
     const grid = Array.from(fl(f.grid8));

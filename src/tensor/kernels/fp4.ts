@@ -15,6 +15,28 @@ export function roundToE2M1(v: number): number {
   return v < 0 ? -q : q;
 }
 
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
+const RNE = 6755399441055744;
+
+/**
+ * `roundToE2M1` for a float32 value already clamped to [−6, 6], without the interval table's branches: below 1
+ * (e2m1's subnormals, steps of 0.5) by the add-and-subtract trick, from 1 by integer rounding of the float32
+ * bits to one mantissa bit (ties to even). The element loops' fast path.
+ */
+export function roundToE2M1F32(v: number): number {
+  const a = v < 0 ? -v : v;
+  let q: number;
+  if (a < 1) q = (a * 2 + RNE - RNE) * 0.5;
+  else {
+    F32[0] = a;
+    const b = U32[0];
+    U32[0] = (b + 0x1fffff + ((b >>> 22) & 1)) & 0xffc00000;
+    q = F32[0];
+  }
+  return v < 0 ? -q : q;
+}
+
 /**
  * NVFP4's global scale (`generate_gparam`): `448·6 / max(|min(0, lo)|, max(0, hi), tiny)` in float32, so the
  * largest group scale lands on the top of the FP8 range; an infinite or NaN result becomes 1.
@@ -86,7 +108,7 @@ export function quantizeGroupE2M1(src: ArrayLike<number>, dst: { [i: number]: nu
     for (let j = start; j < end; j++) {
       let v = Math.fround(src[j] / scale);
       v = v < -FP4_E2M1_MAX ? -FP4_E2M1_MAX : v > FP4_E2M1_MAX ? FP4_E2M1_MAX : v;
-      dst[j] = Math.fround(roundToE2M1(v) * scale);
+      dst[j] = Math.fround(roundToE2M1F32(v) * scale);
     }
     return;
   }
