@@ -87,11 +87,7 @@ export function fakeQuantizeNvfp4(x: Tensor, groupSize: number, globalScale?: nu
   for (let k = 0; k < groups; k++) {
     const start = k * groupSize;
     const end = start + groupSize;
-    let m = 0;
-    for (let j = start; j < end; j++) {
-      const a = src[j] < 0 ? -src[j] : src[j];
-      if (a > m) m = a;
-    }
+    const m = absMax(src, start, end);
     let s = fr(g * fr(m / FP4_E2M1_MAX));
     s = round8(s > FP8_E4M3_MAX ? FP8_E4M3_MAX : s);
     if (s === 0) s = 0.125;
@@ -100,6 +96,16 @@ export function fakeQuantizeNvfp4(x: Tensor, groupSize: number, globalScale?: nu
     quantizeGroupE2M1(src, dst, start, end, eff, f32);
   }
   return { value, scales, globalScale: g };
+}
+
+/** max |src[j]| for j in [start, end): a group's amax. */
+export function absMax(src: ArrayLike<number>, start: number, end: number): number {
+  let m = 0;
+  for (let j = start; j < end; j++) {
+    const a = src[j] < 0 ? -src[j] : src[j];
+    if (a > m) m = a;
+  }
+  return m;
 }
 
 /** `dst[j] = e2m1(clamp(src[j]/scale, ±6))·scale` for j in [start, end). */

@@ -1,5 +1,6 @@
 import { Tensor } from '../tensor.ts';
 import { FP8_E4M3_MAX, roundToE4M3, roundToE4M3F32 } from './fp8.ts';
+import { absMax } from './fp4.ts';
 
 /**
  * FP8 (e4m3) fake quantization with one scale per `blockRows × blockCols` block of a weight [out, in]
@@ -59,11 +60,7 @@ export function fakeQuantizeFp8Group(x: Tensor, groupSize: number): { value: Ten
   const src = x.data;
   for (let k = 0; k < groups; k++) {
     const start = k * groupSize;
-    let m = 0;
-    for (let j = start; j < start + groupSize; j++) {
-      const a = src[j] < 0 ? -src[j] : src[j];
-      if (a > m) m = a;
-    }
+    const m = absMax(src, start, start + groupSize);
     let scale = fr(m / FP8_E4M3_MAX);
     if (scale === 0) scale = eps;
     scales.data[k] = scale;
@@ -72,7 +69,8 @@ export function fakeQuantizeFp8Group(x: Tensor, groupSize: number): { value: Ten
   return { value, scales };
 }
 
-function quantizeRunE4M3(
+/** `dst[j] = e4m3(clamp(src[j]/scale, ±448))·scale` for j in [start, end). */
+export function quantizeRunE4M3(
   src: ArrayLike<number>, dst: { [i: number]: number }, start: number, end: number, scale: number,
   fr: (v: number) => number, round8: (v: number) => number,
 ): void {

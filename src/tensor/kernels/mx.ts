@@ -1,6 +1,7 @@
 import { Tensor } from '../tensor.ts';
-import { quantizeGroupE2M1 } from './fp4.ts';
-import { FP8_E4M3_MAX, roundToE4M3, roundToE4M3F32 } from './fp8.ts';
+import { absMax, quantizeGroupE2M1 } from './fp4.ts';
+import { roundToE4M3, roundToE4M3F32 } from './fp8.ts';
+import { quantizeRunE4M3 } from './fp8Block.ts';
 
 /** MX element types by bit width: FP4 e2m1 (MXFP4) and FP8 e4m3 (MXFP8). */
 export type MxElementBits = 4 | 8;
@@ -55,11 +56,7 @@ export function fakeQuantizeMx(x: Tensor, bits: MxElementBits, groupSize = 32): 
   for (let k = 0; k < groups; k++) {
     const start = k * groupSize;
     const end = start + groupSize;
-    let m = 0;
-    for (let j = start; j < end; j++) {
-      const a = src[j] < 0 ? -src[j] : src[j];
-      if (a > m) m = a;
-    }
+    const m = absMax(src, start, end);
     const e = mxScaleExponent(m, bits, f32);
     scales.data[k] = e;
     const scale = fr(2 ** (e - 127));
@@ -67,11 +64,7 @@ export function fakeQuantizeMx(x: Tensor, bits: MxElementBits, groupSize = 32): 
       quantizeGroupE2M1(src, dst, start, end, scale, f32);
       continue;
     }
-    for (let j = start; j < end; j++) {
-      let v = fr(src[j] / scale);
-      v = v < -FP8_E4M3_MAX ? -FP8_E4M3_MAX : v > FP8_E4M3_MAX ? FP8_E4M3_MAX : v;
-      dst[j] = fr(round8(v) * scale);
-    }
+    quantizeRunE4M3(src, dst, start, end, scale, fr, round8);
   }
   return { value, scales };
 }
