@@ -20,7 +20,8 @@ import { gptqQuantize } from '../../tensor/ops.ts';
 import type { Kwargs } from '../modifier.ts';
 import { requireModel } from '../_internals/requireModel.ts';
 import { QuantizationModifier, quantizeWeight, type QuantizationModifierArgs, type WeightQuantization } from '../quantization/base.ts';
-import type { ActivationOrdering, QuantizationArgs, QuantizationScheme } from '../quantization/presets.ts';
+import { floatFormat, type ActivationOrdering, type QuantizationArgs, type QuantizationScheme } from '../quantization/presets.ts';
+import { NotSimulatedError } from '../quantization/errors.ts';
 import { markQuantized } from '../quantization/attached.ts';
 import {
   ActorderConflictError, groupActorderFallback, HESSIAN_NOT_INVERTIBLE, noCalibrationSamples, NothingToQuantizeError, quantizingWith,
@@ -128,6 +129,9 @@ export class GPTQModifier extends QuantizationModifier {
 
   protected override calibrateWeight(name: string, module: Linear | Embedding, args: QuantizationArgs): WeightQuantization {
     if (module.kind !== 'linear') return quantizeWeight(module.weight, args);
+    const format = floatFormat(args);
+    if (format !== null && format !== 'fp8') throw new NotSimulatedError(`GPTQModifier on ${name} with ${format} weights`);
+    if (args.strategy === 'block' || args.strategy === 'tensor_group') throw new NotSimulatedError(`GPTQModifier on ${name} with ${args.strategy} weights`);
     const entry = this.#hessians.take(name);
     if (!entry) {
       this.warn(noCalibrationSamples(name));

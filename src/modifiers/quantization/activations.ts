@@ -5,12 +5,18 @@
  * quantize with it from then on.
  */
 import type { Tensor } from '../../tensor/tensor.ts';
-import { fakeQuantizeOp as fakeQuantize, fakeQuantizeFp8, fakeQuantizeFp8Static, fp8TensorScale, fakeQuantizeStatic, tensorQParams, type TensorQParams } from '../../tensor/ops.ts';
-import type { QuantizationArgs } from './presets.ts';
+import {
+  fakeQuantizeOp as fakeQuantize, fakeQuantizeFp8, fakeQuantizeFp8Group, fakeQuantizeFp8Static, fakeQuantizeMx, fakeQuantizeNvfp4, fp8TensorScale,
+  fakeQuantizeStatic, nvfp4GlobalScale, tensorQParams, type TensorQParams,
+} from '../../tensor/ops.ts';
+import { floatFormat, type QuantizationArgs } from './presets.ts';
 
 /** Dynamic fake quantization of a Linear's input [tokens, in]: per token, or the whole tensor as one slice. */
 export function dynamicActivationHook(args: QuantizationArgs) {
   return (x: Tensor): Tensor => {
+    const format = floatFormat(args);
+    if (format === 'mx') return fakeQuantizeMx(x, args.numBits as 4 | 8, args.groupSize!).value;
+    if (format === 'fp8_group') return fakeQuantizeFp8Group(x, args.groupSize!).value;
     if (args.type === 'float') return fakeQuantizeFp8(x, args.strategy === 'tensor' ? 'tensor' : 'token').value;
     if (args.strategy === 'tensor') {
       const flat = x.reshape([1, x.size]);
@@ -60,16 +66,22 @@ export class ActivationObserver {
     this.#hi = null;
   }
 
+  /** Frozen parameters; for NVFP4 (`dynamic: local`) `scale` is the global scale (`generate_gparam`). */
   qparams(dtype: Tensor['dtype']): TensorQParams | null {
     if (this.#lo === null || this.#hi === null) return null;
+    if (floatFormat(this.args) === 'nvfp4') return { scale: nvfp4GlobalScale(this.#lo, this.#hi, dtype), zeroPoint: 0, numBits: 4 };
     if (this.args.type === 'float') return { scale: fp8TensorScale(this.#lo, this.#hi, dtype), zeroPoint: 0, numBits: 8 };
     return tensorQParams(this.#lo, this.#hi, this.args.numBits, this.args.symmetric, dtype);
   }
 }
 
-/** Static per-tensor fake quantization with frozen parameters. */
+/**
+ * Static per-tensor fake quantization with frozen parameters; NVFP4 (`dynamic: local`): group scales from
+ * each forward's input, the frozen global scale.
+ */
 export const staticActivationHook = (p: TensorQParams, args: QuantizationArgs) => (x: Tensor): Tensor =>
-  args.type === 'float' ? fakeQuantizeFp8Static(x, p.scale) : fakeQuantizeStatic(x, p);
+  floatFormat(args) === 'nvfp4' ? fakeQuantizeNvfp4(x, args.groupSize!, p.scale).value
+    : args.type === 'float' ? fakeQuantizeFp8Static(x, p.scale) : fakeQuantizeStatic(x, p);
 
-/** A scheme's input args are static (need calibration data and an observer). */
-export const isStaticInput = (args: QuantizationArgs | null): args is QuantizationArgs => args !== null && !args.dynamic;
+/** A scheme's input args need calibration data and an observer: static, or `local` (NVFP4's global scale). */
+export const isStaticInput = (args: QuantizationArgs | null): args is QuantizationArgs => args !== null && args.dynamic !== true;

@@ -12,7 +12,8 @@ import type { State } from '../../core/state.ts';
 import type { Model } from '../../model/model.ts';
 import type { Module } from '../../model/modules.ts';
 import type { Tensor } from '../../tensor/tensor.ts';
-import { fakeQuantizeOp as fakeQuantize, fakeQuantizeFp8 } from '../../tensor/ops.ts';
+import { fakeQuantizeOp as fakeQuantize, fakeQuantizeFp8, fakeQuantizeFp8Block, fakeQuantizeFp8Group, fakeQuantizeMx, fakeQuantizeNvfp4 } from '../../tensor/ops.ts';
+import { nvfp4WeightGlobalScale } from './fusedGlobalScales.ts';
 import { asBool, asStringList, field, FieldTypeError, type FieldSpecs } from '../../core/fields.ts';
 import { Modifier, type Kwargs, type ModifierArgs } from '../modifier.ts';
 import { HooksMixin, type HookHandle } from '../../model/hooksMixin.ts';
@@ -29,7 +30,7 @@ import {
   SchemeAndConfigGroupsError, type IndivisibleLayer,
 } from './errors.ts';
 import {
-  checkPresetName, dumpSchemeEntry, parseSchemeEntry, presetScheme, type QuantizationArgs, type QuantizationScheme,
+  checkPresetName, dumpSchemeEntry, floatFormat, parseSchemeEntry, presetScheme, type QuantizationArgs, type QuantizationScheme,
 } from './presets.ts';
 
 export interface QuantizationModifierArgs extends ModifierArgs {
@@ -203,7 +204,7 @@ export class QuantizationModifier extends Modifier {
     } catch {
       return false;
     }
-    return schemes.some((s) => (s.inputActivations !== null && !s.inputActivations.dynamic) || s.outputActivations !== null);
+    return schemes.some((s) => isStaticInput(s.inputActivations) || s.outputActivations !== null);
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
@@ -235,7 +236,7 @@ export class QuantizationModifier extends Modifier {
       const reference = kwargs.fidelity === 'reference';
       for (const [name, { module, scheme }] of this.#attached) {
         const wq = scheme.weights;
-        if (!hasWeight(module) || !wq || wq.strategy !== 'group' || wq.groupSize === null) continue;
+        if (!hasWeight(module) || !wq || (wq.strategy !== 'group' && wq.strategy !== 'tensor_group') || wq.groupSize === null) continue;
         const columns = module.weight.shape[1];
         if (columns % wq.groupSize === 0) continue;
         const layer = { name, columns, groupSize: wq.groupSize };
@@ -292,13 +293,15 @@ export class QuantizationModifier extends Modifier {
       }
       if (scheme.weights) {
         // Weights already quantized (GPTQ) stay as they are; either way they are quantized now.
-        if (!isQuantized(module.weight)) module.weight = obs.weight === module.weight ? obs.value : quantizeWeight(module.weight, scheme.weights).value;
+        if (!isQuantized(module.weight)) {
+          module.weight = obs.weight === module.weight ? obs.value : quantizeWeight(module.weight, scheme.weights, this.#globalScale(name, scheme.weights)).value;
+        }
         applied.weights.push(name);
       }
       const input = scheme.inputActivations;
       if (!input) continue;
       if (module.kind !== 'linear') this.warn(embeddingInputNotQuantized(name));
-      else if (input.dynamic) {
+      else if (input.dynamic === true) {
         this.#hooks.registerHook(module, dynamicActivationHook(input), 'forward_pre');
         applied.inputActivations.push(name);
       } else {
@@ -325,8 +328,17 @@ export class QuantizationModifier extends Modifier {
    * ŵ and its parameters for one covered module at SEQUENTIAL_EPOCH_END: RTN here; GPTQ overrides it (and
    * writes ŵ into the module at once, as upstream does).
    */
-  protected calibrateWeight(_name: string, module: Linear | Embedding, args: QuantizationArgs): WeightQuantization {
-    return quantizeWeight(module.weight, args);
+  protected calibrateWeight(name: string, module: Linear | Embedding, args: QuantizationArgs): WeightQuantization {
+    return quantizeWeight(module.weight, args, this.#globalScale(name, args));
+  }
+
+  /** NVFP4 weights: the global scale fused over q/k/v and gate/up (`fusedGlobalScales.ts`); else none. */
+  #globalScale(name: string, args: QuantizationArgs): number | undefined {
+    if (floatFormat(args) !== 'nvfp4') return undefined;
+    return nvfp4WeightGlobalScale(name, (sibling) => {
+      const a = this.#attached.get(sibling);
+      return a && hasWeight(a.module) && a.scheme.weights?.strategy === 'tensor_group' ? a.module.weight : null;
+    });
   }
 
   /** Scales and zero points of the targeted modules among `modules` and their descendants. */
@@ -364,11 +376,20 @@ export interface WeightQuantization {
   zeroPoints: Int32Array;
 }
 
-/** RTN of a weight [out, in] by the scheme's strategy (`tensor`: one slice). */
-export function quantizeWeight(weight: Tensor, args: QuantizationArgs): WeightQuantization {
+/**
+ * RTN of a weight [out, in] by the scheme's strategy (`tensor`: one slice); float formats by `floatFormat`
+ * (`globalScale`: NVFP4's, when fused with siblings; default the weight's own).
+ */
+export function quantizeWeight(weight: Tensor, args: QuantizationArgs, globalScale?: number): WeightQuantization {
   if (args.type === 'float') {
-    const r = fakeQuantizeFp8(weight, args.strategy === 'tensor' ? 'tensor' : 'channel');
-    return { ...r, zeroPoints: new Int32Array(r.scales.size) };
+    const format = floatFormat(args);
+    const r =
+      format === 'nvfp4' ? fakeQuantizeNvfp4(weight, args.groupSize!, globalScale)
+        : format === 'mx' ? fakeQuantizeMx(weight, args.numBits as 4 | 8, args.groupSize!)
+          : format === 'fp8_block' ? fakeQuantizeFp8Block(weight, args.blockStructure![0], args.blockStructure![1])
+            : format === 'fp8_group' ? fakeQuantizeFp8Group(weight, args.groupSize!)
+              : fakeQuantizeFp8(weight, args.strategy === 'tensor' ? 'tensor' : 'channel');
+    return { value: r.value, scales: r.scales, zeroPoints: new Int32Array(r.scales.size) };
   }
   if (args.strategy === 'tensor') {
     const flat = weight.reshape([1, weight.size]);

@@ -6,7 +6,7 @@ export class NotSimulatedError extends specError(ValueError, 'T30', (field: stri
 
 /** T31's texts: a known upstream preset we do not simulate, and upstream's own for a name that is no preset. */
 export const unsupportedPreset = (name: string) =>
-  `Preset scheme '${name}' is not supported by llmc-sim; supported: W4A16, W4A16_ASYM, W8A16, W8A8, INT8, FP8, FP8_DYNAMIC`;
+  `Preset scheme '${name}' is not supported by llmc-sim; supported: W4A16, W4A16_ASYM, W8A16, W8A8, INT8, W4AFP8, FP8, FP8_DYNAMIC, FP8_BLOCK, NVFP4A16, NVFP4, MXFP4A16, MXFP4, MXFP8A16, MXFP8`;
 export const NOT_A_PRESET = '`scheme` must either be a preset scheme name or a dictionary of preset scheme names';
 
 /** T32 */

@@ -1,7 +1,9 @@
 /**
  * Quantization schemes and presets (compressed-tensors 0.17.1 `quantization/quant_scheme.py`, spinquant.md
  * §10). Integer fake quantization: weights per tensor, channel or group; input activations dynamic per token
- * or tensor, or static per tensor (calibrated by an observer).
+ * or tensor, or static per tensor (calibrated by an observer). Float formats: FP8 e4m3 (per tensor, channel,
+ * token, 128×128 block or group), NVFP4 (FP4 e2m1, tensor_group 16 with FP8 group scales and a float32
+ * global scale) and MX (FP4 or FP8 elements, group 32, E8M0 scales); see `floatFormat`.
  */
 import { FieldTypeError } from '../../core/fields.ts';
 import { warn } from '../../core/logger.ts';
@@ -11,16 +13,43 @@ export type WeightStrategy = 'channel' | 'group' | 'tensor';
 
 export interface QuantizationArgs {
   numBits: number;
-  /** `float` is FP8 e4m3 (num_bits 8), symmetric. */
+  /** `float` is FP8 e4m3 (num_bits 8) or FP4 e2m1 (num_bits 4), symmetric. */
   type: 'int' | 'float';
-  strategy: WeightStrategy | 'token';
+  strategy: WeightStrategy | 'token' | 'tensor_group' | 'block';
   groupSize: number | null;
   symmetric: boolean;
-  dynamic: boolean;
+  /** `local` (tensor_group only): group scales per forward, the global scale calibrated (NVFP4 activations). */
+  dynamic: boolean | 'local';
+  /** compressed-tensors' `scale_dtype`: FP8 group scales (NVFP4), uint8 E8M0 exponents (MX); null: float. */
+  scaleDtype?: ScaleDtype | null;
+  /** `block_structure` [rows, cols] of the `block` strategy. */
+  blockStructure?: [number, number] | null;
   /** GPTQ's column order (weights only); null: none. */
   actorder: ActivationOrdering | null;
   /** Static quantization's observer (`memoryless_minmax` by default); null when dynamic. */
   observer: string | null;
+}
+
+export type ScaleDtype = 'float8_e4m3fn' | 'uint8';
+
+/** The float fake-quantization kernels a float `QuantizationArgs` maps to. */
+export type FloatFormat = 'fp8' | 'fp8_block' | 'fp8_group' | 'nvfp4' | 'mx';
+
+/**
+ * Which float kernel simulates `a` (null: an int scheme or a float combination we do not simulate):
+ * 8 bits per tensor/channel/token → `fp8`, `block` → `fp8_block`, `group` with float scales → `fp8_group`;
+ * `tensor_group` with FP8 scales → `nvfp4` (4 bits); `group` 32 with uint8 scales → `mx` (4 or 8 bits),
+ * as compressed-tensors' `should_generate_mx_scales`.
+ */
+export function floatFormat(a: QuantizationArgs): FloatFormat | null {
+  if (a.type !== 'float' || !a.symmetric) return null;
+  const scale = a.scaleDtype ?? null;
+  if (a.strategy === 'group' && a.groupSize === 32 && scale === 'uint8') return 'mx';
+  if (a.numBits === 4) return a.strategy === 'tensor_group' && scale === 'float8_e4m3fn' ? 'nvfp4' : null;
+  if (a.numBits !== 8 || scale !== null) return null;
+  if (a.strategy === 'block') return 'fp8_block';
+  if (a.strategy === 'group') return 'fp8_group';
+  return a.strategy === 'tensor_group' ? null : 'fp8';
 }
 
 export interface QuantizationScheme {
@@ -38,6 +67,13 @@ const fp8 = (strategy: QuantizationArgs['strategy'], dynamic: boolean, observer:
   numBits: 8, type: 'float', strategy, groupSize: null, symmetric: true, dynamic, actorder: null, observer,
 });
 
+const nvfp4 = (dynamic: boolean | 'local', observer: string | null): QuantizationArgs => ({
+  numBits: 4, type: 'float', strategy: 'tensor_group', groupSize: 16, symmetric: true, dynamic, actorder: null, observer, scaleDtype: 'float8_e4m3fn',
+});
+const mx = (numBits: 4 | 8, dynamic: boolean): QuantizationArgs => ({
+  numBits, type: 'float', strategy: 'group', groupSize: 32, symmetric: true, dynamic, actorder: null, observer: dynamic ? null : 'memoryless_minmax', scaleDtype: 'uint8',
+});
+
 /** The presets we simulate, by upper-case name. */
 export const PRESETS: Readonly<Record<string, Omit<QuantizationScheme, 'targets'>>> = {
   W4A16: { weights: w(4, 'group', true, 128), inputActivations: null, outputActivations: null },
@@ -47,14 +83,25 @@ export const PRESETS: Readonly<Record<string, Omit<QuantizationScheme, 'targets'
   INT8: { weights: w(8, 'channel', true), inputActivations: tokenAct(8), outputActivations: null },
   FP8: { weights: fp8('tensor', false, 'memoryless_minmax'), inputActivations: fp8('tensor', false, 'static_minmax'), outputActivations: null },
   FP8_DYNAMIC: { weights: fp8('channel', false, 'memoryless_minmax'), inputActivations: fp8('token', true, null), outputActivations: null },
+  W4AFP8: { weights: w(4, 'group', true, 128), inputActivations: fp8('token', true, null), outputActivations: null },
+  FP8_BLOCK: {
+    weights: { ...fp8('block', false, 'memoryless_minmax'), blockStructure: [128, 128] },
+    inputActivations: { ...fp8('group', true, null), groupSize: 128 },
+    outputActivations: null,
+  },
+  NVFP4A16: { weights: nvfp4(false, 'memoryless_minmax'), inputActivations: null, outputActivations: null },
+  NVFP4: { weights: nvfp4(false, 'memoryless_minmax'), inputActivations: nvfp4('local', 'static_minmax'), outputActivations: null },
+  MXFP4A16: { weights: mx(4, false), inputActivations: null, outputActivations: null },
+  MXFP4: { weights: mx(4, false), inputActivations: mx(4, true), outputActivations: null },
+  MXFP8A16: { weights: mx(8, false), inputActivations: null, outputActivations: null },
+  MXFP8: { weights: mx(8, false), inputActivations: mx(8, true), outputActivations: null },
   /** Ours (not an upstream preset): the SpinQuant/QuaRot headline setting without the KV cache. */
   W4A4: { weights: w(4, 'channel', true), inputActivations: tokenAct(4), outputActivations: null },
 };
 
 /** Upstream presets we do not simulate (T31). */
 export const UPSTREAM_ONLY_PRESETS = [
-  'UNQUANTIZED', 'W4A8', 'FP8_BLOCK', 'FP8_PER_CHANNEL', 'NVFP4A16', 'NVFP4', 'MXFP4A16', 'MXFP4',
-  'W4AFP8',
+  'UNQUANTIZED', 'W4A8', 'FP8_PER_CHANNEL',
 ] as const;
 
 /** Validates a preset name (case-insensitive): simulated → its upper-case name; upstream-only → T31; else upstream's error. */
@@ -90,8 +137,8 @@ const ARG_NAMES: Record<string, string> = {
 const STRATEGIES = ['tensor', 'channel', 'group', 'block', 'token', 'tensor_group', 'attn_head'];
 /** What we simulate per kind (others are T30). */
 const SIMULATED: Record<'weights' | 'input_activations' | 'output_activations', readonly string[]> = {
-  weights: ['channel', 'group', 'tensor'],
-  input_activations: ['token', 'tensor'],
+  weights: ['channel', 'group', 'tensor', 'tensor_group', 'block'],
+  input_activations: ['token', 'tensor', 'group', 'tensor_group'],
   output_activations: [],
 };
 const OBSERVERS = ['minmax', 'static_minmax', 'memoryless_minmax'];
@@ -130,10 +177,10 @@ export function parseQuantizationArgs(v: unknown, path: string, kind: 'weights' 
   }
   const type = typeof got.type === 'string' ? got.type.toLowerCase() : got.type ?? 'int';
   if (type !== 'int' && type !== 'float') throw new FieldTypeError("Input should be 'int' or 'float'", `${path}.type`);
-  if (type === 'float' && numBits !== 8) throw new NotSimulatedError(`${path}.type float with num_bits ${numBits} (only FP8 e4m3)`);
+  if (type === 'float' && numBits !== 8 && numBits !== 4) throw new NotSimulatedError(`${path}.type float with num_bits ${numBits} (only FP8 e4m3 and FP4 e2m1)`);
   const dynamic = typeof got.dynamic === 'string' ? got.dynamic.toLowerCase() : got.dynamic ?? false;
-  if (dynamic === 'local') throw new NotSimulatedError(`${path}.dynamic "local"`);
-  if (typeof dynamic !== 'boolean') throw new FieldTypeError('Input should be a valid boolean', `${path}.dynamic`);
+  if (typeof dynamic !== 'boolean' && dynamic !== 'local') throw new FieldTypeError('Input should be a valid boolean', `${path}.dynamic`);
+  const scaleDtype = parseScaleDtype(got.scale_dtype, `${path}.scale_dtype`);
   const symmetric = got.symmetric ?? true;
   if (typeof symmetric !== 'boolean') throw new FieldTypeError('Input should be a valid boolean', `${path}.symmetric`);
   const groupSize = got.group_size ?? null;
@@ -164,6 +211,7 @@ export function parseQuantizationArgs(v: unknown, path: string, kind: 'weights' 
   if ((strategy === 'block') !== (got.block_structure != null)) {
     throw new FieldTypeError(strategy === 'block' ? 'Block strategy requires block structure' : 'Block structure requires block strategy', path);
   }
+  const blockStructure = got.block_structure == null ? null : parseBlockStructure(got.block_structure, `${path}.block_structure`);
   const actorder = parseActorder(got.actorder, path);
   if (actorder === 'group' && !grouped) {
     throw new FieldTypeError('Must use group or tensor_group quantization strategy in order to apply group activation ordering', path);
@@ -175,8 +223,12 @@ export function parseQuantizationArgs(v: unknown, path: string, kind: 'weights' 
       path,
     );
   }
+  if (dynamic === 'local' && strategy !== 'tensor_group') throw new FieldTypeError('local is only supported for strategy tensor_group', path);
   let observer = got.observer == null ? null : String(got.observer);
-  if (dynamic) {
+  if (dynamic === 'local') {
+    observer ??= 'minmax';
+    if (!OBSERVERS.includes(observer)) throw new NotSimulatedError(`${path}.observer`);
+  } else if (dynamic) {
     if (observer !== null && observer !== 'memoryless') warn('No observer is used for dynamic quant., setting to None');
     observer = null;
   } else {
@@ -187,12 +239,33 @@ export function parseQuantizationArgs(v: unknown, path: string, kind: 'weights' 
   if (!SIMULATED[kind].includes(strategy)) {
     throw new NotSimulatedError(`${path}.strategy ${JSON.stringify(strategy)} (simulated: ${SIMULATED[kind].join(', ')})`);
   }
-  if (kind === 'input_activations' && groupSize !== null && groupSize > 0) throw new NotSimulatedError(`${path}.group_size`);
-  if (type === 'float' && (!symmetric || strategy === 'group')) throw new NotSimulatedError(`${path} (FP8 is simulated symmetric, per tensor, channel or token)`);
-  return {
+  const args: QuantizationArgs = {
     numBits, type, strategy: strategy as QuantizationArgs['strategy'], groupSize: grouped ? groupSize : null, symmetric, dynamic,
-    actorder, observer,
+    actorder, observer, ...(scaleDtype ? { scaleDtype } : {}), ...(blockStructure ? { blockStructure } : {}),
   };
+  if (type === 'float' && !symmetric && numBits === 4) throw new FieldTypeError('Asymmetric Quantization is not supported for FP4', path);
+  if (type === 'float' && floatFormat(args) === null) {
+    throw new NotSimulatedError(
+      `${path} (float formats simulated: FP8 per tensor, channel, token, block or group; NVFP4 tensor_group with float8_e4m3fn scales; MX group 32 with uint8 scales; all symmetric)`,
+    );
+  }
+  if (type === 'int' && (strategy === 'tensor_group' || strategy === 'block' || scaleDtype !== null)) throw new NotSimulatedError(`${path}.strategy ${JSON.stringify(strategy)} with int`);
+  if (type === 'int' && kind === 'input_activations' && groupSize !== null && groupSize > 0) throw new NotSimulatedError(`${path}.group_size`);
+  return args;
+}
+
+/** `scale_dtype`: a torch dtype name (with or without `torch.`); the ones our kernels use. */
+function parseScaleDtype(v: unknown, path: string): ScaleDtype | null {
+  if (v === null || v === undefined) return null;
+  const name = typeof v === 'string' ? v.replace(/^torch\./, '') : '';
+  if (name === 'float8_e4m3fn' || name === 'uint8') return name;
+  throw new NotSimulatedError(`${path} ${JSON.stringify(v)} (simulated: float8_e4m3fn, uint8)`);
+}
+
+/** `block_structure`: two positive integers [rows, cols]. */
+function parseBlockStructure(v: unknown, path: string): [number, number] {
+  if (Array.isArray(v) && v.length === 2 && v.every((n) => typeof n === 'number' && Number.isInteger(n) && n > 0)) return [v[0], v[1]];
+  throw new FieldTypeError(`Invalid block_structure, expected a list of two positive integers (got ${JSON.stringify(v)})`, path);
 }
 
 /** A `config_groups` entry `{targets, weights, input_activations, output_activations}`. */
@@ -217,6 +290,8 @@ export function dumpQuantizationArgs(a: QuantizationArgs | null): Record<string,
   return {
     num_bits: a.numBits, type: a.type, strategy: a.strategy, group_size: a.groupSize, symmetric: a.symmetric, dynamic: a.dynamic,
     actorder: a.actorder, observer: a.observer,
+    ...(a.scaleDtype ? { scale_dtype: `torch.${a.scaleDtype}`, zp_dtype: `torch.${a.scaleDtype}` } : {}),
+    ...(a.blockStructure ? { block_structure: [...a.blockStructure] } : {}),
   };
 }
 

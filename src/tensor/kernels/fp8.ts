@@ -69,3 +69,23 @@ function quantizeSliceFp8(src: ArrayLike<number>, dst: { [i: number]: number }, 
     dst[j] = r(roundToE4M3(v) * scale);
   }
 }
+
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
+
+/**
+ * `roundToE4M3` for a float32 value already clamped to [−448, 448], by integer rounding of its bits (ties to
+ * even on the 4th mantissa bit) instead of a logarithm: the fast path of the element loops.
+ */
+export function roundToE4M3F32(v: number): number {
+  const a = v < 0 ? -v : v;
+  if (a < 0.015625) {
+    const q = (a * 512 + RNE - RNE) / 512; // subnormals: steps of 2⁻⁹
+    return v < 0 ? -q : q;
+  }
+  F32[0] = a;
+  const b = U32[0];
+  U32[0] = (b + 0x7ffff + ((b >>> 20) & 1)) & 0xfff00000;
+  const q = F32[0];
+  return v < 0 ? -q : q;
+}

@@ -25,7 +25,9 @@ describe('fields and messages', () => {
   });
 
   it('T31: upstream presets we do not simulate, and names that are no preset', () => {
-    expect(() => new QuantizationModifier({ scheme: 'NVFP4' })).toThrow("Preset scheme 'NVFP4' is not supported by llmc-sim; supported: W4A16, W4A16_ASYM, W8A16, W8A8, INT8, FP8, FP8_DYNAMIC");
+    expect(() => new QuantizationModifier({ scheme: 'W4A8' })).toThrow(
+      "Preset scheme 'W4A8' is not supported by llmc-sim; supported: W4A16, W4A16_ASYM, W8A16, W8A8, INT8, W4AFP8, FP8, FP8_DYNAMIC, FP8_BLOCK, NVFP4A16, NVFP4, MXFP4A16, MXFP4, MXFP8A16, MXFP8",
+    );
     expect(() => new QuantizationModifier({ scheme: 'W3A3' })).toThrow('`scheme` must either be a preset scheme name or a dictionary of preset scheme names');
     expect(new QuantizationModifier({ scheme: 'w4a16' }).resolvedSchemes()[0].weights).toMatchObject({ numBits: 4, strategy: 'group', groupSize: 128, symmetric: true });
     expect(new QuantizationModifier({ scheme: { W8A8: 'Linear' } }).scheme).toEqual({ W8A8: ['Linear'] });
