@@ -44,9 +44,17 @@ export const SPARSITY_THRESHOLD = 0.05;
  * in blocks of `blockSize` with the rest updated once per block (lazy batch updates, §3.4 of the OBC paper).
  * Scales and zero points are min-max of the weight before GPTQ (of the permuted weight with actorder group).
  * Dead inputs (H_ii = 0) get H_ii = 1 and a zero column. Buffers: `w` [rows, cols] row-major; `hessian`
- * [cols, cols] row-major float64 (not modified).
+ * [cols, cols] row-major float64 (not modified). `inverseFactor` computes U (a parameter so the bench can
+ * time its steps).
  */
-export function gptqQuantize(w: ArrayLike<number>, rows: number, cols: number, hessian: Float64Array, o: GptqOptions): GptqResult {
+export function gptqQuantize(
+  w: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  hessian: Float64Array,
+  o: GptqOptions,
+  inverseFactor: (h: Float64Array, n: number) => Float64Array | null = upperCholeskyOfInverse,
+): GptqResult {
   const n = cols;
   const H = Float64Array.from(hessian);
   const perm = o.actorder ? argsortDescending(diagonal(H, n)) : null;
@@ -80,7 +88,7 @@ export function gptqQuantize(w: ArrayLike<number>, rows: number, cols: number, h
   for (let i = 0; i < n; i++) traceSum += Hp[i * n + i];
   const damp = o.dampeningFrac * (traceSum / n);
   for (let i = 0; i < n; i++) Hp[i * n + i] += damp;
-  const inverse = upperCholeskyOfInverse(Hp, n);
+  const inverse = inverseFactor(Hp, n);
   const U = inverse ?? identity(n);
 
   const r32 = o.dtype === 'float32' ? Math.fround : (x: number) => x;
