@@ -7,6 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { choleskyLowerInPlace, choleskyLowerRowsInPlace } from '../../src/tensor/kernels/cholesky.ts';
+import { accumulateGram } from '../../src/tensor/kernels/gram.ts';
+import { gptqQuantize } from '../../src/tensor/kernels/gptq.ts';
 import { upperCholeskyOfInverse } from '../../src/tensor/kernels/inverseCholesky.ts';
 import { invertLowerTriangular, invertLowerTriangularRows } from '../../src/tensor/kernels/triangularInverse.ts';
 import { Rng } from '../../src/tensor/rng.ts';
@@ -77,5 +79,51 @@ describe('blocked factorizations = the plain loops', () => {
         worst = Math.max(worst, Math.abs(s - (i === j ? 1 : 0)));
       }
     expect(worst).toBeLessThan(1e-8);
+  });
+});
+
+describe('Hessian accumulation (lower triangle, mirrored)', () => {
+  it('h += alpha·XᵀX equals the plain float64 sums exactly, across chunk boundaries', () => {
+    const rows = 7;
+    const cols = 300;
+    const rng = new Rng(11);
+    const x = Float32Array.from({ length: rows * cols }, () => rng.normal());
+    const h = Float64Array.from({ length: cols * cols }, (_, i) => (i % 5) * 0.25);
+    const want = Float64Array.from(h);
+    accumulateGram(h, x, rows, cols, 2);
+    for (let i = 0; i < cols; i++)
+      for (let j = 0; j < cols; j++) {
+        let s = 0;
+        for (let r = 0; r < rows; r++) s += x[r * cols + i] * x[r * cols + j];
+        want[i * cols + j] += 2 * s;
+      }
+    // exact: every entry is the same ascending float64 sum (no tolerance needed)
+    let mismatches = 0;
+    for (let i = 0; i < h.length; i++) if (h[i] !== want[i]) mismatches++;
+    expect(mismatches).toBe(0);
+  });
+});
+
+describe('GPTQ sub-blocks', () => {
+  it('block 128 (sub-blocks of 16 fed back by products) = block 16 (column by column inside each block)', () => {
+    // Lazy batching is exact algebra, so the block size changes only summation order: equal to rounding,
+    // 1e-9 of the largest weight (far below one quantization step), loss to 1e-9 relative.
+    const rows = 12;
+    const cols = 200;
+    const rng = new Rng(3);
+    const w = Float64Array.from({ length: rows * cols }, () => rng.normal());
+    w[5] = 0; // some exact zeros, under the sparsity threshold
+    const x = Float64Array.from({ length: 300 * cols }, () => rng.normal() * (1 + (rng.normal() > 1 ? 3 : 0)));
+    const h = new Float64Array(cols * cols);
+    accumulateGram(h, x, 300, cols, 2 / 300);
+    const run = (blockSize: number) =>
+      gptqQuantize(w, rows, cols, h, { numBits: 4, symmetric: true, strategy: 'group', groupSize: 32, actorder: 'weight', blockSize, dampeningFrac: 0.01, dtype: 'float64' });
+    const big = run(128);
+    const small = run(16);
+    expect(big.inverted).toBe(true);
+    let worst = 0;
+    for (let i = 0; i < big.weight.length; i++) worst = Math.max(worst, Math.abs(big.weight[i] - small.weight[i]));
+    expect(worst).toBeLessThanOrEqual(1e-9 * Math.max(...w.map(Math.abs)));
+    expect(Math.abs(big.loss - small.loss)).toBeLessThanOrEqual(1e-9 * small.loss);
   });
 });
