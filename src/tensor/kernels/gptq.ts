@@ -34,6 +34,9 @@ export interface GptqResult {
   inverted: boolean;
 }
 
+/** Columns per sub-block inside a GPTQ block: the scalar feedback runs within one, products between them. */
+const SUB = 16;
+
 /** Fraction of zeros at or above which GPTQ keeps zeros zero (upstream `SPARSITY_THRESHOLD`). */
 export const SPARSITY_THRESHOLD = 0.05;
 
@@ -41,12 +44,22 @@ export const SPARSITY_THRESHOLD = 0.05;
  * GPTQ (Frantar et al. 2022, arXiv 2210.17323; LLM Compressor 0.12 `gptq_quantize.quantize_weight`):
  * quantize a Linear weight column by column, each column's rounding error fed back into the columns not yet
  * quantized through the upper Cholesky factor U of (H + λI)⁻¹, λ = dampening_frac · mean(diag H); columns
- * in blocks of `blockSize` with the rest updated once per block (lazy batch updates, §3.4 of the OBC paper).
+ * in blocks of `blockSize` with the rest updated once per block (lazy batch updates, §3.4 of the OBC paper),
+ * and the same again inside a block in sub-blocks of SUB columns, so all but the innermost feedback runs as
+ * matrix products (float64, wasm SIMD); the quantizer rounds in float32 or float64 per `dtype`.
  * Scales and zero points are min-max of the weight before GPTQ (of the permuted weight with actorder group).
  * Dead inputs (H_ii = 0) get H_ii = 1 and a zero column. Buffers: `w` [rows, cols] row-major; `hessian`
- * [cols, cols] row-major float64 (not modified).
+ * [cols, cols] row-major float64 (not modified). `inverseFactor` computes U (a parameter so the bench can
+ * time its steps).
  */
-export function gptqQuantize(w: ArrayLike<number>, rows: number, cols: number, hessian: Float64Array, o: GptqOptions): GptqResult {
+export function gptqQuantize(
+  w: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  hessian: Float64Array,
+  o: GptqOptions,
+  inverseFactor: (h: Float64Array, n: number) => Float64Array | null = upperCholeskyOfInverse,
+): GptqResult {
   const n = cols;
   const H = Float64Array.from(hessian);
   const perm = o.actorder ? argsortDescending(diagonal(H, n)) : null;
@@ -62,8 +75,8 @@ export function gptqQuantize(w: ArrayLike<number>, rows: number, cols: number, h
   const gs = o.strategy === 'group' ? (o.groupSize as number) : 0;
   const groupOf = (j: number): number => (o.actorder === 'weight' && perm ? Math.floor(perm[j] / gs) : Math.floor(j / gs));
   const groups = gs ? Math.ceil(n / gs) : 1;
-  const scaleAt = (r: number, j: number): number =>
-    o.strategy === 'tensor' ? 0 : o.strategy === 'channel' ? r : r * groups + groupOf(j);
+  // scale index of (row r, column j) = r·scaleStride + (group strategy: groupOf(j))
+  const scaleStride = o.strategy === 'tensor' ? 0 : o.strategy === 'channel' ? 1 : groups;
 
   let zeros = 0;
   for (let i = 0; i < WT.length; i++) if (WT[i] === 0) zeros++;
@@ -80,7 +93,7 @@ export function gptqQuantize(w: ArrayLike<number>, rows: number, cols: number, h
   for (let i = 0; i < n; i++) traceSum += Hp[i * n + i];
   const damp = o.dampeningFrac * (traceSum / n);
   for (let i = 0; i < n; i++) Hp[i * n + i] += damp;
-  const inverse = upperCholeskyOfInverse(Hp, n);
+  const inverse = inverseFactor(Hp, n);
   const U = inverse ?? identity(n);
 
   const r32 = o.dtype === 'float32' ? Math.fround : (x: number) => x;
@@ -97,8 +110,9 @@ export function gptqQuantize(w: ArrayLike<number>, rows: number, cols: number, h
       const c = i1 + i;
       const d = U[c * n + c];
       const col = c * rows;
+      const groupOffset = gs ? groupOf(c) : 0;
       for (let r = 0; r < rows; r++) {
-        const k = scaleAt(r, c);
+        const k = r * scaleStride + groupOffset;
         const scale = qp.scales[k];
         const zp = qp.zeroPoints[k];
         const x = WT[col + r];
@@ -117,13 +131,17 @@ export function gptqQuantize(w: ArrayLike<number>, rows: number, cols: number, h
         WT[col + r] = q;
         err[i * rows + r] = e;
       }
-      for (let j = i + 1; j < count; j++) {
+      // within the sub-block: column by column; the rest of the block takes the sub-block's errors at once
+      const s1 = i - (i % SUB);
+      const s2 = Math.min(s1 + SUB, count);
+      for (let j = i + 1; j < s2; j++) {
         const h = U[c * n + i1 + j];
         if (h === 0) continue;
         const cj = (i1 + j) * rows;
         if (nz) for (let r = 0; r < rows; r++) WT[cj + r] -= h * err[i * rows + r] * nz[cj + r];
         else for (let r = 0; r < rows; r++) WT[cj + r] -= h * err[i * rows + r];
       }
+      if (i + 1 === s2 && s2 < count) blockUpdate(WT, U, err.subarray(s1 * rows), nz, rows, n, i1 + s1, i1 + s2, i2);
     }
     if (i2 < n) blockUpdate(WT, U, err, nz, rows, n, i1, i2);
   }
