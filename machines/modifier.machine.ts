@@ -233,7 +233,7 @@ export const modifierMachine = setup({
   },
 });
 
-export type ModifierMachine = typeof modifierMachine;
+type ModifierMachine = typeof modifierMachine;
 
 /** The phase implied by a set of flags (§3.1): the most advanced flag wins. */
 export function phaseOf(flags: ModifierFlags): ModifierPhase {

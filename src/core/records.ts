@@ -54,7 +54,7 @@ export type EffectRecord =
 export type RejectionRecord = Base & { type: 'call.rejected'; call: CallName; eventType: EventType | null; error: ErrorInfo };
 
 export type LifecycleRecord = CallRecord | EffectRecord | RejectionRecord;
-export type LifecycleRecordType = LifecycleRecord['type'];
+type LifecycleRecordType = LifecycleRecord['type'];
 
 export function errorInfo(e: unknown): ErrorInfo {
   if (e instanceof Error) {

@@ -389,7 +389,7 @@ export class CompressionLifecycle {
     });
   }
 }
-export { isOrdered };
+;
 
 /** §6.1–§6.3: "collect non-null results". */
 function collect(results: unknown[], result: unknown): void {

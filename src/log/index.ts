@@ -11,15 +11,15 @@
  * - `replayJournal(journal, options)`: match, or the first divergence. `journalRecords(journal)`: the
  *   re-derived `LifecycleRecord[]`. `stateAt(journal, n)`, `Timeline`. `diffJournals(a, b)`.
  */
-export { toJsonValue, serializeRecord, type JsonValue } from './serialize.ts';
-export { modelSha256, tensorHashes, tensorSha256, namedTensors } from './modelHash.ts';
-export { FORMAT_NAME, FORMAT_VERSION, type CallEntry, type EndEntry, type JournalCall, type JournalHeader, type ModelIdentity } from './format.ts';
-export { makeHeader, modelIdentity, type HeaderInput } from './header.ts';
-export { recordTo, writeJournal, memorySink, toJournalCall, type Recorder, type RecordOptions, type JournalSink, type DriverCall, type OptimizerStepCall } from './writer.ts';
+export { toJsonValue, serializeRecord,  } from './serialize.ts';
+export { modelSha256,    } from './modelHash.ts';
+export {   type CallEntry,   type JournalHeader,  } from './format.ts';
+export {   type HeaderInput } from './header.ts';
+export { recordTo, writeJournal, memorySink,  type Recorder,   type DriverCall,  } from './writer.ts';
 export { readJournal, readWholeJournal, type Journal } from './reader.ts';
-export { replayJournal, journalRecords, replayModel, liveCall, type ReplayOptions, type ReplayResult, type Divergence } from './replay.ts';
-export { stateAt, summarize, Timeline, type StateAt, type StateSummary, type ModifierSummary } from './timeTravel.ts';
-export { diffJournals, type JournalDiff, type FirstDifference, type HeaderDifference } from './diff.ts';
-export { JournalDamageError, JournalModelError, JournalReplayError, type Damage } from './errors.ts';
-export { foldRecord } from './callRecorder.ts';
+export { replayJournal, journalRecords,  liveCall, type ReplayOptions, type ReplayResult, type Divergence } from './replay.ts';
+export { stateAt,  Timeline,  type StateSummary,  } from './timeTravel.ts';
+export { diffJournals, type JournalDiff,   } from './diff.ts';
+export { JournalDamageError, JournalModelError, JournalReplayError,  } from './errors.ts';
+;
 export { trainingDriverCalls } from './drivers.ts';

@@ -174,7 +174,7 @@ export class OtherModule extends ModuleBase {
 }
 
 export type Module = Linear | Embedding | LlamaRMSNorm | LlamaAttention | Container | SiLU | LlamaRotaryEmbedding | OtherModule;
-export type ModuleKind = Module['kind'];
+type ModuleKind = Module['kind'];
 
 export const CLASS_CHAINS = {
   LlamaForCausalLM: ['LlamaForCausalLM', 'LlamaPreTrainedModel', 'PreTrainedModel', 'Module'],

@@ -179,7 +179,7 @@ function standalone<T>(cls: string, parse: () => T): T {
 /** `TransformArgs(...)`: bare strings wrapped; unknown keys → E30. */
 export const parseTransformArgs = (v: unknown): TransformArgs => standalone('TransformArgs', () => parseArgsAt(v, ''));
 /** `TransformScheme(...)`. */
-export const parseTransformScheme = (v: unknown): TransformScheme => standalone('TransformScheme', () => parseSchemeAt(v, ''));
+const parseTransformScheme = (v: unknown): TransformScheme => standalone('TransformScheme', () => parseSchemeAt(v, ''));
 /** `TransformConfig(...)`. */
 export const parseTransformConfig = (v: unknown): TransformConfig => standalone('TransformConfig', () => parseTransformConfigAt(v, ''));
 

@@ -1,3 +1,3 @@
-export { inferPipeline, selectPipeline, normalizePipelineName, pipelineMismatch, UnknownPipelineError, PIPELINES, type PipelineName } from './infer.ts';
-export { runPipeline, runDatafree, runBasic, runSequential, runIndependent, type PipelineOptions } from './run.ts';
-export { sequentialSubgraphs, allModules, type Subgraph } from './subgraphs.ts';
+export { inferPipeline, selectPipeline,      } from './infer.ts';
+;
+export { sequentialSubgraphs,   } from './subgraphs.ts';

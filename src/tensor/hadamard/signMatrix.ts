@@ -53,7 +53,7 @@ export function kronecker(a: SignMatrix, b: SignMatrix): SignMatrix {
 }
 
 /** Transpose. */
-export function transposeSign(h: SignMatrix): SignMatrix {
+function transposeSign(h: SignMatrix): SignMatrix {
   return signMatrix(h.n, (r, c) => h.data[c * h.n + r]);
 }
 
