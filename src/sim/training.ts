@@ -156,6 +156,28 @@ export function simulatedOptimizerStep(model: Model, seed: number, globalStep: n
 
 /** Runs a whole training simulation; returns the lifecycle (finalized). */
 export function simulateTraining(options: SimulateOptions): CompressionLifecycle {
+  const run = simulation(options);
+  for (let r = run.next(); ; r = run.next()) if (r.done) return r.value;
+}
+
+/**
+ * `simulateTraining` that hands control back to the event loop at least every `yieldEveryMs` (default 50 ms), so a
+ * long run lets signals, progress output and timers through; the same calls in the same order.
+ */
+export async function simulateTrainingAsync(options: SimulateOptions, yieldEveryMs = 50): Promise<CompressionLifecycle> {
+  const run = simulation(options);
+  let last = performance.now();
+  for (let r = run.next(); ; r = run.next()) {
+    if (r.done) return r.value;
+    if (performance.now() - last >= yieldEveryMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      last = performance.now();
+    }
+  }
+}
+
+/** The simulation, one lifecycle call per step: both drivers above run it. */
+function* simulation(options: SimulateOptions): Generator<void, CompressionLifecycle> {
   options = requiredOptions('simulateTraining', options, SIMULATE_KEYS);
   const lifecycle = options.lifecycle ?? new CompressionLifecycle({ fidelity: options.fidelity });
   const seed = options.seed ?? 0;
@@ -172,6 +194,7 @@ export function simulateTraining(options: SimulateOptions): CompressionLifecycle
     }
     applyCall(lifecycle, c);
     if (c.call === 'event' && c.info) options.onBatchEnd?.(c.info, lifecycle);
+    yield;
   }
   return lifecycle;
 }

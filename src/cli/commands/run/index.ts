@@ -8,7 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { CompressionLifecycle } from '../../../lifecycle/lifecycle.ts';
 import type { Fidelity } from '../../../core/fidelity.ts';
 import type { LifecycleRecord } from '../../../core/records.ts';
-import { simulateTraining, type SimulatedOptimizerKind, type StepInfo } from '../../../sim/training.ts';
+import { simulateTrainingAsync, type SimulatedOptimizerKind, type StepInfo } from '../../../sim/training.ts';
 import { modelInputFiles } from '../../../model/load/index.ts';
 import { openOutput, type Output } from '../../../io/index.ts';
 import { checkRunPlan } from '../../bounds.ts';
@@ -203,7 +203,8 @@ async function simulate(
   let sparsity = 0;
   const note = (n: string) => say(c.dim(`      ↳ ${n}`));
   const warningsBefore = warnings.size;
-  simulateTraining({
+  // Async: the loop hands control back every few ms, so SIGINT/SIGTERM stop a long run at once (src/cli/stop.ts).
+  await simulateTrainingAsync({
     recipe: recipePath,
     epochs: options.epochs,
     stepsPerEpoch: S,
