@@ -1,6 +1,5 @@
 /** 0.12 modifiers registered with their lifecycle and fields but without their math (each warns). */
 export { UncomputedModifier, notComputed } from './base.ts';
-export { AWQModifier } from './awq.ts';
 export { QuIPModifier } from './quip.ts';
 export { IMatrixGatherer } from './imatrix.ts';
 export { AutoRoundModifier, AUTOROUND_NOT_COMPUTED } from './autoround.ts';
