@@ -25,10 +25,10 @@ import { Modifier, type Kwargs, type ModifierArgs } from '../modifier.ts';
 import { requireModel } from '../_internals/requireModel.ts';
 import { coveredBy } from '../_internals/covered.ts';
 import { attachedScheme } from '../quantization/attached.ts';
-import { quantizeWeight } from '../quantization/base.ts';
 import { DEFAULT_AWQ_MAPPINGS, dumpAwqMappings, parseAwqMappings, resolveAwqMappings, type AWQMappingSpec, type ResolvedAwqMapping } from './mappings.ts';
 import { parentRunner, type ParentRunner } from './parentForward.ts';
-import { gridSearchParams, layerMeans, searchBestScales, type DuoScaling, type SearchResult } from './search.ts';
+import type { DuoScaling, SearchResult } from './search.ts';
+import { computeBestScales } from './bestScales.ts';
 
 export interface AWQModifierArgs extends ModifierArgs {
   mappings?: unknown;
@@ -151,7 +151,11 @@ export class AWQModifier extends Modifier {
         this.warn(`Skipping smooth_layer ${m.smoothName}, NaN or inf outputs found during forward pass of the parent module ${m.parentName}. The model is either generating NaN output with provided calibration data set, or the mappings are incorrectly set and modifying the model in undesired ways. If you encounter this consistently, raise an issue at https://github.com/vllm-project/llm-compressor/issues`);
         continue;
       }
-      const result = this.#search(m, stats, parent, reference);
+      const result = computeBestScales({
+        balance: m.balanceLayers.map((layer) => ({ layer, args: attachedScheme(layer)?.weights ?? null })),
+        xSum: stats.sum, tokens: stats.count, inputs: parent.inputs, run: parent.runner.run,
+        nGrid: this.nGrid, duoScaling: this.duoScaling, warn: (w) => this.warn(w),
+      });
       this.#fold(m, result.scales);
       this.recordEffect('awq.smooth', { module: m.smoothName, message: `AWQ grid search for ${m.smoothName}: initial error = ${result.initialError.toExponential(3)}, best error = ${result.bestError.toExponential(3)}` });
       this.errorMetrics.push({
@@ -162,36 +166,6 @@ export class AWQModifier extends Modifier {
     }
     for (const p of this.#parents.values()) p.inputs.length = 0;
     this.#stats.clear(); // covered ones are consumed; the rest were seen before their own subgraph's pass
-  }
-
-  /** `_compute_best_scale`: balance weights set to Q(W·s)/s per candidate, scored by the parent's output MSE. */
-  #search(m: ResolvedAwqMapping, stats: { sum: Float64Array; count: number }, parent: { runner: ParentRunner; inputs: Tensor[] }, reference: Tensor[]): SearchResult {
-    const xMean = stats.sum.map((v) => v / stats.count);
-    const layers = m.balanceLayers.map((l) => ({ layer: l, orig: l.weight, args: attachedScheme(l)?.weights ?? null }));
-    const wMean = this.duoScaling === false ? null : layerMeans(layers.map(({ orig, args }) => ({ data: orig.data, rows: orig.shape[0], cols: orig.shape[1], args })), (w) => this.warn(w));
-    const loss = (scales: Float64Array): number => {
-      for (const { layer, orig, args } of layers) {
-        if (!args) continue;
-        const ch = orig.shape[1];
-        const scaled = Tensor.zeros(orig.shape, orig.dtype);
-        for (let i = 0; i < orig.size; i++) scaled.data[i] = orig.data[i] * scales[i % ch];
-        const q = quantizeWeight(scaled, args).value;
-        for (let i = 0; i < q.size; i++) q.data[i] /= scales[i % ch];
-        layer.weight = q;
-      }
-      let sum = 0, n = 0;
-      parent.inputs.forEach((x, b) => {
-        const out = parent.runner.run(x).data, ref = reference[b].data;
-        for (let i = 0; i < out.length; i++) sum += (ref[i] - out[i]) ** 2;
-        n += out.length;
-      });
-      return sum / n;
-    };
-    try {
-      return searchBestScales(xMean, wMean, gridSearchParams(this.nGrid, this.duoScaling), loss);
-    } finally {
-      for (const { layer, orig } of layers) layer.weight = orig;
-    }
   }
 
   /** `_smooth`: balance W[:, j]·s_j; the smooth layer's weight (and bias) / s (a Linear: its last s.length rows). */

@@ -42,14 +42,16 @@ export function layerMeans(layers: readonly BalanceWeight[], warn: (m: string) =
       continue;
     }
     const n = l.rows * l.cols;
+    const layerSum = new Float64Array(cols); // per layer, then added: upstream's order of summation
     const chunk = l.args.strategy === 'tensor' ? n : l.args.strategy === 'group' && l.args.groupSize !== null ? l.args.groupSize : l.cols;
     for (let c0 = 0; c0 < n; c0 += chunk) {
       const end = Math.min(n, c0 + chunk);
       let amax = 0;
       for (let i = c0; i < end; i++) amax = Math.max(amax, Math.abs(l.data[i]));
       const d = amax + 1e-6;
-      for (let i = c0; i < end; i++) sum[i % l.cols] += Math.abs(l.data[i]) / d;
+      for (let i = c0; i < end; i++) layerSum[i % l.cols] += Math.abs(l.data[i]) / d;
     }
+    for (let j = 0; j < cols; j++) sum[j] += layerSum[j];
     count += l.rows;
   }
   for (let j = 0; j < cols; j++) sum[j] /= count; // no scheme anywhere: 0/0, NaN, and the candidates fall back to 1
