@@ -94,6 +94,17 @@ describe('the grid (upstream _get_grid_search_params)', () => {
   });
 });
 
+describe("upstream's AWQ recipes (examples/upstream) now compute", () => {
+  it.each(['recipe_w4a16_awq_sym.yaml', 'recipe_w4a16_awq_asym.yaml'])('%s scales the norms and warns nothing about AWQ', (file) => {
+    const m = createSyntheticModel();
+    const norm = () => Array.from((m.getModule('model.layers.0.post_attention_layernorm') as LlamaRMSNorm).weight.data);
+    const before = norm();
+    createSession(() => oneshot({ model: m, recipe: join(import.meta.dirname, '..', '..', '..', 'examples', 'upstream', file), calibrationData: CALIB }));
+    expect(norm()).not.toEqual(before); // only AWQ touches a norm: its 1/s
+    expect(warningsNow().filter((w) => w.startsWith('AWQModifier'))).toEqual([]);
+  });
+});
+
 describe('the modifier', () => {
   it('infers sequential and validates duo_scaling as upstream', () => {
     expect(inferPipeline([new AWQModifier()])).toBe('sequential');
