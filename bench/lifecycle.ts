@@ -23,11 +23,11 @@ import type { State } from '../src/core/state.ts';
 import type { BenchRow } from './types.ts';
 
 const STEPS = 100_000;
-const STEPS_PER_EPOCH = 1000;
+export const STEPS_PER_EPOCH = 1000;
 const EVENTS_PER_STEP = 5;
 
 /** The same eight schedules (in epochs) as the Python reference. */
-const SCHEDULES: { start: number | null; end: number | null; update?: number }[] = [
+export const SCHEDULES: { start: number | null; end: number | null; update?: number }[] = [
   { start: 0, end: null },
   { start: 2, end: 5 },
   { start: 1, end: 90, update: 1 },
@@ -39,7 +39,7 @@ const SCHEDULES: { start: number | null; end: number | null; update?: number }[]
 ];
 
 /** A modifier whose only work is counting onUpdate calls (the Python one does the same). */
-class CountingModifier extends Modifier {
+export class CountingModifier extends Modifier {
   updates = 0;
   protected override onInitialize(_state: State, _kwargs: Kwargs): boolean {
     return true;
@@ -56,7 +56,7 @@ function setup() {
   return { lifecycle, modifiers };
 }
 
-function runSteps(lc: CompressionLifecycle, from: number, to: number): void {
+export function runSteps(lc: CompressionLifecycle, from: number, to: number): void {
   for (let g = from; g < to; g++) {
     lc.event(EventType.BATCH_START, { globalStep: g, batchData: null });
     lc.event(EventType.LOSS_CALCULATED, { globalStep: g, loss: 0.5 });

@@ -82,3 +82,23 @@ export { WandaPruningModifier } from './modifiers/wanda/index.ts';
 export { SmoothQuantModifier, LogarithmicEqualizationModifier } from './modifiers/smoothquant/index.ts';
 export { QuIPModifier, IMatrixGatherer, AutoRoundModifier, OutputDistillationModifier } from './modifiers/uncomputed/index.ts';
 export { AWQModifier, DEFAULT_AWQ_MAPPINGS, type AWQModifierArgs, type AwqErrorMetric } from './modifiers/awq/index.ts';
+
+// Journal (docs/journal-format.md)
+export {
+  toJsonValue,
+  serializeRecord,
+  recordTo,
+  writeJournal,
+  readJournal,
+  replayJournal,
+  journalRecords,
+  stateAt,
+  Timeline,
+  diffJournals,
+  memorySink,
+  trainingDriverCalls,
+  JournalDamageError,
+  JournalModelError,
+  JournalReplayError,
+} from './log/index.ts';
+export type { JournalHeader, CallEntry, Journal, Recorder, HeaderInput, ReplayResult, Divergence, StateSummary, JournalDiff, DriverCall } from './log/index.ts';

@@ -4,7 +4,11 @@
  * codes. Each command lives in commands/<name>/ and is imported when it runs.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ExitError, parseIntOption } from './errors.ts';
+import { ExitError, parseIntOption, parsePathOption, UsageError, type IntBounds } from './errors.ts';
+import { QUANTIZE_BOUNDS, RUN_BOUNDS } from './bounds.ts';
+import { installProcessHandlers } from './stop.ts';
+export { installProcessHandlers };
+import { backendSetting } from '../tensor/backend.ts';
 import { ValueError, RuntimeError } from '../core/errors.ts';
 import { registerReplay } from './commands/replay/register.ts';
 import { registerDiff } from './commands/diff/register.ts';
@@ -12,12 +16,14 @@ import { registerLog } from './commands/log/register.ts';
 import { registerTimeline } from './commands/timeline/register.ts';
 import { registerDiagram } from './commands/diagram/register.ts';
 import { registerTour } from './commands/tour/register.ts';
+import { registerOneshot } from './commands/oneshot/index.ts';
+import { mistypedCommand } from './suggestCommand.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const VERSION = '0.1.0';
 
-function intArg(option: string, min: number) {
-  const parse = parseIntOption(option, min);
+/** A commander argument parser from one of ours: its UsageError becomes commander's (exit 2, usage hint). */
+function commanderArg<T>(parse: (text: string) => T) {
   return (text: string) => {
     try {
       return parse(text);
@@ -26,6 +32,9 @@ function intArg(option: string, min: number) {
     }
   };
 }
+
+const intArg = (option: string, bounds: IntBounds) => commanderArg(parseIntOption(option, bounds));
+const pathArg = (option: string) => commanderArg(parsePathOption(option));
 
 const fidelityOption = () =>
   new Option('--fidelity <mode>', "'default' fixes LLM Compressor's lifecycle quirks; 'reference' reproduces them").choices(['default', 'reference']).default('default');
@@ -42,16 +51,18 @@ export function buildProgram(): Command {
     .command('run', { isDefault: true })
     .description('simulate a training run of a recipe and show, per step, each modifier\'s phase and what it did')
     .argument('[recipe]', 'recipe file (YAML, JSON or a .md card); default examples/training.yaml')
-    .option('--epochs <n>', 'epochs to train', intArg('--epochs', 0), 3)
-    .option('--steps-per-epoch <n>', 'optimizer steps per epoch', intArg('--steps-per-epoch', 1), 4)
-    .option('--batches-per-step <n>', 'micro-batches per optimizer step (gradient accumulation)', intArg('--batches-per-step', 1), 1)
-    .option('--seed <n>', 'seed for the model, the loss curve and the optimizer noise', intArg('--seed', 0), 0)
-    .option('--model <path>', 'a llama2.c .bin or safetensors model; default: the built-in synthetic model')
-    .option('--records <file>', 'also write every lifecycle record as NDJSON to this file')
-    .option('--log <file>', "record a replayable journal of the run ('-' for stdout; see docs/journal-format.md)")
+    .option('--epochs <n>', 'epochs to train', intArg('--epochs', RUN_BOUNDS.epochs), 3)
+    .option('--steps-per-epoch <n>', 'optimizer steps per epoch', intArg('--steps-per-epoch', RUN_BOUNDS.stepsPerEpoch), 4)
+    .option('--batches-per-step <n>', 'micro-batches per optimizer step (gradient accumulation)', intArg('--batches-per-step', RUN_BOUNDS.batchesPerStep), 1)
+    .option('--seed <n>', 'seed for the model, the loss curve and the optimizer noise', intArg('--seed', RUN_BOUNDS.seed), 0)
+    .option('--model <path>', "'synthetic' (built-in, the default), 'stories260K' or a .bin / safetensors path", pathArg('--model'))
+    .option('--records <file>', 'also write every lifecycle record as NDJSON to this file (- for stdout)', pathArg('--records'))
+    .option('--log <file>', "record a replayable journal of the run ('-' for stdout; see docs/journal-format.md)", pathArg('--log'))
     .option('--force', 'let --log overwrite an existing file')
     .addOption(fidelityOption())
-    .addHelpText('after', '\nExamples:\n  $ llmc-sim run\n  $ llmc-sim run examples/training.yaml --epochs 5 --steps-per-epoch 8\n  $ llmc-sim run --fidelity reference   # see LLM Compressor ignore start > 0 (Q1)')
+    .addOption(new Option('--optimizer <kind>', "simulated optimizer step: 'noise' nudges a seeded quarter of each Linear's weights, 'none' leaves weights to the modifiers").choices(['noise', 'none']).default('noise'))
+    .option('-q, --quiet', 'no progress bar on stderr')
+    .addHelpText('after', '\nExamples:\n  $ llmc-sim run\n  $ llmc-sim run examples/training.yaml --epochs 5 --steps-per-epoch 8\n  $ llmc-sim run --epochs 50 --steps-per-epoch 100 --optimizer none > run.txt   # a bar on stderr, rows in run.txt\n  $ llmc-sim run --fidelity reference   # see LLM Compressor ignore start > 0 (Q1)')
     .action(async (recipe: string | undefined, opts) => {
       const { run } = await import('./commands/run/index.ts');
       await run(recipe, opts, out);
@@ -68,11 +79,12 @@ export function buildProgram(): Command {
         .choices(['auto', 'hadamard', 'random-hadamard', 'random-matrix'])
         .default('auto'),
     )
-    .option('--transform-block-size <n>', 'block size of R1 and R4 (a power of two for hadamard)', intArg('--transform-block-size', 1))
-    .option('--samples <n>', 'evaluation sequences sampled from the float model', intArg('--samples', 1), 16)
-    .option('--length <n>', 'tokens per sampled sequence', intArg('--length', 2), 64)
-    .option('--seed <n>', 'seed of the sampling and of random transforms', intArg('--seed', 0), 0)
+    .option('--transform-block-size <n>', 'block size of R1 and R4 (a power of two for hadamard)', intArg('--transform-block-size', QUANTIZE_BOUNDS.transformBlockSize))
+    .option('--samples <n>', 'evaluation sequences sampled from the float model', intArg('--samples', QUANTIZE_BOUNDS.samples), 16)
+    .option('--length <n>', 'tokens per sampled sequence', intArg('--length', QUANTIZE_BOUNDS.length), 64)
+    .option('--seed <n>', 'seed of the sampling and of random transforms', intArg('--seed', QUANTIZE_BOUNDS.seed), 0)
     .option('--json', 'print the table as one JSON object')
+    .option('-q, --quiet', 'no progress bar on stderr')
     .addHelpText('after', '\nExamples:\n  $ llmc-sim quantize\n  $ llmc-sim quantize --model stories260K --scheme int4-channel\n  $ llmc-sim quantize --model stories260K --scheme W4A4 --rotations R1-R4')
     .action(async (opts) => {
       const { quantize } = await import('./commands/quantize/index.ts');
@@ -85,12 +97,32 @@ export function buildProgram(): Command {
   registerTimeline(program);
   registerDiagram(program);
   registerTour(program);
+  registerOneshot(program);
+
   return program;
 }
 
+/** Environment settings the commands read, checked before any work (a usage error, exit 2). */
+function checkEnvironment(): void {
+  try {
+    backendSetting();
+  } catch (e) {
+    throw new UsageError('LLMC_SIM_BACKEND', (e as Error).message.replace(/^LLMC_SIM_BACKEND /, ''));
+  }
+}
+
+/**
+ * Runs the CLI on `argv` (without node and the script) and returns the exit code: 0, 1 for a library
+ * ValueError/RuntimeError (bad input the library named: a recipe, a model file, a write that failed),
+ * 2 for a usage error, 70 only for a bug. Safe to call in-process (tests, fuzzers): it never exits.
+ */
 export async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
+    checkEnvironment();
+    const program = buildProgram();
+    const mistyped = mistypedCommand(program, argv);
+    if (mistyped) throw new ExitError(mistyped, 2);
+    await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
     // commander has already printed its message (usage errors) or the help/version text.
@@ -114,6 +146,7 @@ export async function main(argv: string[]): Promise<number> {
 
 const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (invokedDirectly) {
+  installProcessHandlers();
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -5,6 +5,7 @@
  */
 import { ValueError } from './errors.ts';
 import { validationMessage } from './options.ts';
+import { didYouMean } from './suggest.ts';
 import { showValue } from './show.ts';
 
 export interface FieldSpec<T = unknown> {
@@ -102,7 +103,9 @@ export function assignFields(target: object, className: string, specs: FieldSpec
   for (const [key, value] of Object.entries(given)) {
     const spec = byName.get(key);
     if (!spec) {
-      errors.push({ field: key, message: 'Extra inputs are not permitted' });
+      // The spec's text, then a suggestion when a declared field is one typo away (`strat` → `start`).
+      const hint = didYouMean(key, specs.map((s) => s.py));
+      errors.push({ field: key, message: hint ? `Extra inputs are not permitted.${hint}` : 'Extra inputs are not permitted' });
       continue;
     }
     if (value === undefined) continue;

@@ -39,6 +39,8 @@ export interface ErrorTableOptions {
   sampleLength?: number;
   /** Seed of the sampling and of random transforms (default 0). */
   seed?: number;
+  /** Called after each one-shot run (of `1 + 3 · rotation settings`), e.g. to advance a progress bar. */
+  onRun?: (label: string) => void;
 }
 
 export interface ErrorTableRow {
@@ -88,6 +90,7 @@ export function computeErrorTable(model: Model, options: ErrorTableOptions): Err
     const run = (modifiers: Modifier[]): Model => {
       const clone = model.clone();
       createSession(() => oneshot({ model: clone, recipe: modifiers, seed }));
+      options.onRun?.(modifiers.map((m) => m.constructor.name.replace(/Modifier$/, '')).join(' + '));
       return clone;
     };
     const rows: ErrorTableRow[] = [row('FP', reference), row('RTN', logits(run([new QuantizationModifier(options.quantization)])))];

@@ -8,6 +8,7 @@
 import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { ValueError } from '../core/errors.ts';
+import { refuseInput } from './target.ts';
 
 /** The path cannot be written as asked: missing directory, existing file without force, a directory. */
 export class AppendPathError extends ValueError {
@@ -64,9 +65,21 @@ class Appender implements AppendOnlyFile {
   }
 }
 
+function openDevice(file: string): number {
+  try {
+    return openSync(file, 'a');
+  } catch (e) {
+    throw new AppendPathError(file, `cannot be opened for writing (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
 /** Opens `file` for appending a new log (see the file comment). */
-export function openAppendOnly(file: string, options: { force?: boolean } = {}): AppendOnlyFile {
+/** `inputs`: the files this run reads; none of them is ever opened for writing, `force` or not. */
+export function openAppendOnly(file: string, options: { force?: boolean; inputs?: readonly string[] } = {}): AppendOnlyFile {
   if (file === '-') return new Appender('-', 'stdout', 1);
+  // /dev/stdout, /dev/fd/N, /proc/self/fd/N: whatever they lead to (a terminal, a pipe, the file a shell
+  // redirected to) is the caller's stream, written in place as it is.
+  if (/^\/(dev|proc)\//.test(file) && existsSync(file)) return new Appender(file, 'device', openDevice(file));
   let existing: ReturnType<typeof statSync> | null = null;
   try {
     existing = statSync(file);
@@ -74,7 +87,8 @@ export function openAppendOnly(file: string, options: { force?: boolean } = {}):
     existing = null;
   }
   if (existing?.isDirectory()) throw new AppendPathError(file, 'is a directory');
-  if (existing && !existing.isFile()) return new Appender(file, 'device', openSync(file, 'a'));
+  if (existing) refuseInput(file, options.inputs ?? []);
+  if (existing && !existing.isFile()) return new Appender(file, 'device', openDevice(file));
   if (existing && !options.force) throw new AppendPathError(file, 'already exists; pass --force to overwrite it');
   const dir = path.dirname(file);
   if (!existsSync(dir)) throw new AppendPathError(file, `no such directory: ${dir}`);

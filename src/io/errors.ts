@@ -23,6 +23,7 @@ const PHRASES: Record<string, string> = {
   EIO: 'an input/output error from the device',
   EPIPE: 'the reader closed the pipe',
   ELOOP: 'too many levels of symbolic links',
+  ENXIO: 'no process is reading it (a FIFO needs its reader started first)',
 };
 
 /** Writing `path` failed; the message says why and that the old contents are intact where that holds. */

@@ -24,5 +24,5 @@
  */
 export { OutputError, OutputIsInputError, OutputTargetError } from './errors.ts';
 export { writeOutput, openOutput, type Output, type WriteOptions } from './write.ts';
-export { writeFileSet, recoverFileSet, SET_MARKER, type FileToWrite } from './fileSet.ts';
+export { writeFileSet, recoverFileSet, SET_MARKER } from './fileSet.ts';
 export { removePendingTemps } from './temp.ts';

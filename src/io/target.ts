@@ -13,7 +13,7 @@ import { sys } from './sys.ts';
 
 export type Target =
   | { readonly kind: 'stdout' }
-  | { readonly kind: 'direct'; readonly path: string }
+  | { readonly kind: 'direct'; readonly path: string; readonly fifo: boolean }
   | { readonly kind: 'replace'; readonly path: string; readonly exists: boolean };
 
 const statOrNull = (p: string, follow: boolean): Stats | null => {
@@ -37,6 +37,12 @@ function checkNotInput(file: string, st: Stats, inputs: readonly string[]): void
   }
 }
 
+/** Refuses `file` when it is one of the run's inputs (same device and inode); a missing `file` is no input. */
+export function refuseInput(file: string, inputs: readonly string[]): void {
+  const st = statOrNull(file, true);
+  if (st) checkNotInput(file, st, inputs);
+}
+
 function checkDirectory(file: string): void {
   const dir = path.dirname(path.resolve(file));
   const st = statOrNull(dir, true);
@@ -58,11 +64,11 @@ export function resolveTarget(file: string, inputs: readonly string[] = []): Tar
   if (!st) throw new OutputTargetError(file, 'it is a symbolic link to a missing file (refused: say which file you mean)');
   if (st.isDirectory()) throw new OutputTargetError(file, 'it is a directory');
   checkNotInput(file, st, inputs);
-  if (!st.isFile() || isKernelPath(file)) return { kind: 'direct', path: file };
+  if (!st.isFile() || isKernelPath(file)) return { kind: 'direct', path: file, fifo: st.isFIFO() };
   if (!link.isSymbolicLink()) return { kind: 'replace', path: file, exists: true };
   try {
     return { kind: 'replace', path: sys.realpathSync(file), exists: true };
   } catch {
-    return { kind: 'direct', path: file };
+    return { kind: 'direct', path: file, fifo: false };
   }
 }

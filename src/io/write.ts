@@ -3,6 +3,7 @@
  * target, so a reader never sees a half-written regular file and a failure leaves the old one.
  * @internal
  */
+import { constants } from 'node:fs';
 import path from 'node:path';
 import { OutputError } from './errors.ts';
 import { resolveTarget, type Target } from './target.ts';
@@ -16,8 +17,26 @@ export interface WriteOptions {
 
 const KEPT = '; the old file, if any, is unchanged';
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Writes every byte; a FIFO opened non-blocking answers EAGAIN while its reader is behind: wait and retry. */
 function writeAll(fd: number, data: Uint8Array): void {
-  for (let off = 0; off < data.byteLength; ) off += sys.writeSync(fd, data, off, data.byteLength - off);
+  for (let off = 0; off < data.byteLength; ) {
+    try {
+      off += sys.writeSync(fd, data, off, data.byteLength - off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(pause, 0, 0, 5);
+    }
+  }
+}
+
+/**
+ * Opens a pipe or device in place. A FIFO is opened non-blocking, so a FIFO nobody reads is an
+ * ENXIO error at once instead of a write that waits for ever.
+ */
+function openDirect(t: { path: string; fifo: boolean }): number {
+  return t.fifo ? sys.openSync(t.path, constants.O_WRONLY | constants.O_NONBLOCK) : sys.openSync(t.path, 'w');
 }
 
 const bytes = (data: Uint8Array | string) => (typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
@@ -50,7 +69,7 @@ export function writeResolved(t: Target, display: string, data: Uint8Array): voi
   if (t.kind === 'direct') {
     let fd: number | null = null;
     try {
-      fd = sys.openSync(t.path, 'w');
+      fd = openDirect(t);
       writeAll(fd, data);
     } catch (e) {
       throw OutputError.from(display, e);
@@ -102,7 +121,7 @@ export function openOutput(file: string, options: WriteOptions = {}): Output {
   let fd: number | null;
   if (t.kind === 'replace') track(where);
   try {
-    fd = sys.openSync(where, t.kind === 'replace' ? 'wx' : 'w', 0o666);
+    fd = t.kind === 'replace' ? sys.openSync(where, 'wx', 0o666) : openDirect(t);
   } catch (e) {
     if (t.kind === 'replace') removeQuietly(where);
     throw OutputError.from(file, e);

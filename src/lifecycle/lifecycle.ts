@@ -12,6 +12,7 @@
  * `records$` subscriber or a modifier hook) is refused with `ReentrantCallError`. A subscriber that
  * throws is reported once (`RecordsSubscriberError`, to the warning sink) and unsubscribed.
  */
+import { showValue } from '../core/show.ts';
 import { FIDELITIES, isFidelity, type Fidelity } from '../core/fidelity.ts';
 import { Observable, Subject } from 'rxjs';
 import { EventType, isEventType } from '../core/events.ts';
@@ -67,7 +68,7 @@ export { UnknownEventTypeError };
 /** Ours: a lifecycle option of the wrong type. */
 export class LifecycleOptionError extends ValueError {
   constructor(call: CallName, option: string, expected: string, value: unknown) {
-    super(`${call}(): option '${option}' must be ${expected}, got ${JSON.stringify(value) ?? String(value)}`);
+    super(`${call}(): option '${option}' must be ${expected}, got ${showValue(value)}`);
   }
 }
 
@@ -289,8 +290,8 @@ export class CompressionLifecycle {
     if (type === EventType.INITIALIZE || type === EventType.FINALIZE) return this.#reject('event', type, new ReservedEventTypeError(type));
 
     const step = options.globalStep;
-    if (step != null && (typeof step !== 'number' || Number.isNaN(step))) {
-      return this.#reject('event', type, new LifecycleOptionError('event', 'globalStep', 'a number or null', step));
+    if (step != null && (typeof step !== 'number' || !Number.isFinite(step))) {
+      return this.#reject('event', type, new LifecycleOptionError('event', 'globalStep', 'a finite number or null', step));
     }
 
     const policy = this.#policy;

@@ -15,44 +15,68 @@ import { modelSha256 } from './modelHash.ts';
 import { toJsonValue, type JsonValue } from './serialize.ts';
 
 const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
-/** FNV-1a over a string's UTF-16 code units, continuing from `h`. */
-function fold(h: number, s: string): number {
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+/** FNV-1a over a string's UTF-16 code units. */
+function stringHash(s: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
   return h >>> 0;
 }
 
-/** The part of a record a digest covers (everything but `seq`, which only counts). */
-export function recordKey(r: LifecycleRecord): string {
+/** Names recur on every record (types, hooks, event types, classes): hashed once. */
+const NAMES = new Map<string, number>();
+function nameHash(s: string | null): number {
+  if (s === null) return 0;
+  let h = NAMES.get(s);
+  if (h === undefined) {
+    h = stringHash(s);
+    if (NAMES.size < 4096) NAMES.set(s, h);
+  }
+  return h;
+}
+
+/** One 32-bit word into the running digest (FNV-1a over words). */
+const mix = (h: number, v: number) => Math.imul(h ^ v, FNV_PRIME) >>> 0;
+
+/**
+ * Folds the part of a record a digest covers (everything but `seq`, which only counts) into `h`,
+ * field by field: no string is built for the records every event causes.
+ */
+export function foldRecord(h: number, r: LifecycleRecord): number {
+  h = mix(h, nameHash(r.type));
   switch (r.type) {
     case 'call.event':
-      return `E|${r.eventType}|${r.globalStep}`;
+      return mix(mix(h, nameHash(r.eventType)), stringHash(String(r.globalStep)));
     case 'call.initialize':
     case 'call.finalize':
     case 'call.reset':
-      return r.type;
+      return h;
     case 'call.rejected':
-      return `R|${r.call}|${r.eventType}|${r.error.name}|${r.error.code}|${r.error.message}`;
+      return mix(mix(mix(mix(mix(h, nameHash(r.call)), nameHash(r.eventType)), nameHash(r.error.name)), nameHash(r.error.code)), stringHash(r.error.message));
     case 'effect.hook':
-      return `h|${r.position}|${r.modifierType}|${r.hook}|${r.eventType}`;
+      return mix(mix(mix(mix(h, r.position), nameHash(r.modifierType)), nameHash(r.hook)), nameHash(r.eventType));
     case 'effect.transition':
-      return `t|${r.position}|${r.flag}|${r.from}|${r.to}`;
+      return mix(mix(mix(mix(h, r.position), nameHash(r.flag)), nameHash(r.from)), nameHash(r.to));
     case 'effect.modifier':
-      return `m|${r.position}|${r.kind}|${JSON.stringify(toJsonValue(r.data))}`;
+      return mix(mix(mix(h, r.position), nameHash(r.kind)), stringHash(JSON.stringify(toJsonValue(r.data))));
     case 'effect.warning':
-      return `w|${r.code}|${r.message}|${r.modifier ? r.modifier.position : ''}`;
+      return mix(mix(mix(h, nameHash(r.code)), stringHash(r.message)), r.modifier ? r.modifier.position + 1 : 0);
     case 'effect.error':
-      return `x|${r.call}|${r.error.name}|${r.error.code}|${r.error.message}`;
+      return mix(mix(mix(mix(h, nameHash(r.call)), nameHash(r.error.name)), nameHash(r.error.code)), stringHash(r.error.message));
   }
+}
+
+/** Call options as a journal stores them: through `toJsonValue`, the recipe as `{ "$ref": "recipe" }` when the header holds its text. */
+export function journalOptions(o: Record<string, unknown>, recipeRef: boolean): { [k: string]: JsonValue } {
+  const json = toJsonValue(o) as { [k: string]: JsonValue };
+  if (recipeRef && json.recipe != null) json.recipe = { $ref: 'recipe' };
+  return json;
 }
 
 /** A call as the journal stores it (options through `toJsonValue`; the recipe as a reference to the header's text). */
 export function callOf(r: LifecycleRecord, recipeRef: boolean): JournalCall {
-  const options = (o: Record<string, unknown>) => {
-    const json = toJsonValue(o) as { [k: string]: JsonValue };
-    if (recipeRef && json.recipe != null) json.recipe = { $ref: 'recipe' };
-    return json;
-  };
+  const options = (o: Record<string, unknown>) => journalOptions(o, recipeRef);
   switch (r.type) {
     case 'call.initialize':
       return { call: 'initialize', options: options(r.options) };
@@ -165,7 +189,7 @@ export class CallRecorder {
   }
 
   #onRecord(r: LifecycleRecord): void {
-    if (r.type.startsWith('call.')) {
+    if (r.type.charCodeAt(0) === 99 /* 'c': call.* */) {
       this.commit();
       const c = this.#hint ?? callOf(r, this.#options.recipeRef);
       this.#hint = null;
@@ -173,7 +197,7 @@ export class CallRecorder {
       this.#start(c);
     }
     const target = this.#pending ?? this.#carry;
-    target.h = fold(fold(target.h, recordKey(r)), '\n');
+    target.h = foldRecord(target.h, r);
     target.x++;
     if (r.type === 'effect.modifier' && this.#pending) this.#pending.weights = true;
     if (this.#options.keepRecords) (this.#pending ? this.#pending.records! : this.#carry.records).push(r);

@@ -19,4 +19,30 @@ export function crc32(bytes: Uint8Array, start = 0, end = bytes.length, previous
   return ~c >>> 0;
 }
 
+/**
+ * `crc32` that also says whether every byte was ASCII (the reader then decodes the line as latin1,
+ * faster than UTF-8).
+ */
+export function crc32Ascii8(bytes: Uint8Array, start: number, end: number, previous: number): { crc: number; ascii: boolean } {
+  let c = ~previous;
+  let or = 0;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    or |= b;
+    c = TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  }
+  return { crc: ~c >>> 0, ascii: or < 0x80 };
+}
+
+/** The CRC of a string's first `end` characters when they are all ASCII (their UTF-8 bytes), else -1. */
+export function crc32Ascii(s: string, end: number, previous = 0): number {
+  let c = ~previous;
+  for (let i = 0; i < end; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch > 0x7f) return -1;
+    c = TABLE[(c ^ ch) & 0xff] ^ (c >>> 8);
+  }
+  return ~c >>> 0;
+}
+
 export const hex8 = (n: number) => n.toString(16).padStart(8, '0');

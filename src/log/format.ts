@@ -6,7 +6,7 @@
  * touches. The closing record carries the SHA-256 of every byte before it.
  */
 import type { Fidelity } from '../core/fidelity.ts';
-import { crc32, hex8 } from './crc32.ts';
+import { crc32, crc32Ascii, hex8 } from './crc32.ts';
 import type { JsonValue } from './serialize.ts';
 
 export const FORMAT_NAME = 'llmc-sim-journal';
@@ -61,14 +61,14 @@ export interface EndEntry {
 const encoder = new TextEncoder();
 export const SUFFIX_LENGTH = ',"k":"00000000"}'.length;
 
-/** One line: the JSON body with its chained CRC appended. Returns the bytes and the new chain value. */
-export function encodeLine(value: object, previous: number): { bytes: Uint8Array; k: number } {
+/** One line (with its `\n`): the JSON body with its chained CRC appended, and the new chain value. */
+export function encodeLine(value: object, previous: number): { line: string; k: number } {
   const json = JSON.stringify(value);
-  const body = encoder.encode(json.slice(0, -1));
-  const k = crc32(body, 0, body.length, previous);
-  const tail = encoder.encode(`,"k":"${hex8(k)}"}\n`);
-  const bytes = new Uint8Array(body.length + tail.length);
-  bytes.set(body);
-  bytes.set(tail, body.length);
-  return { bytes, k };
+  const end = json.length - 1;
+  let k = crc32Ascii(json, end, previous);
+  if (k < 0) {
+    const body = encoder.encode(json.slice(0, end));
+    k = crc32(body, 0, body.length, previous);
+  }
+  return { line: `${json.slice(0, end)},"k":"${hex8(k)}"}\n`, k };
 }

@@ -21,5 +21,5 @@ export { replayJournal, journalRecords, replayModel, liveCall, type ReplayOption
 export { stateAt, summarize, Timeline, type StateAt, type StateSummary, type ModifierSummary } from './timeTravel.ts';
 export { diffJournals, type JournalDiff, type FirstDifference, type HeaderDifference } from './diff.ts';
 export { JournalDamageError, JournalModelError, JournalReplayError, type Damage } from './errors.ts';
-export { recordKey } from './callRecorder.ts';
+export { foldRecord } from './callRecorder.ts';
 export { trainingDriverCalls } from './drivers.ts';

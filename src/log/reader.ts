@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { crc32, hex8 } from './crc32.ts';
+import { crc32Ascii8, hex8 } from './crc32.ts';
 import type { Damage } from './errors.ts';
 import { JournalDamageError } from './errors.ts';
 import { FORMAT_NAME, SUFFIX_LENGTH, type CallEntry, type EndEntry, type JournalHeader } from './format.ts';
@@ -42,17 +42,17 @@ function countLines(bytes: Uint8Array, from: number): number {
 }
 
 /** Checks one line's frame and chain; returns its body (without the suffix) as parsed JSON, or the reason it is damaged. */
-function frame(bytes: Uint8Array, start: number, nl: number, previous: number): { value: Record<string, unknown>; k: number } | string {
+function frame(bytes: Buffer, start: number, nl: number, previous: number): { value: Record<string, unknown>; k: number } | string {
   const bodyEnd = nl - SUFFIX_LENGTH;
   if (bodyEnd <= start) return 'record too short to hold its checksum';
   for (let j = 0; j < SUFFIX_HEAD.length; j++) if (bytes[bodyEnd + j] !== SUFFIX_HEAD[j]) return 'record does not end with its checksum';
   if (bytes[nl - 2] !== 0x22 || bytes[nl - 1] !== 0x7d) return 'record does not end with its checksum';
-  const kText = String.fromCharCode(...bytes.subarray(bodyEnd + 6, bodyEnd + 14));
-  const k = crc32(bytes, start, bodyEnd, previous);
+  const kText = bytes.toString('latin1', bodyEnd + 6, bodyEnd + 14);
+  const { crc: k, ascii } = crc32Ascii8(bytes, start, bodyEnd, previous);
   if (hex8(k) !== kText) return `checksum mismatch (stored ${JSON.stringify(kText)}, computed "${hex8(k)}"): the record was edited, or one before it was removed or moved`;
   let value: unknown;
   try {
-    value = JSON.parse(decoder.decode(bytes.subarray(start, bodyEnd)) + '}');
+    value = JSON.parse((ascii ? bytes.toString('latin1', start, bodyEnd) : decoder.decode(bytes.subarray(start, bodyEnd))) + '}');
   } catch (e) {
     return `not valid JSON (${(e as Error).message})`;
   }
@@ -71,7 +71,7 @@ function validCall(v: Record<string, unknown>, n: number): string | null {
 /** Reads and checks a journal (path or bytes). Damage is reported in the result, never thrown. */
 export function readJournal(input: string | Uint8Array): Journal {
   const source = typeof input === 'string' ? input : '<bytes>';
-  const bytes = typeof input === 'string' ? readFileSync(input) : input;
+  const bytes = typeof input === 'string' ? readFileSync(input) : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const calls: CallEntry[] = [];
   let header: JournalHeader | null = null;
   let end: EndEntry | null = null;
@@ -85,7 +85,7 @@ export function readJournal(input: string | Uint8Array): Journal {
   while (start < bytes.length) {
     const nl = bytes.indexOf(0x0a, start);
     if (nl < 0) return fail('torn record: the file ends in the middle of it (truncated, or the recording process was killed)');
-    const r = frame(bytes, start, nl + 1 - 1, k);
+    const r = frame(bytes, start, nl, k);
     if (typeof r === 'string') return fail(r);
     const v = r.value;
     if (record === 0) {

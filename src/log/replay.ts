@@ -77,7 +77,7 @@ export function replayModel(header: JournalHeader, given: Model | null | undefin
 }
 
 /** Turns a stored call back into a live one: `$ref: recipe` → the recipe, `$model` → the replay's model. */
-export function liveCall(c: JournalCall, n: number, recipe: () => RecipeInput | null, model: Model | null): LifecycleCall {
+export function liveCall(c: JournalCall, n: number, recipe: () => RecipeInput | null, model: Model | null, override?: () => RecipeInput): LifecycleCall {
   const restore = (v: unknown, path: string): unknown => {
     if (v === null || typeof v !== 'object') return v;
     if (Array.isArray(v)) return v.map((x, i) => restore(x, `${path}[${i}]`));
@@ -103,8 +103,12 @@ export function liveCall(c: JournalCall, n: number, recipe: () => RecipeInput | 
     return out;
   };
   switch (c.call) {
-    case 'initialize':
-      return { call: 'initialize', options: restore(c.options, 'options') as Record<string, unknown> };
+    case 'initialize': {
+      // A replay-supplied recipe stands for whatever the journal holds there (modifier instances are references).
+      const options: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(c.options)) options[k] = k === 'recipe' && override && v !== null ? override() : restore(v, `options.${k}`);
+      return { call: 'initialize', options };
+    }
     case 'event':
       return { call: 'event', type: c.type as never, options: restore(c.options, 'options') as Record<string, unknown> };
     case 'finalize':
@@ -139,7 +143,7 @@ export function replayJournal(input: Journal | string | Uint8Array, options: Rep
         if (model) simulatedOptimizerStep(model, header.seed, c.globalStep, c.lr);
         recorder.optimizerStep(c.globalStep, c.lr);
       } else {
-        const live = liveCall(c, stored.n, () => recipe(), model);
+        const live = liveCall(c, stored.n, () => recipe(), model, options.recipe);
         recorder.expect(c);
         try {
           applyCall(lifecycle, live);

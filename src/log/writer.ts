@@ -11,20 +11,20 @@ import { applyCall, type LifecycleCall } from '../lifecycle/calls.ts';
 import { openAppendOnly, type AppendOnlyFile } from '../io/appendOnly.ts';
 import { simulatedOptimizerStep } from '../sim/training.ts';
 import type { Model } from '../model/model.ts';
-import { CallRecorder } from './callRecorder.ts';
+import { CallRecorder, journalOptions } from './callRecorder.ts';
 import { encodeLine, type CallEntry, type JournalCall, type JournalHeader } from './format.ts';
 import { makeHeader, type HeaderInput } from './header.ts';
-import { toJsonValue, type JsonValue } from './serialize.ts';
 
 /** Where journal bytes go: a file (`openAppendOnly`) or anything with the same two methods. */
 export type JournalSink = Pick<AppendOnlyFile, 'write' | 'close'>;
 
-const FLUSH_BYTES = 1 << 16;
+/** Flush once this many characters are buffered (about as many bytes: lines are mostly ASCII). */
+const FLUSH_CHARS = 1 << 16;
 
 /** Encodes entries into chained lines and hands them to a sink in whole-line chunks. */
 export class JournalEncoder {
   #k = 0;
-  #chunks: Uint8Array[] = [];
+  #lines: string[] = [];
   #buffered = 0;
   #written = 0;
   readonly #hash: Hash = createHash('sha256');
@@ -35,34 +35,34 @@ export class JournalEncoder {
   }
   entry(e: CallEntry): void {
     this.#push(e);
-    if (this.#buffered >= FLUSH_BYTES) this.flush();
+    if (this.#buffered >= FLUSH_CHARS) this.flush();
   }
   /** Writes the closing record (call count and SHA-256 of everything before it) and flushes. */
   end(calls: number): void {
     if (this.#ended) return;
     this.flush();
     this.#ended = true;
-    const { bytes } = encodeLine({ end: calls, sha256: this.#hash.digest('hex') }, this.#k);
+    const bytes = Buffer.from(encodeLine({ end: calls, sha256: this.#hash.digest('hex') }, this.#k).line, 'utf8');
     this.sink.write(bytes);
     this.#written += bytes.length;
   }
   get bytesWritten(): number {
-    return this.#written + this.#buffered;
+    return this.#written;
   }
   flush(): void {
-    if (this.#chunks.length === 0) return;
-    const all = Buffer.concat(this.#chunks);
-    this.#chunks = [];
+    if (this.#lines.length === 0) return;
+    const all = Buffer.from(this.#lines.join(''), 'utf8');
+    this.#lines = [];
     this.#buffered = 0;
     this.#hash.update(all);
     this.sink.write(all);
     this.#written += all.length;
   }
   #push(value: object): void {
-    const { bytes, k } = encodeLine(value, this.#k);
+    const { line, k } = encodeLine(value, this.#k);
     this.#k = k;
-    this.#chunks.push(bytes);
-    this.#buffered += bytes.length;
+    this.#lines.push(line);
+    this.#buffered += line.length;
   }
 }
 
@@ -79,6 +79,8 @@ export interface Recorder {
 export interface RecordOptions {
   /** Overwrite an existing file. */
   force?: boolean;
+  /** The files the run reads (recipe, model): never overwritten, even with `force`. */
+  inputs?: readonly string[];
 }
 
 /** The model a header input names, for hashing weights after calls. */
@@ -89,8 +91,8 @@ const modelOf = (input: HeaderInput): Model | null => input.model?.model ?? null
  * Attach before the first call. See the file comment for when bytes reach the file.
  */
 export function recordTo(lifecycle: CompressionLifecycle, target: string | JournalSink, header: HeaderInput, options: RecordOptions = {}): Recorder {
-  const sink = typeof target === 'string' ? openAppendOnly(target, { force: options.force }) : target;
-  const full = makeHeader({ fidelity: lifecycle.fidelity, ...header });
+  const sink = typeof target === 'string' ? openAppendOnly(target, { force: options.force, inputs: options.inputs }) : target;
+  const full = makeHeader({ ...header, fidelity: lifecycle.fidelity });
   const encoder = new JournalEncoder(sink, full);
   let scheduled = false;
   let closed = false;
@@ -140,11 +142,7 @@ export type DriverCall = LifecycleCall | OptimizerStepCall;
 
 /** A call as the journal stores it (the same encoding `records$` gives when the lifecycle records). */
 export function toJournalCall(c: DriverCall, recipeRef: boolean): JournalCall {
-  const opts = (o: Record<string, unknown>) => {
-    const json = toJsonValue(o) as { [k: string]: JsonValue };
-    if (recipeRef && json.recipe != null) json.recipe = { $ref: 'recipe' };
-    return json;
-  };
+  const opts = (o: Record<string, unknown>) => journalOptions(o, recipeRef);
   switch (c.call) {
     case 'initialize':
       return { call: 'initialize', options: opts(c.options as Record<string, unknown>) };
@@ -166,7 +164,7 @@ export function toJournalCall(c: DriverCall, recipeRef: boolean): JournalCall {
 export function writeJournal(target: string | JournalSink, header: HeaderInput, calls: Iterable<DriverCall>, options: RecordOptions = {}): { calls: number } {
   const lifecycle = new CompressionLifecycle({ fidelity: header.fidelity });
   const model = modelOf(header);
-  const sink = typeof target === 'string' ? openAppendOnly(target, { force: options.force }) : target;
+  const sink = typeof target === 'string' ? openAppendOnly(target, { force: options.force, inputs: options.inputs }) : target;
   const full = makeHeader(header);
   const encoder = new JournalEncoder(sink, full);
   const recorder = new CallRecorder(lifecycle, { recipeRef: full.recipe !== null, model, onEntry: (e) => encoder.entry(e) });

@@ -13,12 +13,17 @@ import {
 
 /** The HF tensor names and shapes a config implies (lm_head.weight only when untied). */
 export function expectedTensors(config: ModelConfig): Array<[string, number[]]> {
+  return [...eachExpectedTensor(config)];
+}
+
+/** {@link expectedTensors} one at a time, so a loader can stop at the first missing one of a huge config. */
+export function* eachExpectedTensor(config: ModelConfig): Generator<[string, number[]]> {
   const dim = config.hiddenSize, hd = getHeadDim(config), hidden = config.intermediateSize;
   const qDim = config.numAttentionHeads * hd, kvDim = config.numKeyValueHeads * hd;
-  const out: Array<[string, number[]]> = [['model.embed_tokens.weight', [config.vocabSize, dim]]];
+  yield ['model.embed_tokens.weight', [config.vocabSize, dim]];
   for (let i = 0; i < config.numHiddenLayers; i++) {
     const p = `model.layers.${i}`;
-    out.push(
+    yield* [
       [`${p}.self_attn.q_proj.weight`, [qDim, dim]],
       [`${p}.self_attn.k_proj.weight`, [kvDim, dim]],
       [`${p}.self_attn.v_proj.weight`, [kvDim, dim]],
@@ -28,11 +33,10 @@ export function expectedTensors(config: ModelConfig): Array<[string, number[]]> 
       [`${p}.mlp.down_proj.weight`, [dim, hidden]],
       [`${p}.input_layernorm.weight`, [dim]],
       [`${p}.post_attention_layernorm.weight`, [dim]],
-    );
+    ] as Array<[string, number[]]>;
   }
-  out.push(['model.norm.weight', [dim]]);
-  if (!config.tieWordEmbeddings) out.push(['lm_head.weight', [config.vocabSize, dim]]);
-  return out;
+  yield ['model.norm.weight', [dim]];
+  if (!config.tieWordEmbeddings) yield ['lm_head.weight', [config.vocabSize, dim]];
 }
 
 function checkConfig(config: ModelConfig, file: string): void {

@@ -3,7 +3,7 @@
  * document, so errors about a key can name its line. Also JSON (Python's `json.loads` first, as
  * upstream), and `_load_json_or_yaml_string` itself.
  */
-import { LineCounter, isMap, isScalar, parseDocument, type Document } from 'yaml';
+import { LineCounter, isCollection, isMap, isScalar, parseDocument, visit, type Document } from 'yaml';
 import { PYYAML_OPTIONS } from './pyyamlSchema.ts';
 import { reindentFlowContinuations } from './flowIndent.ts';
 import { RecipeNotMappingError, RecipeStringParseError, kindOf } from './errors.ts';
@@ -68,6 +68,20 @@ function parseYamlStrict(text: string, lineOffset: number): Parsed {
     const pos = lines.linePos(tagged.pos[0]);
     const why = tagged.message.split('\n')[0].replace(/^Unresolved tag: (.*)$/, "could not determine a constructor for the tag '$1' (the safe loader takes only YAML's standard tags)");
     return { ok: false, detail: `YAML error at line ${pos.line + lineOffset}, column ${pos.col}: ${why}` };
+  }
+  // A list or mapping as a key: PyYAML refuses it (unhashable); JavaScript would turn it into a string.
+  let collectionKey: number | null = null;
+  visit(doc, {
+    Pair(_key, pair) {
+      if (isCollection(pair.key)) {
+        collectionKey = (pair.key.range?.[0] ?? 0);
+        return visit.BREAK;
+      }
+    },
+  });
+  if (collectionKey !== null) {
+    const pos = lines.linePos(collectionKey);
+    return { ok: false, detail: `YAML error at line ${pos.line + lineOffset}, column ${pos.col}: found unhashable key (a list or mapping cannot be a key)` };
   }
   try {
     return { ok: true, value: doc.toJS({ maxAliasCount: 100 }), locate: documentLocator(doc, lines, lineOffset) };

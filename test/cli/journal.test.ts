@@ -94,3 +94,31 @@ describe('llmc-sim run --log, replay, diff, log show', () => {
     copyFileSync(file, join(dir, 'copy.llog'));
   });
 });
+
+describe('run --log never writes over an input', () => {
+  it('refuses --log naming the recipe, even with --force, and leaves the recipe as it was', async () => {
+    const { mkdtempSync, readFileSync, copyFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { main } = await import('../../src/cli/main.ts');
+    const { packageFile } = await import('../../src/io/packageFile.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'llmc-log-input-'));
+    const recipe = join(dir, 'r.yaml');
+    copyFileSync(packageFile('examples/training.yaml'), recipe);
+    const before = readFileSync(recipe, 'utf8');
+    const err = process.stderr.write;
+    const out = process.stdout.write;
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    let code: number;
+    try {
+      code = await main(['run', recipe, '--epochs', '1', '--log', recipe, '--force', '-q']);
+    } finally {
+      process.stderr.write = err;
+      process.stdout.write = out;
+    }
+    expect(code).not.toBe(0);
+    expect(code).not.toBe(70);
+    expect(readFileSync(recipe, 'utf8')).toBe(before);
+  });
+});

@@ -28,7 +28,11 @@ describe('bad input gets a ValueError naming the problem, never a bare TypeError
     const lc = new CompressionLifecycle();
     lc.initialize({});
     lc.event(EventType.BATCH_START, { globalStep: 3 });
-    expect(() => lc.event(EventType.BATCH_END, { globalStep: 'x' as never })).toThrow("event(): option 'globalStep' must be a number or null, got \"x\"");
+    expect(() => lc.event(EventType.BATCH_END, { globalStep: 'x' as never })).toThrow("event(): option 'globalStep' must be a finite number or null, got \"x\"");
+    // JSON would print NaN as null (a value the message says is allowed); a BigInt would make JSON throw.
+    expect(() => lc.event(EventType.BATCH_END, { globalStep: NaN })).toThrow("must be a finite number or null, got NaN");
+    expect(() => lc.event(EventType.BATCH_END, { globalStep: Infinity })).toThrow('got Infinity');
+    expect(() => lc.event(EventType.BATCH_END, { globalStep: 10n as never })).toThrow('got 10n');
     expect(lc.globalStep).toBe(3);
     expect(lc.lastEventType).toBe(EventType.BATCH_START);
   });

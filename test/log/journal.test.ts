@@ -202,7 +202,7 @@ describe('files', () => {
     const body = JSON.parse(lines[0]);
     delete body.k;
     body.version = 99;
-    const patched = new TextDecoder().decode(encodeLine(body, 0).bytes) + lines.slice(1).join('\n');
+    const patched = encodeLine(body, 0).line + lines.slice(1).join('\n');
     expect(() => readJournal(new TextEncoder().encode(patched))).toThrow(/unknown journal version 99/);
   });
 });

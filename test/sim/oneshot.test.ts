@@ -62,7 +62,7 @@ describe('oneshot, datafree (§9.4)', () => {
       'QuantizationModifier.onEvent', 'QuantizationModifier.onUpdate',
       'event calibration_epoch_end',
       'SpinQuantModifier.onEvent', 'SpinQuantModifier ended', 'SpinQuantModifier.onEnd',
-      'QuantizationModifier.onEvent', 'QuantizationModifier ended', 'QuantizationModifier.onEnd',
+      'QuantizationModifier.onEvent', 'QuantizationModifier ended', 'QuantizationModifier.onEnd', 'QuantizationModifier effect quantization.applied',
       'finalize',
       'SpinQuantModifier.onFinalize', 'SpinQuantModifier finalized',
       'QuantizationModifier.onFinalize', 'QuantizationModifier finalized',

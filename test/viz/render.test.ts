@@ -22,7 +22,7 @@ describe('renderAscii', () => {
     expect(rows[1]).toBe('epoch                      |0   1   2   |');
     expect(rows[2]).toBe('  pruning/MagnitudePruning |:.[=|=|=]---|');
     expect(rows[3]).toBe('  ConstantPruning          |:...:...[===|');
-    expect(rows[4]).toBe('  mlp/MagnitudePruning     |:...[==]----|');
+    expect(rows[4]).toBe('  mlp/MagnitudePruning     |:...[===]---|');
     expect(rows.some((r) => r.startsWith('legend:'))).toBe(true);
   });
 

@@ -23,7 +23,7 @@ describe('buildTimeline', () => {
     const [gradual, hold, mlp] = t.tracks;
     expect([gradual.startedAt, gradual.endedAt, gradual.updates]).toEqual([2, 8, [2, 4, 6, 8]]);
     expect([hold.startedAt, hold.endedAt]).toEqual([8, null]);
-    expect([mlp.startedAt, mlp.endedAt, mlp.updates]).toEqual([4, 7, []]);
+    expect([mlp.startedAt, mlp.endedAt, mlp.updates]).toEqual([4, 8, []]);
     expect(t.tracks.every((tr) => phaseAt(tr, t.steps) === 'finalized')).toBe(true);
     expect(t.tracks.every((tr) => tr.problem === null && tr.notStarted === null)).toBe(true);
   });

@@ -12,7 +12,7 @@ import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync } from '
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ValueError } from '../../core/errors.ts';
-import { OutputError, recoverFileSet, writeFileSet } from '../../io/index.ts';
+import { OutputError, recoverFileSet, writeFileSet, type WriteOptions } from '../../io/index.ts';
 import type { Tensor } from '../../tensor/tensor.ts';
 import { configFromHF, configToHF } from '../config.ts';
 import { buildModel, expectedTensors } from '../build.ts';
@@ -39,7 +39,7 @@ function kindOf(st: import('node:fs').Stats): string {
  * The bytes of `file`, which must be a regular file (links are followed). Opened non-blocking so a FIFO
  * cannot stall the open; the size comes from fstat of the opened file, and exactly that many bytes are read.
  */
-export function readRegularFile(file: string, what: string, maxBytes = Infinity): Uint8Array {
+function readRegularFile(file: string, what: string, maxBytes = Infinity): Uint8Array {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -98,7 +98,7 @@ export async function loadModel(p: string): Promise<Model> {
   recoverFileSet(dir);
   const [weightsFile, configFile] = modelInputFiles(p, isDir);
   let json: unknown;
-  const text = new TextDecoder().decode(readRegularFile(configFile, 'model config', MAX_CONFIG_BYTES));
+  const text = new TextDecoder().decode(readRegularFile(configFile, 'model file', MAX_CONFIG_BYTES));
   try {
     json = JSON.parse(text);
   } catch (e) {
@@ -111,10 +111,8 @@ export async function loadModel(p: string): Promise<Model> {
   return buildModel(config, tensors, weightsFile);
 }
 
-export interface SaveOptions {
-  /** Files this run read (e.g. from {@link modelInputFiles}): the save refuses to replace them. */
-  readonly inputs?: readonly string[];
-}
+/** `inputs`: files this run read (e.g. from {@link modelInputFiles}); the save refuses to replace them. */
+export type SaveOptions = WriteOptions;
 
 /**
  * Write `dir/model.safetensors` and `dir/config.json` (HF names; F32, or F64 for float64 weights; lm_head

@@ -5,10 +5,11 @@
  */
 import { EventType, type Event } from '../../core/events.ts';
 import type { Linear } from '../../model/modules.ts';
-import { applyMask } from './masks.ts';
+import { prunedIndices, zeroAt } from './masks.ts';
 
 export class HeldMasks {
-  readonly #masks = new Map<string, Uint8Array>();
+  /** Pruned indices per module: holding touches only the pruned weights. */
+  readonly #masks = new Map<string, Uint32Array>();
 
   /** `modules`: the modifier's targets, resolved once at initialize. */
   constructor(readonly modules: ReadonlyArray<readonly [string, Linear]>) {}
@@ -19,7 +20,7 @@ export class HeldMasks {
 
   /** Holds `mask` for module `name` from now on (replacing an earlier one). */
   hold(name: string, mask: Uint8Array): void {
-    this.#masks.set(name, mask);
+    this.#masks.set(name, prunedIndices(mask));
   }
 
   /** On OPTIM_POST_STEP while `holding`: zeroes every masked weight again. Other events: nothing. */
@@ -27,7 +28,7 @@ export class HeldMasks {
     if (event.type !== EventType.OPTIM_POST_STEP || !holding) return;
     for (const [name, m] of this.modules) {
       const mask = this.#masks.get(name);
-      if (mask) applyMask(m.weight.data, mask);
+      if (mask) zeroAt(m.weight.data, mask);
     }
   }
 }

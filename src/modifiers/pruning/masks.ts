@@ -46,12 +46,32 @@ export function sparsityOf(weights: TensorData): number {
   return weights.length ? zeros / weights.length : 0;
 }
 
+/** The shapes a gradual-pruning schedule can take between `init_sparsity` and `final_sparsity`. */
+export const INTERPOLATIONS = ['linear', 'cubic', 'inverse_cubic'] as const;
+export type Interpolation = (typeof INTERPOLATIONS)[number];
+
 /**
- * Sparsity at `progress` ∈ [0, 1] between `init` and `final`: upstream's `cubic` schedule prunes
- * fast early and slowly late; `linear` is even.
+ * Sparsity at `progress` ∈ [0, 1] (clamped) between `init` and `final`, shaped like SparseML's and older
+ * LLM Compressor's `interpolate`: `linear` is even; `cubic`, 1 − (1 − p)³, prunes fast early and slowly
+ * late (upstream's default `update_scheduler`); `inverse_cubic`, 1 − (1 − p)^⅓, prunes slowly early and
+ * fast late.
  */
-export function interpolateSparsity(init: number, final: number, progress: number, kind: 'cubic' | 'linear'): number {
+export function interpolateSparsity(init: number, final: number, progress: number, kind: Interpolation): number {
   const p = Math.min(1, Math.max(0, progress));
-  const shaped = kind === 'cubic' ? 1 - (1 - p) ** 3 : p;
+  const shaped = kind === 'cubic' ? 1 - (1 - p) ** 3 : kind === 'inverse_cubic' ? 1 - (1 - p) ** (1 / 3) : p;
   return init + (final - init) * shaped;
+}
+
+/** Indices of a mask's pruned (0) entries: holding a mask then touches only the pruned weights. */
+export function prunedIndices(mask: Uint8Array): Uint32Array {
+  let n = 0;
+  for (let i = 0; i < mask.length; i++) n += 1 - mask[i];
+  const out = new Uint32Array(n);
+  for (let i = 0, k = 0; i < mask.length; i++) if (mask[i] === 0) out[k++] = i;
+  return out;
+}
+
+/** Zeroes the weights at `indices` (a mask in `prunedIndices` form). */
+export function zeroAt(weights: TensorData, indices: Uint32Array): void {
+  for (let k = 0; k < indices.length; k++) weights[indices[k]] = 0;
 }

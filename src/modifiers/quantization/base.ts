@@ -98,6 +98,14 @@ interface Observed {
   zeroPoints: Int32Array;
 }
 
+/** The `quantization.applied` effect: module names whose weights were fake-quantized, whose inputs got a
+ * fake-quant hook, and targets skipped because no SEQUENTIAL_EPOCH_END calibrated them. */
+export interface QuantizationApplied {
+  weights: string[];
+  inputActivations: string[];
+  skipped: string[];
+}
+
 export class QuantizationModifier extends Modifier {
   static override readonly fields: FieldSpecs = [
     ...Modifier.fields,
@@ -271,28 +279,38 @@ export class QuantizationModifier extends Modifier {
   protected override onEnd(_state: State, _event: Event | null, _kwargs: Kwargs): void {
     this.#hooks.removeHooks(this.#calibrationHooks);
     this.#calibrationHooks.length = 0;
+    // What was quantized, by module name, for the records (`oneshot` prints it; the journal keeps it).
+    const applied: QuantizationApplied = { weights: [], inputActivations: [], skipped: [] };
     for (const [name, { module, scheme }] of this.#attached) {
       if (!hasWeight(module)) continue;
       if (!scheme.weights && !scheme.inputActivations) continue;
       const obs = this.#observed.get(name);
       if (!obs) {
         this.warn(neverObserved(name));
+        applied.skipped.push(name);
         continue;
       }
-      if (scheme.weights && !isQuantized(module.weight)) {
-        module.weight = obs.weight === module.weight ? obs.value : quantizeWeight(module.weight, scheme.weights).value;
+      if (scheme.weights) {
+        // Weights already quantized (GPTQ) stay as they are; either way they are quantized now.
+        if (!isQuantized(module.weight)) module.weight = obs.weight === module.weight ? obs.value : quantizeWeight(module.weight, scheme.weights).value;
+        applied.weights.push(name);
       }
       const input = scheme.inputActivations;
       if (!input) continue;
       if (module.kind !== 'linear') this.warn(embeddingInputNotQuantized(name));
-      else if (input.dynamic) this.#hooks.registerHook(module, dynamicActivationHook(input), 'forward_pre');
-      else {
+      else if (input.dynamic) {
+        this.#hooks.registerHook(module, dynamicActivationHook(input), 'forward_pre');
+        applied.inputActivations.push(name);
+      } else {
         const qparams = this.#activationParams.get(name);
-        if (qparams) this.#hooks.registerHook(module, staticActivationHook(qparams, input), 'forward_pre');
-        else this.warn(staticInputNeverCalibrated(name));
+        if (qparams) {
+          this.#hooks.registerHook(module, staticActivationHook(qparams, input), 'forward_pre');
+          applied.inputActivations.push(name);
+        } else this.warn(staticInputNeverCalibrated(name));
       }
     }
     this.#quantizationEnabled = true;
+    this.recordEffect('quantization.applied', applied);
   }
 
   protected override onFinalize(state: State, kwargs: Kwargs): boolean {

@@ -21,9 +21,9 @@ describe('magnitude masks', () => {
 });
 
 describe('MagnitudePruningModifier and ConstantPruningModifier in training', () => {
-  it('reach final sparsity on their targets and hold it against optimizer steps', () => {
+  it('reach final sparsity on their targets and, with leave_enabled, hold it against optimizer steps after end', () => {
     const model = small();
-    const prune = new MagnitudePruningModifier({ targets: ['re:.*q_proj$'], init_sparsity: 0.2, final_sparsity: 0.6, start: 0, end: 1, update: 0.5 });
+    const prune = new MagnitudePruningModifier({ targets: ['re:.*q_proj$'], init_sparsity: 0.2, final_sparsity: 0.6, start: 0, end: 1, update: 0.5, leave_enabled: true });
     simulateTraining({ recipe: [prune], model, epochs: 3, stepsPerEpoch: 2, seed: 3 });
     const q = model.getModule('model.layers.0.self_attn.q_proj') as Linear;
     const k = model.getModule('model.layers.0.self_attn.k_proj') as Linear;
@@ -35,12 +35,13 @@ describe('MagnitudePruningModifier and ConstantPruningModifier in training', () 
     const run = (hold: boolean) => {
       const model = small();
       const prune = new MagnitudePruningModifier({ targets: ['re:.*up_proj$'], init_sparsity: 0.5, final_sparsity: 0.5, start: 0, end: 0.5, leave_enabled: false });
-      const mods = hold ? [prune, new ConstantPruningModifier({ targets: ['re:.*up_proj$'], start: 1 })] : [prune];
-      simulateTraining({ recipe: mods, model, epochs: 3, stepsPerEpoch: 2, seed: 1 });
+      const mods = hold ? [prune, new ConstantPruningModifier({ targets: ['re:.*up_proj$'], start: 0.5 })] : [prune];
+      simulateTraining({ recipe: mods, model, epochs: 3, stepsPerEpoch: 8, seed: 1 });
       return sparsityOf((model.getModule('model.layers.0.mlp.up_proj') as Linear).weight.data);
     };
     expect(run(true)).toBeCloseTo(0.5, 2);
-    expect(run(false)).toBe(0);
+    // Each step nudges a quarter of the weights: after 20 steps (3/4)^20 ≈ 0.3% of the zeros are left.
+    expect(run(false)).toBeLessThan(0.01);
   });
 
   it('fails at initialize, naming the modifier, without a model or with targets that match nothing', () => {

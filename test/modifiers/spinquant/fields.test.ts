@@ -63,9 +63,9 @@ describe('SpinQuantModifier fields', () => {
     );
   });
 
-  it('E30 for unknown options', () => {
+  it('E30 for unknown options (with a suggestion when a field is one typo away)', () => {
     expect(thrown(() => new SpinQuantModifier({ rotation: ['R1'] } as never)).message).toBe(
-      '1 validation error for SpinQuantModifier\nrotation\n  Extra inputs are not permitted',
+      "1 validation error for SpinQuantModifier\nrotation\n  Extra inputs are not permitted. Did you mean 'rotations'?",
     );
   });
 

@@ -23,6 +23,8 @@ export interface RunLogOptions {
   batchesPerStep: number;
   /** The `--model` path, or undefined for the synthetic model. */
   modelPath?: string;
+  /** The files the run reads: the journal never overwrites one of them. */
+  inputs?: readonly string[];
 }
 
 export function openRunLog(lifecycle: CompressionLifecycle, model: Model, o: RunLogOptions): Recorder {
@@ -38,7 +40,7 @@ export function openRunLog(lifecycle: CompressionLifecycle, model: Model, o: Run
         settings: { driver: 'training', epochs: o.epochs, stepsPerEpoch: o.stepsPerEpoch, batchesPerStep: o.batchesPerStep },
         model: { source, ...(o.modelPath ? {} : { options: { seed: o.seed } }), model },
       },
-      { force: o.force },
+      { force: o.force, inputs: o.inputs },
     );
   } catch (e) {
     if (e instanceof AppendPathError) throw new UsageError('--log', e.message);

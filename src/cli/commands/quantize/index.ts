@@ -3,17 +3,15 @@
  * rotations — logit MSE, KL divergence and perplexity on text sampled from the float model — plus
  * the invariance drift of the rotations alone, with and without embedding centring.
  */
-import { existsSync } from 'node:fs';
-import { createSyntheticModel } from '../../../model/synthetic.ts';
-import { loadModel } from '../../../model/load/index.ts';
 import type { Model } from '../../../model/model.ts';
 import { getHeadDim } from '../../../model/config.ts';
-import { builtinModelPath } from '../../../model/builtinModels.ts';
 import { computeErrorTable, formatErrorTable } from '../../../eval/errorTable.ts';
 import type { QuantizationModifierArgs } from '../../../modifiers/quantization/base.ts';
 import type { SpinQuantModifierArgs } from '../../../modifiers/spinquant/base.ts';
 import { UsageError } from '../../errors.ts';
-
+import { checkQuantizePlan } from '../../bounds.ts';
+import { loadCliModel } from '../../models.ts';
+import { startProgress } from '../../progress.ts';
 
 export const SCHEMES = ['W4A4', 'W4A16', 'W4A16_ASYM', 'W8A16', 'W8A8', 'INT8', 'int4-channel'] as const;
 export const ROTATION_SETS = ['R1+R2', 'R1-R4'] as const;
@@ -28,13 +26,8 @@ export interface QuantizeOptions {
   length: number;
   seed: number;
   json?: boolean;
-}
-
-async function resolveModel(spec: string): Promise<{ model: Model; label: string }> {
-  if (spec === 'synthetic') return { model: createSyntheticModel(), label: 'synthetic (built-in, seed 0)' };
-  const path = spec === 'stories260K' ? builtinModelPath('stories260K') : spec;
-  if (!existsSync(path)) throw new UsageError('--model', `no such file: ${path}`);
-  return { model: await loadModel(path), label: spec === 'stories260K' ? 'stories260K (llama2.c)' : path };
+  /** No progress bar on stderr. */
+  quiet?: boolean;
 }
 
 /** Weight-only int4 per output channel: the 4-bit case that fits every layer width. */
@@ -77,16 +70,25 @@ export function rotationSettings(model: Model, options: QuantizeOptions): Record
 export async function quantize(options: QuantizeOptions, out: (line: string) => void, progress: (line: string) => void = () => {}): Promise<void> {
   if (!SCHEMES.includes(options.scheme as never)) throw new UsageError('--scheme', `expected one of ${SCHEMES.join(', ')}, got '${options.scheme}'`);
   for (const r of options.rotations) if (!ROTATION_SETS.includes(r as never)) throw new UsageError('--rotations', `expected ${ROTATION_SETS.join(' and/or ')}, got '${r}'`);
-  const { model, label } = await resolveModel(options.model);
+  const { model, label } = await loadCliModel(options.model);
+  checkQuantizePlan(options.samples, options.length, model.config.maxPositionEmbeddings);
   const rotations = rotationSettings(model, options);
-  progress(`quantizing ${label}: ${1 + 3 * options.rotations.length} one-shot runs on copies of the model…`);
-  const table = computeErrorTable(model, {
-    quantization: quantizationArgs(options.scheme),
-    rotations,
-    samples: options.samples,
-    sampleLength: options.length,
-    seed: options.seed,
-  });
+  const runs = 1 + 3 * options.rotations.length;
+  const bar = startProgress({ label: 'quantize', total: runs, unit: 'runs', quiet: options.quiet });
+  if (!bar.visible && !options.quiet) progress(`quantizing ${label}: ${runs} one-shot runs on copies of the model…`);
+  let table: ReturnType<typeof computeErrorTable>;
+  try {
+    table = computeErrorTable(model, {
+      quantization: quantizationArgs(options.scheme),
+      rotations,
+      samples: options.samples,
+      sampleLength: options.length,
+      seed: options.seed,
+      onRun: (what) => bar.tick(1, what),
+    });
+  } finally {
+    bar.stop();
+  }
   if (options.json) {
     out(JSON.stringify({ model: label, scheme: options.scheme, rotations, ...table }));
     return;

@@ -7,6 +7,7 @@
 import { loadModel } from '../../../model/load/index.ts';
 import {
   JournalDamageError,
+  JournalModelError,
   readJournal,
   replayJournal,
   stateAt,
@@ -68,6 +69,16 @@ function printState(s: StateSummary, line: (t: string) => void): void {
 }
 
 export async function replay(file: string, options: ReplayCliOptions): Promise<void> {
+  try {
+    await replayChecked(file, options);
+  } catch (e) {
+    // The wrong model (or none where one is needed) is a usage problem: exit 2, naming the tensor.
+    if (e instanceof JournalModelError) throw new ExitError(`${file}: ${e.message}`, 2);
+    throw e;
+  }
+}
+
+async function replayChecked(file: string, options: ReplayCliOptions): Promise<void> {
   const out = new Stdout();
   try {
     const journal = openJournal(file);
