@@ -60,7 +60,6 @@ export function nextOrderState(last: EventType, next: EventType): OrderStep {
   return { accepted: cell.accepted, last: cell.last };
 }
 
-
 export function isOrdered(t: EventType): t is EventType & OrderedType {
   return (ORDERED as readonly string[]).includes(t);
 }

@@ -72,7 +72,6 @@ export class LifecycleOptionError extends ValueError {
   }
 }
 
-
 export class CompressionLifecycle {
   readonly fidelity: Fidelity;
   readonly #policy: FidelityPolicy;
@@ -389,7 +388,6 @@ export class CompressionLifecycle {
     });
   }
 }
-;
 
 /** §6.1–§6.3: "collect non-null results". */
 function collect(results: unknown[], result: unknown): void {

@@ -11,15 +11,21 @@
  * - `replayJournal(journal, options)`: match, or the first divergence. `journalRecords(journal)`: the
  *   re-derived `LifecycleRecord[]`. `stateAt(journal, n)`, `Timeline`. `diffJournals(a, b)`.
  */
-export { toJsonValue, serializeRecord,  } from './serialize.ts';
-export { modelSha256,    } from './modelHash.ts';
-export {   type CallEntry,   type JournalHeader,  } from './format.ts';
-export {   type HeaderInput } from './header.ts';
-export { recordTo, writeJournal, memorySink,  type Recorder,   type DriverCall,  } from './writer.ts';
+export { toJsonValue, serializeRecord } from './serialize.ts';
+export { modelSha256 } from './modelHash.ts';
+export { type CallEntry, type JournalHeader } from './format.ts';
+export { type HeaderInput } from './header.ts';
+export { recordTo, writeJournal, memorySink, type Recorder, type DriverCall } from './writer.ts';
 export { readJournal, readWholeJournal, type Journal } from './reader.ts';
-export { replayJournal, journalRecords,  liveCall, type ReplayOptions, type ReplayResult, type Divergence } from './replay.ts';
-export { stateAt,  Timeline,  type StateSummary,  } from './timeTravel.ts';
-export { diffJournals, type JournalDiff,   } from './diff.ts';
-export { JournalDamageError, JournalModelError, JournalReplayError,  } from './errors.ts';
-;
+export {
+  replayJournal,
+  journalRecords,
+  liveCall,
+  type ReplayOptions,
+  type ReplayResult,
+  type Divergence,
+} from './replay.ts';
+export { stateAt, Timeline, type StateSummary } from './timeTravel.ts';
+export { diffJournals, type JournalDiff } from './diff.ts';
+export { JournalDamageError, JournalModelError, JournalReplayError } from './errors.ts';
 export { trainingDriverCalls } from './drivers.ts';

@@ -11,7 +11,8 @@ import { GPTQModifier } from './gptq/index.ts';
 import { SparseGPTModifier } from './sparsegpt/index.ts';
 import { WandaPruningModifier } from './wanda/index.ts';
 import { LogarithmicEqualizationModifier, SmoothQuantModifier } from './smoothquant/index.ts';
-import { AutoRoundModifier, AWQModifier, IMatrixGatherer, OutputDistillationModifier, QuIPModifier } from './uncomputed/index.ts';
+import { AWQModifier } from './awq/index.ts';
+import { AutoRoundModifier, IMatrixGatherer, OutputDistillationModifier, QuIPModifier } from './uncomputed/index.ts';
 
 registerBuiltinModule(() => ({
   SpinQuantModifier, QuantizationModifier, MagnitudePruningModifier, ConstantPruningModifier, GPTQModifier,

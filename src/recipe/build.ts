@@ -26,7 +26,6 @@ import {
 } from './errors.ts';
 import { isMapping, type Locator } from './parseYaml.ts';
 
-
 export interface BuildContext {
   readonly fidelity: Fidelity;
   /** The file to cite (`<string>` for text). */

@@ -1,5 +1,5 @@
 /** Recipes (lifecycle.md §8). */
-export { Recipe,     } from './recipe.ts';
+export { Recipe } from './recipe.ts';
 export {
   RecipeError,
   RecipeFrontMatterError,
@@ -11,11 +11,7 @@ export {
   ModifierEmptyBodyError,
   ModifierArgumentsTypeError,
   RecipeInputTypeError,
-  
 } from './errors.ts';
 export { appendRecipeDict } from './appendRecipeDict.ts';
-;
 export { dumpYaml } from './dumpYaml.ts';
-;
-export { PYYAML_OPTIONS,  } from './pyyamlSchema.ts';
-;
+export { PYYAML_OPTIONS } from './pyyamlSchema.ts';

@@ -11,7 +11,6 @@ import '../modifiers/builtins.ts';
 import { selectPipeline, type PipelineName } from './pipelines/infer.ts';
 import { runPipeline } from './pipelines/run.ts';
 
-
 export interface OneshotOptions {
   model: Model;
   recipe: RecipeInput;

@@ -246,7 +246,7 @@ export { smoothingScales, type SmoothingAlgorithm } from './kernels/smoothing.ts
 export { gptqQuantize } from './kernels/gptq.ts';
 export { accumulateGram } from './kernels/gram.ts';
 export { roundToE4M3F32 } from './kernels/fp8.ts';
-export {  fakeQuantizeNvfp4, nvfp4GlobalScale, roundToE2M1, roundToE2M1F32 } from './kernels/fp4.ts';
-export { fakeQuantizeMx, mxScaleExponent,  } from './kernels/mx.ts';
+export { fakeQuantizeNvfp4, nvfp4GlobalScale, roundToE2M1, roundToE2M1F32 } from './kernels/fp4.ts';
+export { fakeQuantizeMx, mxScaleExponent } from './kernels/mx.ts';
 export { fakeQuantizeFp8Block, fakeQuantizeFp8Group } from './kernels/fp8Block.ts';
 export { dataRange } from './kernels/fp4.ts';

@@ -1,3 +1,2 @@
 /** GPTQ: the modifier (its math is tensor/kernels/gptq.ts). */
-export { GPTQModifier,  } from './base.ts';
-;
+export { GPTQModifier } from './base.ts';

@@ -1,4 +1,3 @@
 /** SmoothQuant and its log-equalization alias. */
-export { SmoothQuantModifier,  } from './base.ts';
-export { LogarithmicEqualizationModifier,  } from './logEqualization.ts';
-;
+export { SmoothQuantModifier } from './base.ts';
+export { LogarithmicEqualizationModifier } from './logEqualization.ts';

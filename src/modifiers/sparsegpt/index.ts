@@ -1,3 +1,2 @@
 /** SparseGPT and the sparsity modifier base it shares with Wanda. */
-export { SparseGPTModifier,  } from './base.ts';
-;
+export { SparseGPTModifier } from './base.ts';

@@ -1,5 +1,5 @@
 /**
- * Modifiers of LLM Compressor 0.12 whose math llmc-sim does not compute yet (AWQ, QuIP, IMatrixGatherer):
+ * Modifiers of LLM Compressor 0.12 whose math llmc-sim does not compute yet (QuIP, IMatrixGatherer):
  * registered under their upstream names with their upstream fields and validators, they run upstream's
  * calibration lifecycle exactly — start at CALIBRATION_EPOCH_START, one step per SEQUENTIAL_EPOCH_END
  * subgraph, end at CALIBRATION_EPOCH_END (datafree modifiers: the same sequence without data) — and warn at
@@ -16,7 +16,7 @@ export const notComputed = (cls: string, what: string) =>
   `${cls}: ${what} is not computed by llmc-sim; this modifier leaves the model unchanged (see docs/modifiers/${cls}.md)`;
 
 export abstract class UncomputedModifier extends Modifier {
-  /** What upstream computes and we do not, in a phrase ("AWQ's activation-aware scale search"). */
+  /** What upstream computes and we do not, in a phrase ("QuIP's incoherence transforms"). */
   protected abstract readonly uncomputed: string;
   /** SEQUENTIAL_EPOCH_END events seen (one per subgraph), for tests and the journal. */
   subgraphsSeen = 0;

@@ -1,3 +1,2 @@
-export { inferPipeline, selectPipeline,      } from './infer.ts';
-;
-export { sequentialSubgraphs,   } from './subgraphs.ts';
+export { inferPipeline, selectPipeline } from './infer.ts';
+export { sequentialSubgraphs } from './subgraphs.ts';
