@@ -64,29 +64,72 @@ export function errorInfo(e: unknown): ErrorInfo {
   return { name: 'Error', code: null, message: String(e) };
 }
 
-/** Record factories: the only place record types are spelled. `seq` is filled by the emitter. */
+/**
+ * Record factories: the only place record types are spelled. Each builds its record whole, `seq`
+ * last with a placeholder the emitter overwrites (no spread on the recorded path, one shape per type).
+ */
 export const record = {
-  initialize: (options: Record<string, unknown>) => ({ type: 'call.initialize', options }) as const,
-  event: (eventType: EventType, globalStep: number, options: Record<string, unknown>) =>
-    ({ type: 'call.event', eventType, globalStep, options }) as const,
-  finalize: (options: Record<string, unknown>) => ({ type: 'call.finalize', options }) as const,
-  reset: () => ({ type: 'call.reset' }) as const,
-  rejected: (call: CallName, eventType: EventType | null, error: unknown) =>
-    ({ type: 'call.rejected', call, eventType, error: errorInfo(error) }) as const,
-  error: (call: CallName, error: unknown) => ({ type: 'effect.error', call, error: errorInfo(error) }) as const,
-  warning: (code: string | null, message: string, modifier: ModifierRef | null = null) =>
-    ({ type: 'effect.warning', code, message, modifier }) as const,
+  initialize: (options: Record<string, unknown>): LifecycleRecord => ({ type: 'call.initialize', options, seq: 0 }),
+  event: (eventType: EventType, globalStep: number, options: Record<string, unknown>): LifecycleRecord => ({
+    type: 'call.event',
+    eventType,
+    globalStep,
+    options,
+    seq: 0,
+  }),
+  finalize: (options: Record<string, unknown>): LifecycleRecord => ({ type: 'call.finalize', options, seq: 0 }),
+  reset: (): LifecycleRecord => ({ type: 'call.reset', seq: 0 }),
+  rejected: (call: CallName, eventType: EventType | null, error: unknown): LifecycleRecord => ({
+    type: 'call.rejected',
+    call,
+    eventType,
+    error: errorInfo(error),
+    seq: 0,
+  }),
+  error: (call: CallName, error: unknown): LifecycleRecord => ({ type: 'effect.error', call, error: errorInfo(error), seq: 0 }),
+  warning: (code: string | null, message: string, modifier: ModifierRef | null = null): LifecycleRecord => ({
+    type: 'effect.warning',
+    code,
+    message,
+    modifier,
+    seq: 0,
+  }),
+  hook: (ref: ModifierRef, hook: HookName, eventType: EventType | null): LifecycleRecord => ({
+    type: 'effect.hook',
+    position: ref.position,
+    modifierType: ref.modifierType,
+    hook,
+    eventType,
+    seq: 0,
+  }),
+  transition: (ref: ModifierRef, flag: 'initialized' | 'started' | 'ended' | 'finalized', from: ModifierPhase, to: ModifierPhase): LifecycleRecord => ({
+    type: 'effect.transition',
+    position: ref.position,
+    modifierType: ref.modifierType,
+    flag,
+    from,
+    to,
+    seq: 0,
+  }),
+  modifierEffect: (ref: ModifierRef, kind: string, data: unknown): LifecycleRecord => ({
+    type: 'effect.modifier',
+    position: ref.position,
+    modifierType: ref.modifierType,
+    kind,
+    data,
+    seq: 0,
+  }),
   /** Lifts a modifier's own report into a record naming the modifier. */
-  fromModifier(ref: ModifierRef, effect: ModifierEffect) {
+  fromModifier(ref: ModifierRef, effect: ModifierEffect): LifecycleRecord {
     switch (effect.type) {
       case 'modifier.hook':
-        return { type: 'effect.hook', ...ref, hook: effect.hook, eventType: effect.eventType } as const;
+        return record.hook(ref, effect.hook, effect.eventType);
       case 'modifier.transition':
-        return { type: 'effect.transition', ...ref, flag: effect.flag, from: effect.from, to: effect.to } as const;
+        return record.transition(ref, effect.flag, effect.from, effect.to);
       case 'modifier.effect':
-        return { type: 'effect.modifier', ...ref, kind: effect.kind, data: effect.data } as const;
+        return record.modifierEffect(ref, effect.kind, effect.data);
       case 'modifier.warning':
-        return { type: 'effect.warning', code: null, message: effect.message, modifier: ref } as const;
+        return record.warning(null, effect.message, ref);
     }
   },
 };

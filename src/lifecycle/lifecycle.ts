@@ -32,7 +32,7 @@ import {
   UnknownEventTypeError,
 } from '../core/lifecycleErrors.ts';
 import { INITIAL_ORDER_STATE, isOrdered, nextOrderState } from '../core/order.ts';
-import { record, type CallName, type LifecycleRecord, type UnsequencedRecord } from '../core/records.ts';
+import { record, type CallName, type LifecycleRecord } from '../core/records.ts';
 import { EFFECT_SINK, RECIPE_POSITION, type HookContext, type Modifier } from '../modifiers/modifier.ts';
 import { Recipe, type RecipeInput } from '../recipe/recipe.ts';
 import { FIDELITY_POLICIES, type FidelityPolicy } from './fidelityPolicy.ts';
@@ -364,8 +364,11 @@ export class CompressionLifecycle {
     }
   }
 
-  #emit(r: UnsequencedRecord): void {
-    if (this.#recording) this.#records.next({ ...r, seq: this.#seq++ } as LifecycleRecord);
+  /** Publishes a record built by `record.*`, numbering it in place. */
+  #emit(r: LifecycleRecord): void {
+    if (!this.#recording) return;
+    r.seq = this.#seq++;
+    this.#records.next(r);
   }
 
   /** Installs effect sinks on the modifiers while someone records, removes them otherwise. */
