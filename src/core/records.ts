@@ -18,6 +18,17 @@ export type ModifierEffect =
   | { type: 'modifier.effect'; kind: string; data: unknown }
   | { type: 'modifier.warning'; message: string };
 
+/**
+ * Where a modifier reports while the lifecycle records: one method per `ModifierEffect`, so a report
+ * builds its record directly (no intermediate effect object per hook call).
+ */
+export interface EffectSink {
+  hook(hook: HookName, eventType: EventType | null): void;
+  transition(flag: 'initialized' | 'started' | 'ended' | 'finalized', from: ModifierPhase, to: ModifierPhase): void;
+  effect(kind: string, data: unknown): void;
+  warning(message: string): void;
+}
+
 export interface ModifierRef {
   /** Position in `recipe.modifiers`. */
   position: number;
