@@ -11,16 +11,9 @@ export type HookName = 'onInitialize' | 'onStart' | 'onUpdate' | 'onEnd' | 'onEv
 
 export type CallName = 'initialize' | 'event' | 'finalize' | 'reset';
 
-/** What a modifier reports about itself; the lifecycle adds which modifier it was. */
-export type ModifierEffect =
-  | { type: 'modifier.hook'; hook: HookName; eventType: EventType | null }
-  | { type: 'modifier.transition'; flag: 'initialized' | 'started' | 'ended' | 'finalized'; from: ModifierPhase; to: ModifierPhase }
-  | { type: 'modifier.effect'; kind: string; data: unknown }
-  | { type: 'modifier.warning'; message: string };
-
 /**
- * Where a modifier reports while the lifecycle records: one method per `ModifierEffect`, so a report
- * builds its record directly (no intermediate effect object per hook call).
+ * Where a modifier reports while the lifecycle records: one method per kind of report (a hook about to
+ * be called, a flag set, a domain effect, a warning); the lifecycle adds which modifier it was.
  */
 export interface EffectSink {
   hook(hook: HookName, eventType: EventType | null): void;
@@ -130,19 +123,6 @@ export const record = {
     data,
     seq: 0,
   }),
-  /** Lifts a modifier's own report into a record naming the modifier. */
-  fromModifier(ref: ModifierRef, effect: ModifierEffect): LifecycleRecord {
-    switch (effect.type) {
-      case 'modifier.hook':
-        return record.hook(ref, effect.hook, effect.eventType);
-      case 'modifier.transition':
-        return record.transition(ref, effect.flag, effect.from, effect.to);
-      case 'modifier.effect':
-        return record.modifierEffect(ref, effect.kind, effect.data);
-      case 'modifier.warning':
-        return record.warning(null, effect.message, ref);
-    }
-  },
 };
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -49,7 +49,21 @@ export class RecordStream<T> extends Observable<T> {
           this.#onThrow(e);
         }
       });
-    subscription = super.subscribe({ next: guard(observer.next), error: guard(observer.error), complete: guard(observer.complete) });
+    // `next` runs once per record: guarded without rest arguments.
+    const onNext = observer.next;
+    const next =
+      onNext &&
+      ((value: T) => {
+        if (failed) return;
+        try {
+          onNext.call(observer, value);
+        } catch (e) {
+          failed = true;
+          subscription?.unsubscribe();
+          this.#onThrow(e);
+        }
+      });
+    subscription = super.subscribe({ next, error: guard(observer.error), complete: guard(observer.complete) });
     if (failed) subscription.unsubscribe();
     return subscription;
   }

@@ -76,14 +76,13 @@ export function journalOptions(o: Record<string, unknown>, recipeRef: boolean): 
 
 /** A call as the journal stores it (options through `toJsonValue`; the recipe as a reference to the header's text). */
 export function callOf(r: LifecycleRecord, recipeRef: boolean): JournalCall {
-  const options = (o: Record<string, unknown>) => journalOptions(o, recipeRef);
   switch (r.type) {
     case 'call.initialize':
-      return { call: 'initialize', options: options(r.options) };
+      return { call: 'initialize', options: journalOptions(r.options, recipeRef) };
     case 'call.event':
-      return { call: 'event', type: r.eventType, options: options(r.options) };
+      return { call: 'event', type: r.eventType, options: journalOptions(r.options, recipeRef) };
     case 'call.finalize':
-      return { call: 'finalize', options: options(r.options) };
+      return { call: 'finalize', options: journalOptions(r.options, recipeRef) };
     case 'call.reset':
       return { call: 'reset' };
     case 'call.rejected':

@@ -65,10 +65,11 @@ export const SUFFIX_LENGTH = ',"k":"00000000"}'.length;
 export function encodeLine(value: object, previous: number): { line: string; k: number } {
   const json = JSON.stringify(value);
   const end = json.length - 1;
+  const body = json.slice(0, end);
   let k = crc32Ascii(json, end, previous);
   if (k < 0) {
-    const body = encoder.encode(json.slice(0, end));
-    k = crc32(body, 0, body.length, previous);
+    const bytes = encoder.encode(body);
+    k = crc32(bytes, 0, bytes.length, previous);
   }
-  return { line: `${json.slice(0, end)},"k":"${hex8(k)}"}\n`, k };
+  return { line: body + ',"k":"' + hex8(k) + '"}\n', k };
 }
