@@ -177,14 +177,18 @@ export class CallRecorder {
 
   #start(c: JournalCall): void {
     const carry = this.#carry;
+    const keep = this.#options.keepRecords === true;
     this.#pending = {
       c,
       h: carry.h,
       x: carry.x,
       weights: c.call === 'initialize' || c.call === 'finalize' || c.call === 'reset' || c.call === 'optimizerStep' || (c.call === 'event' && c.type === EventType.OPTIM_POST_STEP),
-      records: this.#options.keepRecords ? carry.records : null,
+      records: keep ? carry.records : null,
     };
-    this.#carry = { h: FNV_OFFSET, x: 0, records: [] };
+    // Emptied in place: a call would otherwise allocate a new carry (and its array) for nothing.
+    carry.h = FNV_OFFSET;
+    carry.x = 0;
+    if (keep) carry.records = [];
   }
 
   #onRecord(r: LifecycleRecord): void {

@@ -159,9 +159,15 @@ export function replayJournal(input: Journal | string | Uint8Array, options: Rep
   const model = replayModel(header, options.model);
   const lifecycle = new CompressionLifecycle({ fidelity: header.fidelity });
   const recipe = () => (options.recipe ? options.recipe() : header.recipe);
-  let got: { entry: CallEntry; records: LifecycleRecord[] | null } | null = null;
+  // What the recorder derived for the current call (two slots: no object per call).
+  let gotEntry: CallEntry | null = null;
+  let gotRecords: LifecycleRecord[] | null = null;
   const keep = options.keepRecords !== false;
-  const recorder = new CallRecorder(lifecycle, { recipeRef: header.recipe !== null, model, keepRecords: keep, onEntry: (entry, records) => (got = { entry, records }) });
+  const recorder = new CallRecorder(lifecycle, { recipeRef: header.recipe !== null, model, keepRecords: keep, onEntry: (entry, records) => {
+      gotEntry = entry;
+      gotRecords = records;
+    },
+  });
   const last = Math.min(journal.calls.length, options.to ?? Infinity);
   let divergence: Divergence | null = null;
   let n = 0;
@@ -169,7 +175,7 @@ export function replayJournal(input: Journal | string | Uint8Array, options: Rep
     for (; n < last; n++) {
       const stored = journal.calls[n];
       const c = stored.c;
-      got = null;
+      gotEntry = null;
       if (c.call === 'optimizerStep') {
         if (model) simulatedOptimizerStep(model, header.seed, c.globalStep, c.lr);
         recorder.optimizerStep(c.globalStep, c.lr);
@@ -183,23 +189,24 @@ export function replayJournal(input: Journal | string | Uint8Array, options: Rep
         }
         recorder.endCall();
       }
-      const r = got as { entry: CallEntry; records: LifecycleRecord[] | null } | null;
-      if (!r) throw new JournalReplayError(`call ${stored.n}: the replay recorded nothing`);
-      const what = r.entry.e !== stored.e || r.entry.x !== stored.x ? 'effects' : r.entry.m !== stored.m ? 'model' : null;
+      const entry = gotEntry as CallEntry | null;
+      const records = gotRecords as LifecycleRecord[] | null;
+      if (!entry) throw new JournalReplayError(`call ${stored.n}: the replay recorded nothing`);
+      const what = entry.e !== stored.e || entry.x !== stored.x ? 'effects' : entry.m !== stored.m ? 'model' : null;
       if (what) {
         divergence = {
           call: stored.n,
           step: lifecycle.globalStep,
           event: c.call === 'event' ? c.type : c.call,
           expected: stored,
-          got: r.entry,
+          got: entry,
           what,
-          records: r.records ?? [],
+          records: records ?? [],
         };
         n++;
         break;
       }
-      options.onCall?.(stored, r.entry, r.records, lifecycle);
+      options.onCall?.(stored, entry, records, lifecycle);
     }
   } finally {
     recorder.close();
