@@ -25,3 +25,27 @@ describe('hex8', () => {
     for (const n of [0, 1, 0xff, 0x1234abcd, 0x80000000, 0xffffffff]) expect(hex8(n)).toBe(n.toString(16).padStart(8, '0'));
   });
 });
+
+describe('journalOptions', () => {
+  it('stores options exactly as toJsonValue does, on the scalar fast path and off it', async () => {
+    const { journalOptions } = await import('../../src/log/callRecorder.ts');
+    const { toJsonValue } = await import('../../src/log/serialize.ts');
+    const cases: Record<string, unknown>[] = [
+      {},
+      { globalStep: 3, loss: 0.5 },
+      { a: 'x', b: true, c: null, 2: 1, z: -0 },
+      { loss: NaN },
+      { loss: Infinity, globalStep: 1 },
+      { gone: undefined, kept: 1 },
+      { nested: { a: 1 } },
+      { kind: 'k', className: 'C', classChain: 'c', children: 'x' },
+      Object.assign(Object.create(null), { a: 1 }),
+      { n: 10n },
+    ];
+    for (const o of cases) {
+      const got = journalOptions(o, false);
+      expect(JSON.stringify(got)).toBe(JSON.stringify(toJsonValue(o)));
+      expect(got).toEqual(toJsonValue(o));
+    }
+  });
+});
