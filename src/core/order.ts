@@ -59,7 +59,3 @@ export function nextOrderState(last: EventType, next: EventType): OrderStep {
   if (!cell) throw new UnknownEventTypeError(isEventType(next) ? last : next);
   return { accepted: cell.accepted, last: cell.last };
 }
-
-export function isOrdered(t: EventType): t is EventType & OrderedType {
-  return (ORDERED as readonly string[]).includes(t);
-}

@@ -11,12 +11,16 @@ export type HookName = 'onInitialize' | 'onStart' | 'onUpdate' | 'onEnd' | 'onEv
 
 export type CallName = 'initialize' | 'event' | 'finalize' | 'reset';
 
-/** What a modifier reports about itself; the lifecycle adds which modifier it was. */
-export type ModifierEffect =
-  | { type: 'modifier.hook'; hook: HookName; eventType: EventType | null }
-  | { type: 'modifier.transition'; flag: 'initialized' | 'started' | 'ended' | 'finalized'; from: ModifierPhase; to: ModifierPhase }
-  | { type: 'modifier.effect'; kind: string; data: unknown }
-  | { type: 'modifier.warning'; message: string };
+/**
+ * Where a modifier reports while the lifecycle records: one method per kind of report (a hook about to
+ * be called, a flag set, a domain effect, a warning); the lifecycle adds which modifier it was.
+ */
+export interface EffectSink {
+  hook(hook: HookName, eventType: EventType | null): void;
+  transition(flag: 'initialized' | 'started' | 'ended' | 'finalized', from: ModifierPhase, to: ModifierPhase): void;
+  effect(kind: string, data: unknown): void;
+  warning(message: string): void;
+}
 
 export interface ModifierRef {
   /** Position in `recipe.modifiers`. */
@@ -64,32 +68,60 @@ export function errorInfo(e: unknown): ErrorInfo {
   return { name: 'Error', code: null, message: String(e) };
 }
 
-/** Record factories: the only place record types are spelled. `seq` is filled by the emitter. */
+/**
+ * Record factories: the only place record types are spelled. Each builds its record whole, `seq`
+ * last with a placeholder the emitter overwrites (no spread on the recorded path, one shape per type).
+ */
 export const record = {
-  initialize: (options: Record<string, unknown>) => ({ type: 'call.initialize', options }) as const,
-  event: (eventType: EventType, globalStep: number, options: Record<string, unknown>) =>
-    ({ type: 'call.event', eventType, globalStep, options }) as const,
-  finalize: (options: Record<string, unknown>) => ({ type: 'call.finalize', options }) as const,
-  reset: () => ({ type: 'call.reset' }) as const,
-  rejected: (call: CallName, eventType: EventType | null, error: unknown) =>
-    ({ type: 'call.rejected', call, eventType, error: errorInfo(error) }) as const,
-  error: (call: CallName, error: unknown) => ({ type: 'effect.error', call, error: errorInfo(error) }) as const,
-  warning: (code: string | null, message: string, modifier: ModifierRef | null = null) =>
-    ({ type: 'effect.warning', code, message, modifier }) as const,
-  /** Lifts a modifier's own report into a record naming the modifier. */
-  fromModifier(ref: ModifierRef, effect: ModifierEffect) {
-    switch (effect.type) {
-      case 'modifier.hook':
-        return { type: 'effect.hook', ...ref, hook: effect.hook, eventType: effect.eventType } as const;
-      case 'modifier.transition':
-        return { type: 'effect.transition', ...ref, flag: effect.flag, from: effect.from, to: effect.to } as const;
-      case 'modifier.effect':
-        return { type: 'effect.modifier', ...ref, kind: effect.kind, data: effect.data } as const;
-      case 'modifier.warning':
-        return { type: 'effect.warning', code: null, message: effect.message, modifier: ref } as const;
-    }
-  },
+  initialize: (options: Record<string, unknown>): LifecycleRecord => ({ type: 'call.initialize', options, seq: 0 }),
+  event: (eventType: EventType, globalStep: number, options: Record<string, unknown>): LifecycleRecord => ({
+    type: 'call.event',
+    eventType,
+    globalStep,
+    options,
+    seq: 0,
+  }),
+  finalize: (options: Record<string, unknown>): LifecycleRecord => ({ type: 'call.finalize', options, seq: 0 }),
+  reset: (): LifecycleRecord => ({ type: 'call.reset', seq: 0 }),
+  rejected: (call: CallName, eventType: EventType | null, error: unknown): LifecycleRecord => ({
+    type: 'call.rejected',
+    call,
+    eventType,
+    error: errorInfo(error),
+    seq: 0,
+  }),
+  error: (call: CallName, error: unknown): LifecycleRecord => ({ type: 'effect.error', call, error: errorInfo(error), seq: 0 }),
+  warning: (code: string | null, message: string, modifier: ModifierRef | null = null): LifecycleRecord => ({
+    type: 'effect.warning',
+    code,
+    message,
+    modifier,
+    seq: 0,
+  }),
+  hook: (ref: ModifierRef, hook: HookName, eventType: EventType | null): LifecycleRecord => ({
+    type: 'effect.hook',
+    position: ref.position,
+    modifierType: ref.modifierType,
+    hook,
+    eventType,
+    seq: 0,
+  }),
+  transition: (ref: ModifierRef, flag: 'initialized' | 'started' | 'ended' | 'finalized', from: ModifierPhase, to: ModifierPhase): LifecycleRecord => ({
+    type: 'effect.transition',
+    position: ref.position,
+    modifierType: ref.modifierType,
+    flag,
+    from,
+    to,
+    seq: 0,
+  }),
+  modifierEffect: (ref: ModifierRef, kind: string, data: unknown): LifecycleRecord => ({
+    type: 'effect.modifier',
+    position: ref.position,
+    modifierType: ref.modifierType,
+    kind,
+    data,
+    seq: 0,
+  }),
 };
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-export type UnsequencedRecord = DistributiveOmit<LifecycleRecord, 'seq'>;

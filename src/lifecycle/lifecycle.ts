@@ -31,9 +31,9 @@ import {
   ReservedEventTypeError,
   UnknownEventTypeError,
 } from '../core/lifecycleErrors.ts';
-import { eventTypeCode, eventTypeOfCode, INITIAL_ORDER_STATE, isOrdered, orderCellAt, type OrderCell } from '../core/order.ts';
-import { record, type CallName, type LifecycleRecord, type UnsequencedRecord } from '../core/records.ts';
-import { EFFECT_SINK, RECIPE_POSITION, type HookContext, type Modifier } from '../modifiers/modifier.ts';
+import { eventTypeCode, eventTypeOfCode, INITIAL_ORDER_STATE, orderCellAt, type OrderCell } from '../core/order.ts';
+import { record, type CallName, type EffectSink, type HookName, type LifecycleRecord, type ModifierRef } from '../core/records.ts';
+import { EFFECT_SINK, RECIPE_POSITION, type HookContext, type Modifier, type ModifierPhase } from '../modifiers/modifier.ts';
 import { Recipe, type RecipeInput } from '../recipe/recipe.ts';
 import { FIDELITY_POLICIES, type FidelityPolicy } from './fidelityPolicy.ts';
 import { RecordsSubscriberError, ReentrantCallError } from './errors.ts';
@@ -370,22 +370,41 @@ export class CompressionLifecycle {
     }
   }
 
-  #emit(r: UnsequencedRecord): void {
-    if (this.#recording) this.#records.next({ ...r, seq: this.#seq++ } as LifecycleRecord);
+  /** Publishes a record built by `record.*`, numbering it in place. */
+  #emit(r: LifecycleRecord): void {
+    if (!this.#recording) return;
+    r.seq = this.#seq++;
+    this.#records.next(r);
   }
 
   /** Installs effect sinks on the modifiers while someone records, removes them otherwise. */
   #syncRecording(): void {
     this.#recording = this.#records.observed;
     const modifiers = this.#recipe.modifiers;
+    const emit = (r: LifecycleRecord) => this.#emit(r);
     modifiers.forEach((m: Modifier, position: number) => {
-      if (!this.#recording) {
-        m[EFFECT_SINK] = null;
-        return;
-      }
-      const ref = { position, modifierType: m.constructor.name };
-      m[EFFECT_SINK] = (effect) => this.#emit(record.fromModifier(ref, effect));
+      m[EFFECT_SINK] = this.#recording ? new ModifierSink({ position, modifierType: m.constructor.name }, emit) : null;
     });
+  }
+}
+
+/** A modifier's reports as records naming it (installed while someone records). */
+class ModifierSink implements EffectSink {
+  constructor(
+    readonly ref: ModifierRef,
+    readonly emit: (r: LifecycleRecord) => void,
+  ) {}
+  hook(hook: HookName, eventType: EventType | null): void {
+    this.emit(record.hook(this.ref, hook, eventType));
+  }
+  transition(flag: 'initialized' | 'started' | 'ended' | 'finalized', from: ModifierPhase, to: ModifierPhase): void {
+    this.emit(record.transition(this.ref, flag, from, to));
+  }
+  effect(kind: string, data: unknown): void {
+    this.emit(record.modifierEffect(this.ref, kind, data));
+  }
+  warning(message: string): void {
+    this.emit(record.warning(null, message, this.ref));
   }
 }
 

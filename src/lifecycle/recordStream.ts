@@ -37,19 +37,24 @@ export class RecordStream<T> extends Observable<T> {
       typeof first === 'function' || first == null ? { next: first ?? undefined, error: error ?? undefined, complete: complete ?? undefined } : first;
     let failed = false;
     let subscription: Subscription | undefined;
-    const guard = <A extends unknown[]>(fn: ((...args: A) => void) | undefined) =>
+    // One argument, no rest parameters: `next` runs once per record. (`complete` receives none.)
+    const guard = <A>(fn: ((arg: A) => void) | undefined) =>
       fn &&
-      ((...args: A) => {
+      ((arg: A) => {
         if (failed) return;
         try {
-          fn.apply(observer, args);
+          fn.call(observer, arg);
         } catch (e) {
           failed = true;
           subscription?.unsubscribe();
           this.#onThrow(e);
         }
       });
-    subscription = super.subscribe({ next: guard(observer.next), error: guard(observer.error), complete: guard(observer.complete) });
+    subscription = super.subscribe({
+      next: guard(observer.next),
+      error: guard(observer.error),
+      complete: guard(observer.complete as ((arg: undefined) => void) | undefined) as (() => void) | undefined,
+    });
     if (failed) subscription.unsubscribe();
     return subscription;
   }

@@ -39,51 +39,73 @@ function nameHash(s: string | null): number {
 /** One 32-bit word into the running digest (FNV-1a over words). */
 const mix = (h: number, v: number) => Math.imul(h ^ v, FNV_PRIME) >>> 0;
 
+/** The frequent record types' name hashes, as constants (the same values `nameHash` gives). */
+const TYPE_EVENT = stringHash('call.event');
+const TYPE_REJECTED = stringHash('call.rejected');
+const TYPE_HOOK = stringHash('effect.hook');
+const TYPE_TRANSITION = stringHash('effect.transition');
+const TYPE_MODIFIER = stringHash('effect.modifier');
+const TYPE_WARNING = stringHash('effect.warning');
+const TYPE_ERROR = stringHash('effect.error');
+
 /**
  * Folds the part of a record a digest covers (everything but `seq`, which only counts) into `h`,
  * field by field: no string is built for the records every event causes.
  */
 export function foldRecord(h: number, r: LifecycleRecord): number {
-  h = mix(h, nameHash(r.type));
   switch (r.type) {
     case 'call.event':
-      return mix(mix(h, nameHash(r.eventType)), stringHash(String(r.globalStep)));
+      return mix(mix(mix(h, TYPE_EVENT), nameHash(r.eventType)), stringHash(String(r.globalStep)));
     case 'call.initialize':
     case 'call.finalize':
     case 'call.reset':
-      return h;
+      return mix(h, nameHash(r.type));
     case 'call.rejected':
-      return mix(mix(mix(mix(mix(h, nameHash(r.call)), nameHash(r.eventType)), nameHash(r.error.name)), nameHash(r.error.code)), stringHash(r.error.message));
+      return mix(mix(mix(mix(mix(mix(h, TYPE_REJECTED), nameHash(r.call)), nameHash(r.eventType)), nameHash(r.error.name)), nameHash(r.error.code)), stringHash(r.error.message));
     case 'effect.hook':
-      return mix(mix(mix(mix(h, r.position), nameHash(r.modifierType)), nameHash(r.hook)), nameHash(r.eventType));
+      return mix(mix(mix(mix(mix(h, TYPE_HOOK), r.position), nameHash(r.modifierType)), nameHash(r.hook)), nameHash(r.eventType));
     case 'effect.transition':
-      return mix(mix(mix(mix(h, r.position), nameHash(r.flag)), nameHash(r.from)), nameHash(r.to));
+      return mix(mix(mix(mix(mix(h, TYPE_TRANSITION), r.position), nameHash(r.flag)), nameHash(r.from)), nameHash(r.to));
     case 'effect.modifier':
-      return mix(mix(mix(h, r.position), nameHash(r.kind)), stringHash(JSON.stringify(toJsonValue(r.data))));
+      return mix(mix(mix(mix(h, TYPE_MODIFIER), r.position), nameHash(r.kind)), stringHash(JSON.stringify(toJsonValue(r.data))));
     case 'effect.warning':
-      return mix(mix(mix(h, nameHash(r.code)), stringHash(r.message)), r.modifier ? r.modifier.position + 1 : 0);
+      return mix(mix(mix(mix(h, TYPE_WARNING), nameHash(r.code)), stringHash(r.message)), r.modifier ? r.modifier.position + 1 : 0);
     case 'effect.error':
-      return mix(mix(mix(mix(h, nameHash(r.call)), nameHash(r.error.name)), nameHash(r.error.code)), stringHash(r.error.message));
+      return mix(mix(mix(mix(mix(h, TYPE_ERROR), nameHash(r.call)), nameHash(r.error.name)), nameHash(r.error.code)), stringHash(r.error.message));
   }
+}
+
+/**
+ * What `toJsonValue` makes of the options every event passes (a plain object of finite numbers,
+ * strings, booleans and nulls: a copy), without its walk; null for anything else.
+ */
+function scalarOptions(o: Record<string, unknown>): { [k: string]: JsonValue } | null {
+  if (Object.getPrototypeOf(o) !== Object.prototype || 'className' in o) return null;
+  const out: { [k: string]: JsonValue } = {};
+  for (const k in o) {
+    const v = o[k];
+    if (v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) out[k] = v;
+    else return null;
+  }
+  return out;
 }
 
 /** Call options as a journal stores them: through `toJsonValue`, the recipe as `{ "$ref": "recipe" }` when the header holds its text. */
 export function journalOptions(o: Record<string, unknown>, recipeRef: boolean): { [k: string]: JsonValue } {
-  const json = toJsonValue(o) as { [k: string]: JsonValue };
+  const json = scalarOptions(o) ?? (toJsonValue(o) as { [k: string]: JsonValue });
   if (recipeRef && json.recipe != null) json.recipe = { $ref: 'recipe' };
   return json;
 }
 
 /** A call as the journal stores it (options through `toJsonValue`; the recipe as a reference to the header's text). */
 export function callOf(r: LifecycleRecord, recipeRef: boolean): JournalCall {
-  const options = (o: Record<string, unknown>) => journalOptions(o, recipeRef);
   switch (r.type) {
     case 'call.initialize':
-      return { call: 'initialize', options: options(r.options) };
+      return { call: 'initialize', options: journalOptions(r.options, recipeRef) };
     case 'call.event':
-      return { call: 'event', type: r.eventType, options: options(r.options) };
+      return { call: 'event', type: r.eventType, options: journalOptions(r.options, recipeRef) };
     case 'call.finalize':
-      return { call: 'finalize', options: options(r.options) };
+      return { call: 'finalize', options: journalOptions(r.options, recipeRef) };
     case 'call.reset':
       return { call: 'reset' };
     case 'call.rejected':
@@ -178,14 +200,18 @@ export class CallRecorder {
 
   #start(c: JournalCall): void {
     const carry = this.#carry;
+    const keep = this.#options.keepRecords === true;
     this.#pending = {
       c,
       h: carry.h,
       x: carry.x,
       weights: c.call === 'initialize' || c.call === 'finalize' || c.call === 'reset' || c.call === 'optimizerStep' || (c.call === 'event' && c.type === EventType.OPTIM_POST_STEP),
-      records: this.#options.keepRecords ? carry.records : null,
+      records: keep ? carry.records : null,
     };
-    this.#carry = { h: FNV_OFFSET, x: 0, records: [] };
+    // Emptied in place: a call would otherwise allocate a new carry (and its array) for nothing.
+    carry.h = FNV_OFFSET;
+    carry.x = 0;
+    if (keep) carry.records = [];
   }
 
   #onRecord(r: LifecycleRecord): void {

@@ -45,4 +45,10 @@ export function crc32Ascii(s: string, end: number, previous = 0): number {
   return ~c >>> 0;
 }
 
-export const hex8 = (n: number) => n.toString(16).padStart(8, '0');
+/** Two hex digits per byte value: `hex8` runs twice per journal line. */
+const HEX2 = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/** A 32-bit value as 8 lowercase hex digits. */
+export function hex8(n: number): string {
+  return HEX2[(n >>> 24) & 0xff] + HEX2[(n >>> 16) & 0xff] + HEX2[(n >>> 8) & 0xff] + HEX2[n & 0xff];
+}

@@ -76,43 +76,74 @@ export function replayModel(header: JournalHeader, given: Model | null | undefin
   return model;
 }
 
+/** What `restore` needs besides the value; the path of the value is kept as a stack and joined only for an error. */
+interface RestoreContext {
+  n: number;
+  recipe: () => RecipeInput | null;
+  model: Model | null;
+  path: (string | number)[];
+}
+
+const pathOf = (path: (string | number)[]) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+
+/** A stored value as a live one (runs per call during a replay: no closure, no path string unless it throws). */
+function restore(v: unknown, ctx: RestoreContext): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  const path = ctx.path;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      path.push(i);
+      out[i] = restore(v[i], ctx);
+      path.pop();
+    }
+    return out;
+  }
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.length === 1 && keys[0].charCodeAt(0) === 36 /* '$' */) {
+    switch (keys[0]) {
+      case '$ref':
+        if (o.$ref === 'recipe') return ctx.recipe();
+        break;
+      case '$model':
+        if (!ctx.model) throw new JournalReplayError(`call ${ctx.n}: ${pathOf(path)} references a model, and the journal names none`);
+        return ctx.model;
+      case '$number':
+        return Number(o.$number);
+      case '$bigint':
+        return BigInt(o.$bigint as string);
+    }
+    throw new JournalReplayError(`call ${ctx.n}: ${pathOf(path)} holds a reference (${keys[0]}) to a live object a journal cannot restore`);
+  }
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    path.push(k);
+    out[k] = restore(o[k], ctx);
+    path.pop();
+  }
+  return out;
+}
+
 /** Turns a stored call back into a live one: `$ref: recipe` → the recipe, `$model` → the replay's model. */
 export function liveCall(c: JournalCall, n: number, recipe: () => RecipeInput | null, model: Model | null, override?: () => RecipeInput): LifecycleCall {
-  const restore = (v: unknown, path: string): unknown => {
-    if (v === null || typeof v !== 'object') return v;
-    if (Array.isArray(v)) return v.map((x, i) => restore(x, `${path}[${i}]`));
-    const o = v as Record<string, unknown>;
-    const keys = Object.keys(o);
-    if (keys.length === 1 && keys[0].startsWith('$')) {
-      switch (keys[0]) {
-        case '$ref':
-          if (o.$ref === 'recipe') return recipe();
-          break;
-        case '$model':
-          if (!model) throw new JournalReplayError(`call ${n}: ${path} references a model, and the journal names none`);
-          return model;
-        case '$number':
-          return Number(o.$number);
-        case '$bigint':
-          return BigInt(o.$bigint as string);
-      }
-      throw new JournalReplayError(`call ${n}: ${path} holds a reference (${keys[0]}) to a live object a journal cannot restore`);
-    }
-    const out: Record<string, unknown> = {};
-    for (const k of keys) out[k] = restore(o[k], `${path}.${k}`);
-    return out;
-  };
+  const ctx: RestoreContext = { n, recipe, model, path: ['options'] };
   switch (c.call) {
     case 'initialize': {
       // A replay-supplied recipe stands for whatever the journal holds there (modifier instances are references).
       const options: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(c.options)) options[k] = k === 'recipe' && override && v !== null ? override() : restore(v, `options.${k}`);
+      for (const [k, v] of Object.entries(c.options)) {
+        ctx.path.push(k);
+        options[k] = k === 'recipe' && override && v !== null ? override() : restore(v, ctx);
+        ctx.path.pop();
+      }
       return { call: 'initialize', options };
     }
     case 'event':
-      return { call: 'event', type: c.type as never, options: restore(c.options, 'options') as Record<string, unknown> };
+      return { call: 'event', type: c.type as never, options: restore(c.options, ctx) as Record<string, unknown> };
     case 'finalize':
-      return { call: 'finalize', options: restore(c.options, 'options') as Record<string, unknown> };
+      return { call: 'finalize', options: restore(c.options, ctx) as Record<string, unknown> };
     case 'reset':
       return { call: 'reset' };
     default:
@@ -128,9 +159,15 @@ export function replayJournal(input: Journal | string | Uint8Array, options: Rep
   const model = replayModel(header, options.model);
   const lifecycle = new CompressionLifecycle({ fidelity: header.fidelity });
   const recipe = () => (options.recipe ? options.recipe() : header.recipe);
-  let got: { entry: CallEntry; records: LifecycleRecord[] | null } | null = null;
+  // What the recorder derived for the current call (two slots: no object per call).
+  let gotEntry: CallEntry | null = null;
+  let gotRecords: LifecycleRecord[] | null = null;
   const keep = options.keepRecords !== false;
-  const recorder = new CallRecorder(lifecycle, { recipeRef: header.recipe !== null, model, keepRecords: keep, onEntry: (entry, records) => (got = { entry, records }) });
+  const recorder = new CallRecorder(lifecycle, { recipeRef: header.recipe !== null, model, keepRecords: keep, onEntry: (entry, records) => {
+      gotEntry = entry;
+      gotRecords = records;
+    },
+  });
   const last = Math.min(journal.calls.length, options.to ?? Infinity);
   let divergence: Divergence | null = null;
   let n = 0;
@@ -138,12 +175,12 @@ export function replayJournal(input: Journal | string | Uint8Array, options: Rep
     for (; n < last; n++) {
       const stored = journal.calls[n];
       const c = stored.c;
-      got = null;
+      gotEntry = null;
       if (c.call === 'optimizerStep') {
         if (model) simulatedOptimizerStep(model, header.seed, c.globalStep, c.lr);
         recorder.optimizerStep(c.globalStep, c.lr);
       } else {
-        const live = liveCall(c, stored.n, () => recipe(), model, options.recipe);
+        const live = liveCall(c, stored.n, recipe, model, options.recipe);
         recorder.expect(c);
         try {
           applyCall(lifecycle, live);
@@ -152,23 +189,24 @@ export function replayJournal(input: Journal | string | Uint8Array, options: Rep
         }
         recorder.endCall();
       }
-      const r = got as { entry: CallEntry; records: LifecycleRecord[] | null } | null;
-      if (!r) throw new JournalReplayError(`call ${stored.n}: the replay recorded nothing`);
-      const what = r.entry.e !== stored.e || r.entry.x !== stored.x ? 'effects' : r.entry.m !== stored.m ? 'model' : null;
+      const entry = gotEntry as CallEntry | null;
+      const records = gotRecords as LifecycleRecord[] | null;
+      if (!entry) throw new JournalReplayError(`call ${stored.n}: the replay recorded nothing`);
+      const what = entry.e !== stored.e || entry.x !== stored.x ? 'effects' : entry.m !== stored.m ? 'model' : null;
       if (what) {
         divergence = {
           call: stored.n,
           step: lifecycle.globalStep,
           event: c.call === 'event' ? c.type : c.call,
           expected: stored,
-          got: r.entry,
+          got: entry,
           what,
-          records: r.records ?? [],
+          records: records ?? [],
         };
         n++;
         break;
       }
-      options.onCall?.(stored, r.entry, r.records, lifecycle);
+      options.onCall?.(stored, entry, records, lifecycle);
     }
   } finally {
     recorder.close();

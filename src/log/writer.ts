@@ -12,7 +12,7 @@ import { openAppendOnly, type AppendOnlyFile } from '../io/appendOnly.ts';
 import { simulatedOptimizerStep } from '../sim/training.ts';
 import type { Model } from '../model/model.ts';
 import { CallRecorder, journalOptions } from './callRecorder.ts';
-import { encodeLine, type CallEntry, type JournalCall, type JournalHeader } from './format.ts';
+import { encodeEntryLine, encodeLine, type CallEntry, type JournalCall, type JournalHeader } from './format.ts';
 import { makeHeader, type HeaderInput } from './header.ts';
 
 /** Where journal bytes go: a file (`openAppendOnly`) or anything with the same two methods. */
@@ -34,7 +34,7 @@ export class JournalEncoder {
     this.flush();
   }
   entry(e: CallEntry): void {
-    this.#push(e);
+    this.#add(encodeEntryLine(e, this.#k));
     if (this.#buffered >= FLUSH_CHARS) this.flush();
   }
   /** Writes the closing record (call count and SHA-256 of everything before it) and flushes. */
@@ -59,7 +59,9 @@ export class JournalEncoder {
     this.#written += all.length;
   }
   #push(value: object): void {
-    const { line, k } = encodeLine(value, this.#k);
+    this.#add(encodeLine(value, this.#k));
+  }
+  #add({ line, k }: { line: string; k: number }): void {
     this.#k = k;
     this.#lines.push(line);
     this.#buffered += line.length;

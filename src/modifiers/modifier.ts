@@ -32,7 +32,7 @@ import {
   type Step,
 } from '../../machines/modifier.plan.ts';
 import { assignFields, BASE_FIELDS, dumpFields, type FieldSpecs } from '../core/fields.ts';
-import type { HookName, ModifierEffect } from '../core/records.ts';
+import type { EffectSink, HookName } from '../core/records.ts';
 import { warn as logWarning } from '../core/logger.ts';
 import { ValueError } from '../core/errors.ts';
 import { describeValue } from '../core/options.ts';
@@ -154,7 +154,7 @@ export abstract class Modifier {
   /** The modifier's state: an index into the machine's states (`STATE_NAMES`). */
   #at = 0;
   /** @internal */
-  [EFFECT_SINK]: ((effect: ModifierEffect) => void) | null = null;
+  [EFFECT_SINK]: EffectSink | null = null;
   /** @internal */
   [RECIPE_POSITION]: number | null = null;
 
@@ -265,13 +265,13 @@ export abstract class Modifier {
 
   /** Reports a domain effect (e.g. SpinQuant's drift) into the lifecycle's records, if recorded. */
   protected recordEffect(kind: string, data: unknown): void {
-    this[EFFECT_SINK]?.({ type: 'modifier.effect', kind, data });
+    this[EFFECT_SINK]?.effect(kind, data);
   }
 
   /** Logs a warning and records it as an effect of this modifier. */
   protected warn(message: string): void {
     logWarning(message);
-    this[EFFECT_SINK]?.({ type: 'modifier.warning', message });
+    this[EFFECT_SINK]?.warning(message);
   }
 
   // ---- serialization ------------------------------------------------------------------------
@@ -353,7 +353,7 @@ export abstract class Modifier {
   /** Records that a hook is about to be called (only while the lifecycle records). */
   #report(op: number, event: Event | null): void {
     const sink = this[EFFECT_SINK];
-    if (sink) sink({ type: 'modifier.hook', hook: HOOK_NAMES[op], eventType: event?.type ?? null });
+    if (sink) sink.hook(HOOK_NAMES[op], event === null ? null : event.type);
   }
 
   /** The one place a flag changes: the modifier moves to the state holding its flags plus this one. */
@@ -363,6 +363,6 @@ export abstract class Modifier {
     if (to < 0) throw new Error(`internal: ${MARK_STEPS[flagIndex]} from ${STATE_NAMES[from]} reaches no state of the modifier machine`);
     this.#at = to;
     const sink = this[EFFECT_SINK];
-    if (sink) sink({ type: 'modifier.transition', flag: MARK_FLAGS[flagIndex], from: PHASES[from], to: PHASES[to] });
+    if (sink) sink.transition(MARK_FLAGS[flagIndex], PHASES[from], PHASES[to]);
   }
 }
