@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The package as users get it: `npm pack`, install the tarball into a scratch ESM project, then run every
-// TypeScript snippet of the README there verbatim — with plain `node` (the snippets are plain JavaScript too)
-// and type-checked by `tsc` against the shipped .d.ts — and run the `llmc-sim` bin. Part of .ci/run.
+// TypeScript snippet of the README there verbatim — with plain `node` (so the snippets must be plain JavaScript
+// too: no type annotations or `!`) and type-checked by `tsc` against the shipped .d.ts — and run the `llmc-sim`
+// bin. Part of .ci/run.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
