@@ -10,7 +10,7 @@ import { EventType } from '../core/events.ts';
 import { applyCall } from '../lifecycle/calls.ts';
 import { CompressionLifecycle } from '../lifecycle/lifecycle.ts';
 import type { Model } from '../model/model.ts';
-import { sparsityOf } from '../modifiers/pruning/masks.ts';
+import { linearSparsity } from '../modifiers/pruning/masks.ts';
 import type { RecipeInput } from '../recipe/recipe.ts';
 import { trainingCalls } from '../sim/training.ts';
 import { scheduleOf, type RunSchedule } from './schedule.ts';
@@ -33,18 +33,6 @@ export interface RecordedRun {
   modelSparsity: Array<[number, number]> | null;
   /** The error that stopped the run after `initialize` (also in the records), else null. */
   stoppedBy: unknown;
-}
-
-/** Fraction of zero weights over the model's Linear layers, lm_head excluded. */
-export function linearSparsity(model: Model): number {
-  let zeros = 0;
-  let total = 0;
-  for (const [, m] of model.namedModules()) {
-    if (m.kind !== 'linear' || m.name === 'lm_head') continue;
-    zeros += sparsityOf(m.weight.data) * m.weight.size;
-    total += m.weight.size;
-  }
-  return total ? zeros / total : 0;
 }
 
 /** Runs the recipe's simulated training and returns what a timeline needs. Errors propagate as named. */

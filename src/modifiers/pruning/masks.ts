@@ -2,6 +2,7 @@
  * Unstructured magnitude masks: which weights a pruning modifier holds at zero. Pure functions over
  * typed arrays, shared by the pruning modifiers.
  */
+import type { Model } from '../../model/model.ts';
 import type { TensorData } from '../../tensor/tensor.ts';
 
 /** A mask keeping all but the `round(sparsity · n)` smallest-magnitude weights (ties broken by index). */
@@ -44,6 +45,18 @@ export function sparsityOf(weights: TensorData): number {
   let zeros = 0;
   for (let i = 0; i < weights.length; i++) if (weights[i] === 0) zeros++;
   return weights.length ? zeros / weights.length : 0;
+}
+
+/** Share of zeros over the decoder's Linear weights (lm_head excluded): the sparsity a run reports. */
+export function linearSparsity(model: Model): number {
+  let zeros = 0;
+  let total = 0;
+  for (const [, m] of model.namedModules()) {
+    if (m.kind !== 'linear' || m.name === 'lm_head') continue;
+    zeros += sparsityOf(m.weight.data) * m.weight.size;
+    total += m.weight.size;
+  }
+  return total ? zeros / total : 0;
 }
 
 /** The shapes a gradual-pruning schedule can take between `init_sparsity` and `final_sparsity`. */

@@ -14,7 +14,7 @@ import { openOutput, type Output } from '../../../io/index.ts';
 import { checkRunPlan } from '../../bounds.ts';
 import type { Model } from '../../../model/model.ts';
 import { streamingTable } from '../../format/table.ts';
-import { sparsityOf } from '../../../modifiers/pruning/masks.ts';
+import { linearSparsity } from '../../../modifiers/pruning/masks.ts';
 import type { Modifier } from '../../../modifiers/modifier.ts';
 import { setWarningSink } from '../../../core/logger.ts';
 import { UsageError } from '../../errors.ts';
@@ -67,18 +67,6 @@ function describeEffect(r: LifecycleRecord, names: readonly string[]): string | 
     default:
       return null;
   }
-}
-
-/** Share of zeros over the decoder's Linear weights (lm_head excluded): the table's sparsity column. */
-function modelSparsity(model: Model): number {
-  let zeros = 0;
-  let total = 0;
-  for (const [, m] of model.namedModules()) {
-    if (m.kind !== 'linear' || m.name === 'lm_head') continue;
-    zeros += sparsityOf(m.weight.data) * m.weight.size;
-    total += m.weight.size;
-  }
-  return total ? zeros / total : 0;
 }
 
 /** A CLI recipe argument must name a file (the library also takes YAML text; the CLI does not guess). */
@@ -196,7 +184,7 @@ async function simulate(
   say(c.bold(`llmc-sim run · recipe ${recipePath}`));
   say(`${options.epochs} epochs × ${S} steps × ${B} micro-batch(es) · fidelity ${options.fidelity} · seed ${options.seed} · optimizer ${options.optimizer ?? 'noise'}`);
   const cfg = model.config;
-  say(`model: ${label} · hidden ${cfg.hiddenSize}, ${cfg.numHiddenLayers} layers, vocab ${cfg.vocabSize} · sparsity ${(modelSparsity(model) * 100).toFixed(1)}%`);
+  say(`model: ${label} · hidden ${cfg.hiddenSize}, ${cfg.numHiddenLayers} layers, vocab ${cfg.vocabSize} · sparsity ${(linearSparsity(model) * 100).toFixed(1)}%`);
   say('');
 
   let table: ReturnType<typeof streamingTable> | null = null;
@@ -223,7 +211,7 @@ async function simulate(
         say(c.bold(table.header[0]));
         say(table.header[1]);
       }
-      if (weightsChanged || options.optimizer !== 'none') sparsity = modelSparsity(model);
+      if (weightsChanged || options.optimizer !== 'none') sparsity = linearSparsity(model);
       weightsChanged = false;
       const row = [String(info.globalStep), (info.globalStep / S).toFixed(2), info.loss.toFixed(4), (sparsity * 100).toFixed(1) + '%', ...lc.recipe.modifiers.map((m) => SHORT[m.phase])];
       say(table.row(row, phaseStyle(c, 4)));
@@ -245,7 +233,7 @@ async function simulate(
     const when = (g: number | undefined) => (g === undefined ? 'never' : `step ${g} (epoch ${(g / S).toFixed(2)})`);
     out(`  ${names[i].padEnd(Math.max(...names.map((n) => n.length)))}  start ${fmt(m.start)} end ${fmt(m.end)} update ${fmt(m.update)}  →  started ${when(startedAt.get(i))}, ended ${when(endedAt.get(i))}, now ${m.phase}`);
   });
-  out(`model sparsity after training: ${(modelSparsity(model) * 100).toFixed(1)}%`);
+  out(`model sparsity after training: ${(linearSparsity(model) * 100).toFixed(1)}%`);
   if (options.fidelity === 'reference') {
     out('note: reference fidelity reproduces LLM Compressor ≤ 0.12, whose lifecycle events carry no step (Q1):');
     out('      only modifiers with start ≤ 0 ever start, and end > 0 never triggers.');

@@ -27,7 +27,7 @@ import { journalRecords, readJournal, recordTo, replayJournal } from '../../../l
 import { defaultConfig } from '../../../verify/config.ts';
 import { verify } from '../../../verify/verify.ts';
 import { buildTimeline, machineDiagrams, renderAscii, renderHtml, scheduleFromRecords } from '../../../viz/index.ts';
-import { linearSparsity } from '../../../viz/fromRecipe.ts';
+import { linearSparsity } from '../../../modifiers/pruning/masks.ts';
 import { UsageError } from '../../errors.ts';
 
 export interface TourOptions {
