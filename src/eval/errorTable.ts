@@ -112,11 +112,7 @@ export function computeErrorTable(model: Model, options: ErrorTableOptions): Err
 
 /** A plain-text rendering of the table and the drift lines. */
 export function formatErrorTable(table: ErrorTable): string {
-  const head = ['', 'logit MSE', 'KL (nats)', 'perplexity'];
-  const body = table.rows.map((r) => [r.label, sci(r.logitMse), sci(r.kl), r.perplexity.toFixed(3)]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  const out = [line(head), ...body.map(line)];
+  const out = formatErrorRows(table.rows);
   for (const d of table.drift) {
     out.push(
       `${d.label} alone, invariance drift (max |Δlogit|, MSE): centring ${sci(d.withCentering.centering.maxAbs)}, ${sci(d.withCentering.centering.mse)}` +
@@ -128,6 +124,22 @@ export function formatErrorTable(table: ErrorTable): string {
 }
 
 const sci = (x: number) => (x === 0 ? '0' : Math.abs(x) >= 0.01 && Math.abs(x) < 1000 ? x.toPrecision(4) : x.toExponential(3));
+
+/** Rows as text cells under their column names (the first column's name is `labelHeader`). */
+export function errorRowCells(rows: readonly ErrorTableRow[], labelHeader = ''): { header: string[]; rows: string[][] } {
+  return {
+    header: [labelHeader, 'logit MSE', 'KL (nats)', 'perplexity'],
+    rows: rows.map((r) => [r.label, sci(r.logitMse), sci(r.kl), r.perplexity.toFixed(3)]),
+  };
+}
+
+/** Rows as aligned text lines, the column names first: labels left, numbers right. */
+export function formatErrorRows(rows: readonly ErrorTableRow[], labelHeader = ''): string[] {
+  const { header, rows: body } = errorRowCells(rows, labelHeader);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), ...body.map(line)];
+}
 
 /** @internal */
 export function logitsOf(model: Model, tokens: readonly number[]): Float64Array {

@@ -22,7 +22,7 @@ import { Recipe } from '../../../recipe/recipe.ts';
 import { simulateTraining } from '../../../sim/training.ts';
 import { oneshot } from '../../../sim/oneshot.ts';
 import { compareModels } from '../../../eval/compareModels.ts';
-import { sampleSequences } from '../../../eval/errorTable.ts';
+import { errorRowCells, formatErrorRows, sampleSequences } from '../../../eval/errorTable.ts';
 import { journalRecords, readJournal, recordTo, replayJournal } from '../../../log/index.ts';
 import { defaultConfig } from '../../../verify/config.ts';
 import { verify } from '../../../verify/verify.ts';
@@ -51,7 +51,6 @@ function stageText(text: string, stage: string, where: string): string {
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const sci = (x: number) => (x === 0 ? '0' : Math.abs(x) >= 0.01 && Math.abs(x) < 1000 ? x.toPrecision(4) : x.toExponential(3));
 
 export async function tour(options: TourOptions, out: (line: string) => void): Promise<void> {
   const t0 = performance.now();
@@ -113,10 +112,7 @@ export async function tour(options: TourOptions, out: (line: string) => void): P
   const sequences = sampleSequences(float, 8, 48, seed);
   const rows = compareModels(float, { 'pruned (stage 1)': pruned, 'pruned + SpinQuant + W4A16 (stage 2)': model }, sequences);
   out(`4. one-shot ${QUANT_STAGE} on the pruned model; outputs against the float model on ${sequences.length} sampled sequences:  [${lap()}]`);
-  const header = ['model', 'logit MSE', 'KL (nats)', 'perplexity'];
-  const body = rows.map((r) => [r.label, sci(r.logitMse), sci(r.kl), r.perplexity.toFixed(3)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  for (const cells of [header, ...body]) out(`     ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`);
+  for (const line of formatErrorRows(rows, 'model')) out(`     ${line}`);
 
   // 5. Draw it.
   const records = journalRecords(readJournal(logPath));
@@ -126,7 +122,7 @@ export async function tour(options: TourOptions, out: (line: string) => void): P
   const html = renderHtml(timeline, {
     title: 'llmc-sim tour',
     diagrams: await machineDiagrams(),
-    errorTable: { title: 'Outputs against the float model', header, rows: body },
+    errorTable: { title: 'Outputs against the float model', ...errorRowCells(rows, 'model') },
   });
   writeOutput(reportPath, html);
   out('');
