@@ -19,6 +19,7 @@ import { registerTour } from './commands/tour/register.ts';
 import { registerOneshot } from './commands/oneshot/index.ts';
 import { mistypedCommand } from './suggestCommand.ts';
 import { registerVerify } from './commands/verify/register.ts';
+import { registerAlgorithms } from './commands/algorithms/register.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const VERSION = '0.1.0';
@@ -100,6 +101,7 @@ export function buildProgram(): Command {
   registerTour(program);
   registerOneshot(program);
   registerVerify(program);
+  registerAlgorithms(program);
 
   return program;
 }
