@@ -4,9 +4,7 @@ import { ValueError, specError } from '../../core/errors.ts';
 /** T30 (ours) */
 export class NotSimulatedError extends specError(ValueError, 'T30', (field: string) => `QuantizationModifier: ${field} is not simulated by llmc-sim`, 'field') {}
 
-/** T31's texts: a known upstream preset we do not simulate, and upstream's own for a name that is no preset. */
-export const unsupportedPreset = (name: string) =>
-  `Preset scheme '${name}' is not supported by llmc-sim; supported: W4A16, W4A16_ASYM, W8A16, W8A8, INT8, W4AFP8, FP8, FP8_DYNAMIC, FP8_BLOCK, NVFP4A16, NVFP4, MXFP4A16, MXFP4, MXFP8A16, MXFP8`;
+/** Upstream's text for a name that is no preset (T31: every compressed-tensors 0.17 preset is simulated). */
 export const NOT_A_PRESET = '`scheme` must either be a preset scheme name or a dictionary of preset scheme names';
 
 /** T32 */

@@ -7,7 +7,7 @@
  */
 import { FieldTypeError } from '../../core/fields.ts';
 import { warn } from '../../core/logger.ts';
-import { NOT_A_PRESET, NotSimulatedError, unsupportedPreset } from './errors.ts';
+import { NOT_A_PRESET, NotSimulatedError } from './errors.ts';
 
 export type WeightStrategy = 'channel' | 'group' | 'tensor';
 
@@ -95,20 +95,21 @@ export const PRESETS: Readonly<Record<string, Omit<QuantizationScheme, 'targets'
   MXFP4: { weights: mx(4, false), inputActivations: mx(4, true), outputActivations: null },
   MXFP8A16: { weights: mx(8, false), inputActivations: null, outputActivations: null },
   MXFP8: { weights: mx(8, false), inputActivations: mx(8, true), outputActivations: null },
+  /** compressed-tensors' `INT8_W4A8`: int4 group-128 weights, int8 dynamic per-token inputs. */
+  W4A8: { weights: w(4, 'group', true, 128), inputActivations: tokenAct(8), outputActivations: null },
+  /** The no-op preset: targets matched, nothing quantized. */
+  UNQUANTIZED: { weights: null, inputActivations: null, outputActivations: null },
   /** Ours (not an upstream preset): the SpinQuant/QuaRot headline setting without the KV cache. */
   W4A4: { weights: w(4, 'channel', true), inputActivations: tokenAct(4), outputActivations: null },
 };
 
-/** Upstream presets we do not simulate (T31). */
-export const UPSTREAM_ONLY_PRESETS = [
-  'UNQUANTIZED', 'W4A8', 'FP8_PER_CHANNEL',
-] as const;
-
-/** Validates a preset name (case-insensitive): simulated → its upper-case name; upstream-only → T31; else upstream's error. */
+/**
+ * Validates a preset name (case-insensitive, as `is_preset_scheme`): a preset → its upper-case name; else
+ * LLM Compressor's own error (`FP8_PER_CHANNEL` too: it is no compressed-tensors 0.17 preset).
+ */
 export function checkPresetName(name: string): string {
   const up = name.toUpperCase();
   if (up in PRESETS) return up;
-  if ((UPSTREAM_ONLY_PRESETS as readonly string[]).includes(up)) throw new FieldTypeError(unsupportedPreset(name));
   throw new FieldTypeError(NOT_A_PRESET);
 }
 

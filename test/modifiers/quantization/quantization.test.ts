@@ -24,10 +24,14 @@ describe('fields and messages', () => {
     expect(thrown(() => new QuantizationModifier({ config_groups: groups })).message).toBe('QuantizationModifier: group_0.weights.observer is not simulated by llmc-sim');
   });
 
-  it('T31: upstream presets we do not simulate, and names that are no preset', () => {
-    expect(() => new QuantizationModifier({ scheme: 'W4A8' })).toThrow(
-      "Preset scheme 'W4A8' is not supported by llmc-sim; supported: W4A16, W4A16_ASYM, W8A16, W8A8, INT8, W4AFP8, FP8, FP8_DYNAMIC, FP8_BLOCK, NVFP4A16, NVFP4, MXFP4A16, MXFP4, MXFP8A16, MXFP8",
-    );
+  it('every compressed-tensors 0.17 preset with its fields; names that are no preset (FP8_PER_CHANNEL) get upstream\'s error', () => {
+    expect(new QuantizationModifier({ scheme: 'w4a8' }).resolvedSchemes()[0]).toMatchObject({
+      weights: { numBits: 4, type: 'int', strategy: 'group', groupSize: 128, symmetric: true, dynamic: false },
+      inputActivations: { numBits: 8, type: 'int', strategy: 'token', symmetric: true, dynamic: true, observer: null },
+      outputActivations: null,
+    });
+    expect(new QuantizationModifier({ scheme: 'UNQUANTIZED' }).resolvedSchemes()[0]).toEqual({ targets: ['Linear'], weights: null, inputActivations: null, outputActivations: null });
+    expect(() => new QuantizationModifier({ scheme: 'FP8_PER_CHANNEL' })).toThrow('`scheme` must either be a preset scheme name or a dictionary of preset scheme names');
     expect(() => new QuantizationModifier({ scheme: 'W3A3' })).toThrow('`scheme` must either be a preset scheme name or a dictionary of preset scheme names');
     expect(new QuantizationModifier({ scheme: 'w4a16' }).resolvedSchemes()[0].weights).toMatchObject({ numBits: 4, strategy: 'group', groupSize: 128, symmetric: true });
     expect(new QuantizationModifier({ scheme: { W8A8: 'Linear' } }).scheme).toEqual({ W8A8: ['Linear'] });
