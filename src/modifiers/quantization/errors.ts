@@ -19,6 +19,16 @@ export interface IndivisibleLayer {
   groupSize: number;
 }
 
+/** LLM Compressor 0.12's `_apply_observer_overrides` text. */
+export class ObserverOverrideConflictError extends ValueError {
+  constructor() {
+    super(
+      'Cannot specify both individual observer parameters (weight_observer, input_observer, output_observer) and observer dict. ' +
+        'Please use either individual parameters or the observer dict.',
+    );
+  }
+}
+
 /** T34 */
 export class GroupDivisibilityError extends specError(
   ValueError,
@@ -54,3 +64,12 @@ export const embeddingInputNotQuantized = (name: string) =>
 export const staticInputNeverCalibrated = (name: string) =>
   `QuantizationModifier: static input activations of ${name} saw no calibration data, so its input stays unquantized ` +
   '(pass a dataset, or use dynamic: true)';
+
+/** Ours: static output activations whose module saw no calibration data. */
+export const staticOutputNeverCalibrated = (name: string) =>
+  `QuantizationModifier: static output activations of ${name} saw no calibration data, so its output stays unquantized ` +
+  '(pass a dataset, or use dynamic: true)';
+
+/** Ours: an attention whose keys and values saw no calibration data (kv_cache_scheme is static). */
+export const kvCacheNeverCalibrated = (name: string) =>
+  `QuantizationModifier: the KV cache of ${name} saw no calibration data, so its keys and values stay unquantized (pass a dataset)`;
