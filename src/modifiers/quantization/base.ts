@@ -12,20 +12,20 @@ import type { State } from '../../core/state.ts';
 import type { Model } from '../../model/model.ts';
 import type { Module } from '../../model/modules.ts';
 import type { Tensor } from '../../tensor/tensor.ts';
-import { fakeQuantizeOp as fakeQuantize, fakeQuantizeFp8, fakeQuantizeFp8Block, fakeQuantizeFp8Group, fakeQuantizeMx, fakeQuantizeNvfp4 } from '../../tensor/ops.ts';
 import { nvfp4WeightGlobalScale } from './fusedGlobalScales.ts';
-import { asBool, asStringList, field, FieldTypeError, type FieldSpecs } from '../../core/fields.ts';
+import { asBool, asStringList, field, type FieldSpecs } from '../../core/fields.ts';
+import { knownObserver, parseConfigGroups, parseObserverDict, parseScheme, type SchemeValue } from './fields.ts';
+import { quantizeWeight, type WeightQuantization } from './rtn.ts';
 import { Modifier, type Kwargs, type ModifierArgs } from '../modifier.ts';
 import { HooksMixin, type HookHandle } from '../../model/hooksMixin.ts';
 import type { Embedding, Linear, LlamaAttention } from '../../model/modules.ts';
-import type { TensorQParams } from '../../tensor/ops.ts';
 import { dynamicActivationHook, isStaticInput } from './activations.ts';
 import { ActivationCalibration } from './staticActivations.ts';
 import { checkLegacyTargets } from '../_internals/legacyTargets.ts';
 import { coveredBy } from '../_internals/covered.ts';
 import { attachedScheme, attachScheme, isQuantized } from './attached.ts';
 import { isMseObserver, mseQuantizeWeight } from './observers/mseWeights.ts';
-import { accumulateImportance, newImportance, normalizedImportance, takeImportance, type ImportanceSums } from './observers/importance.ts';
+import { accumulateImportance, newImportance, normalizedImportance, settleImportance, takeImportance, type ImportanceSums } from './observers/importance.ts';
 import { match } from '../../compressed-tensors/match.ts';
 import { requireModel } from '../_internals/requireModel.ts';
 import {
@@ -50,56 +50,6 @@ export interface QuantizationModifierArgs extends ModifierArgs {
   outputObserver?: string | null;
   bypassDivisibilityChecks?: boolean;
   bypass_divisibility_checks?: boolean;
-}
-
-type SchemeValue = string | Record<string, string[]>;
-
-/** `scheme`: a preset name, or `{presetName: targets}` (a bare target string wrapped). */
-function parseScheme(v: unknown): SchemeValue | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string') {
-    checkPresetName(v);
-    return v;
-  }
-  if (typeof v === 'object' && !Array.isArray(v)) {
-    const out: Record<string, string[]> = {};
-    for (const [name, targets] of Object.entries(v as Record<string, unknown>)) {
-      checkPresetName(name);
-      if (typeof targets === 'string') out[name] = [targets];
-      else if (Array.isArray(targets) && targets.every((t) => typeof t === 'string')) out[name] = [...targets];
-      else throw new FieldTypeError('Input should be a valid list of strings', name);
-    }
-    return out;
-  }
-  throw new FieldTypeError(`Input should be a preset scheme name or a dictionary of preset scheme names (got ${JSON.stringify(v)})`);
-}
-
-function parseConfigGroups(v: unknown): Record<string, QuantizationScheme> | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v !== 'object' || Array.isArray(v)) throw new FieldTypeError('Input should be a valid dictionary');
-  const out: Record<string, QuantizationScheme> = {};
-  for (const [name, entry] of Object.entries(v as Record<string, unknown>)) out[name] = parseSchemeEntry(entry, name);
-  return out;
-}
-
-/** Observer names we simulate (min-max and MSE kinds); others → T30. */
-const knownObserver = (py: string) => (v: unknown): string | null => {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string' && OBSERVER_NAMES.includes(v.toLowerCase())) return v.toLowerCase();
-  throw new NotSimulatedError(py);
-};
-
-/** `observer`: `{weights|input|output: name}` (0.12's `validate_observer`). */
-function parseObserverDict(v: unknown): Record<string, string> | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v !== 'object' || Array.isArray(v)) throw new FieldTypeError('`observer` must be a dictionary');
-  const out: Record<string, string> = {};
-  for (const [key, name] of Object.entries(v as Record<string, unknown>)) {
-    if (!['weights', 'input', 'output'].includes(key)) throw new FieldTypeError(`Invalid observer key '${key}'. Valid keys are: {'weights', 'input', 'output'}`);
-    if (typeof name !== 'string') throw new FieldTypeError(`Observer value for '${key}' must be a string`);
-    out[key] = knownObserver(`observer.${key}`)(name)!;
-  }
-  return out;
 }
 
 interface Observed {
@@ -444,6 +394,7 @@ export class QuantizationModifier extends Modifier {
   #calibrate(modules: unknown): void {
     const covered = coveredBy(modules);
     this.#calibration.freeze(covered);
+    for (const [name, sums] of this.#importance) settleImportance(sums, covered(name));
     for (const [name, { module, scheme }] of this.#attached) {
       if (!hasWeight(module) || !covered(name)) continue;
       const narrow = this.#narrow.get(name);
@@ -460,42 +411,8 @@ export class QuantizationModifier extends Modifier {
   }
 }
 
-/** A quantized weight and its parameters. */
-export interface WeightQuantization {
-  value: Tensor;
-  scales: Tensor;
-  zeroPoints: Int32Array;
-}
+export { quantizeWeight, type WeightQuantization } from './rtn.ts';
 
-/**
- * RTN of a weight [out, in] by the scheme's strategy (`tensor`: one slice); float formats by `floatFormat`
- * (`globalScale`: NVFP4's, when fused with siblings; default the weight's own).
- */
-export function quantizeWeight(weight: Tensor, args: QuantizationArgs, globalScale?: number): WeightQuantization {
-  if (args.type === 'float') {
-    const format = floatFormat(args);
-    const r =
-      format === 'nvfp4' ? fakeQuantizeNvfp4(weight, args.groupSize!, globalScale)
-        : format === 'mx' ? fakeQuantizeMx(weight, args.numBits as 4 | 8, args.groupSize!)
-          : format === 'fp8_block' ? fakeQuantizeFp8Block(weight, args.blockStructure![0], args.blockStructure![1])
-            : format === 'fp8_group' ? fakeQuantizeFp8Group(weight, args.groupSize!)
-              : fakeQuantizeFp8(weight, args.strategy === 'tensor' ? 'tensor' : 'channel');
-    return { value: r.value, scales: r.scales, zeroPoints: new Int32Array(r.scales.size) };
-  }
-  if (args.strategy === 'tensor') {
-    const flat = weight.reshape([1, weight.size]);
-    const r = fakeQuantize(flat, { numBits: args.numBits, symmetric: args.symmetric, strategy: 'channel' });
-    return { ...r, value: r.value.reshape(weight.shape) };
-  }
-  return fakeQuantize(weight, {
-    numBits: args.numBits,
-    symmetric: args.symmetric,
-    strategy: args.strategy === 'group' ? 'group' : 'channel',
-    groupSize: args.groupSize ?? undefined,
-  });
-}
-
-const weightDtype = (m: Module): Tensor['dtype'] => (hasWeight(m) ? m.weight.dtype : 'float32');
 
 /** Modules whose weight the scheme quantizes: Linear and Embedding. */
 const hasWeight = (m: Module): m is Linear | Embedding => m.kind === 'linear' || m.kind === 'embedding';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { mseQuantizeWeight } from '../../../src/modifiers/quantization/observers/mseWeights.ts';
 import { gridOptions, gridSearchRange } from '../../../src/modifiers/quantization/observers/gridSearch.ts';
 import { ActivationObserver } from '../../../src/modifiers/quantization/activations.ts';
-import { accumulateImportance, newImportance, normalizedImportance } from '../../../src/modifiers/quantization/observers/importance.ts';
+import { accumulateImportance, newImportance, normalizedImportance, settleImportance } from '../../../src/modifiers/quantization/observers/importance.ts';
 import type { QuantizationArgs } from '../../../src/modifiers/quantization/presets.ts';
 import { quantizeWeight } from '../../../src/modifiers/quantization/base.ts';
 import { Tensor } from '../../../src/tensor/tensor.ts';
@@ -90,6 +90,8 @@ describe('importance (E[x²] per input channel)', () => {
     const acc = newImportance(3);
     accumulateImportance(acc, Tensor.from([[1, 2, 0], [3, 0, 0]]));
     accumulateImportance(acc, Tensor.from([[1, 0, 0]]));
+    settleImportance(acc, true);
+    accumulateImportance(acc, Tensor.from([[5, 5, 5]])); // settled: later passes add nothing
     expect(Array.from(acc.sum)).toEqual([11, 4, 0]);
     expect(acc.count).toBe(3);
     const imp = normalizedImportance(acc, 'channel', 3) as Float64Array;
@@ -105,6 +107,7 @@ describe('importance (E[x²] per input channel)', () => {
     expect(normalizedImportance(zeros, 'group', 2)).toBe('imatrix_mse: all zeros. Falling back to uniform MSE.');
     const acc = newImportance(2);
     accumulateImportance(acc, Tensor.from([[1, 2]]));
+    settleImportance(acc, true);
     expect(normalizedImportance(acc, 'channel', 4)).toBe('imatrix_mse: size mismatch: expected 4, got 2. Falling back to uniform MSE.');
   });
 });

@@ -8,18 +8,29 @@
 import type { Module } from '../../../model/modules.ts';
 import type { Tensor } from '../../../tensor/tensor.ts';
 
-/** Accumulators in float32 (`IMATRIX_PRECISION`): each batch's Σx² is rounded, then added and rounded. */
+/**
+ * Accumulators in float32 (`IMATRIX_PRECISION`): each batch's Σx² is rounded, then added and rounded. Our
+ * calibration forwards run the whole model for every subgraph, so batches go to `pending` and only the pass
+ * of the module's own subgraph is kept (`settleImportance`), as upstream's per-subgraph forwards see them.
+ */
 export interface ImportanceSums {
   sum: Float32Array;
   count: number;
+  pending: Float32Array;
+  pendingCount: number;
+  /** Settled: the module's subgraph was calibrated, later forwards add nothing. */
+  settled: boolean;
 }
 
 const left = new WeakMap<Module, ImportanceSums>();
 
-export const newImportance = (inFeatures: number): ImportanceSums => ({ sum: new Float32Array(inFeatures), count: 0 });
+export const newImportance = (inFeatures: number): ImportanceSums => ({
+  sum: new Float32Array(inFeatures), count: 0, pending: new Float32Array(inFeatures), pendingCount: 0, settled: false,
+});
 
 /** The forward-pre hook body: adds a batch [tokens, in] to the sums. */
 export function accumulateImportance(acc: ImportanceSums, x: Tensor): void {
+  if (acc.settled) return;
   const cols = x.shape[x.shape.length - 1];
   const rows = x.size / cols;
   const batch = new Float64Array(cols);
@@ -28,8 +39,21 @@ export function accumulateImportance(acc: ImportanceSums, x: Tensor): void {
       const v = Math.fround(x.data[t * cols + j]);
       batch[j] += Math.fround(v * v);
     }
-  for (let j = 0; j < cols; j++) acc.sum[j] += Math.fround(batch[j]);
-  acc.count += rows;
+  for (let j = 0; j < cols; j++) acc.pending[j] += Math.fround(batch[j]);
+  acc.pendingCount += rows;
+}
+
+/** At a SEQUENTIAL_EPOCH_END: keep the pass when it covered the module, else forget it (an earlier subgraph's pass). */
+export function settleImportance(acc: ImportanceSums, covered: boolean): void {
+  if (acc.settled) return;
+  if (covered) {
+    acc.sum.set(acc.pending);
+    acc.count = acc.pendingCount;
+    acc.settled = true;
+  } else {
+    acc.pending.fill(0);
+    acc.pendingCount = 0;
+  }
 }
 
 /** Leaves gathered sums on the module for a later `imatrix_mse` observer (the gatherer's `detach`). */
