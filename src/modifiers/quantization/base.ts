@@ -29,7 +29,7 @@ import { accumulateImportance, newImportance, normalizedImportance, settleImport
 import { match } from '../../compressed-tensors/match.ts';
 import { requireModel } from '../_internals/requireModel.ts';
 import {
-  embeddingInputNotQuantized, GroupDivisibilityError, kvCacheNeverCalibrated, ObserverOverrideConflictError, staticOutputNeverCalibrated, NarrowGroupLayerError, neverObserved, staticInputNeverCalibrated, NotSimulatedError, QuantizationFieldsRequiredError,
+  AsymmetricKvCacheError, embeddingInputNotQuantized, GroupDivisibilityError, kvCacheNeverCalibrated, ObserverOverrideConflictError, staticOutputNeverCalibrated, NarrowGroupLayerError, neverObserved, staticInputNeverCalibrated, NotSimulatedError, QuantizationFieldsRequiredError,
   SchemeAndConfigGroupsError, type IndivisibleLayer,
 } from './errors.ts';
 import {
@@ -212,7 +212,10 @@ export class QuantizationModifier extends Modifier {
     this.#kvCache.clear();
     if (this.kvCacheScheme) {
       // `_apply_kv_cache_scheme`: every attention module, whatever `ignore` says
-      if (!this.kvCacheScheme.symmetric) this.warn('vLLM does not support asymmetric kv cache quantization');
+      if (!this.kvCacheScheme.symmetric) {
+        this.warn('vLLM does not support asymmetric kv cache quantization');
+        throw new AsymmetricKvCacheError();
+      }
       for (const [name, module] of model.namedModules()) if (module.kind === 'attention') this.#kvCache.set(name, module);
     }
     for (const scheme of schemes) {

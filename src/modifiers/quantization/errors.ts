@@ -29,6 +29,19 @@ export class ObserverOverrideConflictError extends ValueError {
   }
 }
 
+/**
+ * compressed-tensors' `_apply_kv_cache_scheme` does `raise logger.warning("vLLM does not support asymmetric kv
+ * cache quantization")`: the warning is logged, then raising its None result fails with a TypeError.
+ */
+export class AsymmetricKvCacheError extends ValueError {
+  constructor() {
+    super(
+      'kv_cache_scheme: vLLM does not support asymmetric kv cache quantization (compressed-tensors logs this warning and then ' +
+        'fails with "TypeError: exceptions must derive from BaseException"; use symmetric: true)',
+    );
+  }
+}
+
 /** T34 */
 export class GroupDivisibilityError extends specError(
   ValueError,

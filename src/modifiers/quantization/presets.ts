@@ -313,12 +313,16 @@ export function parseSchemeEntry(v: unknown, path: string): QuantizationScheme {
   if (t === undefined) throw new FieldTypeError('Field required', `${path}.targets`);
   const targets = typeof t === 'string' ? [t] : Array.isArray(t) && t.every((x) => typeof x === 'string') ? [...t] : null;
   if (!targets) throw new FieldTypeError('Input should be a valid list of strings', `${path}.targets`);
-  return {
+  const scheme = {
     targets,
     weights: parseQuantizationArgs(v.weights, `${path}.weights`, 'weights'),
     inputActivations: parseQuantizationArgs(v.input_activations ?? v.inputActivations, `${path}.input_activations`, 'input_activations'),
     outputActivations: parseQuantizationArgs(v.output_activations ?? v.outputActivations, `${path}.output_activations`, 'output_activations'),
   };
+  // QuantizationScheme.validate_model_after
+  if (scheme.inputActivations?.actorder) throw new FieldTypeError('Cannot apply actorder to input activations', path);
+  if (scheme.outputActivations?.actorder) throw new FieldTypeError('Cannot apply actorder to output activations', path);
+  return scheme;
 }
 
 export function dumpQuantizationArgs(a: QuantizationArgs | KvCacheArgs | null): Record<string, unknown> | null {

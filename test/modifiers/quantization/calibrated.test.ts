@@ -116,6 +116,12 @@ describe('kv_cache_scheme', () => {
     expect(new Set(scales).size).toBe(heads);
   });
 
+  it('asymmetric: upstream\'s warning, then a failure (compressed-tensors raises the warning\'s None)', () => {
+    const qm = new QuantizationModifier({ kv_cache_scheme: { num_bits: 8, symmetric: false } });
+    expect(() => createSession(() => oneshot({ model: model(), recipe: [qm], calibrationData: CALIB }))).toThrow('vLLM does not support asymmetric kv cache quantization');
+    expect(warnings()).toContain('vLLM does not support asymmetric kv cache quantization');
+  });
+
   it('without calibration data the cache stays float, with a warning', () => {
     const m = model();
     createSession(() => oneshot({ model: m, recipe: [new QuantizationModifier({ kv_cache_scheme: { num_bits: 8, type: 'float' } })], pipeline: 'datafree' }));

@@ -27,6 +27,8 @@ describe('fields and messages', () => {
     expect(new QuantizationModifier({ kv_cache_scheme: { num_bits: 8, type: 'float', strategy: 'attn_head' } }).kvCacheScheme).toMatchObject({ strategy: 'attn_head', dynamic: false, observer: 'memoryless_minmax' });
     expect(thrown(() => new QuantizationModifier({ scheme: 'W8A8', observer: { weight: 'mse' } })).message).toContain("Invalid observer key 'weight'. Valid keys are: {'weights', 'input', 'output'}");
     expect(thrown(() => new QuantizationModifier({ scheme: 'W8A8', observer: 'mse' })).message).toContain('`observer` must be a dictionary');
+    const actorderOut = { g: { targets: ['Linear'], output_activations: { num_bits: 8, actorder: 'weight' } } };
+    expect(thrown(() => new QuantizationModifier({ config_groups: actorderOut })).message).toContain('Cannot apply actorder to output activations');
     const both = new QuantizationModifier({ scheme: 'W8A8', observer: { weights: 'mse' }, weight_observer: 'minmax' });
     expect(thrown(() => both.resolvedSchemes()).message).toContain('Cannot specify both individual observer parameters');
   });
