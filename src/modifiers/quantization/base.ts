@@ -29,7 +29,7 @@ import { accumulateImportance, newImportance, normalizedImportance, settleImport
 import { match } from '../../compressed-tensors/match.ts';
 import { requireModel } from '../_internals/requireModel.ts';
 import {
-  AsymmetricKvCacheError, embeddingInputNotQuantized, GroupDivisibilityError, kvCacheNeverCalibrated, ObserverOverrideConflictError, staticOutputNeverCalibrated, NarrowGroupLayerError, neverObserved, staticInputNeverCalibrated, NotSimulatedError, QuantizationFieldsRequiredError,
+  AsymmetricKvCacheError, embeddingInputNotQuantized, mseObserverNotUsed, GroupDivisibilityError, kvCacheNeverCalibrated, ObserverOverrideConflictError, staticOutputNeverCalibrated, NarrowGroupLayerError, neverObserved, staticInputNeverCalibrated, NotSimulatedError, QuantizationFieldsRequiredError,
   SchemeAndConfigGroupsError, type IndivisibleLayer,
 } from './errors.ts';
 import {
@@ -270,6 +270,9 @@ export class QuantizationModifier extends Modifier {
       if (weightObserver === 'minmax' || weightObserver === 'static_minmax' || weightObserver === 'mse') {
         const to = weightObserver === 'mse' ? 'memoryless_mse' : 'memoryless_minmax';
         this.#warnOnce(`Overriding weight observer for lower memory usage (${weightObserver} -> ${to})`);
+      }
+      if (isMseObserver(weightObserver) && this.calibrateWeight !== QuantizationModifier.prototype.calibrateWeight) {
+        this.#warnOnce(mseObserverNotUsed(this.constructor.name, weightObserver));
       }
       if (weightObserver === 'imatrix_mse' && module.kind === 'linear') {
         const left = takeImportance(module);

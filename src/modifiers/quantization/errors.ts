@@ -78,6 +78,11 @@ export const staticInputNeverCalibrated = (name: string) =>
   `QuantizationModifier: static input activations of ${name} saw no calibration data, so its input stays unquantized ` +
   '(pass a dataset, or use dynamic: true)';
 
+/** Ours: a subclass with its own weight algorithm (GPTQ) that does not take its scales from an MSE observer yet. */
+export const mseObserverNotUsed = (cls: string, observer: string) =>
+  `${cls}: the '${observer}' weight observer's ranges are not used by llmc-sim's ${cls} (it takes min-max ranges); ` +
+  'upstream computes its scales from the observer';
+
 /** Ours: static output activations whose module saw no calibration data. */
 export const staticOutputNeverCalibrated = (name: string) =>
   `QuantizationModifier: static output activations of ${name} saw no calibration data, so its output stays unquantized ` +

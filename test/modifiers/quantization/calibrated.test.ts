@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { QuantizationModifier } from '../../../src/modifiers/quantization/index.ts';
 import { IMatrixGatherer } from '../../../src/modifiers/quantization/imatrixGatherer.ts';
+import { GPTQModifier } from '../../../src/modifiers/gptq/index.ts';
 import { presetScheme } from '../../../src/modifiers/quantization/presets.ts';
 import { mseQuantizeWeight } from '../../../src/modifiers/quantization/observers/mseWeights.ts';
 import { accumulateImportance, newImportance, normalizedImportance, settleImportance } from '../../../src/modifiers/quantization/observers/importance.ts';
@@ -172,6 +173,13 @@ describe('MSE weight observers through oneshot', () => {
       expect(plus0(linear(quantized, name).weight)).toEqual(plus0(mseQuantizeWeight(linear(original, name).weight, args, null).value));
     }
     expect(warnings()).toContain('Overriding weight observer for lower memory usage (mse -> memoryless_mse)');
+  });
+
+  it('GPTQ does not take its scales from an MSE observer here: a warning says so', () => {
+    run([new GPTQModifier({ scheme: 'W4A16', targets: ['re:.*layers.0.self_attn.q_proj$'], weight_observer: 'mse' })]);
+    expect(warnings()).toContain(
+      "GPTQModifier: the 'mse' weight observer's ranges are not used by llmc-sim's GPTQModifier (it takes min-max ranges); upstream computes its scales from the observer",
+    );
   });
 
   it('IMatrixGatherer + imatrix_mse (examples/imatrix/llama3_imatrix_example.py): E[x²] of the calibration inputs weighs the search', () => {
