@@ -3,8 +3,9 @@
  * static, block 128, from the calibration inputs to the quantized weight (Hessian, dampening, chol(H⁻¹),
  * blockwise error feedback), beside the same algorithm in float32 numpy (bench/python/gptq_reference.py
  * --bench) in the same run, the two interleaved (ours, numpy, ours, numpy, …) so a loaded machine slows
- * both alike; each side's best run counts. Ours works in float64 throughout (Hessian sums, Cholesky,
- * triangular inverse, error feedback; the quantizer rounds like the float32 model); numpy in float32.
+ * both alike; each side's best run counts. Both sides work in float32, upstream's GPTQ precision (ours:
+ * U = chol(H⁻¹) and the error feedback as float32 wasm SIMD matrix products, gptq32.ts; the Hessian's sums
+ * in float64), numpy with BLAS on every core.
  * Per-phase times of both sides go in the notes. `LLMC_BENCH_GPTQ_N=1024` shrinks the layer for a quick
  * look; `LLMC_BENCH_GPTQ_REPS` (default 1) sets the number of interleaved pairs.
  */
@@ -75,10 +76,10 @@ export async function benchGptq(): Promise<BenchRow[]> {
   const o = best(ours);
   const name = `gptq ${N}×${N}, ${TOKENS} tokens`;
   const pairs = ours.map((r, i) => (np[i] ? (r.seconds / np[i].seconds).toFixed(2) : '-')).join(', ');
-  if (!numpy) return [{ name, seconds: o.seconds, note: `float64; ${fmt(o)}` }, { name: `${name} (numpy)`, seconds: 0, note: 'skipped: python3 -c "import numpy" failed' }];
+  if (!numpy) return [{ name, seconds: o.seconds, note: `float32; ${fmt(o)}` }, { name: `${name} (numpy)`, seconds: 0, note: 'skipped: python3 -c "import numpy" failed' }];
   const n = best(np);
   return [
-    { name, seconds: o.seconds, ratio: `${(o.seconds / n.seconds).toFixed(2)}× numpy`, note: `TS + wasm SIMD, float64; ${fmt(o)}; per pair: ${pairs}` },
+    { name, seconds: o.seconds, ratio: `${(o.seconds / n.seconds).toFixed(2)}× numpy`, note: `TS + wasm SIMD, float32, one thread; ${fmt(o)}; per pair: ${pairs}` },
     { name: `${name} (numpy)`, seconds: n.seconds, note: `numpy float32, BLAS; ${fmt(n)}` },
   ];
 }

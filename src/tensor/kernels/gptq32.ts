@@ -18,7 +18,7 @@ export function gptqSweep32(p: PreparedLayer, blockSize: number, onStep?: (step:
   const { rows, n, quantizer } = p;
   const ld = (rows + 7) & ~7;
   const B = Math.max(1, Math.min(blockSize, n));
-  const arena = new Arena(2 * n * n + (n + B + 8) * ld + 3 * n * B + 16 * n + 64);
+  const arena = new Arena(3.5 * n * n + (n + B + 8) * ld + 3 * n * B + 16 * n + 64);
   let u = upperCholeskyOfInverse32(arena, p.H, n, onStep);
   const inverted = u !== null;
   if (u === null) {

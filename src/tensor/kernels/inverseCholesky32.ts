@@ -1,4 +1,4 @@
-import { gemmSubtract, type Arena } from '../wasm/gemm.ts';
+import { gemmSubtract, packLeft, packRight, runPacked, type Arena } from '../wasm/gemm.ts';
 
 /** Column panel width of the blocked Cholesky. */
 const PANEL = 128;
@@ -62,12 +62,14 @@ export function choleskyLower32(arena: Arena, a: number, n: number): boolean {
     const panel = a + k1 * n + k0;
     // L21 = A21 · (L11⁻¹)ᵀ  (C = 0 − (−A21)·L11⁻ᵀ)
     gemmSubtract(arena, { offset: panel, stride: n }, { offset: panel, stride: n }, { offset: d, stride: w, trans: true }, m, w, w, { negate: true, overwrite: true });
-    arena.release(mark);
+    // A22 −= L21·L21ᵀ, lower part: L21 packed once as both operands, then column chunks from the diagonal down
+    const left = packLeft(arena, { offset: panel, stride: n }, m, w);
+    const right = packRight(arena, { offset: panel, stride: n, trans: true }, m, w);
     for (let j0 = k1; j0 < n; j0 += TRAILING) {
       const j1 = Math.min(j0 + TRAILING, n);
-      const rows = a + j0 * n + k0;
-      gemmSubtract(arena, { offset: a + j0 * n + j0, stride: n }, { offset: rows, stride: n }, { offset: rows, stride: n, trans: true }, n - j0, j1 - j0, w);
+      runPacked(arena, { offset: a + j0 * n + j0, stride: n }, left, (j0 - k1) / 4, n - j0, right, (j0 - k1) / 8, j1 - j0, 0, w);
     }
+    arena.release(mark);
   }
   const f = arena.f32;
   for (let i = 0; i < n; i++) f.fill(0, a + i * n + i + 1, a + (i + 1) * n);
@@ -123,15 +125,18 @@ function invertBlock(arena: Arena, l: number, inv: number, n: number, o: number,
   invertBlock(arena, l, inv, n, o2, m2);
   const mark = arena.top;
   const y = arena.alloc(m2 * m1, 4 * m1 + 8); // y = −B·A⁻¹ [m2, m1]
+  const b = packLeft(arena, { offset: l + o2 * n + o, stride: n }, m2, m1);
+  const aInv = packRight(arena, { offset: inv + o * n + o, stride: n }, m1, m1);
   for (let j0 = 0; j0 < m1; j0 += STRIP) {
-    const j1 = Math.min(j0 + STRIP, m1);
     // y[:, j0:j1] = 0 − B[:, j0:] · A⁻¹[j0:, j0:j1]
-    gemmSubtract(arena, { offset: y + j0, stride: m1 }, { offset: l + o2 * n + o + j0, stride: n }, { offset: inv + (o + j0) * n + o + j0, stride: n }, m2, j1 - j0, m1 - j0);
+    runPacked(arena, { offset: y + j0, stride: m1 }, b, 0, m2, aInv, j0 / 8, Math.min(STRIP, m1 - j0), j0, m1 - j0);
   }
+  const cInv = packLeft(arena, { offset: inv + o2 * n + o2, stride: n }, m2, m2, -1);
+  const yp = packRight(arena, { offset: y, stride: m1 }, m1, m2);
   for (let i0 = 0; i0 < m2; i0 += STRIP) {
     const i1 = Math.min(i0 + STRIP, m2);
     // inv[o2+i0 : o2+i1, o : o+m1] = 0 − (−C⁻¹[i0:i1, :i1]) · y[:i1, :]
-    gemmSubtract(arena, { offset: inv + (o2 + i0) * n + o, stride: n }, { offset: inv + (o2 + i0) * n + o2, stride: n }, { offset: y, stride: m1 }, i1 - i0, m1, i1, { negate: true });
+    runPacked(arena, { offset: inv + (o2 + i0) * n + o, stride: n }, cInv, i0 / 4, i1 - i0, yp, 0, m1, 0, i1);
   }
   arena.release(mark);
 }

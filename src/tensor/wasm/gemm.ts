@@ -1,5 +1,5 @@
 import { wasmApi, type WasmMemory, type WasmModule } from './api.ts';
-import { gemmKernelBytes } from './gemmKernel.ts';
+import { gemmKernelBytes, MR } from './gemmKernel.ts';
 
 /**
  * Float32 matrix products for the GPTQ / SparseGPT float32 path: an arena (one wasm memory per arena, so a
@@ -8,7 +8,7 @@ import { gemmKernelBytes } from './gemmKernel.ts';
  * engine has no WebAssembly SIMD, its TypeScript twin, which rounds every multiply and add to float32 in the
  * same order, so both give the same bits.
  */
-type GemmFn = (c: number, ldc: number, ap: number, bp: number, mTiles: number, nTiles: number, k: number) => void;
+type GemmFn = (c: number, ldc: number, ap: number, aStride: number, bp: number, bStride: number, mTiles: number, nTiles: number, k: number) => void;
 
 const PAGE = 65536;
 const MAX_PAGES = 32768;
@@ -94,29 +94,30 @@ export class Arena {
     }
   }
 
-  run(c: number, ldc: number, ap: number, bp: number, mTiles: number, nTiles: number, k: number): void {
-    if (this.#gemm) this.#gemm(c * 4, ldc * 4, ap * 4, bp * 4, mTiles, nTiles, k);
-    else gemmTs(this.f32, c, ldc, ap, bp, mTiles, nTiles, k);
+  /** The kernel (gemmKernel.ts), offsets and strides in floats. */
+  run(c: number, ldc: number, ap: number, aStride: number, bp: number, bStride: number, mTiles: number, nTiles: number, k: number): void {
+    if (this.#gemm) this.#gemm(c * 4, ldc * 4, ap * 4, aStride * 4, bp * 4, bStride * 4, mTiles, nTiles, k);
+    else gemmTs(this.f32, c, ldc, ap, aStride, bp, bStride, mTiles, nTiles, k);
   }
 }
 
 /** The kernel's arithmetic in TypeScript (offsets and stride in floats): the same float32 roundings in the same order. */
-function gemmTs(f: Float32Array, c: number, ldc: number, ap: number, bp: number, mTiles: number, nTiles: number, k: number): void {
-  const acc = new Float64Array(32);
+function gemmTs(f: Float32Array, c: number, ldc: number, ap: number, aStride: number, bp: number, bStride: number, mTiles: number, nTiles: number, k: number): void {
+  const acc = new Float64Array(8 * MR);
   const fr = Math.fround;
   for (let i = 0; i < mTiles; i++) {
-    const a0 = ap + i * k * 4;
+    const a0 = ap + i * aStride;
     for (let j = 0; j < nTiles; j++) {
-      const b0 = bp + j * k * 8;
+      const b0 = bp + j * bStride;
       acc.fill(0);
       for (let p = 0; p < k; p++) {
-        for (let r = 0; r < 4; r++) {
-          const a = f[a0 + p * 4 + r];
+        for (let r = 0; r < MR; r++) {
+          const a = f[a0 + p * MR + r];
           for (let q = 0; q < 8; q++) acc[r * 8 + q] = fr(acc[r * 8 + q] + fr(a * f[b0 + p * 8 + q]));
         }
       }
-      for (let r = 0; r < 4; r++) {
-        const row = c + (4 * i + r) * ldc + 8 * j;
+      for (let r = 0; r < MR; r++) {
+        const row = c + (MR * i + r) * ldc + 8 * j;
         for (let q = 0; q < 8; q++) f[row + q] = f[row + q] - acc[r * 8 + q];
       }
     }
@@ -133,6 +134,12 @@ export interface View {
 /** B's columns per kernel call, as floats of packed B: the chunk stays in L2 while all of A's tiles pass. */
 const CHUNK_FLOATS = 32768;
 
+/** An operand packed into the kernel's tiles: tile t at `offset + t·depth·width`, `depth` inner values each. */
+export interface Packed {
+  offset: number;
+  depth: number;
+}
+
 /**
  * C [m, n] −= A [m, k] · B [k, n] (C += A·B with `negate`; C = ∓A·B with `overwrite`), all inside `arena`.
  * Both operands are packed (copied) before C is touched, so C may overlap A or B. Entries of C past row m or
@@ -148,44 +155,58 @@ export function gemmSubtract(
     if (o.overwrite) zero(arena.f32, c, m, n);
     return;
   }
-  const mTiles = (m + 3) >> 2;
-  const nTiles = (n + 7) >> 3;
   const mark = arena.top;
-  const ap = arena.alloc(mTiles * k * 4);
-  const bp = arena.alloc(nTiles * k * 8);
-  const f = arena.f32;
-  packA(f, a, ap, m, k, o.negate ? -1 : 1);
-  packB(f, b, bp, n, k);
-  if (o.overwrite) zero(f, c, m, n);
+  const ap = packLeft(arena, a, m, k, o.negate ? -1 : 1);
+  const bp = packRight(arena, b, n, k);
+  if (o.overwrite) zero(arena.f32, c, m, n);
+  runPacked(arena, c, ap, 0, m, bp, 0, n, 0, k);
+  arena.release(mark);
+}
+
+/**
+ * C [m, n] −= A[rows 4·rowTile0 …, inner p0 … p0+k) · B[inner p0 … p0+k, columns 8·colTile0 …) on operands
+ * packed once by packLeft / packRight: products on blocks and inner ranges of the same operands (the
+ * blocked factorizations) pack nothing again. Same slack rule as gemmSubtract.
+ */
+export function runPacked(arena: Arena, c: View, a: Packed, rowTile0: number, m: number, b: Packed, colTile0: number, n: number, p0: number, k: number): void {
+  if (m <= 0 || n <= 0 || k <= 0) return;
+  const mTiles = Math.ceil(m / MR);
+  const nTiles = (n + 7) >> 3;
+  const ap = a.offset + rowTile0 * a.depth * MR + p0 * MR;
+  const bp = b.offset + colTile0 * b.depth * 8 + p0 * 8;
   const chunk = Math.max(1, Math.floor(CHUNK_FLOATS / (8 * k)));
   for (let j0 = 0; j0 < nTiles; j0 += chunk) {
-    arena.run(c.offset + 8 * j0, c.stride, ap, bp + j0 * k * 8, mTiles, Math.min(chunk, nTiles - j0), k);
+    arena.run(c.offset + 8 * j0, c.stride, ap, a.depth * MR, bp + j0 * b.depth * 8, b.depth * 8, mTiles, Math.min(chunk, nTiles - j0), k);
   }
-  arena.release(mark);
 }
 
 function zero(f: Float32Array, c: View, m: number, n: number): void {
   for (let i = 0; i < m; i++) f.fill(0, c.offset + i * c.stride, c.offset + i * c.stride + n);
 }
 
-/** Ap[i/4][p][i%4] = sign·A(i, p); rows past m stay 0 (fresh from alloc). */
-function packA(f: Float32Array, a: View, ap: number, m: number, k: number, sign: number): void {
+/** A [m, k] packed in tiles of MR rows (allocated from the arena): Ap[i/MR][p][i%MR] = sign·A(i, p); rows past m 0. */
+export function packLeft(arena: Arena, a: View, m: number, k: number, sign = 1): Packed {
+  const ap = arena.alloc(Math.ceil(m / MR) * k * MR);
+  const f = arena.f32;
   if (a.trans) {
     for (let p = 0; p < k; p++) {
       const src = a.offset + p * a.stride;
-      for (let i = 0; i < m; i++) f[ap + ((i >> 2) * k + p) * 4 + (i & 3)] = sign * f[src + i];
+      for (let i = 0; i < m; i++) f[ap + (Math.floor(i / MR) * k + p) * MR + (i % MR)] = sign * f[src + i];
     }
   } else {
     for (let i = 0; i < m; i++) {
       const src = a.offset + i * a.stride;
-      const dst = ap + (i >> 2) * k * 4 + (i & 3);
-      for (let p = 0; p < k; p++) f[dst + p * 4] = sign * f[src + p];
+      const dst = ap + Math.floor(i / MR) * k * MR + (i % MR);
+      for (let p = 0; p < k; p++) f[dst + p * MR] = sign * f[src + p];
     }
   }
+  return { offset: ap, depth: k };
 }
 
-/** Bp[j/8][p][j%8] = B(p, j); columns past n stay 0. */
-function packB(f: Float32Array, b: View, bp: number, n: number, k: number): void {
+/** B [k, n] packed in tiles of 8 columns: Bp[j/8][p][j%8] = B(p, j); columns past n 0. */
+export function packRight(arena: Arena, b: View, n: number, k: number): Packed {
+  const bp = arena.alloc(((n + 7) >> 3) * k * 8);
+  const f = arena.f32;
   if (b.trans) {
     for (let j = 0; j < n; j++) {
       const src = b.offset + j * b.stride;
@@ -198,4 +219,5 @@ function packB(f: Float32Array, b: View, bp: number, n: number, k: number): void
       for (let j = 0; j < n; j++) f[bp + ((j >> 3) * k + p) * 8 + (j & 7)] = f[src + j];
     }
   }
+  return { offset: bp, depth: k };
 }
