@@ -40,7 +40,7 @@ describe('U = chol(H⁻¹) upper in float32', () => {
     const { h } = layer(1, n, 2 * n + 8, n, false);
     for (let i = 0; i < n; i++) h[i * n + i] += 0.01;
     const arena = new Arena(3 * n * n);
-    const u = upperCholeskyOfInverse32(arena, h, n)!;
+    const u = upperCholeskyOfInverse32(arena, n, (i, j) => h[i * n + j])!;
     const want = upperCholeskyOfInverse(h, n)!;
     let scale = 0;
     for (const v of want) scale = Math.max(scale, Math.abs(v));

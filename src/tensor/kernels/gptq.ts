@@ -1,5 +1,5 @@
 import { gptqSweep32 } from './gptq32.ts';
-import { finishLayer, prepareLayer, type GptqOptions, type GptqResult } from './gptqPrepare.ts';
+import { finishLayer, permutedHessian, prepareLayer, type GptqOptions, type GptqResult } from './gptqPrepare.ts';
 import { upperCholeskyOfInverse } from './inverseCholesky.ts';
 import { blockUpdate, identity } from './obsBlockUpdate.ts';
 
@@ -34,7 +34,7 @@ export function gptqQuantize(
   if (o.dtype === 'float32') return gptqSweep32(p, o.blockSize, onStep);
   const n = cols;
   const { WT, nz, quantizer } = p;
-  const inverse = upperCholeskyOfInverse(p.H, n);
+  const inverse = upperCholeskyOfInverse(permutedHessian(p), n);
   onStep?.('cholesky');
   onStep?.('inverse');
   const U = inverse ?? identity(n);

@@ -19,7 +19,11 @@ export function gptqSweep32(p: PreparedLayer, blockSize: number, onStep?: (step:
   const ld = (rows + 7) & ~7;
   const B = Math.max(1, Math.min(blockSize, n));
   const arena = new Arena(3.5 * n * n + (n + B + 8) * ld + 3 * n * B + 16 * n + 64);
-  let u = upperCholeskyOfInverse32(arena, p.H, n, onStep);
+  const { perm, hessian, diag } = p;
+  const entry = perm
+    ? (i: number, j: number): number => (i === j ? diag[i] : hessian[perm[i] * n + perm[j]])
+    : (i: number, j: number): number => (i === j ? diag[i] : hessian[i * n + j]);
+  let u = upperCholeskyOfInverse32(arena, n, entry, onStep);
   const inverted = u !== null;
   if (u === null) {
     u = arena.alloc(n * n, 4 * n + 8);

@@ -46,8 +46,13 @@ export interface PreparedLayer {
   perm: Int32Array | null;
   /** Working weight, column-major [n][rows], permuted; dead inputs' columns zeroed. */
   WT: Float64Array;
-  /** Hessian permuted, dead inputs' diagonal 1, dampened: what the inverse factor is taken of. */
-  H: Float64Array;
+  /**
+   * What the inverse factor is taken of: H permuted, dead inputs' diagonal 1, dampened. Entry (i, j) is
+   * `hessian[perm[i]·n + perm[j]]` off the diagonal and `diag[i]` on it (see `permutedHessian`); the float32
+   * path reads it straight into its arena instead of building this float64 copy.
+   */
+  hessian: Float64Array;
+  diag: Float64Array;
   /** Column-major like WT, 1 = may change; null = all (the weight is not sparse). */
   nz: Uint8Array | null;
   quantizer: ColumnQuantizer;
@@ -59,31 +64,51 @@ export interface PreparedLayer {
  * (H_ii = 0: H_ii = 1 and a zero column) and dampening λ = dampening_frac · mean(diag H).
  */
 export function prepareLayer(w: ArrayLike<number>, rows: number, n: number, hessian: Float64Array, o: GptqOptions): PreparedLayer {
-  const H = Float64Array.from(hessian);
-  const perm = o.actorder ? argsortDescending(diagonal(H, n)) : null;
+  const perm = o.actorder ? argsortDescending(diagonal(hessian, n)) : null;
   const WT = new Float64Array(rows * n);
-  for (let j = 0; j < n; j++) {
-    const src = perm ? perm[j] : j;
-    for (let r = 0; r < rows; r++) WT[j * rows + r] = w[r * n + src];
-  }
-  const Hp = perm ? permuteSymmetric(H, perm, n) : H;
+  // column-major, permuted, in tiles so both the reads and the writes stay in cache
+  for (let r0 = 0; r0 < rows; r0 += TILE)
+    for (let j = 0; j < n; j++) {
+      const src = perm ? perm[j] : j;
+      for (let r = r0; r < Math.min(r0 + TILE, rows); r++) WT[j * rows + r] = w[r * n + src];
+    }
   const quantizer = new ColumnQuantizer(o.actorder === 'group' ? fromColumnMajor(WT, rows, n) : w, rows, n, o, perm);
 
   let zeros = 0;
   for (let i = 0; i < WT.length; i++) if (WT[i] === 0) zeros++;
   const nz = zeros / WT.length >= SPARSITY_THRESHOLD ? Uint8Array.from(WT, (v) => (Math.abs(v) <= 1e-8 ? 0 : 1)) : null;
 
+  const diag = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    if (Hp[i * n + i] === 0) {
-      Hp[i * n + i] = 1;
+    const c = perm ? perm[i] : i;
+    diag[i] = hessian[c * n + c];
+    if (diag[i] === 0) {
+      diag[i] = 1;
       WT.fill(0, i * rows, (i + 1) * rows);
     }
   }
   let traceSum = 0;
-  for (let i = 0; i < n; i++) traceSum += Hp[i * n + i];
+  for (let i = 0; i < n; i++) traceSum += diag[i];
   const damp = o.dampeningFrac * (traceSum / n);
-  for (let i = 0; i < n; i++) Hp[i * n + i] += damp;
-  return { rows, n, perm, WT, H: Hp, nz, quantizer };
+  for (let i = 0; i < n; i++) diag[i] += damp;
+  return { rows, n, perm, WT, hessian, diag, nz, quantizer };
+}
+
+/** Rows per tile of the weight's transposition. */
+const TILE = 16;
+
+/** The prepared H as a float64 [n, n] row-major matrix (permuted, dead inputs and dampening applied). */
+export function permutedHessian(p: PreparedLayer): Float64Array {
+  const { n, perm, hessian, diag } = p;
+  const out = perm ? new Float64Array(n * n) : hessian.slice();
+  if (perm) {
+    for (let i = 0; i < n; i++) {
+      const row = perm[i] * n;
+      for (let j = 0; j < n; j++) out[i * n + j] = hessian[row + perm[j]];
+    }
+  }
+  for (let i = 0; i < n; i++) out[i * n + i] = diag[i];
+  return out;
 }
 
 const RNE = 6755399441055744;
@@ -192,12 +217,6 @@ function argsortDescending(v: ArrayLike<number>): Int32Array {
   const idx = Array.from({ length: v.length }, (_, i) => i);
   idx.sort((a, b) => v[b] - v[a] || a - b);
   return Int32Array.from(idx);
-}
-
-function permuteSymmetric(h: Float64Array, perm: Int32Array, n: number): Float64Array {
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = h[perm[i] * n + perm[j]];
-  return out;
 }
 
 function fromColumnMajor(wt: Float64Array, rows: number, cols: number): Float64Array {

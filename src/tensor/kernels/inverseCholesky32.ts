@@ -14,17 +14,17 @@ const STRIP = 128;
  * float32: `cholesky(cholesky_inverse(cholesky(H)), upper=True)`), by the same reversal identity — the
  * Cholesky factor L' of J·H·J, then U = J·L'⁻¹·J. Both steps are blocked so nearly all the work is float32
  * matrix products (gemm.ts); diagonal blocks (≤ PANEL, ≤ LEAF) run as loops summing in float64 and storing
- * float32. `h` [n, n] row-major float64, symmetric, not modified.
+ * float32. `entry(i, j)` gives H's upper triangle (i ≤ j; read row by row), so a caller can permute or patch H
+ * on the way in.
  * @returns the arena offset of U ([n, n] row-major, stride n), or null when H is not positive definite.
  */
-export function upperCholeskyOfInverse32(arena: Arena, h: Float64Array, n: number, onStep?: (step: 'cholesky' | 'inverse') => void): number | null {
+export function upperCholeskyOfInverse32(arena: Arena, n: number, entry: (i: number, j: number) => number, onStep?: (step: 'cholesky' | 'inverse') => void): number | null {
   const slack = 4 * n + 8;
   const a = arena.alloc(n * n, slack);
   let f = arena.f32;
   for (let i = 0; i < n; i++) {
-    const src = (n - 1 - i) * n + n - 1;
     const dst = a + i * n;
-    for (let j = 0; j <= i; j++) f[dst + j] = h[src - j];
+    for (let j = 0; j <= i; j++) f[dst + j] = entry(n - 1 - i, n - 1 - j);
   }
   const ok = choleskyLower32(arena, a, n);
   onStep?.('cholesky');
