@@ -1,3 +1,4 @@
+import { RuntimeError } from '../../core/errors.ts';
 import { wasmApi, type WasmMemory, type WasmModule } from './api.ts';
 import { gemmKernelBytes, MR } from './gemmKernel.ts';
 
@@ -11,7 +12,7 @@ import { gemmKernelBytes, MR } from './gemmKernel.ts';
 type GemmFn = (c: number, ldc: number, ap: number, aStride: number, bp: number, bStride: number, mTiles: number, nTiles: number, k: number) => void;
 
 const PAGE = 65536;
-const MAX_PAGES = 32768;
+const MAX_PAGES = 65536; // 4 GiB, all a wasm32 memory can address
 let compiled: WasmModule | null | undefined;
 
 function kernelModule(): WasmModule | null {
@@ -84,7 +85,11 @@ export class Arena {
   #grow(floats: number): void {
     const want = Math.max(floats, Math.ceil(this.f32.length * 1.25));
     if (this.#memory) {
-      const pages = Math.ceil((want * 4) / PAGE) - this.#memory.buffer.byteLength / PAGE;
+      const have = this.#memory.buffer.byteLength / PAGE;
+      const pages = Math.min(MAX_PAGES, Math.ceil((want * 4) / PAGE)) - have;
+      if ((have + pages) * (PAGE / 4) < floats) {
+        throw new RuntimeError(`a float32 product arena of ${floats * 4} bytes exceeds WebAssembly's 4 GiB memory`);
+      }
       if (pages > 0) this.#memory.grow(pages);
       this.f32 = new Float32Array(this.#memory.buffer);
     } else {
