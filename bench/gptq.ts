@@ -4,8 +4,8 @@
  * blockwise error feedback), beside the same algorithm in float32 numpy (bench/python/gptq_reference.py
  * --bench) in the same run, the two interleaved (ours, numpy, ours, numpy, …) so a loaded machine slows
  * both alike; each side's best run counts. Both sides work in float32, upstream's GPTQ precision (ours:
- * U = chol(H⁻¹) and the error feedback as float32 wasm SIMD matrix products, gptq32.ts; the Hessian's sums
- * in float64), numpy with BLAS on every core.
+ * XᵀX, U = chol(H⁻¹) and the error feedback as float32 wasm SIMD matrix products on one thread, gram.ts and
+ * gptq32.ts), numpy with BLAS on every core.
  * Per-phase times of both sides go in the notes. `LLMC_BENCH_GPTQ_N=1024` shrinks the layer for a quick
  * look; `LLMC_BENCH_GPTQ_REPS` (default 1) sets the number of interleaved pairs.
  */
