@@ -28,15 +28,33 @@ export function accumulateGram(h: Float64Array, x: ArrayLike<number>, rows: numb
   for (let c0 = 0; c0 < cols; c0 += CHUNK) {
     const c1 = Math.min(c0 + CHUNK, cols);
     productABt(g, xt.subarray(c0 * rows, c1 * rows), xt.subarray(0, c1 * rows), c1 - c0, rows, c1);
-    for (let i = c0; i < c1; i++) {
-      const gi = (i - c0) * c1;
-      const hi = i * cols;
-      for (let j = 0; j < i; j++) {
-        const v = alpha * g[gi + j];
-        h[hi + j] += v;
-        h[j * cols + i] += v;
+    addMirrored(h, cols, g, -c0 * c1, c1, c0, c1, alpha);
+  }
+}
+
+/** Side of the tiles in which `addMirrored` walks, so its transposed writes stay in cache. */
+const TILE = 64;
+
+/**
+ * h[i][j] += alpha·g[i][j] and h[j][i] += the same for rows i in [r0, r1), columns j ≤ i, reading g(i, j) at
+ * `g[off + i·stride + j]`; in TILE×TILE tiles (the mirrored writes walk columns of h).
+ */
+function addMirrored(h: Float64Array, cols: number, g: Float32Array | Float64Array, off: number, stride: number, r0: number, r1: number, alpha: number): void {
+  for (let i0 = r0; i0 < r1; i0 += TILE) {
+    const i1 = Math.min(i0 + TILE, r1);
+    for (let j0 = 0; j0 < i1; j0 += TILE) {
+      const j1 = Math.min(j0 + TILE, i1);
+      for (let i = i0; i < i1; i++) {
+        const gi = off + i * stride;
+        const hi = i * cols;
+        const jEnd = Math.min(j1, i);
+        for (let j = j0; j < jEnd; j++) {
+          const v = alpha * g[gi + j];
+          h[hi + j] += v;
+          h[j * cols + i] += v;
+        }
+        if (i >= j0 && i < j1) h[hi + i] += alpha * g[gi + i];
       }
-      h[hi + i] += alpha * g[gi + i];
     }
   }
 }
@@ -55,15 +73,5 @@ function gram32(h: Float64Array, x: Float32Array, rows: number, cols: number, al
     const j1 = Math.min(j0 + CHUNK, cols);
     runPacked(arena, { offset: g + j0 * cols + j0, stride: cols }, left, j0 / 4, cols - j0, right, j0 / 8, j1 - j0, 0, rows);
   }
-  const f = arena.f32;
-  for (let i = 0; i < cols; i++) {
-    const gi = g + i * cols;
-    const hi = i * cols;
-    for (let j = 0; j < i; j++) {
-      const v = alpha * f[gi + j];
-      h[hi + j] += v;
-      h[j * cols + i] += v;
-    }
-    h[hi + i] += alpha * f[gi + i];
-  }
+  addMirrored(h, cols, arena.f32, g, cols, 0, cols, alpha);
 }
