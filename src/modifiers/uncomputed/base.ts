@@ -1,5 +1,5 @@
 /**
- * Modifiers of LLM Compressor 0.12 whose math llmc-sim does not compute yet (QuIP, IMatrixGatherer):
+ * Modifiers of LLM Compressor 0.12 whose math llmc-sim does not compute yet (IMatrixGatherer):
  * registered under their upstream names with their upstream fields and validators, they run upstream's
  * calibration lifecycle exactly — start at CALIBRATION_EPOCH_START, one step per SEQUENTIAL_EPOCH_END
  * subgraph, end at CALIBRATION_EPOCH_END (datafree modifiers: the same sequence without data) — and warn at
