@@ -4,7 +4,6 @@ import { ModifierFactory } from '../../../src/modifiers/factory.ts';
 import '../../../src/modifiers/builtins.ts';
 import { IMatrixGatherer } from '../../../src/modifiers/uncomputed/index.ts';
 import { QuIPModifier } from '../../../src/modifiers/quip/index.ts';
-import { AutoRoundModifier } from '../../../src/modifiers/autoround/index.ts';
 import { AWQModifier } from '../../../src/modifiers/awq/index.ts';
 import { createSession } from '../../../src/lifecycle/session.ts';
 import { oneshot } from '../../../src/sim/oneshot.ts';
@@ -51,14 +50,6 @@ describe('the 0.12 catalog', () => {
     expect(thrown(() => new QuIPModifier({ randomize: true })).message).toContain('randomize is not supported right now');
     expect(thrown(() => new IMatrixGatherer({ weight_observer: 'mse' })).message).toContain("weight_observer must be 'imatrix_mse'");
     expect(new AWQModifier({ mappings: [{ smooth_layer: 're:.*input_layernorm', balance_layers: ['re:.*q_proj'] }] }).mappings![0].smoothLayer).toBe('re:.*input_layernorm');
-  });
-
-  it('AutoRoundModifier: RTN with the scheme, and a warning that says so', () => {
-    const model = small();
-    createSession(() => oneshot({ model, recipe: [new AutoRoundModifier({ config_groups: { g: { targets: ['Linear'], weights: { num_bits: 4, group_size: 32 } } }, ignore: ['lm_head'], iters: 0 })], calibrationData: CALIB }));
-    expect(warningsNow().some((w) => w.startsWith("AutoRoundModifier: AutoRound's signed-gradient rounding"))).toBe(true);
-    const w = (model.getModule('model.layers.0.mlp.down_proj') as Linear).weight.data;
-    expect(new Set(w.slice(0, 32)).size).toBeLessThanOrEqual(16);
   });
 
   it('OutputDistillationModifier (removed in 0.9): an error naming the versions', () => {
