@@ -20,7 +20,8 @@
  * of the first `batchSize` samples when batchSize > 1; the output element count of the sample when 1).
  */
 import { roundHalfEven } from '../../tensor/index.ts';
-import { accumulateGram } from '../../tensor/ops.ts';
+import { accumulateGram, linear } from '../../tensor/ops.ts';
+import { Tensor } from '../../tensor/tensor.ts';
 
 export interface SignRoundOptions {
   numBits: number;
@@ -164,26 +165,27 @@ export function signRound(w: ArrayLike<number>, rows: number, cols: number, samp
   const gw = new Float64Array(n);
 
   /** Loss of the current ŵ on `batch`, and ∂L/∂ŵ into gw. */
+  let hKey = '';
+  let tokens = 0;
   const lossAndGrad = (batch: readonly number[]): number => {
-    h.fill(0);
-    let tokens = 0;
-    for (const b of batch) {
-      const gb = grams[b];
-      for (let k = 0; k < h.length; k++) h[k] += gb[k];
-      tokens += samples[b].tokens;
+    const key = [...batch].sort((a, b) => a - b).join(',');
+    if (key !== hKey) {
+      hKey = key;
+      h.fill(0);
+      tokens = 0;
+      for (const b of batch) {
+        const gb = grams[b];
+        for (let k = 0; k < h.length; k++) h[k] += gb[k];
+        tokens += samples[b].tokens;
+      }
     }
     const numElm = o.batchSize === 1 ? tokens * rows : inputElements;
     for (let k = 0; k < n; k++) e[k] = wq[k] - w[k];
+    const eh = linear(new Tensor(e, [rows, cols]), new Tensor(h, [cols, cols])).data; // E·H (H symmetric)
     let loss = 0;
-    for (let i = 0; i < rows; i++) {
-      const ei = i * cols;
-      for (let j = 0; j < cols; j++) {
-        let acc = 0;
-        const hj = j * cols;
-        for (let k = 0; k < cols; k++) acc += e[ei + k] * h[hj + k];
-        gw[ei + j] = (2 * acc) / numElm;
-        loss += e[ei + j] * acc;
-      }
+    for (let k = 0; k < n; k++) {
+      gw[k] = (2 * eh[k]) / numElm;
+      loss += e[k] * eh[k];
     }
     return loss / numElm;
   };
