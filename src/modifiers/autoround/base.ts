@@ -17,12 +17,12 @@ import { asBool, asOptionalNumber, field, FieldTypeError, type FieldSpecs } from
 import type { Embedding, Linear } from '../../model/modules.ts';
 import { HooksMixin } from '../../model/hooksMixin.ts';
 import { Rng } from '../../tensor/rng.ts';
-import { Tensor } from '../../tensor/tensor.ts';
+import type { Tensor } from '../../tensor/tensor.ts';
 import type { Kwargs } from '../modifier.ts';
 import { requireModel } from '../_internals/requireModel.ts';
 import { QuantizationModifier, type QuantizationModifierArgs, type WeightQuantization } from '../quantization/base.ts';
 import { floatFormat, type QuantizationArgs } from '../quantization/presets.ts';
-import { markQuantized } from '../quantization/attached.ts';
+import { writeFinalWeight } from '../_internals/finalWeight.ts';
 import { indexSampler, signRound, type LayerSample } from './signRound.ts';
 import {
   AUTOROUND_LAYERWISE, floatWeightsNotTuned, noCalibrationSamples, OPT_RTN_NOT_COMPUTED, STATIC_ACTIVATIONS_NOT_IN_LOOP,
@@ -143,12 +143,7 @@ export class AutoRoundModifier extends QuantizationModifier {
       this.losses.set(name, { init: r.initLoss, best: r.bestLoss, bestIter: r.bestIter });
       this.recordEffect('autoround.quantize', { module: name, message: `quantized ${name},  loss iter 0: ${r.initLoss.toFixed(6)} -> iter ${r.bestIter}: ${r.bestLoss.toFixed(6)}` });
     }
-    const dtype = module.weight.dtype;
-    const value = new Tensor(dtype === 'float32' ? Float32Array.from(r.weight) : r.weight, [rows, cols]);
-    const scaleShape = args.strategy === 'group' ? [rows, r.scales.length / rows] : args.strategy === 'tensor' ? [1] : [rows];
-    module.weight = value;
-    markQuantized(value);
-    return { value, scales: new Tensor(dtype === 'float32' ? Float32Array.from(r.scales) : r.scales, scaleShape), zeroPoints: r.zeroPoints };
+    return writeFinalWeight(module, r.weight, r.scales, r.zeroPoints, args.strategy);
   }
 
   protected override onEnd(state: State, event: Event | null, kwargs: Kwargs): void {
