@@ -19,9 +19,11 @@ import { Recipe } from '../../../src/recipe/index.ts';
 import { Tensor } from '../../../src/tensor/tensor.ts';
 import { applyLinear } from '../../../src/model/forward/forward.ts';
 import { thrown, useWarningCapture } from '../../helpers/errors.ts';
-import { logits, maxAbs, maxAbsDiff, storiesModel, syntheticModel } from '../spinquant/helpers.ts';
+import { logits, maxAbs, maxAbsDiff, storiesModel } from '../spinquant/helpers.ts';
 
 const warningsNow = useWarningCapture();
+/** A small synthetic model (outlier channels, vocab 512 for the probe tokens): the rotations' sizes 64 and 128. */
+const smallModel = () => createSyntheticModel({ dim: 64, hiddenDim: 128, layers: 2, heads: 4, kvHeads: 2, vocab: 512 });
 const CALIB = [[1, 2, 3, 4, 5], [6, 7, 8, 9]];
 const run = (model: Model, recipe: Modifier[], seed = 0) => createSession(() => oneshot({ model, recipe, calibrationData: CALIB, seed }));
 const W4_CHANNEL = { config_groups: { g: { targets: ['Linear'], weights: { num_bits: 4, strategy: 'channel' } } }, ignore: ['lm_head'] };
@@ -42,14 +44,14 @@ describe('fields and messages (0.12)', () => {
   });
 
   it('the config: v = online input + fused weight_input inverse; u = fused weight_output + online output inverse', () => {
-    const model = syntheticModel();
-    const m = new QuIPModifier({ rotations: ['u', 'v'], transform_block_size: 64 });
+    const model = smallModel();
+    const m = new QuIPModifier({ rotations: ['u', 'v'], transform_block_size: 32 });
     run(model, [m]);
     const groups = m.transformConfig!.configGroups;
     expect(Object.keys(groups)).toEqual(['v', 'u']);
     expect(groups.v.apply.map((a) => [a.location, a.inverse])).toEqual([['input', false], ['weight_input', true]]);
     expect(groups.u.apply.map((a) => [a.location, a.inverse])).toEqual([['weight_output', false], ['output', true]]);
-    expect(groups.v).toMatchObject({ type: 'random-hadamard', headDim: 64, precision: 'float64' });
+    expect(groups.v).toMatchObject({ type: 'random-hadamard', headDim: 32, precision: 'float64' });
     expect(groups.v.apply[0]).toMatchObject({ targets: ['Linear'], ignore: ['lm_head'] });
     expect(model.getModule('model.layers.0.mlp.down_proj.v_input')).toBeDefined();
     expect(model.getModule('model.layers.0.mlp.down_proj.u_output')).toBeDefined();
@@ -71,7 +73,7 @@ describe('the rotations keep the outputs (float32 rounding only)', () => {
     ['hadamard, v only', { rotations: ['v'], transform_type: 'hadamard' }],
     ['random-matrix', { transform_type: 'random-matrix' }],
   ] as const)('synthetic model: %s', (_, args) => {
-    const model = syntheticModel();
+    const model = smallModel();
     const before = logits(model, [1, 17, 42, 99, 7, 300, 12, 255]);
     const before0 = Float64Array.from((model.getModule('model.layers.0.self_attn.q_proj') as Linear).weight.data);
     run(model, [new QuIPModifier({ ...args })]);
@@ -89,7 +91,7 @@ describe('the rotations keep the outputs (float32 rounding only)', () => {
 
   it('seeded: the same seed draws the same random-hadamard matrices, another seed others', () => {
     const weightAfter = (seed: number) => {
-      const model = syntheticModel();
+      const model = smallModel();
       run(model, [new QuIPModifier()], seed);
       return Array.from((model.getModule('model.layers.0.mlp.up_proj') as Linear).weight.data);
     };
