@@ -9,7 +9,6 @@
  *   (compressed-tensors/transform/apply.ts, the same code as SpinQuant's).
  */
 import type { Event } from '../../core/events.ts';
-import { EventType } from '../../core/events.ts';
 import { isTruthy } from '../../core/python.ts';
 import type { State } from '../../core/state.ts';
 import { asStringList, field, FieldTypeError, type FieldSpecs } from '../../core/fields.ts';
@@ -22,6 +21,7 @@ import {
   type TransformConfig, type TransformScheme,
 } from '../../compressed-tensors/transform/config.ts';
 import { Modifier, type Kwargs, type ModifierArgs } from '../modifier.ts';
+import { CalibrationModifier } from '../calibrationModifier.ts';
 import { requireModel } from '../_internals/requireModel.ts';
 
 export type QuIPRotation = 'v' | 'u';
@@ -59,7 +59,7 @@ function parseBlockSize(v: unknown): number | null {
 
 const parseConfig = (v: unknown): TransformConfig | null => (v === null || v === undefined ? null : parseTransformConfigAt(v, ''));
 
-export class QuIPModifier extends Modifier {
+export class QuIPModifier extends CalibrationModifier {
   static override readonly fields: FieldSpecs = [
     ...Modifier.fields,
     field<QuIPRotation[]>('rotations', 'rotations', ['v', 'u'], parseRotations),
@@ -99,11 +99,6 @@ export class QuIPModifier extends Modifier {
     return true;
   }
 
-  protected override onEvent(state: State, event: Event, kwargs: Kwargs): void {
-    if (event.type === EventType.CALIBRATION_EPOCH_START && !this.started) this.startItself(state, kwargs);
-    else if (event.type === EventType.CALIBRATION_EPOCH_END && !this.ended) this.endItself(state, kwargs);
-  }
-
   protected override onStart(state: State, _event: Event | null, kwargs: Kwargs): void {
     const model = modelOf(state, kwargs);
     const config = this.transformConfig as TransformConfig;
@@ -117,12 +112,10 @@ export class QuIPModifier extends Modifier {
     this.recordEffect('quip.applied', { sites: this.applied.sites.map((s) => `${s.schemeName}:${s.location}:${s.moduleName}`) });
   }
 
-  protected override onEnd(_state: State, _event: Event | null, _kwargs: Kwargs): void {}
+  /** Upstream's SEQUENTIAL_EPOCH_END branch is `pass`: everything happened at start. */
+  protected onSubgraphEnd(): void {}
 
-  protected override onFinalize(state: State, kwargs: Kwargs): boolean {
-    if (!this.ended) this.endItself(state, kwargs);
-    return true;
-  }
+  protected override onEnd(_state: State, _event: Event | null, _kwargs: Kwargs): void {}
 
   /** `_create_config`: group `v` then `u`, as listed in `rotations`. */
   #createConfig(): TransformConfig {
