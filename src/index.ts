@@ -80,8 +80,10 @@ export { GPTQModifier } from './modifiers/gptq/index.ts';
 export { SparseGPTModifier } from './modifiers/sparsegpt/index.ts';
 export { WandaPruningModifier } from './modifiers/wanda/index.ts';
 export { SmoothQuantModifier, LogarithmicEqualizationModifier } from './modifiers/smoothquant/index.ts';
-export { QuIPModifier, AutoRoundModifier, OutputDistillationModifier } from './modifiers/uncomputed/index.ts';
+export { OutputDistillationModifier } from './modifiers/removed/index.ts';
 export { IMatrixGatherer } from './modifiers/quantization/imatrixGatherer.ts';
+export { QuIPModifier } from './modifiers/quip/index.ts';
+export { AutoRoundModifier } from './modifiers/autoround/index.ts';
 export { AWQModifier, DEFAULT_AWQ_MAPPINGS, type AWQModifierArgs, type AwqErrorMetric } from './modifiers/awq/index.ts';
 
 // Journal (docs/journal-format.md)

@@ -1,6 +1,6 @@
 /**
- * The error table of the calibration algorithms (issue 11's evidence): FP, RTN, GPTQ and AWQ + RTN at 4-bit
- * weights per output channel, W8A8 with and without SmoothQuant, SparseGPT / Wanda at 2:4, FP8_DYNAMIC, NVFP4 and
+ * The error table of the calibration algorithms (issue 11's evidence): FP, RTN, GPTQ, AWQ + RTN, QuIP + RTN and AutoRound
+ * at 4-bit weights per output channel, W8A8 with and without SmoothQuant, SparseGPT / Wanda at 2:4, FP8_DYNAMIC, NVFP4 and
  * MXFP4, each run through `oneshot` on a clone with calibration sequences sampled from the float model (seed + 1),
  * measured on evaluation sequences sampled with `seed` (logit MSE, KL, perplexity as in errorTable.ts).
  */
@@ -15,6 +15,8 @@ import { AWQModifier } from '../modifiers/awq/base.ts';
 import { SmoothQuantModifier } from '../modifiers/smoothquant/base.ts';
 import { SparseGPTModifier } from '../modifiers/sparsegpt/base.ts';
 import { WandaPruningModifier } from '../modifiers/wanda/base.ts';
+import { QuIPModifier } from '../modifiers/quip/base.ts';
+import { AutoRoundModifier } from '../modifiers/autoround/base.ts';
 import { compare, sampleSequences, type ErrorTableRow } from './errorTable.ts';
 
 const W4_CHANNEL = { config_groups: { g: { targets: ['Linear'], weights: { num_bits: 4, strategy: 'channel' } } }, ignore: ['lm_head'] };
@@ -39,6 +41,8 @@ export const ALGORITHM_ROWS: Readonly<Record<string, (model: Model) => Modifier[
   'RTN W4 (channel)': () => [new QuantizationModifier(W4_CHANNEL)],
   'GPTQ W4 (channel)': () => [new GPTQModifier(W4_CHANNEL)],
   'AWQ + RTN W4 (channel)': () => [new AWQModifier(), new QuantizationModifier(W4_CHANNEL)],
+  'QuIP + RTN W4 (channel)': () => [new QuIPModifier(), new QuantizationModifier(W4_CHANNEL)],
+  'AutoRound W4 (channel)': () => [new AutoRoundModifier(W4_CHANNEL)],
   'RTN W8A8': preset('W8A8', null),
   'SmoothQuant 0.8 + W8A8': (model) => [new SmoothQuantModifier({ smoothing_strength: 0.8 }), ...preset('W8A8', null)(model)],
   'SparseGPT 2:4': () => [new SparseGPTModifier({ sparsity: 0.5, mask_structure: '2:4', ignore: ['lm_head'] })],
