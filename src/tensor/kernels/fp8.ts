@@ -1,4 +1,5 @@
 import { Tensor } from '../tensor.ts';
+import type { FastGroups } from './floatGroups.ts';
 import { dims2 } from './matmul.ts';
 
 /** Largest finite float8 e4m3fn value (torch.finfo(torch.float8_e4m3fn).max). */
@@ -24,12 +25,21 @@ export function roundToE4M3(v: number): number {
 }
 
 /**
+ * Whole-tensor float32 implementations (the WebAssembly ones): `rows` quantizes each row with its own scale
+ * (amax with `Math.max`'s NaN), `all` every element with one given scale; each fills its outputs or returns false.
+ */
+export interface FastFp8 {
+  rows: FastGroups;
+  all: (src: Float32Array, dst: Float32Array, scale: number) => boolean;
+}
+
+/**
  * FP8 (e4m3) fake quantization as compressed-tensors 0.17 does it for symmetric float args: per slice
  * `scale = max(|min(0, lo)|, max(0, hi)) / 448` (0 → the dtype's eps), `q = e4m3(clamp(x/scale, ±448))`,
  * `x̂ = q·scale`, every float32 intermediate rounded. Slices: the whole tensor (`tensor`) or each row
  * (`channel` for a weight [out, in], `token` for activations [tokens, in]).
  */
-export function fakeQuantizeFp8(x: Tensor, strategy: 'tensor' | 'channel' | 'token'): { value: Tensor; scales: Tensor } {
+export function fakeQuantizeFp8(x: Tensor, strategy: 'tensor' | 'channel' | 'token', fast?: FastFp8): { value: Tensor; scales: Tensor } {
   const [rows0, cols0] = dims2(x.shape.length > 2 ? x.reshape([x.size / x.shape[x.shape.length - 1], x.shape[x.shape.length - 1]]) : x);
   const [rows, cols] = strategy === 'tensor' ? [1, rows0 * cols0] : [rows0, cols0];
   const f32 = x.dtype === 'float32';
@@ -37,20 +47,26 @@ export function fakeQuantizeFp8(x: Tensor, strategy: 'tensor' | 'channel' | 'tok
   const eps = f32 ? 2 ** -23 : 2 ** -52;
   const value = Tensor.zeros(x.shape, x.dtype);
   const scales = Tensor.zeros([rows], x.dtype);
+  if (fast && x.data instanceof Float32Array && rows > 1 && fast.rows(x.data, value.data as Float32Array, scales.data as Float32Array, cols)) {
+    return { value, scales };
+  }
+  const all = fast && rows === 1 && x.data instanceof Float32Array ? fast.all : undefined;
   for (let i = 0; i < rows; i++) {
     let m = 0;
     for (let j = i * cols; j < (i + 1) * cols; j++) m = Math.max(m, Math.abs(x.data[j]));
     let scale = r(m / FP8_E4M3_MAX);
     if (scale === 0) scale = eps;
     scales.data[i] = scale;
+    if (all?.(x.data as Float32Array, value.data as Float32Array, scale)) continue;
     quantizeSliceFp8(x.data, value.data, i * cols, (i + 1) * cols, scale, r);
   }
   return { value, scales };
 }
 
 /** FP8 fake quantization of every element with a fixed scale (static activations). */
-export function fakeQuantizeFp8Static(x: Tensor, scale: number): Tensor {
+export function fakeQuantizeFp8Static(x: Tensor, scale: number, fast?: FastFp8): Tensor {
   const out = Tensor.zeros(x.shape, x.dtype);
+  if (fast && x.data instanceof Float32Array && fast.all(x.data, out.data as Float32Array, scale)) return out;
   quantizeSliceFp8(x.data, out.data, 0, x.size, scale, x.dtype === 'float32' ? Math.fround : (v) => v);
   return out;
 }
