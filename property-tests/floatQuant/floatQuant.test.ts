@@ -119,3 +119,22 @@ describe('float fake quantization = the scalar reference, on both backends', () 
     }), { numRuns: 60 });
   });
 });
+
+describe('dataRange (the NVFP4 global scale’s observation) on both backends', () => {
+  it('equals the sequential loop, NaN ignored and a zero extreme with the sign of the first zero', () => {
+    const args = fc.record({ ...dataArgs, n: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.constantFrom(16387, 40001)), positive: fc.boolean() });
+    fc.assert(fc.property(args, (p) => {
+      const x = data(p.n, p.seed, p.edge, p.ties, p.exp, p.dtype).map((v) => (p.positive ? Math.abs(v) * (Object.is(v, -0) ? -1 : 1) : v));
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const v of x) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      for (const backend of BACKENDS) {
+        const r = dataRange(x, { backend });
+        expect(Object.is(r.lo, lo) && Object.is(r.hi, hi)).toBe(true);
+      }
+    }), { numRuns: 80 });
+  });
+});

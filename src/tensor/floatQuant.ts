@@ -1,10 +1,10 @@
 import { chooseBackend, type BackendSetting } from './backend.ts';
-import { fakeQuantizeNvfp4 as nvfp4 } from './kernels/fp4.ts';
+import { dataRange as dataRangeTs, fakeQuantizeNvfp4 as nvfp4, nvfp4GlobalScale } from './kernels/fp4.ts';
 import { fakeQuantizeFp8 as fp8, fakeQuantizeFp8Static as fp8Static, type FastFp8 } from './kernels/fp8.ts';
 import { fakeQuantizeFp8Block as fp8Block, fakeQuantizeFp8Group as fp8Group } from './kernels/fp8Block.ts';
 import { fakeQuantizeMx as mx, type MxElementBits } from './kernels/mx.ts';
 import type { Tensor } from './tensor.ts';
-import { e4m3Wasm, fp8BlockWasm, groupsWasm } from './wasm/floatQuant.ts';
+import { e4m3Wasm, fp8BlockWasm, groupsWasm, rangeWasm } from './wasm/floatQuant.ts';
 
 /**
  * The float formats' fake quantization (NVFP4, MXFP4/MXFP8, FP8 per tensor/channel/token/group/block/static),
@@ -28,7 +28,22 @@ const FP8_WASM: FastFp8 = {
 export function fakeQuantizeNvfp4(
   x: Tensor, groupSize: number, globalScale?: number, options: BackendOption = {},
 ): FloatQuantResult & { globalScale: number } {
-  return nvfp4(x, groupSize, globalScale, onWasm(x, options) ? (s, d, sc, gs, g) => groupsWasm('nvfp4', s, d, sc, gs, g) : undefined);
+  const wasm = onWasm(x, options);
+  let g = globalScale;
+  if (g === undefined) {
+    const { lo, hi } = dataRange(x.data, options);
+    g = nvfp4GlobalScale(lo, hi, x.dtype);
+  }
+  return nvfp4(x, groupSize, g, wasm ? (s, d, sc, gs, gl) => groupsWasm('nvfp4', s, d, sc, gs, gl) : undefined);
+}
+
+/** kernels/fp4.ts `dataRange` (the global scale's observation), on the backend of the call. */
+export function dataRange(data: ArrayLike<number>, options: BackendOption = {}): { lo: number; hi: number } {
+  if (data instanceof Float32Array && chooseBackend('floatQuant', 'float32', data.length, options.backend) === 'wasm') {
+    const r = rangeWasm(data);
+    if (r) return r;
+  }
+  return dataRangeTs(data);
 }
 
 /** kernels/mx.ts `fakeQuantizeMx`, on the backend of the call. */

@@ -248,7 +248,6 @@ export { accumulateGram } from './kernels/gram.ts';
 export { roundToE4M3F32 } from './kernels/fp8.ts';
 export { nvfp4GlobalScale, roundToE2M1, roundToE2M1F32 } from './kernels/fp4.ts';
 export { mxScaleExponent } from './kernels/mx.ts';
-export { dataRange } from './kernels/fp4.ts';
 export {
-  fakeQuantizeFp8, fakeQuantizeFp8Block, fakeQuantizeFp8Group, fakeQuantizeFp8Static, fakeQuantizeMx, fakeQuantizeNvfp4,
+  dataRange, fakeQuantizeFp8, fakeQuantizeFp8Block, fakeQuantizeFp8Group, fakeQuantizeFp8Static, fakeQuantizeMx, fakeQuantizeNvfp4,
 } from './floatQuant.ts';

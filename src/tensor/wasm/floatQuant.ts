@@ -24,6 +24,7 @@ interface Runtime {
   amaxIgnoreNan: AmaxFn;
   e4m3Fold0: RunFn;
   e4m3Keep0: RunFn;
+  range: (ptr: number, bytes: number, out: number) => void;
   f32: Float32Array;
 }
 
@@ -45,6 +46,7 @@ function getRuntime(): Runtime | null {
     const quads = { nvfp4: e.nvfp4Quad, mx4: e.mx4Quad, mx8: e.mx8Quad, fp8Group: e.fp8GroupQuad } as Runtime['quads'];
     runtime = {
       memory, groups, quads, amaxIgnoreNan: e.amaxIgnoreNan as AmaxFn, e4m3Fold0: e.e4m3Fold0 as RunFn, e4m3Keep0: e.e4m3Keep0 as RunFn,
+      range: e.range as Runtime['range'],
       f32: new Float32Array(memory.buffer),
     };
   } catch {
@@ -143,4 +145,36 @@ export function e4m3Wasm(src: Float32Array, dst: Float32Array, scale: number): b
     dst.set(m.subarray(0, to - from), from);
   }
   return true;
+}
+
+/**
+ * The extremes of float32 data (`dataRange`: NaN ignored), or null where the kernel cannot run. A zero
+ * extreme gets the sign of the first zero in the data, as the sequential loop keeps it.
+ */
+export function rangeWasm(src: Float32Array): { lo: number; hi: number } | null {
+  const rt = withMemory(CHUNK * 4 + 16);
+  if (!rt) return null;
+  const m = rt.f32;
+  const out = CHUNK; // float index of the two results
+  m[out] = Infinity;
+  m[out + 1] = -Infinity;
+  const whole = src.length - (src.length % 4);
+  for (let from = 0; from < whole; from += CHUNK) {
+    const to = Math.min(whole, from + CHUNK);
+    m.set(src.subarray(from, to), 0);
+    rt.range(0, (to - from) * 4, out * 4);
+  }
+  let lo = m[out];
+  let hi = m[out + 1];
+  for (let j = whole; j < src.length; j++) {
+    const x = src[j];
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  if (lo === 0 || hi === 0) {
+    const zero = src[src.findIndex((x) => x === 0)];
+    if (lo === 0) lo = zero;
+    if (hi === 0) hi = zero;
+  }
+  return { lo, hi };
 }

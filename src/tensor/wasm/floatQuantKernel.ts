@@ -8,6 +8,8 @@ import { F32, I32, V128, assembleModule, f32Lanes, op, type MemoryImport, type V
  *   nvfp4(ptr, scales, groups, groupSize, g: f32)   mx4 / mx8 / fp8Group / fp8Channel(ptr, scales, groups, groupSize)
  *   amaxIgnoreNan(ptr, rows, widthBytes, strideBytes) → f32
  *   e4m3Fold0 / e4m3Keep0(ptr, rows, widthBytes, strideBytes, scale: f32)
+ *   range(ptr, bytes, out): the smallest and largest value (NaN ignored) of floats at ptr, folded into the two
+ *   floats at `out` (which the caller seeds with +∞, −∞ or the previous chunk's result)
  *
  *   nvfp4Quad(…, g) / mx4Quad / mx8Quad / fp8GroupQuad(ptr, scales, groups, groupSize): the same, four groups a
  *   time (`groups` a multiple of 4, `groupSize` of 16): the four amaxes reduced into one vector, the four scales
@@ -36,6 +38,7 @@ export function floatQuantKernelBytes(memory: MemoryImport): Uint8Array {
     amaxFunction('amaxIgnoreNan', 'ignoreNan'),
     runFunction('e4m3Fold0', 'fold0'),
     runFunction('e4m3Keep0', 'keep0'),
+    rangeFunction(),
   ]);
 }
 
@@ -351,4 +354,34 @@ function quadFunction(name: string, rule: ScaleRule, f: ElementFormat): WasmFunc
     op.end(), op.end(),
   ];
   return { name, params: nv ? [I32, I32, I32, I32, F32] : [I32, I32, I32, I32], results: [], locals, body };
+}
+
+/**
+ * `range(ptr, bytes, out)`: per lane `lo = pmin(lo, x)`, `hi = pmax(hi, x)` (exactly `if (x < lo) lo = x`,
+ * NaN ignored), then across lanes and with out[0], out[1]. Zeros of both signs may be kept in either order
+ * (the caller settles a zero extreme).
+ */
+function rangeFunction(): WasmFunction {
+  const PTR = 0, BYTES = 1, OUT = 2, END = 3, LO = 4, HI = 5;
+  const pmin = v.f32x4Pmin(), pmax = v.f32x4Pmax();
+  const fold = (acc: number, m: number[]): number[][] => [
+    g(acc), g(acc), g(acc), op.i8x16Shuffle(f32Lanes([2, 3, 2, 3])), m, set(acc),
+    g(acc), g(acc), g(acc), op.i8x16Shuffle(f32Lanes([1, 1, 1, 1])), m, set(acc),
+  ];
+  const body: number[][] = [
+    g(OUT), [0xfd, 0x09, 2, 0], set(LO), // v128.load32_splat
+    g(OUT), [0xfd, 0x09, 2, 4], set(HI),
+    g(PTR), g(BYTES), op.i32Add(), set(END),
+    op.block(), op.loop(),
+    g(PTR), g(END), op.i32GeU(), op.brIf(1),
+    g(LO), g(PTR), op.v128Load(), pmin, set(LO),
+    g(HI), g(PTR), op.v128Load(), pmax, set(HI),
+    g(PTR), op.i32Const(16), op.i32Add(), set(PTR),
+    op.br(0),
+    op.end(), op.end(),
+    ...fold(LO, pmin), ...fold(HI, pmax),
+    g(OUT), g(LO), v.f32x4ExtractLane0(), s32.f32Store(),
+    g(OUT), g(HI), v.f32x4ExtractLane0(), [0x38, 2, 4],
+  ];
+  return { name: 'range', params: [I32, I32, I32], results: [], locals: [I32, V128, V128], body };
 }
