@@ -4,7 +4,8 @@
  * (reference.ts) bit for bit, values and scales, −0 and NaN included (Object.is), on random shapes and data
  * mixing normal values with the edge cases: zeros of both signs, NaN, ±∞, subnormals, float32's extremes,
  * exact ties of the element grids at power-of-two scales, whole zero groups; float32 and float64. Shapes
- * cross the wasm runtime's chunks (2¹⁴ floats) and leave groups over from its four-group kernels.
+ * cross the wasm runtime's chunks (2¹⁴ floats; several chunks go through its worker pool) and leave groups over
+ * from its four-group kernels.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

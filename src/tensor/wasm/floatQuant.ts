@@ -1,9 +1,12 @@
-import { wasmApi, type WasmMemory } from './api.ts';
+import { Worker } from 'node:worker_threads';
+import { RuntimeError } from '../../core/errors.ts';
+import { wasmApi, type WasmMemory, type WasmModule } from './api.ts';
 import { floatQuantKernelBytes } from './floatQuantKernel.ts';
 
 /**
- * The WebAssembly-SIMD float fake-quantization runtime (kernels in floatQuantKernel.ts): one private memory,
- * the module compiled once on first use, single-threaded. Float32 data only. The data goes through the memory
+ * The WebAssembly-SIMD float fake-quantization runtime (kernels in floatQuantKernel.ts): one shared memory,
+ * the module compiled once on first use; the group kernels (NVFP4, MX, FP8 group/row) run on a pool of worker
+ * threads (created on first use, unref'd), the rest on the calling thread. Float32 data only. The data goes through the memory
  * in chunks small enough to stay in cache (copy in, quantize in place, copy out with typed-array `set`), so the
  * copies cost about one pass over memory. Every function returns false (outputs untouched) where the kernel
  * cannot run it (no WebAssembly SIMD, a group or block width that is not a multiple of 4 floats); the caller
@@ -15,39 +18,51 @@ type RunFn = (ptr: number, rows: number, widthBytes: number, strideBytes: number
 
 /** The group kernels: NVFP4, MXFP4, MXFP8, FP8 groups (NaN-ignoring amax), FP8 rows (`Math.max` amax, −0 kept). */
 export type GroupKernel = 'nvfp4' | 'mx4' | 'mx8' | 'fp8Group' | 'fp8Channel';
+/** Kernel ids in the workers' control slots. */
+const GROUP_KERNELS: readonly GroupKernel[] = ['nvfp4', 'mx4', 'mx8', 'fp8Group', 'fp8Channel'];
 
 interface Runtime {
   memory: WasmMemory;
-  groups: Record<GroupKernel, GroupFn>;
-  /** Four groups a time (groups of a multiple of 16 floats). */
-  quads: Record<Exclude<GroupKernel, 'fp8Channel'>, GroupFn>;
+  module: WasmModule;
+  exports: Record<string, unknown>;
   amaxIgnoreNan: AmaxFn;
   e4m3Fold0: RunFn;
   e4m3Keep0: RunFn;
   range: (ptr: number, bytes: number, out: number) => void;
   f32: Float32Array;
+  workers: Worker[];
+  poolBroken: boolean;
 }
 
 const PAGE = 65536;
-const MAX_PAGES = 32768;
+const MAX_PAGES = 32768; // 2 GiB of address space reserved (shared memories need a maximum)
 /** Floats per chunk: source, result and scales of one chunk stay in L2 between the copies and the kernel. */
 const CHUNK = 1 << 14; // a multiple of 64: every chunk of groups of 16 is whole quads
+/**
+ * Memory layout: control slots (SLOT int32 per worker: 0 seq, 1 done, 2 kernel, 3 ptr, 4 scales, 5 groups,
+ * 6 groupSize, 7 g as f32 bits, 8 ready), then one region per thread (a chunk and its scales); the
+ * single-threaded functions use the memory from DATA on.
+ */
+const CONTROL_BYTES = 4096;
+const SLOT = 16;
+const REGION = CHUNK * 4 + CHUNK;
+const DATA = CONTROL_BYTES;
 let runtime: Runtime | null | undefined;
 
 function getRuntime(): Runtime | null {
   if (runtime !== undefined) return runtime;
   try {
     const wa = wasmApi;
-    const bytes = floatQuantKernelBytes({ module: 'env', name: 'mem', minPages: 1, maxPages: MAX_PAGES, shared: false });
+    const shared = typeof SharedArrayBuffer !== 'undefined';
+    const bytes = floatQuantKernelBytes({ module: 'env', name: 'mem', minPages: 1, maxPages: MAX_PAGES, shared });
     if (!wa || !wa.validate(bytes)) return (runtime = null);
-    const memory = new wa.Memory({ initial: 1, maximum: MAX_PAGES });
-    const e = new wa.Instance(new wa.Module(bytes), { env: { mem: memory } }).exports;
-    const groups = { nvfp4: e.nvfp4, mx4: e.mx4, mx8: e.mx8, fp8Group: e.fp8Group, fp8Channel: e.fp8Channel } as Record<GroupKernel, GroupFn>;
-    const quads = { nvfp4: e.nvfp4Quad, mx4: e.mx4Quad, mx8: e.mx8Quad, fp8Group: e.fp8GroupQuad } as Runtime['quads'];
+    const memory = new wa.Memory({ initial: 1, maximum: MAX_PAGES, shared });
+    const module = new wa.Module(bytes);
+    const e = new wa.Instance(module, { env: { mem: memory } }).exports;
     runtime = {
-      memory, groups, quads, amaxIgnoreNan: e.amaxIgnoreNan as AmaxFn, e4m3Fold0: e.e4m3Fold0 as RunFn, e4m3Keep0: e.e4m3Keep0 as RunFn,
-      range: e.range as Runtime['range'],
-      f32: new Float32Array(memory.buffer),
+      memory, module, exports: e, amaxIgnoreNan: e.amaxIgnoreNan as AmaxFn, e4m3Fold0: e.e4m3Fold0 as RunFn,
+      e4m3Keep0: e.e4m3Keep0 as RunFn, range: e.range as Runtime['range'], f32: new Float32Array(memory.buffer),
+      workers: [], poolBroken: !shared,
     };
   } catch {
     runtime = null;
@@ -67,41 +82,149 @@ function withMemory(bytes: number): Runtime | null {
   const pages = Math.ceil(bytes / PAGE);
   if (pages > MAX_PAGES) return null;
   const have = rt.memory.buffer.byteLength / PAGE;
-  if (pages > have) {
-    rt.memory.grow(pages - have);
-    rt.f32 = new Float32Array(rt.memory.buffer);
-  }
+  if (pages > have) rt.memory.grow(pages - have);
+  if (rt.f32.buffer.byteLength !== rt.memory.buffer.byteLength) rt.f32 = new Float32Array(rt.memory.buffer);
   return rt;
 }
 
 const align16 = (bytes: number): number => (bytes + 15) & ~15;
 
 /**
- * `kernel` on consecutive groups of `groupSize` floats of `src` into `dst`, one recorded scale per group into
- * `scales`; `g` is NVFP4's global scale (a float32 value).
+ * `n` groups at `ptr` (scales at `scales`): the four-group kernel on whole quads when groups are a multiple
+ * of 16 floats, the one-group kernel on the rest. The workers run the same lines (WORKER_SOURCE).
  */
-export function groupsWasm(kernel: GroupKernel, src: Float32Array, dst: Float32Array, scales: Float32Array, groupSize: number, g = 1): boolean {
+function runGroups(e: Record<string, unknown>, kernel: GroupKernel, ptr: number, scales: number, n: number, groupSize: number, g: number): void {
+  const bulk = kernel !== 'fp8Channel' && groupSize % 16 === 0 ? n - (n % 4) : 0;
+  if (bulk > 0) (e[`${kernel}Quad`] as GroupFn)(ptr, scales, bulk, groupSize, g);
+  if (bulk < n) (e[kernel] as GroupFn)(ptr + bulk * groupSize * 4, scales + bulk * 4, n - bulk, groupSize, g);
+}
+
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { memory, module, slot } = workerData;
+const e = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
+const ctl = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
+const f32 = new Float32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
+const kernels = ${JSON.stringify(GROUP_KERNELS)};
+const base = slot * ${SLOT};
+let seen = Atomics.load(ctl, base);
+Atomics.store(ctl, base + 8, 1);
+Atomics.notify(ctl, base + 8);
+for (;;) {
+  Atomics.wait(ctl, base, seen);
+  const seq = Atomics.load(ctl, base);
+  if (seq === seen) continue;
+  seen = seq;
+  const kernel = kernels[ctl[base + 2]], ptr = ctl[base + 3], scales = ctl[base + 4], n = ctl[base + 5], gs = ctl[base + 6], g = f32[base + 7];
+  const bulk = kernel !== 'fp8Channel' && gs % 16 === 0 ? n - (n % 4) : 0;
+  if (bulk > 0) e[kernel + 'Quad'](ptr, scales, bulk, gs, g);
+  if (bulk < n) e[kernel](ptr + bulk * gs * 4, scales + bulk * 4, n - bulk, gs, g);
+  Atomics.store(ctl, base + 1, seq);
+  Atomics.notify(ctl, base + 1);
+}
+`;
+
+/** At least `count` workers running the kernels on the shared memory; false (pool unusable) otherwise. */
+function ensureWorkers(rt: Runtime, count: number): boolean {
+  if (rt.poolBroken) return false;
+  const ctl = new Int32Array(rt.memory.buffer as SharedArrayBuffer, 0, CONTROL_BYTES / 4);
+  while (rt.workers.length < count) {
+    const slot = rt.workers.length;
+    Atomics.store(ctl, slot * SLOT + 8, 0);
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { memory: rt.memory, module: rt.module, slot } });
+    worker.unref();
+    worker.on('error', () => {
+      rt.poolBroken = true;
+    });
+    if (Atomics.wait(ctl, slot * SLOT + 8, 0, 10_000) === 'timed-out' && Atomics.load(ctl, slot * SLOT + 8) !== 1) {
+      rt.poolBroken = true;
+      void worker.terminate();
+      return false;
+    }
+    rt.workers.push(worker);
+  }
+  return true;
+}
+
+/** Worker threads for the group kernels (the machine's 2 cores); 1 = the calling thread only. */
+const THREADS = 2;
+
+/**
+ * `kernel` on consecutive groups of `groupSize` floats of `src` into `dst`, one recorded scale per group into
+ * `scales`; `g` is NVFP4's global scale (a float32 value). With `threads` > 1 and more than one chunk, the
+ * chunks go round-robin to a pool of worker threads on the shared memory while the calling thread copies the
+ * next chunk in and the finished ones out, so copies overlap the kernels; the calling thread waits
+ * (Atomics.wait) and the API stays synchronous.
+ */
+export function groupsWasm(
+  kernel: GroupKernel, src: Float32Array, dst: Float32Array, scales: Float32Array, groupSize: number, g = 1, threads = THREADS,
+): boolean {
   if (groupSize % 4 !== 0 || groupSize <= 0 || !Object.is(Math.fround(g), g)) return false;
   const perChunk = Math.max(1, Math.floor(CHUNK / groupSize));
-  const scalesAt = align16(perChunk * groupSize * 4);
-  const rt = withMemory(scalesAt + perChunk * 4);
-  if (!rt) return false;
-  const run = rt.groups[kernel];
-  const quad = kernel === 'fp8Channel' ? null : rt.quads[kernel];
-  const m = rt.f32;
+  const chunkBytes = align16(perChunk * groupSize * 4);
   const total = src.length / groupSize;
+  const chunks = Math.ceil(total / perChunk);
+  const regionBytes = Math.max(REGION, chunkBytes + align16(perChunk * 4));
+  const pool = threads > 1 && chunks > 1;
+  const rt = withMemory(DATA + regionBytes * (pool ? threads : 1));
+  if (!rt) return false;
+  if (pool && ensureWorkers(rt, threads)) {
+    poolGroups(rt, kernel, src, dst, scales, groupSize, g, threads, perChunk, chunkBytes, regionBytes);
+    return true;
+  }
+  const m = rt.f32;
   for (let k = 0; k < total; k += perChunk) {
     const n = Math.min(perChunk, total - k);
     const from = k * groupSize;
     const to = from + n * groupSize;
-    m.set(src.subarray(from, to), 0);
-    const bulk = quad !== null && groupSize % 16 === 0 ? n - (n % 4) : 0;
-    if (quad !== null && bulk > 0) quad(0, scalesAt, bulk, groupSize, g);
-    if (bulk < n) run(bulk * groupSize * 4, scalesAt + bulk * 4, n - bulk, groupSize, g);
-    dst.set(m.subarray(0, to - from), from);
-    scales.set(m.subarray(scalesAt / 4, scalesAt / 4 + n), k);
+    m.set(src.subarray(from, to), DATA / 4);
+    runGroups(rt.exports, kernel, DATA, DATA + chunkBytes, n, groupSize, g);
+    dst.set(m.subarray(DATA / 4, DATA / 4 + to - from), from);
+    scales.set(m.subarray((DATA + chunkBytes) / 4, (DATA + chunkBytes) / 4 + n), k);
   }
   return true;
+}
+
+function poolGroups(
+  rt: Runtime, kernel: GroupKernel, src: Float32Array, dst: Float32Array, scales: Float32Array, groupSize: number, g: number,
+  threads: number, perChunk: number, chunkBytes: number, regionBytes: number,
+): void {
+  const ctl = new Int32Array(rt.memory.buffer as SharedArrayBuffer, 0, CONTROL_BYTES / 4);
+  const cf = new Float32Array(rt.memory.buffer, 0, CONTROL_BYTES / 4);
+  const m = rt.f32;
+  const total = src.length / groupSize;
+  const pending: ({ seq: number; k: number; n: number } | null)[] = Array(threads).fill(null);
+  const finish = (w: number): void => {
+    const p = pending[w];
+    if (!p) return;
+    const b = w * SLOT + 1;
+    for (let done = Atomics.load(ctl, b); done !== p.seq; done = Atomics.load(ctl, b)) {
+      if (Atomics.wait(ctl, b, done, 1000) === 'timed-out' && rt.poolBroken) {
+        throw new RuntimeError('a wasm fake-quantization worker failed; set LLMC_SIM_BACKEND=ts to bypass the worker pool');
+      }
+    }
+    const at = (DATA + w * regionBytes) / 4;
+    dst.set(m.subarray(at, at + p.n * groupSize), p.k * groupSize);
+    scales.set(m.subarray(at + chunkBytes / 4, at + chunkBytes / 4 + p.n), p.k);
+    pending[w] = null;
+  };
+  for (let c = 0, k = 0; k < total; c++, k += perChunk) {
+    const w = c % threads;
+    finish(w);
+    const n = Math.min(perChunk, total - k);
+    const at = DATA + w * regionBytes;
+    m.set(src.subarray(k * groupSize, (k + n) * groupSize), at / 4);
+    const b = w * SLOT;
+    ctl[b + 2] = GROUP_KERNELS.indexOf(kernel);
+    ctl[b + 3] = at;
+    ctl[b + 4] = at + chunkBytes;
+    ctl[b + 5] = n;
+    ctl[b + 6] = groupSize;
+    cf[b + 7] = g;
+    pending[w] = { seq: Atomics.add(ctl, b, 1) + 1, k, n };
+    Atomics.notify(ctl, b);
+  }
+  for (let w = 0; w < threads; w++) finish(w);
 }
 
 /**
@@ -111,23 +234,24 @@ export function groupsWasm(kernel: GroupKernel, src: Float32Array, dst: Float32A
  */
 export function fp8BlockWasm(src: Float32Array, dst: Float32Array, scales: Float32Array, rows: number, cols: number, blockRows: number, blockCols: number): boolean {
   if (cols % 4 !== 0 || blockCols % 4 !== 0) return false;
-  const rt = withMemory(blockRows * cols * 4);
+  const rt = withMemory(DATA + blockRows * cols * 4);
   if (!rt) return false;
   const m = rt.f32;
+  const at = DATA / 4;
   const bc = Math.ceil(cols / blockCols);
   for (let bi = 0; bi * blockRows < rows; bi++) {
     const r0 = bi * blockRows;
     const r1 = Math.min(rows, r0 + blockRows);
-    m.set(src.subarray(r0 * cols, r1 * cols), 0);
+    m.set(src.subarray(r0 * cols, r1 * cols), at);
     for (let bj = 0; bj < bc; bj++) {
       const c0 = bj * blockCols;
       const width = (Math.min(cols, c0 + blockCols) - c0) * 4;
-      let scale = Math.fround(rt.amaxIgnoreNan(c0 * 4, r1 - r0, width, cols * 4) / 448);
+      let scale = Math.fround(rt.amaxIgnoreNan(DATA + c0 * 4, r1 - r0, width, cols * 4) / 448);
       if (scale === 0) scale = 2 ** -23;
       scales[bi * bc + bj] = scale;
-      rt.e4m3Fold0(c0 * 4, r1 - r0, width, cols * 4, scale);
+      rt.e4m3Fold0(DATA + c0 * 4, r1 - r0, width, cols * 4, scale);
     }
-    dst.set(m.subarray(0, (r1 - r0) * cols), r0 * cols);
+    dst.set(m.subarray(at, at + (r1 - r0) * cols), r0 * cols);
   }
   return true;
 }
@@ -135,14 +259,15 @@ export function fp8BlockWasm(src: Float32Array, dst: Float32Array, scales: Float
 /** `dst = e4m3(clamp(src/scale, ±448))·scale` with x's sign on a zero (`fakeQuantizeFp8`'s elements); `scale` float32. */
 export function e4m3Wasm(src: Float32Array, dst: Float32Array, scale: number): boolean {
   if (src.length % 4 !== 0 || !Object.is(Math.fround(scale), scale)) return false;
-  const rt = withMemory(CHUNK * 4);
+  const rt = withMemory(DATA + CHUNK * 4);
   if (!rt) return false;
   const m = rt.f32;
+  const at = DATA / 4;
   for (let from = 0; from < src.length; from += CHUNK) {
     const to = Math.min(src.length, from + CHUNK);
-    m.set(src.subarray(from, to), 0);
-    rt.e4m3Keep0(0, 1, (to - from) * 4, 0, scale);
-    dst.set(m.subarray(0, to - from), from);
+    m.set(src.subarray(from, to), at);
+    rt.e4m3Keep0(DATA, 1, (to - from) * 4, 0, scale);
+    dst.set(m.subarray(at, at + to - from), from);
   }
   return true;
 }
@@ -152,17 +277,18 @@ export function e4m3Wasm(src: Float32Array, dst: Float32Array, scale: number): b
  * extreme gets the sign of the first zero in the data, as the sequential loop keeps it.
  */
 export function rangeWasm(src: Float32Array): { lo: number; hi: number } | null {
-  const rt = withMemory(CHUNK * 4 + 16);
+  const rt = withMemory(DATA + CHUNK * 4 + 16);
   if (!rt) return null;
   const m = rt.f32;
-  const out = CHUNK; // float index of the two results
+  const at = DATA / 4;
+  const out = at + CHUNK; // float index of the two results
   m[out] = Infinity;
   m[out + 1] = -Infinity;
   const whole = src.length - (src.length % 4);
   for (let from = 0; from < whole; from += CHUNK) {
     const to = Math.min(whole, from + CHUNK);
-    m.set(src.subarray(from, to), 0);
-    rt.range(0, (to - from) * 4, out * 4);
+    m.set(src.subarray(from, to), at);
+    rt.range(DATA, (to - from) * 4, out * 4);
   }
   let lo = m[out];
   let hi = m[out + 1];
