@@ -38,6 +38,8 @@ const PAGE = 65536;
 const MAX_PAGES = 32768; // 2 GiB of address space reserved (shared memories need a maximum)
 /** Floats per chunk: source, result and scales of one chunk stay in L2 between the copies and the kernel. */
 const CHUNK = 1 << 14; // a multiple of 64: every chunk of groups of 16 is whole quads
+/** Floats per chunk handed to a worker: larger, so that the hand-offs (a notify and a wait each) stay rare. */
+const POOL_CHUNK = 1 << 16;
 /**
  * Memory layout: control slots (SLOT int32 per worker: 0 seq, 1 done, 2 kernel, 3 ptr, 4 scales, 5 groups,
  * 6 groupSize, 7 g as f32 bits, 8 ready), then one region per thread (a chunk and its scales); the
@@ -45,7 +47,7 @@ const CHUNK = 1 << 14; // a multiple of 64: every chunk of groups of 16 is whole
  */
 const CONTROL_BYTES = 4096;
 const SLOT = 16;
-const REGION = CHUNK * 4 + CHUNK;
+const REGION = POOL_CHUNK * 4 + POOL_CHUNK;
 const DATA = CONTROL_BYTES;
 let runtime: Runtime | null | undefined;
 
@@ -160,12 +162,11 @@ export function groupsWasm(
   kernel: GroupKernel, src: Float32Array, dst: Float32Array, scales: Float32Array, groupSize: number, g = 1, threads = THREADS,
 ): boolean {
   if (groupSize % 4 !== 0 || groupSize <= 0 || !Object.is(Math.fround(g), g)) return false;
-  const perChunk = Math.max(1, Math.floor(CHUNK / groupSize));
-  const chunkBytes = align16(perChunk * groupSize * 4);
   const total = src.length / groupSize;
-  const chunks = Math.ceil(total / perChunk);
+  const pool = threads > 1 && total * groupSize > POOL_CHUNK;
+  const perChunk = Math.max(1, Math.floor((pool ? POOL_CHUNK : CHUNK) / groupSize));
+  const chunkBytes = align16(perChunk * groupSize * 4);
   const regionBytes = Math.max(REGION, chunkBytes + align16(perChunk * 4));
-  const pool = threads > 1 && chunks > 1;
   const rt = withMemory(DATA + regionBytes * (pool ? threads : 1));
   if (!rt) return false;
   if (pool && ensureWorkers(rt, threads)) {
