@@ -7,20 +7,29 @@ export const FP8_E4M3_MAX = 448;
 
 const RNE = 6755399441055744;
 
+const F64 = new Float64Array(1);
+const W32 = new Uint32Array(F64.buffer); // [low word, high word] (little-endian, as every supported platform)
+/** float64 exponent field of 2⁻⁶ (e4m3's smallest normal binade), and 49 binades (52 − 3 mantissa bits). */
+const E4M3_MIN_HI = (1023 - 6) << 20;
+const SHIFT_49_HI = 49 << 20;
+
 /**
  * Rounds a number already clamped to [−448, 448] to the nearest float8 e4m3fn value, ties to even (what
  * `tensor.to(torch.float8_e4m3fn)` does): 3 mantissa bits, exponents −6…8, subnormals in steps of 2⁻⁹. The
- * result is exact in float32 and float64. The sign of zero is kept.
+ * result is exact in float32 and float64. The sign of zero is kept; NaN and ±∞ are returned as they are,
+ * anything else beyond 448 in magnitude saturates. Without a logarithm: `|v| + C − C` with
+ * `C = 2^(max(e, −6) + 49)`, e the float64 exponent of |v|, rounds |v| to a multiple of 2^(e−3) in the adder.
  */
 export function roundToE4M3(v: number): number {
-  const a = Math.abs(v);
-  if (a === 0 || !Number.isFinite(a)) return v;
-  let e = Math.floor(Math.log2(a));
-  if (2 ** e > a) e -= 1;
-  else if (2 ** (e + 1) <= a) e += 1;
-  if (e < -6) e = -6;
-  const step = 2 ** (e - 3);
-  const q = Math.min((a / step + RNE - RNE) * step, FP8_E4M3_MAX);
+  const a = v < 0 ? -v : v;
+  if (a === 0 || !(a < Infinity)) return v;
+  if (a > FP8_E4M3_MAX) return v < 0 ? -FP8_E4M3_MAX : FP8_E4M3_MAX;
+  F64[0] = a;
+  const hi = W32[1] & 0x7ff00000;
+  W32[1] = (hi > E4M3_MIN_HI ? hi : E4M3_MIN_HI) + SHIFT_49_HI;
+  W32[0] = 0;
+  const c = F64[0];
+  const q = Math.min(a + c - c, FP8_E4M3_MAX);
   return v < 0 ? -q : q;
 }
 
@@ -58,7 +67,7 @@ export function fakeQuantizeFp8(x: Tensor, strategy: 'tensor' | 'channel' | 'tok
     if (scale === 0) scale = eps;
     scales.data[i] = scale;
     if (all?.(x.data as Float32Array, value.data as Float32Array, scale)) continue;
-    quantizeSliceFp8(x.data, value.data, i * cols, (i + 1) * cols, scale, r);
+    quantizeSliceFp8(x.data, value.data, i * cols, (i + 1) * cols, scale, f32);
   }
   return { value, scales };
 }
@@ -67,7 +76,7 @@ export function fakeQuantizeFp8(x: Tensor, strategy: 'tensor' | 'channel' | 'tok
 export function fakeQuantizeFp8Static(x: Tensor, scale: number, fast?: FastFp8): Tensor {
   const out = Tensor.zeros(x.shape, x.dtype);
   if (fast && x.data instanceof Float32Array && fast.all(x.data, out.data as Float32Array, scale)) return out;
-  quantizeSliceFp8(x.data, out.data, 0, x.size, scale, x.dtype === 'float32' ? Math.fround : (v) => v);
+  quantizeSliceFp8(x.data, out.data, 0, x.size, scale, x.dtype === 'float32');
   return out;
 }
 
@@ -78,11 +87,20 @@ export function fp8TensorScale(lo: number, hi: number, dtype: Tensor['dtype']): 
   return s === 0 ? (dtype === 'float32' ? 2 ** -23 : 2 ** -52) : s;
 }
 
-function quantizeSliceFp8(src: ArrayLike<number>, dst: { [i: number]: number }, start: number, end: number, scale: number, r: (v: number) => number): void {
+/** `dst[j] = e4m3(clamp(src[j]/scale, ±448))·scale` with x's sign on a zero; one loop per dtype. */
+function quantizeSliceFp8(src: ArrayLike<number>, dst: { [i: number]: number }, start: number, end: number, scale: number, f32: boolean): void {
+  if (f32) {
+    for (let j = start; j < end; j++) {
+      let v = Math.fround(src[j] / scale);
+      v = v < -FP8_E4M3_MAX ? -FP8_E4M3_MAX : v > FP8_E4M3_MAX ? FP8_E4M3_MAX : v;
+      dst[j] = Math.fround(roundToE4M3(v) * scale);
+    }
+    return;
+  }
   for (let j = start; j < end; j++) {
-    let v = r(src[j] / scale);
+    let v = src[j] / scale;
     v = v < -FP8_E4M3_MAX ? -FP8_E4M3_MAX : v > FP8_E4M3_MAX ? FP8_E4M3_MAX : v;
-    dst[j] = r(roundToE4M3(v) * scale);
+    dst[j] = roundToE4M3(v) * scale;
   }
 }
 
@@ -104,4 +122,25 @@ export function roundToE4M3F32(v: number): number {
   U32[0] = (b + 0x7ffff + ((b >>> 20) & 1)) & 0xfff00000;
   const q = F32[0];
   return v < 0 ? -q : q;
+}
+
+/**
+ * `dst[j] = e4m3(clamp(src[j]/scale, ±448))·scale` for j in [start, end): float32 (every intermediate rounded,
+ * a zero result +0: `roundToE4M3F32`) or float64 (−0 kept: `roundToE4M3`), one loop each so that neither calls
+ * through a function value; here, beside the rounding functions, so the per-element calls stay in one module.
+ */
+export function quantizeRunE4M3(src: ArrayLike<number>, dst: { [i: number]: number }, start: number, end: number, scale: number, f32: boolean): void {
+  if (f32) {
+    for (let j = start; j < end; j++) {
+      let v = Math.fround(src[j] / scale);
+      v = v < -FP8_E4M3_MAX ? -FP8_E4M3_MAX : v > FP8_E4M3_MAX ? FP8_E4M3_MAX : v;
+      dst[j] = Math.fround(roundToE4M3F32(v) * scale);
+    }
+    return;
+  }
+  for (let j = start; j < end; j++) {
+    let v = src[j] / scale;
+    v = v < -FP8_E4M3_MAX ? -FP8_E4M3_MAX : v > FP8_E4M3_MAX ? FP8_E4M3_MAX : v;
+    dst[j] = roundToE4M3(v) * scale;
+  }
 }

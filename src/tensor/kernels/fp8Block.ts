@@ -1,5 +1,5 @@
 import { Tensor } from '../tensor.ts';
-import { FP8_E4M3_MAX, roundToE4M3, roundToE4M3F32 } from './fp8.ts';
+import { FP8_E4M3_MAX, quantizeRunE4M3 } from './fp8.ts';
 import { absMax } from './fp4.ts';
 import { quantizeGroups, type FastGroups } from './floatGroups.ts';
 
@@ -20,7 +20,6 @@ export function fakeQuantizeFp8Block(w: Tensor, blockRows: number, blockCols: nu
   const f32 = w.dtype === 'float32';
   const eps = f32 ? 2 ** -23 : 2 ** -52;
   const fr = f32 ? Math.fround : (v: number) => v;
-  const round8 = f32 ? roundToE4M3F32 : roundToE4M3;
   const br = Math.ceil(rows / blockRows);
   const bc = Math.ceil(cols / blockCols);
   const value = Tensor.zeros(w.shape, w.dtype);
@@ -46,7 +45,7 @@ export function fakeQuantizeFp8Block(w: Tensor, blockRows: number, blockCols: nu
       let scale = fr(m / FP8_E4M3_MAX);
       if (scale === 0) scale = eps;
       scales.data[bi * bc + bj] = scale;
-      for (let i = r0; i < r1; i++) quantizeRunE4M3(src, dst, i * cols + c0, i * cols + c1, scale, fr, round8);
+      for (let i = r0; i < r1; i++) quantizeRunE4M3(src, dst, i * cols + c0, i * cols + c1, scale, f32);
     }
   }
   return { value, scales };
@@ -60,23 +59,10 @@ export function fakeQuantizeFp8Group(x: Tensor, groupSize: number, fast?: FastGr
   const f32 = x.dtype === 'float32';
   const eps = f32 ? 2 ** -23 : 2 ** -52;
   const fr = f32 ? Math.fround : (v: number) => v;
-  const round8 = f32 ? roundToE4M3F32 : roundToE4M3;
   return quantizeGroups(x, groupSize, 'fakeQuantizeFp8Group', (src, dst, start, end) => {
     let scale = fr(absMax(src, start, end) / FP8_E4M3_MAX);
     if (scale === 0) scale = eps;
-    quantizeRunE4M3(src, dst, start, end, scale, fr, round8);
+    quantizeRunE4M3(src, dst, start, end, scale, f32);
     return scale;
   }, fast);
-}
-
-/** `dst[j] = e4m3(clamp(src[j]/scale, ±448))·scale` for j in [start, end). */
-export function quantizeRunE4M3(
-  src: ArrayLike<number>, dst: { [i: number]: number }, start: number, end: number, scale: number,
-  fr: (v: number) => number, round8: (v: number) => number,
-): void {
-  for (let j = start; j < end; j++) {
-    let v = fr(src[j] / scale);
-    v = v < -FP8_E4M3_MAX ? -FP8_E4M3_MAX : v > FP8_E4M3_MAX ? FP8_E4M3_MAX : v;
-    dst[j] = fr(round8(v) * scale);
-  }
 }

@@ -1,8 +1,7 @@
 import type { Tensor } from '../tensor.ts';
 import { quantizeGroups, type FastGroups } from './floatGroups.ts';
 import { absMax, quantizeGroupE2M1 } from './fp4.ts';
-import { roundToE4M3, roundToE4M3F32 } from './fp8.ts';
-import { quantizeRunE4M3 } from './fp8Block.ts';
+import { quantizeRunE4M3 } from './fp8.ts';
 
 /** MX element types by bit width: FP4 e2m1 (MXFP4) and FP8 e4m3 (MXFP8). */
 export type MxElementBits = 4 | 8;
@@ -45,13 +44,12 @@ export function mxScaleExponent(amax: number, bits: MxElementBits, f32: boolean)
  */
 export function fakeQuantizeMx(x: Tensor, bits: MxElementBits, groupSize = 32, fast?: FastGroups): { value: Tensor; scales: Tensor } {
   const f32 = x.dtype === 'float32';
-  const round8 = f32 ? roundToE4M3F32 : roundToE4M3;
   const fr = f32 ? Math.fround : (v: number) => v;
   return quantizeGroups(x, groupSize, 'fakeQuantizeMx', (src, dst, start, end) => {
     const e = mxScaleExponent(absMax(src, start, end), bits, f32);
     const scale = fr(2 ** (e - 127));
     if (bits === 4) quantizeGroupE2M1(src, dst, start, end, scale, f32);
-    else quantizeRunE4M3(src, dst, start, end, scale, fr, round8);
+    else quantizeRunE4M3(src, dst, start, end, scale, f32);
     return e;
   }, fast);
 }
