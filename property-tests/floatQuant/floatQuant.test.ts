@@ -12,9 +12,10 @@ import { describe, expect, it } from 'vitest';
 import {
   fakeQuantizeFp8, fakeQuantizeFp8Block, fakeQuantizeFp8Group, fakeQuantizeFp8Static, fakeQuantizeMx, fakeQuantizeNvfp4, nvfp4GlobalScale, dataRange,
 } from '../../src/tensor/ops.ts';
+import { roundToE4M3 } from '../../src/tensor/kernels/fp8.ts';
 import { Rng } from '../../src/tensor/rng.ts';
 import { Tensor } from '../../src/tensor/tensor.ts';
-import { fp8BlockReference, fp8GroupReference, fp8RowsReference, fp8StaticReference, mxReference, nvfp4Reference } from './reference.ts';
+import { e4m3, fp8BlockReference, fp8GroupReference, fp8RowsReference, fp8StaticReference, mxReference, nvfp4Reference } from './reference.ts';
 
 const EDGE = [0, -0, NaN, Infinity, -Infinity, 1e-45, -1e-45, 2 ** -126, 1e-40, 3.4028234663852886e38, -3.4028234663852886e38, 6, -448, 0.25, 2.5, -5];
 const BACKENDS = ['ts', 'wasm'] as const;
@@ -137,5 +138,22 @@ describe('dataRange (the NVFP4 global scale’s observation) on both backends', 
         expect(Object.is(r.lo, lo) && Object.is(r.hi, hi)).toBe(true);
       }
     }), { numRuns: 80 });
+  });
+});
+
+describe('roundToE4M3 (float64 bits, no logarithm) = the reference e4m3', () => {
+  it('on doubles in [−448, 448] of every magnitude, grid ties and their neighbours, ±0 and NaN', () => {
+    const value = fc.oneof(
+      fc.double({ min: -448, max: 448 }),
+      fc.tuple(fc.integer({ min: -15, max: 15 }), fc.integer({ min: -9, max: 8 }), fc.constantFrom(-1, 0, 1)).map(([k, e, d]) => {
+        const tie = (k + 0.5) * 2 ** (e - 3); // halfway between two e4m3 neighbours (subnormal steps included)
+        return Math.max(-448, Math.min(448, d === 0 ? tie : tie + d * Math.abs(tie) * 2 ** -52));
+      }),
+      fc.constantFrom(0, -0, NaN, 2 ** -10, -(2 ** -10), 2 ** -1074, 464, -464),
+    );
+    fc.assert(fc.property(value, (v) => {
+      const a = Math.max(-448, Math.min(448, v));
+      expect(Object.is(roundToE4M3(Number.isNaN(v) ? v : a), e4m3(Number.isNaN(v) ? v : a, true))).toBe(true);
+    }), { numRuns: 3000 });
   });
 });

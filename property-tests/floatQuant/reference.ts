@@ -18,7 +18,7 @@ function e2m1(v: number): number {
 }
 
 /** e4m3 of v in [−448, 448], ties to even; `keepZeroSign`: −0 stays −0 (else +0). NaN stays NaN. */
-function e4m3(v: number, keepZeroSign: boolean): number {
+export function e4m3(v: number, keepZeroSign: boolean): number {
   if (Number.isNaN(v)) return v;
   const a = Math.abs(v);
   if (a === 0) return keepZeroSign ? v : 0;
