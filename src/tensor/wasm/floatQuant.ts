@@ -1,7 +1,6 @@
-import { Worker } from 'node:worker_threads';
-import { RuntimeError } from '../../core/errors.ts';
-import { wasmApi, type WasmMemory, type WasmModule } from './api.ts';
+import { wasmApi } from './api.ts';
 import { floatQuantKernelBytes } from './floatQuantKernel.ts';
+import { awaitWorker, ensureWorkers, type WorkerPool } from './workerPool.ts';
 
 /**
  * The WebAssembly-SIMD float fake-quantization runtime (kernels in floatQuantKernel.ts): one shared memory,
@@ -21,17 +20,13 @@ export type GroupKernel = 'nvfp4' | 'mx4' | 'mx8' | 'fp8Group' | 'fp8Channel';
 /** Kernel ids in the workers' control slots. */
 const GROUP_KERNELS: readonly GroupKernel[] = ['nvfp4', 'mx4', 'mx8', 'fp8Group', 'fp8Channel'];
 
-interface Runtime {
-  memory: WasmMemory;
-  module: WasmModule;
+interface Runtime extends WorkerPool {
   exports: Record<string, unknown>;
   amaxIgnoreNan: AmaxFn;
   e4m3Fold0: RunFn;
   e4m3Keep0: RunFn;
   range: (ptr: number, bytes: number, out: number) => void;
   f32: Float32Array;
-  workers: Worker[];
-  poolBroken: boolean;
 }
 
 const PAGE = 65536;
@@ -126,28 +121,6 @@ for (;;) {
 }
 `;
 
-/** At least `count` workers running the kernels on the shared memory; false (pool unusable) otherwise. */
-function ensureWorkers(rt: Runtime, count: number): boolean {
-  if (rt.poolBroken) return false;
-  const ctl = new Int32Array(rt.memory.buffer as SharedArrayBuffer, 0, CONTROL_BYTES / 4);
-  while (rt.workers.length < count) {
-    const slot = rt.workers.length;
-    Atomics.store(ctl, slot * SLOT + 8, 0);
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { memory: rt.memory, module: rt.module, slot } });
-    worker.unref();
-    worker.on('error', () => {
-      rt.poolBroken = true;
-    });
-    if (Atomics.wait(ctl, slot * SLOT + 8, 0, 10_000) === 'timed-out' && Atomics.load(ctl, slot * SLOT + 8) !== 1) {
-      rt.poolBroken = true;
-      void worker.terminate();
-      return false;
-    }
-    rt.workers.push(worker);
-  }
-  return true;
-}
-
 /** Worker threads for the group kernels (the machine's 2 cores); 1 = the calling thread only. */
 const THREADS = 2;
 
@@ -169,7 +142,7 @@ export function groupsWasm(
   const regionBytes = Math.max(REGION, chunkBytes + align16(perChunk * 4));
   const rt = withMemory(DATA + regionBytes * (pool ? threads : 1));
   if (!rt) return false;
-  if (pool && ensureWorkers(rt, threads)) {
+  if (pool && ensureWorkers(rt, threads, WORKER_SOURCE, SLOT, 8)) {
     poolGroups(rt, kernel, src, dst, scales, groupSize, g, threads, perChunk, chunkBytes, regionBytes);
     return true;
   }
@@ -198,12 +171,7 @@ function poolGroups(
   const finish = (w: number): void => {
     const p = pending[w];
     if (!p) return;
-    const b = w * SLOT + 1;
-    for (let done = Atomics.load(ctl, b); done !== p.seq; done = Atomics.load(ctl, b)) {
-      if (Atomics.wait(ctl, b, done, 1000) === 'timed-out' && rt.poolBroken) {
-        throw new RuntimeError('a wasm fake-quantization worker failed; set LLMC_SIM_BACKEND=ts to bypass the worker pool');
-      }
-    }
+    awaitWorker(rt, ctl, w * SLOT + 1, p.seq, 'fake-quantization');
     const at = (DATA + w * regionBytes) / 4;
     dst.set(m.subarray(at, at + p.n * groupSize), p.k * groupSize);
     scales.set(m.subarray(at + chunkBytes / 4, at + chunkBytes / 4 + p.n), p.k);
