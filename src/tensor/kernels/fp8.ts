@@ -67,7 +67,7 @@ export function fakeQuantizeFp8(x: Tensor, strategy: 'tensor' | 'channel' | 'tok
     if (scale === 0) scale = eps;
     scales.data[i] = scale;
     if (all?.(x.data as Float32Array, value.data as Float32Array, scale)) continue;
-    quantizeSliceFp8(x.data, value.data, i * cols, (i + 1) * cols, scale, f32);
+    quantizeRunE4M3(x.data, value.data, i * cols, (i + 1) * cols, scale, f32, true);
   }
   return { value, scales };
 }
@@ -76,7 +76,7 @@ export function fakeQuantizeFp8(x: Tensor, strategy: 'tensor' | 'channel' | 'tok
 export function fakeQuantizeFp8Static(x: Tensor, scale: number, fast?: FastFp8): Tensor {
   const out = Tensor.zeros(x.shape, x.dtype);
   if (fast && x.data instanceof Float32Array && fast.all(x.data, out.data as Float32Array, scale)) return out;
-  quantizeSliceFp8(x.data, out.data, 0, x.size, scale, x.dtype === 'float32');
+  quantizeRunE4M3(x.data, out.data, 0, x.size, scale, x.dtype === 'float32', true);
   return out;
 }
 
@@ -85,23 +85,6 @@ export function fp8TensorScale(lo: number, hi: number, dtype: Tensor['dtype']): 
   const r: (v: number) => number = dtype === 'float32' ? Math.fround : (v) => v;
   const s = r(Math.max(Math.abs(Math.min(0, lo)), Math.max(0, hi)) / FP8_E4M3_MAX);
   return s === 0 ? (dtype === 'float32' ? 2 ** -23 : 2 ** -52) : s;
-}
-
-/** `dst[j] = e4m3(clamp(src[j]/scale, ±448))·scale` with x's sign on a zero; one loop per dtype. */
-function quantizeSliceFp8(src: ArrayLike<number>, dst: { [i: number]: number }, start: number, end: number, scale: number, f32: boolean): void {
-  if (f32) {
-    for (let j = start; j < end; j++) {
-      let v = Math.fround(src[j] / scale);
-      v = v < -FP8_E4M3_MAX ? -FP8_E4M3_MAX : v > FP8_E4M3_MAX ? FP8_E4M3_MAX : v;
-      dst[j] = Math.fround(roundToE4M3(v) * scale);
-    }
-    return;
-  }
-  for (let j = start; j < end; j++) {
-    let v = src[j] / scale;
-    v = v < -FP8_E4M3_MAX ? -FP8_E4M3_MAX : v > FP8_E4M3_MAX ? FP8_E4M3_MAX : v;
-    dst[j] = roundToE4M3(v) * scale;
-  }
 }
 
 const F32 = new Float32Array(1);
@@ -125,16 +108,19 @@ export function roundToE4M3F32(v: number): number {
 }
 
 /**
- * `dst[j] = e4m3(clamp(src[j]/scale, ±448))·scale` for j in [start, end): float32 (every intermediate rounded,
- * a zero result +0: `roundToE4M3F32`) or float64 (−0 kept: `roundToE4M3`), one loop each so that neither calls
- * through a function value; here, beside the rounding functions, so the per-element calls stay in one module.
+ * `dst[j] = e4m3(clamp(src[j]/scale, ±448))·scale` for j in [start, end): float32 (every intermediate rounded;
+ * `roundToE4M3F32`, which makes −0 +0, unless `keepZeroSign`: `roundToE4M3`'s results, as fakeQuantizeFp8
+ * has them) or float64 (`roundToE4M3`, −0 kept), one loop each so that neither calls through a function value;
+ * here, beside the rounding functions, so the per-element calls stay in one module.
  */
-export function quantizeRunE4M3(src: ArrayLike<number>, dst: { [i: number]: number }, start: number, end: number, scale: number, f32: boolean): void {
+export function quantizeRunE4M3(
+  src: ArrayLike<number>, dst: { [i: number]: number }, start: number, end: number, scale: number, f32: boolean, keepZeroSign = false,
+): void {
   if (f32) {
     for (let j = start; j < end; j++) {
       let v = Math.fround(src[j] / scale);
       v = v < -FP8_E4M3_MAX ? -FP8_E4M3_MAX : v > FP8_E4M3_MAX ? FP8_E4M3_MAX : v;
-      dst[j] = Math.fround(roundToE4M3F32(v) * scale);
+      dst[j] = Math.fround((keepZeroSign && v === 0 ? v : roundToE4M3F32(v)) * scale);
     }
     return;
   }
