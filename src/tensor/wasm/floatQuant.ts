@@ -12,18 +12,15 @@ import { awaitWorker, ensureWorkers, type WorkerPool } from './workerPool.ts';
  * then runs the TypeScript loop, which is the reference these kernels equal bit for bit.
  */
 type GroupFn = (ptr: number, scales: number, groups: number, groupSize: number, g?: number) => void;
-type AmaxFn = (ptr: number, rows: number, widthBytes: number, strideBytes: number) => number;
 type RunFn = (ptr: number, rows: number, widthBytes: number, strideBytes: number, scale: number) => void;
 
 /** The group kernels: NVFP4, MXFP4, MXFP8, FP8 groups (NaN-ignoring amax), FP8 rows (`Math.max` amax, −0 kept). */
 export type GroupKernel = 'nvfp4' | 'mx4' | 'mx8' | 'fp8Group' | 'fp8Channel';
 /** Kernel ids in the workers' control slots. */
-const GROUP_KERNELS: readonly GroupKernel[] = ['nvfp4', 'mx4', 'mx8', 'fp8Group', 'fp8Channel'];
+const POOL_KERNELS: readonly (GroupKernel | 'fp8Blocks')[] = ['nvfp4', 'mx4', 'mx8', 'fp8Group', 'fp8Channel', 'fp8Blocks'];
 
 interface Runtime extends WorkerPool {
   exports: Record<string, unknown>;
-  amaxIgnoreNan: AmaxFn;
-  e4m3Fold0: RunFn;
   e4m3Keep0: RunFn;
   range: (ptr: number, bytes: number, out: number) => void;
   f32: Float32Array;
@@ -36,8 +33,8 @@ const CHUNK = 1 << 14; // a multiple of 64: every chunk of groups of 16 is whole
 /** Floats per chunk handed to a worker: larger, so that the hand-offs (a notify and a wait each) stay rare. */
 const POOL_CHUNK = 1 << 16;
 /**
- * Memory layout: control slots (SLOT int32 per worker: 0 seq, 1 done, 2 kernel, 3 ptr, 4 scales, 5 groups,
- * 6 groupSize, 7 g as f32 bits, 8 ready), then one region per thread (a chunk and its scales); the
+ * Memory layout: control slots (SLOT int32 per worker: 0 seq, 1 done, 2 kernel, 3 ptr, 4 scales, 5 groups
+ * (rows for blocks), 6 groupSize (cols for blocks), 7 g as f32 bits, 8 ready, 9 block cols), then one region per thread (a chunk and its scales); the
  * single-threaded functions use the memory from DATA on.
  */
 const CONTROL_BYTES = 4096;
@@ -57,7 +54,7 @@ function getRuntime(): Runtime | null {
     const module = new wa.Module(bytes);
     const e = new wa.Instance(module, { env: { mem: memory } }).exports;
     runtime = {
-      memory, module, exports: e, amaxIgnoreNan: e.amaxIgnoreNan as AmaxFn, e4m3Fold0: e.e4m3Fold0 as RunFn,
+      memory, module, exports: e,
       e4m3Keep0: e.e4m3Keep0 as RunFn, range: e.range as Runtime['range'], f32: new Float32Array(memory.buffer),
       workers: [], poolBroken: !shared,
     };
@@ -102,7 +99,7 @@ const { memory, module, slot } = workerData;
 const e = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
 const ctl = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
 const f32 = new Float32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
-const kernels = ${JSON.stringify(GROUP_KERNELS)};
+const kernels = ${JSON.stringify(POOL_KERNELS)};
 const base = slot * ${SLOT};
 let seen = Atomics.load(ctl, base);
 Atomics.store(ctl, base + 8, 1);
@@ -114,8 +111,11 @@ for (;;) {
   seen = seq;
   const kernel = kernels[ctl[base + 2]], ptr = ctl[base + 3], scales = ctl[base + 4], n = ctl[base + 5], gs = ctl[base + 6], g = f32[base + 7];
   const bulk = kernel !== 'fp8Channel' && gs % 16 === 0 ? n - (n % 4) : 0;
-  if (bulk > 0) e[kernel + 'Quad'](ptr, scales, bulk, gs, g);
-  if (bulk < n) e[kernel](ptr + bulk * gs * 4, scales + bulk * 4, n - bulk, gs, g);
+  if (kernel === 'fp8Blocks') e.fp8Blocks(ptr, scales, n, gs, ctl[base + 9]);
+  else {
+    if (bulk > 0) e[kernel + 'Quad'](ptr, scales, bulk, gs, g);
+    if (bulk < n) e[kernel](ptr + bulk * gs * 4, scales + bulk * 4, n - bulk, gs, g);
+  }
   Atomics.store(ctl, base + 1, seq);
   Atomics.notify(ctl, base + 1);
 }
@@ -143,7 +143,13 @@ export function groupsWasm(
   const rt = withMemory(DATA + regionBytes * (pool ? threads : 1));
   if (!rt) return false;
   if (pool && ensureWorkers(rt, threads, WORKER_SOURCE, SLOT, 8)) {
-    poolGroups(rt, kernel, src, dst, scales, groupSize, g, threads, perChunk, chunkBytes, regionBytes);
+    const jobs = function* (): Generator<PoolJob> {
+      for (let k = 0; k < total; k += perChunk) {
+        const n = Math.min(perChunk, total - k);
+        yield { from: k * groupSize, to: (k + n) * groupSize, scaleAt: k, scaleCount: n, n, size: groupSize, g, blockCols: 0 };
+      }
+    };
+    poolRun(rt, kernel, jobs(), src, dst, scales, threads, chunkBytes, regionBytes);
     return true;
   }
   const m = rt.f32;
@@ -159,38 +165,56 @@ export function groupsWasm(
   return true;
 }
 
-function poolGroups(
-  rt: Runtime, kernel: GroupKernel, src: Float32Array, dst: Float32Array, scales: Float32Array, groupSize: number, g: number,
-  threads: number, perChunk: number, chunkBytes: number, regionBytes: number,
+/** One chunk for a worker: src floats [from, to) → the same range of dst; `scaleCount` scales from `scaleAt`. */
+interface PoolJob {
+  from: number;
+  to: number;
+  scaleAt: number;
+  scaleCount: number;
+  /** Control-slot arguments: groups (rows), groupSize (cols), g, block cols. */
+  n: number;
+  size: number;
+  g: number;
+  blockCols: number;
+}
+
+/**
+ * The jobs round-robin over `threads` workers, each in its own region (`regionBytes`: the chunk, its scales
+ * at `chunkBytes`): the calling thread copies a job in, hands it over, and before reusing a worker waits for
+ * it and copies its previous job out.
+ */
+function poolRun(
+  rt: Runtime, kernel: (typeof POOL_KERNELS)[number], jobs: Iterable<PoolJob>, src: Float32Array, dst: Float32Array, scales: Float32Array,
+  threads: number, chunkBytes: number, regionBytes: number,
 ): void {
   const ctl = new Int32Array(rt.memory.buffer as SharedArrayBuffer, 0, CONTROL_BYTES / 4);
   const cf = new Float32Array(rt.memory.buffer, 0, CONTROL_BYTES / 4);
   const m = rt.f32;
-  const total = src.length / groupSize;
-  const pending: ({ seq: number; k: number; n: number } | null)[] = Array(threads).fill(null);
+  const pending: ({ seq: number; job: PoolJob } | null)[] = Array(threads).fill(null);
   const finish = (w: number): void => {
     const p = pending[w];
     if (!p) return;
     awaitWorker(rt, ctl, w * SLOT + 1, p.seq, 'fake-quantization');
     const at = (DATA + w * regionBytes) / 4;
-    dst.set(m.subarray(at, at + p.n * groupSize), p.k * groupSize);
-    scales.set(m.subarray(at + chunkBytes / 4, at + chunkBytes / 4 + p.n), p.k);
+    dst.set(m.subarray(at, at + p.job.to - p.job.from), p.job.from);
+    scales.set(m.subarray(at + chunkBytes / 4, at + chunkBytes / 4 + p.job.scaleCount), p.job.scaleAt);
     pending[w] = null;
   };
-  for (let c = 0, k = 0; k < total; c++, k += perChunk) {
-    const w = c % threads;
+  let c = 0;
+  for (const job of jobs) {
+    const w = c++ % threads;
     finish(w);
-    const n = Math.min(perChunk, total - k);
     const at = DATA + w * regionBytes;
-    m.set(src.subarray(k * groupSize, (k + n) * groupSize), at / 4);
+    m.set(src.subarray(job.from, job.to), at / 4);
     const b = w * SLOT;
-    ctl[b + 2] = GROUP_KERNELS.indexOf(kernel);
+    ctl[b + 2] = POOL_KERNELS.indexOf(kernel);
     ctl[b + 3] = at;
     ctl[b + 4] = at + chunkBytes;
-    ctl[b + 5] = n;
-    ctl[b + 6] = groupSize;
-    cf[b + 7] = g;
-    pending[w] = { seq: Atomics.add(ctl, b, 1) + 1, k, n };
+    ctl[b + 5] = job.n;
+    ctl[b + 6] = job.size;
+    cf[b + 7] = job.g;
+    ctl[b + 9] = job.blockCols;
+    pending[w] = { seq: Atomics.add(ctl, b, 1) + 1, job };
     Atomics.notify(ctl, b);
   }
   for (let w = 0; w < threads; w++) finish(w);
@@ -201,26 +225,34 @@ function poolGroups(
  * edges), scales [ceil(rows/blockRows), ceil(cols/blockCols)] row-major: per block `amax/448` (0 → 2⁻²³),
  * elements rounded with −0 folded to +0, as `fakeQuantizeFp8Block` does.
  */
-export function fp8BlockWasm(src: Float32Array, dst: Float32Array, scales: Float32Array, rows: number, cols: number, blockRows: number, blockCols: number): boolean {
+export function fp8BlockWasm(
+  src: Float32Array, dst: Float32Array, scales: Float32Array, rows: number, cols: number, blockRows: number, blockCols: number, threads = THREADS,
+): boolean {
   if (cols % 4 !== 0 || blockCols % 4 !== 0) return false;
-  const rt = withMemory(DATA + blockRows * cols * 4);
-  if (!rt) return false;
-  const m = rt.f32;
-  const at = DATA / 4;
   const bc = Math.ceil(cols / blockCols);
-  for (let bi = 0; bi * blockRows < rows; bi++) {
-    const r0 = bi * blockRows;
-    const r1 = Math.min(rows, r0 + blockRows);
-    m.set(src.subarray(r0 * cols, r1 * cols), at);
-    for (let bj = 0; bj < bc; bj++) {
-      const c0 = bj * blockCols;
-      const width = (Math.min(cols, c0 + blockCols) - c0) * 4;
-      let scale = Math.fround(rt.amaxIgnoreNan(DATA + c0 * 4, r1 - r0, width, cols * 4) / 448);
-      if (scale === 0) scale = 2 ** -23;
-      scales[bi * bc + bj] = scale;
-      rt.e4m3Fold0(DATA + c0 * 4, r1 - r0, width, cols * 4, scale);
+  const chunkBytes = align16(blockRows * cols * 4);
+  const regionBytes = chunkBytes + align16(bc * 4);
+  const pool = threads > 1 && rows > blockRows;
+  const rt = withMemory(DATA + regionBytes * (pool ? threads : 1));
+  if (!rt) return false;
+  const jobs = function* (): Generator<PoolJob> {
+    for (let bi = 0; bi * blockRows < rows; bi++) {
+      const r0 = bi * blockRows;
+      const r1 = Math.min(rows, r0 + blockRows);
+      yield { from: r0 * cols, to: r1 * cols, scaleAt: bi * bc, scaleCount: bc, n: r1 - r0, size: cols, g: 1, blockCols };
     }
-    dst.set(m.subarray(at, at + (r1 - r0) * cols), r0 * cols);
+  };
+  if (pool && ensureWorkers(rt, threads, WORKER_SOURCE, SLOT, 8)) {
+    poolRun(rt, 'fp8Blocks', jobs(), src, dst, scales, threads, chunkBytes, regionBytes);
+    return true;
+  }
+  const m = rt.f32;
+  const blocks = rt.exports.fp8Blocks as (ptr: number, scales: number, rows: number, cols: number, blockCols: number) => void;
+  for (const job of jobs()) {
+    m.set(src.subarray(job.from, job.to), DATA / 4);
+    blocks(DATA, DATA + chunkBytes, job.n, cols, blockCols);
+    dst.set(m.subarray(DATA / 4, DATA / 4 + job.to - job.from), job.from);
+    scales.set(m.subarray((DATA + chunkBytes) / 4, (DATA + chunkBytes) / 4 + bc), job.scaleAt);
   }
   return true;
 }

@@ -6,8 +6,10 @@ import { F32, I32, V128, assembleModule, f32Lanes, op, type MemoryImport, type V
  * mx.ts, fp8.ts and fp8Block.ts:
  *
  *   nvfp4(ptr, scales, groups, groupSize, g: f32)   mx4 / mx8 / fp8Group / fp8Channel(ptr, scales, groups, groupSize)
- *   amaxIgnoreNan(ptr, rows, widthBytes, strideBytes) → f32
- *   e4m3Fold0 / e4m3Keep0(ptr, rows, widthBytes, strideBytes, scale: f32)
+ *   e4m3Keep0(ptr, rows, widthBytes, strideBytes, scale: f32): elements with one given scale, −0 kept
+ *   fp8Blocks(ptr, scales, rows, cols, blockCols): FP8 block quantization of `rows` whole rows of `cols` floats
+ *   (a multiple of 4, as `blockCols`), one block per `blockCols` columns (the last one partial), scales
+ *   `amax/448` (0 → 2⁻²³, NaN-ignoring amax, −0 folded): one block row of `fakeQuantizeFp8Block`
  *   range(ptr, bytes, out): the smallest and largest value (NaN ignored) of floats at ptr, folded into the two
  *   floats at `out` (which the caller seeds with +∞, −∞ or the previous chunk's result)
  *
@@ -35,10 +37,9 @@ export function floatQuantKernelBytes(memory: MemoryImport): Uint8Array {
     groupFunction('mx8', 'ignoreNan', 'mx8', E4M3, 'fold0'),
     groupFunction('fp8Group', 'ignoreNan', 'fp8', E4M3, 'fold0'),
     groupFunction('fp8Channel', 'nan', 'fp8', E4M3, 'keep0'),
-    amaxFunction('amaxIgnoreNan', 'ignoreNan'),
-    runFunction('e4m3Fold0', 'fold0'),
     runFunction('e4m3Keep0', 'keep0'),
     rangeFunction(),
+    blocksFunction(),
   ]);
 }
 
@@ -240,16 +241,6 @@ function rowsLoop(PTR: number, ROWS: number, W: number, STRIDE: number, J: numbe
   ];
 }
 
-function amaxFunction(name: string, kind: AmaxKind): WasmFunction {
-  const PTR = 0, ROWS = 1, W = 2, STRIDE = 3, J = 4, REND = 5, ACC = 6;
-  const body: number[][] = [
-    f32x4Const(0), set(ACC),
-    ...rowsLoop(PTR, ROWS, W, STRIDE, J, REND, amaxLoop(J, REND, ACC, kind)),
-    ...horizontal(ACC, kind),
-  ];
-  return { name, params: [I32, I32, I32, I32], results: [F32], locals: [I32, I32, V128] as ValType[], body };
-}
-
 function runFunction(name: string, zero: ZeroSign): WasmFunction {
   const PTR = 0, ROWS = 1, W = 2, STRIDE = 3, SCALE = 4, J = 5, REND = 6, SV = 7, C = 8, T = 14;
   const body: number[][] = [
@@ -384,4 +375,36 @@ function rangeFunction(): WasmFunction {
     g(OUT), g(HI), v.f32x4ExtractLane0(), [0x38, 2, 4],
   ];
   return { name: 'range', params: [I32, I32, I32], results: [], locals: [I32, V128, V128], body };
+}
+
+function blocksFunction(): WasmFunction {
+  const PTR = 0, SCALES = 1, ROWS = 2, STRIDE = 3, BC = 4; // STRIDE: cols → row bytes, BC: block cols → bytes
+  const C0 = 5, CEND = 6, W = 7, RP = 8, R = 9, J = 10, REND = 11, M = 12, ACC = 13, SV = 14, C = 15, T = 21;
+  const locals: ValType[] = [I32, I32, I32, I32, I32, I32, I32, F32, V128, V128, ...Array<ValType>(9).fill(V128)];
+  const region = (inner: number[][]): number[][] => [g(C0), set(RP), g(ROWS), set(R), ...rowsLoop(RP, R, W, STRIDE, J, REND, inner)];
+  const body: number[][] = [
+    ...elementConstants(E4M3, C),
+    g(STRIDE), op.i32Const(2), op.i32Shl(), set(STRIDE),
+    g(BC), op.i32Const(2), op.i32Shl(), set(BC),
+    g(PTR), set(C0), g(PTR), g(STRIDE), op.i32Add(), set(CEND),
+    op.block(), op.loop(),
+    g(C0), g(CEND), op.i32GeU(), op.brIf(1),
+    // width = min(block bytes, bytes left in the row)
+    g(BC), g(CEND), g(C0), op.i32Sub(), g(BC), g(CEND), g(C0), op.i32Sub(), op.i32LtU(), s32.select(), set(W),
+    f32x4Const(0), set(ACC),
+    ...region(amaxLoop(J, REND, ACC, 'ignoreNan')),
+    ...horizontal(ACC, 'ignoreNan'), set(M),
+    ...scaleCode('fp8', M, SCALES, SV, 0, 0, M),
+    ...region([
+      op.loop(),
+      ...quantizeVector(J, 0, SV, null, C, T, 'fold0'),
+      g(J), op.i32Const(16), op.i32Add(), op.localTee(J), g(REND), op.i32LtU(), op.brIf(0),
+      op.end(),
+    ]),
+    g(C0), g(BC), op.i32Add(), set(C0),
+    g(SCALES), op.i32Const(4), op.i32Add(), set(SCALES),
+    op.br(0),
+    op.end(), op.end(),
+  ];
+  return { name: 'fp8Blocks', params: [I32, I32, I32, I32, I32], results: [], locals, body };
 }
