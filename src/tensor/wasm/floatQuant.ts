@@ -1,6 +1,6 @@
 import { wasmApi } from './api.ts';
 import { floatQuantKernelBytes } from './floatQuantKernel.ts';
-import { awaitWorker, ensureWorkers, type WorkerPool } from './workerPool.ts';
+import { awaitWorker, ensureWorkers, workerSource, type WorkerPool } from './workerPool.ts';
 
 /**
  * The WebAssembly-SIMD float fake-quantization runtime (kernels in floatQuantKernel.ts): one shared memory,
@@ -93,33 +93,14 @@ function runGroups(e: Record<string, unknown>, kernel: GroupKernel, ptr: number,
   if (bulk < n) (e[kernel] as GroupFn)(ptr + bulk * groupSize * 4, scales + bulk * 4, n - bulk, groupSize, g);
 }
 
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { memory, module, slot } = workerData;
-const e = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
-const ctl = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
-const f32 = new Float32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
-const kernels = ${JSON.stringify(POOL_KERNELS)};
-const base = slot * ${SLOT};
-let seen = Atomics.load(ctl, base);
-Atomics.store(ctl, base + 8, 1);
-Atomics.notify(ctl, base + 8);
-for (;;) {
-  Atomics.wait(ctl, base, seen);
-  const seq = Atomics.load(ctl, base);
-  if (seq === seen) continue;
-  seen = seq;
+const WORKER_SOURCE = workerSource(CONTROL_BYTES / 4, SLOT, 8, `const kernels = ${JSON.stringify(POOL_KERNELS)};`, `
   const kernel = kernels[ctl[base + 2]], ptr = ctl[base + 3], scales = ctl[base + 4], n = ctl[base + 5], gs = ctl[base + 6], g = f32[base + 7];
   const bulk = kernel !== 'fp8Channel' && gs % 16 === 0 ? n - (n % 4) : 0;
   if (kernel === 'fp8Blocks') e.fp8Blocks(ptr, scales, n, gs, ctl[base + 9]);
   else {
     if (bulk > 0) e[kernel + 'Quad'](ptr, scales, bulk, gs, g);
     if (bulk < n) e[kernel](ptr + bulk * gs * 4, scales + bulk * 4, n - bulk, gs, g);
-  }
-  Atomics.store(ctl, base + 1, seq);
-  Atomics.notify(ctl, base + 1);
-}
-`;
+  }`);
 
 /** Worker threads for the group kernels (the machine's 2 cores); 1 = the calling thread only. */
 const THREADS = 2;

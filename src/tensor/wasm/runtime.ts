@@ -1,6 +1,6 @@
 import { wasmApi } from './api.ts';
 import { fwhtKernelBytes } from './fwhtKernel.ts';
-import { awaitWorker, ensureWorkers, type WorkerPool } from './workerPool.ts';
+import { awaitWorker, ensureWorkers, workerSource, type WorkerPool } from './workerPool.ts';
 
 /**
  * The WebAssembly-SIMD FWHT runtime: one shared memory, the kernel compiled once, and a persistent pool of
@@ -45,26 +45,7 @@ function getRuntime(): Runtime | null {
   return runtime;
 }
 
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { memory, module, slot } = workerData;
-const fwht = new WebAssembly.Instance(module, { env: { mem: memory } }).exports.fwht;
-const ctl = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
-const f32 = new Float32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
-const base = slot * ${SLOT};
-let seen = Atomics.load(ctl, base);
-Atomics.store(ctl, base + 6, 1);
-Atomics.notify(ctl, base + 6);
-for (;;) {
-  Atomics.wait(ctl, base, seen);
-  const seq = Atomics.load(ctl, base);
-  if (seq === seen) continue;
-  seen = seq;
-  fwht(ctl[base + 2], ctl[base + 3], ctl[base + 4], f32[base + 5]);
-  Atomics.store(ctl, base + 1, seq);
-  Atomics.notify(ctl, base + 1);
-}
-`;
+const WORKER_SOURCE = workerSource(CONTROL_BYTES / 4, SLOT, 6, '', 'e.fwht(ctl[base + 2], ctl[base + 3], ctl[base + 4], f32[base + 5]);');
 
 function ensureBytes(rt: Runtime, bytes: number): void {
   const need = Math.ceil((CONTROL_BYTES + bytes) / PAGE);

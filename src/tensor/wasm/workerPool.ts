@@ -53,3 +53,33 @@ export function awaitWorker(pool: WorkerPool, ctl: Int32Array, at: number, seq: 
     }
   }
 }
+
+/**
+ * The source of a pool worker: instantiates the module on the shared memory (`e`: its exports; `ctl`, `f32`:
+ * int32 and float32 views of the first `controlInts` control words; `base`: this worker's slot of `slotInts`),
+ * runs `setup` once, reports ready at int32 `ready` of the slot, then per bump of the slot's sequence number
+ * (word 0) runs `job` and stores the sequence number in word 1 (done).
+ */
+export function workerSource(controlInts: number, slotInts: number, ready: number, setup: string, job: string): string {
+  return `
+const { workerData } = require('node:worker_threads');
+const { memory, module, slot } = workerData;
+const e = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
+const ctl = new Int32Array(memory.buffer, 0, ${controlInts});
+const f32 = new Float32Array(memory.buffer, 0, ${controlInts});
+const base = slot * ${slotInts};
+${setup}
+let seen = Atomics.load(ctl, base);
+Atomics.store(ctl, base + ${ready}, 1);
+Atomics.notify(ctl, base + ${ready});
+for (;;) {
+  Atomics.wait(ctl, base, seen);
+  const seq = Atomics.load(ctl, base);
+  if (seq === seen) continue;
+  seen = seq;
+  ${job}
+  Atomics.store(ctl, base + 1, seq);
+  Atomics.notify(ctl, base + 1);
+}
+`;
+}
