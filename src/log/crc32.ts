@@ -34,17 +34,6 @@ export function crc32Ascii8(bytes: Uint8Array, start: number, end: number, previ
   return { crc: ~c >>> 0, ascii: or < 0x80 };
 }
 
-/** The CRC of a string's first `end` characters when they are all ASCII (their UTF-8 bytes), else -1. */
-export function crc32Ascii(s: string, end: number, previous = 0): number {
-  let c = ~previous;
-  for (let i = 0; i < end; i++) {
-    const ch = s.charCodeAt(i);
-    if (ch > 0x7f) return -1;
-    c = TABLE[(c ^ ch) & 0xff] ^ (c >>> 8);
-  }
-  return ~c >>> 0;
-}
-
 /** Two hex digits per byte value: `hex8` runs twice per journal line. */
 const HEX2 = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 

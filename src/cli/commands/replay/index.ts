@@ -32,9 +32,14 @@ export function describeDivergence(d: Divergence): string {
   if (d.what === 'model') {
     return `${head}: expected model sha256 ${short(d.expected.m)} got ${short(d.got.m)}, first differing effect: the model's weights after the call`;
   }
+  if (d.effect) {
+    const f = d.effect;
+    return `${head}: expected ${f.expected ?? 'nothing'}, got ${f.got ?? 'nothing'}, first differing effect: #${f.index} of the call (expected ${d.expected.x} effects, got ${d.got.x})`;
+  }
+  // A version-1 journal stores a digest of a call's effects, not the effects.
   const first = d.records.find((r) => !r.type.startsWith('call.'));
   const shown = first ? JSON.stringify({ ...first, seq: undefined }) : 'none';
-  return `${head}: expected ${d.expected.x} records (digest ${d.expected.e}) got ${d.got.x} (digest ${d.got.e}), first differing effect: at or before ${shown} (the journal stores a digest of a call's effects, not the effects)`;
+  return `${head}: expected ${d.expected.x} records (digest ${d.expected.e}) got ${d.got.x} (digest ${d.got.e}), first differing effect: at or before ${shown} (a version-1 journal stores a digest of a call's effects, not the effects)`;
 }
 
 /** Reads a journal; a damaged header or an unreadable file is exit 2. */
