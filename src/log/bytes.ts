@@ -129,36 +129,57 @@ const V_TEXT = 5;
  * strings: what `toJsonValue` copies as is); anything else is stored as its JSON text.
  */
 export function isScalarOptions(o: object): boolean {
-  const proto = Object.getPrototypeOf(o);
-  if (proto !== Object.prototype || 'className' in o) return false;
-  for (const k in o) {
-    const v = (o as Record<string, unknown>)[k];
-    if (v === null || typeof v === 'string' || typeof v === 'boolean') continue;
-    if (typeof v !== 'number' || !Number.isFinite(v)) return false;
-  }
+  if (Object.getPrototypeOf(o) !== Object.prototype || 'className' in o) return false;
+  for (const k in o) if (!isScalar((o as Record<string, unknown>)[k])) return false;
   return true;
 }
+
+const isScalar = (v: unknown): boolean => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 
 /** Option names get a number on first use (written once, in order), shared by writer and reader. */
 export class KeyTable {
   readonly ids = new Map<string, number>();
   readonly names: string[] = [];
+  /** A name's id, or -1: a scan while there are few names (events repeat the same few), else the map. */
+  idOf(name: string): number {
+    const names = this.names;
+    if (names.length <= 16) {
+      for (let i = 0; i < names.length; i++) if (names[i] === name) return i;
+      return -1;
+    }
+    return this.ids.get(name) ?? -1;
+  }
+  /** The `globalStep` of the options read last without building them (a reader's first pass checks it). */
+  globalStep: JsonValue | undefined = undefined;
 }
 
-/** Writes scalar options (see {@link isScalarOptions}) field by field. */
-export function writeOptions(w: ByteWriter, o: Record<string, unknown>, keys: KeyTable): void {
+/**
+ * Writes options field by field when {@link isScalarOptions} holds (in one pass: the check and the
+ * writing), and returns true; else writes nothing, learns no name, and returns false.
+ */
+export function writeOptions(w: ByteWriter, o: Record<string, unknown>, keys: KeyTable): boolean {
+  if (Object.getPrototypeOf(o) !== Object.prototype || 'className' in o) return false;
+  const at = w.pos;
+  const known = keys.names.length;
+  w.ensure(1);
+  w.pos++; // the count, when below 128 (else moved below)
   let n = 0;
-  for (const _ in o) n++;
-  w.varint(n);
   for (const k in o) {
-    const id = keys.ids.get(k);
-    if (id === undefined) {
+    const v = o[k];
+    if (!isScalar(v)) {
+      w.pos = at;
+      for (const name of keys.names.splice(known)) keys.ids.delete(name);
+      return false;
+    }
+    n++;
+    let id = keys.idOf(k);
+    if (id < 0) {
       w.varint(0);
       w.text(k);
-      keys.ids.set(k, keys.names.length);
+      id = keys.names.length;
+      keys.ids.set(k, id);
       keys.names.push(k);
     } else w.varint(id + 1);
-    const v = o[k];
     if (v === null) w.u8(V_NULL);
     else if (v === false) w.u8(V_FALSE);
     else if (v === true) w.u8(V_TRUE);
@@ -174,12 +195,22 @@ export function writeOptions(w: ByteWriter, o: Record<string, unknown>, keys: Ke
       w.f64(v as number);
     }
   }
+  if (n < 0x80) w.buf[at] = n;
+  else {
+    // More than 127 names: the count takes more bytes; move the fields after it.
+    const fields = w.buf.slice(at + 1, w.pos);
+    w.pos = at;
+    w.varint(n);
+    w.bytes(fields);
+  }
+  return true;
 }
 
 /** Reads options written by {@link writeOptions}; with `build` false it only checks them (a reader's first pass) and returns null. */
 export function readOptions(r: ByteReader, keys: KeyTable, build: boolean): { [k: string]: JsonValue } | null {
   const n = r.varint();
   const out: { [k: string]: JsonValue } | null = build ? {} : null;
+  keys.globalStep = undefined;
   for (let i = 0; i < n; i++) {
     const ref = r.varint();
     let k: string;
@@ -193,6 +224,7 @@ export function readOptions(r: ByteReader, keys: KeyTable, build: boolean): { [k
     }
     const v = readValue(r);
     if (out !== null) out[k] = v;
+    else if (k === 'globalStep') keys.globalStep = v;
   }
   return out;
 }

@@ -5,7 +5,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { AppendOnlyFile } from '../io/appendOnly.ts';
-import { ByteWriter, isScalarOptions, KeyTable, writeOptions } from './bytes.ts';
+import { ByteWriter, KeyTable, writeOptions } from './bytes.ts';
 import { journalOptions } from './callRecorder.ts';
 import { crc32 } from './crc32.ts';
 import { eventCode, EVENT_TYPES } from './effects.ts';
@@ -70,8 +70,8 @@ export class JournalEncoder {
   /** A call the tap committed (live options are serialized here). */
   tapCall(t: TapCall): void {
     const c = t.call;
-    if (c === null) this.#event(t.type, t.options!, true, t.step, t.words, t.count, t.generic, t.m);
-    else if (c.call === 'event') this.#event(c.type, c.options, false, t.step, t.words, t.count, t.generic, t.m);
+    if (c === null) this.#event(t.type, t.code, t.options!, true, t.step, t.words, t.count, t.generic, t.m);
+    else if (c.call === 'event') this.#event(c.type, t.code >= 0 ? t.code : eventCode(c.type), c.options, false, t.step, t.words, t.count, t.generic, t.m);
     else this.#json(c, t.step, Array.from(t.words.subarray(0, t.count)), t.generic, t.m);
     if (this.#w.pos >= FLUSH_BYTES) this.flush();
   }
@@ -80,7 +80,7 @@ export class JournalEncoder {
   entry(e: CallEntry): void {
     if (!e.fx) throw new TypeError(`call ${e.n}: a version-1 entry holds no effects and cannot be written as version 2`);
     const c = e.c;
-    if (c.call === 'event') this.#event(c.type, c.options, false, e.s, Int32Array.from(e.fx.w), e.fx.w.length, e.fx.g, e.m);
+    if (c.call === 'event') this.#event(c.type, eventCode(c.type), c.options, false, e.s, Int32Array.from(e.fx.w), e.fx.w.length, e.fx.g, e.m);
     else this.#json(c, e.s, e.fx.w, e.fx.g, e.m);
     if (this.#w.pos >= FLUSH_BYTES) this.flush();
   }
@@ -145,12 +145,18 @@ export class JournalEncoder {
     const k = crc32(w.buf, crcFrom, w.pos, this.#k);
     this.#k = k;
     w.ensure(4);
-    w.view.setUint32(w.pos, k, true);
-    w.pos += 4;
+    const b = w.buf;
+    const p = w.pos;
+    b[p] = k;
+    b[p + 1] = k >>> 8;
+    b[p + 2] = k >>> 16;
+    b[p + 3] = k >>> 24;
+    w.pos = p + 4;
   }
 
   #event(
     type: string,
+    code: number,
     options: Record<string, unknown>,
     live: boolean,
     step: number | undefined,
@@ -159,10 +165,10 @@ export class JournalEncoder {
     generic: readonly string[],
     m: string | undefined,
   ): void {
-    const code = eventCode(type);
-    let json = options;
-    if (live && (!isScalarOptions(options) || (this.#recipeRef && options.recipe != null))) json = journalOptions(options, this.#recipeRef);
+    // Live options are what `journalOptions` makes of them (the same bytes as a driver's JSON form).
+    const recipe = this.#recipeRef && options.recipe != null;
     if (code <= 0) {
+      const json = live ? journalOptions(options, this.#recipeRef) : options;
       this.#json({ call: 'event', type, options: json as never }, step, Array.from(words.subarray(0, count)), generic, m);
       return;
     }
@@ -173,10 +179,13 @@ export class JournalEncoder {
     const flagsAt = w.pos;
     w.u8(0);
     let flags = 0;
-    if (isScalarOptions(json)) writeOptions(w, json, this.#keys);
-    else {
-      flags |= EVENT_JSON_OPTIONS;
-      w.text(JSON.stringify(json));
+    let json = options;
+    if (recipe || !writeOptions(w, options, this.#keys)) {
+      json = live ? journalOptions(options, this.#recipeRef) : options;
+      if (!writeOptions(w, json, this.#keys)) {
+        flags |= EVENT_JSON_OPTIONS;
+        w.text(JSON.stringify(json));
+      }
     }
     if (step === undefined) flags |= EVENT_NO_STEP;
     else if (Object.is(json.globalStep, step)) flags |= EVENT_STEP_GIVEN;

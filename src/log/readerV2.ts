@@ -129,12 +129,13 @@ class CallDecoder {
       const parsed = JSON.parse(r.text()) as unknown;
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Overrun('event options are not a JSON object');
       options = parsed as { [k: string]: JsonValue };
-    } else options = readOptions(r, this.keys, this.build || (flags & EVENT_STEP_GIVEN) !== 0);
+    } else options = readOptions(r, this.keys, this.build);
     let s: number | undefined;
     if (flags & EVENT_NO_STEP) s = undefined;
     else if (flags & EVENT_STEP_GIVEN) {
-      if (typeof options!.globalStep !== 'number') throw new Overrun('step flagged as given, and the options have no globalStep');
-      s = options!.globalStep;
+      const given = options ? options.globalStep : this.keys.globalStep;
+      if (typeof given !== 'number') throw new Overrun('step flagged as given, and the options have no globalStep');
+      s = given;
     } else s = r.f64();
     let fx: Effects;
     let base: number | undefined;
@@ -179,18 +180,26 @@ interface Lazy {
 
 const LAZY = new WeakMap<Journal, Lazy>();
 
-function* decodeAll(lazy: Lazy): Generator<CallEntry> {
+function decodeAll(lazy: Lazy): CallEntry[] {
   const d = new CallDecoder(lazy.bytes, true);
-  for (let i = 0; i < lazy.count; i++) yield d.call(lazy.tags[i], lazy.starts[i], lazy.ends[i], i + 1)!;
+  const out = new Array<CallEntry>(lazy.count);
+  for (let i = 0; i < lazy.count; i++) out[i] = d.call(lazy.tags[i], lazy.starts[i], lazy.ends[i], i + 1)!;
+  return out;
 }
 
 /**
- * The calls of a journal in order: decoded one at a time (nothing kept) while nobody has asked for
- * `journal.calls` of a version-2 journal, else that array.
+ * The calls of a journal in order, one per `next()` (null after the last): decoded as they are asked
+ * for, nothing kept, while nobody has asked for `journal.calls` of a version-2 journal; else from that array.
  */
-export function callsOf(journal: Journal): Iterable<CallEntry> {
+export function callCursor(journal: Journal): { next(): CallEntry | null } {
   const lazy = LAZY.get(journal);
-  return lazy ? decodeAll(lazy) : journal.calls;
+  let i = 0;
+  if (!lazy) {
+    const calls = journal.calls;
+    return { next: () => (i < calls.length ? calls[i++] : null) };
+  }
+  const d = new CallDecoder(lazy.bytes, true);
+  return { next: () => (i < lazy.count ? d.call(lazy.tags[i], lazy.starts[i], lazy.ends[i], ++i)! : null) };
 }
 
 /** How many calls a journal holds, without decoding them. */
@@ -224,7 +233,7 @@ export function readJournalV2(bytes: Buffer, source: string): Journal {
       Object.defineProperty(j, 'calls', { value: calls, enumerable: true, configurable: true, writable: true });
       return calls;
     };
-    Object.defineProperty(j, 'calls', { enumerable: true, configurable: true, get: () => settle([...decodeAll(lazy)]), set: settle });
+    Object.defineProperty(j, 'calls', { enumerable: true, configurable: true, get: () => settle(decodeAll(lazy)), set: settle });
     LAZY.set(j, lazy);
     return j;
   };

@@ -18,7 +18,7 @@ import { JournalDamageError, JournalReplayError } from './errors.ts';
 import type { CallEntry } from './format.ts';
 import { liveCall, replayModel } from './liveCall.ts';
 import { readJournal, type Journal } from './reader.ts';
-import { callCount, callsOf } from './readerV2.ts';
+import { callCount, callCursor } from './readerV2.ts';
 
 export interface ReplayOptions {
   /** The model, where the header's is not built in (a file). Checked tensor by tensor against the header. */
@@ -80,8 +80,8 @@ export function replayJournal(input: Journal | string | Uint8Array, options: Rep
   let divergence: Divergence | null = null;
   let n = 0;
   try {
-    for (const stored of callsOf(journal)) {
-      if (n >= last) break;
+    const cursor = callCursor(journal);
+    for (let stored = cursor.next(); stored !== null && n < last; stored = cursor.next()) {
       n++;
       const c = stored.c;
       if (c.call === 'optimizerStep') {

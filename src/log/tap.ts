@@ -21,6 +21,8 @@ export interface TapCall {
   call: JournalCall | null;
   /** For an event seen live: its type and the options it was given (live objects: serialize before keeping). */
   type: string;
+  /** The format's code for `type` (src/log/effects.ts), or -1. */
+  code: number;
   options: Record<string, unknown> | null;
   /** The lifecycle's global step after an accepted event (its call record's), else undefined. */
   step: number | undefined;
@@ -53,7 +55,7 @@ export class CallTap implements RecordingTap {
   #pending = false;
   #weights = false;
   #hint: JournalCall | null = null;
-  readonly #current: TapCall = { call: null, type: '', options: null, step: undefined, words: this.words, count: 0, generic: [], m: undefined };
+  readonly #current: TapCall = { call: null, type: '', code: -1, options: null, step: undefined, words: this.words, count: 0, generic: [], m: undefined };
   #n = 0;
   /** The event type of the call record seen last and its code: hooks name it, compared by reference. */
   lastType: string | null = null;
@@ -128,16 +130,11 @@ export class CallTap implements RecordingTap {
     if (r.type === 'effect.modifier' && this.#pending) this.#weights = true;
   }
 
-  /** The event type code a hook names: almost always the current event's (one reference comparison). */
-  eventCodeOf(type: EventType | null): number {
-    if (type === this.lastType) return this.lastCode;
-    return eventCode(type);
-  }
-
   #start(call: JournalCall | null, type: string, options: Record<string, unknown> | null): void {
     const c = this.#current;
     c.call = call;
     c.type = type;
+    c.code = -1;
     c.options = options;
     c.step = undefined;
     this.#pending = true;
@@ -153,8 +150,9 @@ export class CallTap implements RecordingTap {
         const hint = this.#hint;
         this.#hint = null;
         this.#start(hint, r.eventType, hint ? null : r.options);
-        this.#current.step = r.globalStep;
         const code = eventCode(r.eventType);
+        this.#current.step = r.globalStep;
+        this.#current.code = code;
         this.lastType = r.eventType;
         this.lastCode = code;
         this.push(callWord(1, code));
@@ -191,21 +189,25 @@ export class CallTap implements RecordingTap {
 
 /** A modifier's reports as words into the tap, forwarded to `records$`'s sink while someone subscribes. */
 class TapSink implements EffectSink {
-  readonly #base: number;
-  readonly #fits: boolean;
+  /** The modifier's position in a word, or -1 when it does not fit one. */
+  readonly base: number;
   constructor(
     readonly tap: CallTap,
     readonly ref: ModifierRef,
     readonly next: EffectSink | null,
   ) {
-    this.#fits = ref.position <= MAX_POSITION;
-    this.#base = this.#fits ? ref.position << 13 : 0;
+    this.base = ref.position <= MAX_POSITION ? hookWord(ref.position, 0, 0) : -1;
   }
+  /** Runs for every hook of every event: the common case is one comparison per name and one store. */
   hook(hook: HookName, eventType: EventType | null): void {
     const tap = this.tap;
-    const h = hookCode(hook);
-    const e = tap.eventCodeOf(eventType);
-    if (h >= 0 && e >= 0 && this.#fits) tap.push(this.#base | hookWord(0, h, e));
+    const h = hook === 'onUpdate' ? 2 : hook === 'onEvent' ? 4 : hookCode(hook);
+    const e = eventType === tap.lastType ? tap.lastCode : eventCode(eventType);
+    const n = tap.count;
+    if (h >= 0 && e >= 0 && this.base >= 0 && n < tap.words.length) {
+      tap.words[n] = this.base | (h << 4) | (e << 8);
+      tap.count = n + 1;
+    } else if (h >= 0 && e >= 0 && this.base >= 0) tap.push(this.base | (h << 4) | (e << 8));
     else tap.pushGeneric(record.hook(this.ref, hook, eventType));
     if (this.next !== null) this.next.hook(hook, eventType);
   }
