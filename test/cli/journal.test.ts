@@ -76,10 +76,10 @@ describe('llmc-sim run --log, replay, diff, log show', () => {
     writeFileSync(bad, sink.bytes());
     const r = cli(['replay', bad]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/diverged at call 6 \(step 0, event optim_post_step\): expected \w+#1 onStart \(optim_post_step\), got nothing, first differing effect: #\d+ of the call/);
+    expect(r.stderr).toMatch(/diverged at call 6 \(step 0, event optim_post_step\): expected \d+ effects \(digest [0-9a-f]{8}\) got \d+ \(digest [0-9a-f]{8}\), first differing effect: #\d+ expected \w+#1 onStart \(optim_post_step\), got nothing/);
     const json = cli(['replay', bad, '--json']);
     expect(json.status).toBe(1);
-    expect(JSON.parse(json.stdout).divergence).toMatchObject({ call: 6, what: 'effects', effect: { expected: expect.stringMatching(/#1 onStart/), got: null } });
+    expect(JSON.parse(json.stdout).divergence).toMatchObject({ call: 6, what: 'effects', effect: { expected: expect.stringMatching(/#1 onStart/), got: null }, message: expect.stringMatching(/^diverged at call 6/) });
     const d = cli(['diff', file, bad]);
     expect(d.status).toBe(1);
     expect(d.stdout).toContain('first difference at call 6 (effects)');

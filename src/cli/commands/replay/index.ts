@@ -34,7 +34,7 @@ export function describeDivergence(d: Divergence): string {
   }
   if (d.effect) {
     const f = d.effect;
-    return `${head}: expected ${f.expected ?? 'nothing'}, got ${f.got ?? 'nothing'}, first differing effect: #${f.index} of the call (expected ${d.expected.x} effects, got ${d.got.x})`;
+    return `${head}: expected ${d.expected.x} effects (digest ${d.expected.e}) got ${d.got.x} (digest ${d.got.e}), first differing effect: #${f.index} expected ${f.expected ?? 'nothing'}, got ${f.got ?? 'nothing'}`;
   }
   // A version-1 journal stores a digest of a call's effects, not the effects.
   const first = d.records.find((r) => !r.type.startsWith('call.'));
@@ -104,7 +104,7 @@ async function replayChecked(file: string, options: ReplayCliOptions): Promise<v
     const r = replayJournal(journal, { model, recover: options.recover });
     const damage = journal.damage;
     if (options.json) {
-      out.line(JSON.stringify({ status: r.divergence ? 'diverged' : 'match', calls: r.calls, damage, dropped: r.dropped, divergence: r.divergence && { ...r.divergence, records: r.divergence.records.length } }));
+      out.line(JSON.stringify({ status: r.divergence ? 'diverged' : 'match', calls: r.calls, damage, dropped: r.dropped, divergence: r.divergence && { ...r.divergence, records: r.divergence.records.length, message: describeDivergence(r.divergence) } }));
     }
     if (damage) {
       process.stderr.write(`recovered: replayed the intact prefix; dropped ${r.dropped} record(s) from record ${damage.record} (byte offset ${damage.offset}): ${damage.reason}\n`);
