@@ -43,9 +43,7 @@ const modelOf = (input: HeaderInput): Model | null => input.model?.model ?? null
  * Attach before the first call. See the file comment for when bytes reach the file.
  */
 export function recordTo(lifecycle: CompressionLifecycle, target: string | JournalSink, header: HeaderInput, options: RecordOptions = {}): Recorder {
-  const sink = typeof target === 'string' ? openAppendOnly(target, { force: options.force, inputs: options.inputs }) : target;
   const full = makeHeader({ ...header, fidelity: lifecycle.fidelity });
-  const encoder = new JournalEncoder(sink, full);
   let scheduled = false;
   let closed = false;
   const flushBurst = () => {
@@ -54,6 +52,7 @@ export function recordTo(lifecycle: CompressionLifecycle, target: string | Journ
     tap.commit();
     encoder.flush();
   };
+  // The tap first: a lifecycle that already has one refuses it before any file is opened.
   const tap: CallTap = new CallTap(lifecycle, {
     recipeRef: full.recipe !== null,
     model: modelOf(header),
@@ -65,6 +64,14 @@ export function recordTo(lifecycle: CompressionLifecycle, target: string | Journ
       }
     },
   });
+  let sink: JournalSink;
+  try {
+    sink = typeof target === 'string' ? openAppendOnly(target, { force: options.force, inputs: options.inputs }) : target;
+  } catch (e) {
+    tap.close();
+    throw e;
+  }
+  const encoder = new JournalEncoder(sink, full);
   const close = () => {
     if (closed) return;
     closed = true;

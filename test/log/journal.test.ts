@@ -132,6 +132,23 @@ describe('record and replay', () => {
     expect(replayJournal(bytes, { model: smallModel(0) }).divergence).toBeNull();
   });
 
+  it('a recording tap leaves records$ as it is, and a second tap is refused', () => {
+    const run = (withTap: boolean) => {
+      const model = smallModel(5);
+      const lc = new CompressionLifecycle();
+      const seen: string[] = [];
+      const rec = withTap ? recordTo(lc, memorySink(), smallHeader(5, 'default', model)) : null;
+      lc.records$.subscribe((r) => seen.push(JSON.stringify(serializeRecord(r))));
+      if (withTap) expect(() => recordTo(lc, memorySink(), smallHeader(5, 'default', model))).toThrow(/a recording tap is already attached/);
+      simulateTraining({ recipe: RECIPE, epochs: 2, stepsPerEpoch: 2, model, seed: 5, lifecycle: lc, onOptimizerStep: rec ? (g, lr) => rec.optimizerStep(g, lr) : undefined });
+      rec?.close();
+      return seen;
+    };
+    const plain = run(false);
+    expect(plain.length).toBeGreaterThan(50);
+    expect(run(true)).toEqual(plain);
+  });
+
   it('journalRecords re-derives the records$ stream of the recording', () => {
     const { header, calls } = trainingRun(5, 2, 2);
     const model = smallModel(5);
