@@ -4,7 +4,7 @@
  * header, covering the magic too), its payload, and the closing record's count and SHA-256.
  */
 import { createHash } from 'node:crypto';
-import { ByteReader, KeyTable, Overrun, readOptions } from './bytes.ts';
+import { ByteReader, isScalarOptions, KeyTable, Overrun, readOptions } from './bytes.ts';
 import { hex8 } from './crc32.ts';
 import { crc32 } from './crc32.ts';
 import { effectsDigest, EVENT_TYPES, type Effects } from './effects.ts';
@@ -74,23 +74,30 @@ function isEffects(v: unknown): v is Effects {
   );
 }
 
-function entryOf(n: number, c: JournalCall, fx: Effects, base: number | undefined, s: number | undefined, m: string | undefined): CallEntry {
+/** `base`: the digest of `fx` without a step when known; null to leave `e` empty (filled by {@link withDigest} when needed). */
+function entryOf(n: number, c: JournalCall, fx: Effects, base: number | undefined | null, s: number | undefined, m: string | undefined): CallEntry {
   const entry: CallEntry = { n, c, e: '', x: fx.w.length, fx };
   if (s !== undefined) entry.s = s;
   if (m !== undefined) entry.m = m;
   // The digest of the words is shared by every call with these effects; only the step is mixed per call.
-  entry.e = hex8(effectsDigest(fx, s, base));
+  if (base !== null) entry.e = hex8(effectsDigest(fx, s, base));
   return entry;
 }
 
-function readCall(r: ByteReader, n: number): CallEntry {
+/** The entry with its digest `e`, for an entry a replay decoded without it. */
+export function withDigest(entry: CallEntry): CallEntry {
+  if (entry.e === '' && entry.fx) entry.e = hex8(effectsDigest(entry.fx, entry.s));
+  return entry;
+}
+
+function readCall(r: ByteReader, n: number, digests = true): CallEntry {
   const v = JSON.parse(r.text()) as { c?: unknown; fx?: unknown; s?: unknown; m?: unknown };
   const c = v?.c as { call?: unknown } | undefined;
   if (!c || typeof c !== 'object' || typeof c.call !== 'string') throw new Overrun('call record without a call');
   if (!isEffects(v.fx)) throw new Overrun('call record without its effects');
   if (v.s !== undefined && typeof v.s !== 'number') throw new Overrun('call record with a step that is not a number');
   if (v.m !== undefined && (typeof v.m !== 'string' || !/^[0-9a-f]{64}$/.test(v.m))) throw new Overrun('call record with a model hash that is not SHA-256 hex');
-  return entryOf(n, c as JournalCall, v.fx, undefined, v.s as number | undefined, v.m as string | undefined);
+  return entryOf(n, c as JournalCall, v.fx, digests ? undefined : null, v.s as number | undefined, v.m as string | undefined);
 }
 
 /**
@@ -103,9 +110,13 @@ class CallDecoder {
   readonly last: (Effects | null)[] = EVENT_TYPES.map(() => null);
   readonly lastDigest: number[] = EVENT_TYPES.map(() => 0);
   readonly r: ByteReader;
+  /** Whether the options of the call decoded last were stored field by field (scalars: no restoring needed). */
+  scalar = false;
   constructor(
     bytes: Uint8Array,
     readonly build: boolean,
+    /** Whether entries get their digest `e` now; else '' (see `withDigest`). */
+    readonly digests = true,
   ) {
     this.r = new ByteReader(bytes);
   }
@@ -113,7 +124,8 @@ class CallDecoder {
   /** The call record whose payload (after its tag) is `[start, end)`; null when only checking. */
   call(tag: number, start: number, end: number, n: number): CallEntry | null {
     const r = this.r.at(start, end);
-    const entry = tag === RECORD_EVENT ? this.#event(n) : readCall(r, n);
+    this.scalar = false;
+    const entry = tag === RECORD_EVENT ? this.#event(n) : readCall(r, n, this.digests);
     if (r.pos !== r.end) throw new Overrun(`${r.end - r.pos} unread bytes at the end of the record`);
     return this.build ? entry : null;
   }
@@ -129,7 +141,10 @@ class CallDecoder {
       const parsed = JSON.parse(r.text()) as unknown;
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Overrun('event options are not a JSON object');
       options = parsed as { [k: string]: JsonValue };
-    } else options = readOptions(r, this.keys, this.build);
+    } else {
+      options = readOptions(r, this.keys, this.build);
+      this.scalar = true;
+    }
     let s: number | undefined;
     if (flags & EVENT_NO_STEP) s = undefined;
     else if (flags & EVENT_STEP_GIVEN) {
@@ -165,7 +180,7 @@ class CallDecoder {
     }
     const m = flags & EVENT_MODEL ? r.sha256() : undefined;
     if (!this.build) return null;
-    return entryOf(n, { call: 'event', type: EVENT_TYPES[code], options: options! }, fx, base, s, m);
+    return entryOf(n, { call: 'event', type: EVENT_TYPES[code], options: options! }, fx, this.digests ? base : null, s, m);
   }
 }
 
@@ -188,18 +203,33 @@ function decodeAll(lazy: Lazy): CallEntry[] {
 }
 
 /**
- * The calls of a journal in order, one per `next()` (null after the last): decoded as they are asked
- * for, nothing kept, while nobody has asked for `journal.calls` of a version-2 journal; else from that array.
+ * The calls of a journal in order, one per `next()` (null after the last), and whether that call's
+ * options are plain scalars: decoded as they are asked for, nothing kept and no digest computed
+ * (`withDigest`), while nobody has asked for `journal.calls` of a version-2 journal; else from that array.
  */
-export function callCursor(journal: Journal): { next(): CallEntry | null } {
+export function callCursor(journal: Journal): { next(): CallEntry | null; readonly scalar: boolean } {
   const lazy = LAZY.get(journal);
   let i = 0;
   if (!lazy) {
     const calls = journal.calls;
-    return { next: () => (i < calls.length ? calls[i++] : null) };
+    const cursor = {
+      scalar: false,
+      next: (): CallEntry | null => {
+        if (i >= calls.length) return null;
+        const c = calls[i++];
+        cursor.scalar = c.c.call === 'event' && isScalarOptions(c.c.options);
+        return c;
+      },
+    };
+    return cursor;
   }
-  const d = new CallDecoder(lazy.bytes, true);
-  return { next: () => (i < lazy.count ? d.call(lazy.tags[i], lazy.starts[i], lazy.ends[i], ++i)! : null) };
+  const d = new CallDecoder(lazy.bytes, true, false);
+  return {
+    get scalar() {
+      return d.scalar;
+    },
+    next: () => (i < lazy.count ? d.call(lazy.tags[i], lazy.starts[i], lazy.ends[i], ++i)! : null),
+  };
 }
 
 /** How many calls a journal holds, without decoding them. */

@@ -10,7 +10,6 @@ import type { LifecycleRecord } from '../core/records.ts';
 import type { Model } from '../model/model.ts';
 import type { RecipeInput } from '../recipe/recipe.ts';
 import { simulatedOptimizerStep } from '../sim/training.ts';
-import { isScalarOptions } from './bytes.ts';
 import { derivedV1, derivedV2, type Deriver, type EffectDifference } from './derive.ts';
 
 export type { EffectDifference } from './derive.ts';
@@ -18,7 +17,7 @@ import { JournalDamageError, JournalReplayError } from './errors.ts';
 import type { CallEntry } from './format.ts';
 import { liveCall, replayModel } from './liveCall.ts';
 import { readJournal, type Journal } from './reader.ts';
-import { callCount, callCursor } from './readerV2.ts';
+import { callCount, callCursor, withDigest } from './readerV2.ts';
 
 export interface ReplayOptions {
   /** The model, where the header's is not built in (a file). Checked tensor by tensor against the header. */
@@ -90,7 +89,7 @@ export function replayJournal(input: Journal | string | Uint8Array, options: Rep
       } else {
         // An event's scalar options need no restoring: the stored object is passed as it is.
         const live: LifecycleCall =
-          c.call === 'event' && isScalarOptions(c.options) ? { call: 'event', type: c.type as never, options: c.options } : liveCall(c, stored.n, recipe, model, options.recipe);
+          cursor.scalar && c.call === 'event' ? { call: 'event', type: c.type as never, options: c.options } : liveCall(c, stored.n, recipe, model, options.recipe);
         derive.expect(c);
         try {
           applyCall(lifecycle, live);
@@ -106,7 +105,7 @@ export function replayJournal(input: Journal | string | Uint8Array, options: Rep
           call: stored.n,
           step: lifecycle.globalStep,
           event: c.call === 'event' ? c.type : c.call,
-          expected: stored,
+          expected: withDigest(stored),
           got: derive.entry(stored),
           what: mismatch.what,
           effect: mismatch.effect,
@@ -114,7 +113,7 @@ export function replayJournal(input: Journal | string | Uint8Array, options: Rep
         };
         break;
       }
-      options.onCall?.(stored, derive.entry(stored), derive.records(), lifecycle);
+      if (options.onCall) options.onCall(withDigest(stored), derive.entry(stored), derive.records(), lifecycle);
     }
   } finally {
     derive.close();
