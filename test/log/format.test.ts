@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ByteReader, ByteWriter, isScalarOptions, KeyTable, readOptions, writeOptions } from '../../src/log/bytes.ts';
-import { hex8 } from '../../src/log/crc32.ts';
+import { crc32, hex8 } from '../../src/log/crc32.ts';
 import { describeEffect, hookWord, transitionWord, callWord, genericWord, eventCode } from '../../src/log/effects.ts';
 
 describe('options, field by field', () => {
@@ -37,6 +37,23 @@ describe('effect words', () => {
     expect(describeEffect(callWord(1, eventCode('batch_end')), [], type)).toBe('call event batch_end accepted');
     expect(describeEffect(genericWord(1), ['a', '{"type":"effect.warning"}'], type)).toBe('{"type":"effect.warning"}');
     expect(describeEffect(hookWord(7, 2, 0), [], type)).toBe('modifier#7 onUpdate');
+  });
+});
+
+describe('crc32', () => {
+  it('is CRC-32 (IEEE): the check value, and chaining equals one pass, at every split and length', () => {
+    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
+    const bytes = Uint8Array.from({ length: 70 }, (_, i) => (i * 151 + 7) & 0xff);
+    const bitwise = (b: Uint8Array, from: number, to: number, previous: number) => {
+      let c = ~previous >>> 0;
+      for (let i = from; i < to; i++) {
+        c ^= b[i];
+        for (let k = 0; k < 8; k++) c = c & 1 ? (0xedb88320 ^ (c >>> 1)) >>> 0 : c >>> 1;
+      }
+      return ~c >>> 0;
+    };
+    for (let from = 0; from < 9; from++) for (let to = from; to <= bytes.length; to++) expect(crc32(bytes, from, to, 0x1234)).toBe(bitwise(bytes, from, to, 0x1234));
+    for (let split = 0; split <= bytes.length; split++) expect(crc32(bytes, split, bytes.length, crc32(bytes, 0, split))).toBe(crc32(bytes));
   });
 });
 
