@@ -2,8 +2,9 @@
  * Recording: `recordTo` attaches a journal's tap to a lifecycle (`lifecycle.attachTap`, no `records$`
  * subscription); `writeJournal` runs a list of calls on a fresh lifecycle and records them. Records are
  * buffered and written whole (append-only, see src/io/appendOnly.ts): after each burst of synchronous
- * calls (a microtask), when the buffer fills, at `close()` and on process exit. A process killed
- * mid-run leaves an intact prefix without the closing record, which `replay --recover` replays.
+ * calls (a microtask), when the buffer fills, once a finalize call is recorded, at `close()` and on
+ * process exit. A process killed mid-run leaves an intact prefix without the closing record, which
+ * `replay --recover` replays.
  */
 import { CompressionLifecycle } from '../lifecycle/lifecycle.ts';
 import { applyCall, type LifecycleCall } from '../lifecycle/calls.ts';
@@ -58,7 +59,9 @@ export function recordTo(lifecycle: CompressionLifecycle, target: string | Journ
     model: modelOf(header),
     onCall: (c) => {
       encoder.tapCall(c);
-      if (!scheduled) {
+      // A finalized run is on disk at once, whatever the driver does next.
+      if (c.call?.call === 'finalize') encoder.flush();
+      else if (!scheduled) {
         scheduled = true;
         queueMicrotask(flushBurst);
       }
