@@ -104,7 +104,7 @@ export {
   JournalModelError,
   JournalReplayError,
 } from './log/index.ts';
-export type { JournalHeader, CallEntry, Journal, Recorder, HeaderInput, ReplayResult, Divergence, StateSummary, JournalDiff, DriverCall } from './log/index.ts';
+export type { JournalHeader, CallEntry, Journal, Recorder, HeaderInput, ReplayResult, Divergence, EffectDifference, StateSummary, JournalDiff, DriverCall } from './log/index.ts';
 
 // Verify (exhaustive exploration of lifecycle call sequences; docs/verify.md)
 export { ProbeModifier, ProbeHookError } from './modifiers/probe.ts';

@@ -32,7 +32,7 @@ import {
   UnknownEventTypeError,
 } from '../core/lifecycleErrors.ts';
 import { eventTypeCode, eventTypeOfCode, INITIAL_ORDER_STATE, orderCellAt, type OrderCell } from '../core/order.ts';
-import { record, type CallName, type EffectSink, type HookName, type LifecycleRecord, type ModifierRef } from '../core/records.ts';
+import { record, type CallName, type EffectSink, type HookName, type LifecycleRecord, type ModifierRef, type RecordingTap } from '../core/records.ts';
 import { EFFECT_SINK, RECIPE_POSITION, type HookContext, type Modifier, type ModifierPhase } from '../modifiers/modifier.ts';
 import { Recipe, type RecipeInput } from '../recipe/recipe.ts';
 import { FIDELITY_POLICIES, type FidelityPolicy } from './fidelityPolicy.ts';
@@ -89,7 +89,10 @@ export class CompressionLifecycle {
 
   readonly #records = new Subject<LifecycleRecord>();
   #seq = 0;
+  /** Someone records: a `records$` subscriber or a tap. */
   #recording = false;
+  #observed = false;
+  #tap: RecordingTap | null = null;
 
   /**
    * Every accepted call and each effect it caused, in order (see `records.ts`). A subscriber that
@@ -206,6 +209,21 @@ export class CompressionLifecycle {
     this.#lastCode = eventTypeCode(INITIAL_ORDER_STATE);
     this.#stepsPerEpoch = null;
     this.#batchesPerStep = null;
+  }
+
+  /**
+   * Attaches a recording tap (the journal's, see `RecordingTap`): from now on it sees every record,
+   * whether or not anyone subscribes to `records$`. One tap at a time. Returns the detach function.
+   */
+  attachTap(tap: RecordingTap): () => void {
+    if (this.#tap !== null) throw new ValueError('attachTap(): a recording tap is already attached to this lifecycle');
+    this.#tap = tap;
+    this.#syncRecording();
+    return () => {
+      if (this.#tap !== tap) return;
+      this.#tap = null;
+      this.#syncRecording();
+    };
   }
 
   /**
@@ -370,20 +388,34 @@ export class CompressionLifecycle {
     }
   }
 
-  /** Publishes a record built by `record.*`, numbering it in place. */
+  /** Publishes a record built by `record.*` to the tap and `records$`, numbering it in place. */
   #emit(r: LifecycleRecord): void {
     if (!this.#recording) return;
+    r.seq = this.#seq++;
+    if (this.#tap !== null) this.#tap.record(r);
+    if (this.#observed) this.#records.next(r);
+  }
+
+  /** Publishes a modifier's record to `records$` only: the tap saw it through its own sink. */
+  #publish(r: LifecycleRecord): void {
     r.seq = this.#seq++;
     this.#records.next(r);
   }
 
-  /** Installs effect sinks on the modifiers while someone records, removes them otherwise. */
+  /**
+   * Installs effect sinks on the modifiers while someone records (the tap's, forwarding to the
+   * `records$` one while someone subscribes), removes them otherwise.
+   */
   #syncRecording(): void {
-    this.#recording = this.#records.observed;
+    this.#observed = this.#records.observed;
+    this.#recording = this.#observed || this.#tap !== null;
     const modifiers = this.#recipe.modifiers;
-    const emit = (r: LifecycleRecord) => this.#emit(r);
+    const publish = (r: LifecycleRecord) => this.#publish(r);
+    const tap = this.#tap;
     modifiers.forEach((m: Modifier, position: number) => {
-      m[EFFECT_SINK] = this.#recording ? new ModifierSink({ position, modifierType: m.constructor.name }, emit) : null;
+      const ref: ModifierRef = { position, modifierType: m.constructor.name };
+      const records = this.#observed ? new ModifierSink(ref, publish) : null;
+      m[EFFECT_SINK] = tap !== null ? tap.sink(ref, records) : records;
     });
   }
 }

@@ -20,11 +20,12 @@ export { readJournal, readWholeJournal, type Journal } from './reader.ts';
 export {
   replayJournal,
   journalRecords,
-  liveCall,
   type ReplayOptions,
   type ReplayResult,
   type Divergence,
+  type EffectDifference,
 } from './replay.ts';
+export { liveCall } from './liveCall.ts';
 export { stateAt, Timeline, type StateSummary } from './timeTravel.ts';
 export { diffJournals, type JournalDiff } from './diff.ts';
 export { JournalDamageError, JournalModelError, JournalReplayError } from './errors.ts';

@@ -32,9 +32,14 @@ export function describeDivergence(d: Divergence): string {
   if (d.what === 'model') {
     return `${head}: expected model sha256 ${short(d.expected.m)} got ${short(d.got.m)}, first differing effect: the model's weights after the call`;
   }
+  if (d.effect) {
+    const f = d.effect;
+    return `${head}: expected ${d.expected.x} effects (digest ${d.expected.e}) got ${d.got.x} (digest ${d.got.e}), first differing effect: #${f.index} expected ${f.expected ?? 'nothing'}, got ${f.got ?? 'nothing'}`;
+  }
+  // A version-1 journal stores a digest of a call's effects, not the effects.
   const first = d.records.find((r) => !r.type.startsWith('call.'));
   const shown = first ? JSON.stringify({ ...first, seq: undefined }) : 'none';
-  return `${head}: expected ${d.expected.x} records (digest ${d.expected.e}) got ${d.got.x} (digest ${d.got.e}), first differing effect: at or before ${shown} (the journal stores a digest of a call's effects, not the effects)`;
+  return `${head}: expected ${d.expected.x} records (digest ${d.expected.e}) got ${d.got.x} (digest ${d.got.e}), first differing effect: at or before ${shown} (a version-1 journal stores a digest of a call's effects, not the effects)`;
 }
 
 /** Reads a journal; a damaged header or an unreadable file is exit 2. */
@@ -99,7 +104,7 @@ async function replayChecked(file: string, options: ReplayCliOptions): Promise<v
     const r = replayJournal(journal, { model, recover: options.recover });
     const damage = journal.damage;
     if (options.json) {
-      out.line(JSON.stringify({ status: r.divergence ? 'diverged' : 'match', calls: r.calls, damage, dropped: r.dropped, divergence: r.divergence && { ...r.divergence, records: r.divergence.records.length } }));
+      out.line(JSON.stringify({ status: r.divergence ? 'diverged' : 'match', calls: r.calls, damage, dropped: r.dropped, divergence: r.divergence && { ...r.divergence, records: r.divergence.records.length, message: describeDivergence(r.divergence) } }));
     }
     if (damage) {
       process.stderr.write(`recovered: replayed the intact prefix; dropped ${r.dropped} record(s) from record ${damage.record} (byte offset ${damage.offset}): ${damage.reason}\n`);
