@@ -8,6 +8,7 @@
 import type { Fidelity } from '../core/fidelity.ts';
 import { crc32, crc32Ascii, hex8 } from './crc32.ts';
 import type { JsonValue } from './serialize.ts';
+import type { CalibrationCall } from '../sim/pipelines/calls.ts';
 
 export const FORMAT_NAME = 'llmc-sim-journal';
 export const FORMAT_VERSION = 1;
@@ -42,7 +43,9 @@ export type JournalCall =
   | { call: 'event'; type: string; options: { [key: string]: JsonValue } }
   | { call: 'finalize'; options: { [key: string]: JsonValue } }
   | { call: 'reset' }
-  | { call: 'optimizerStep'; globalStep: number; lr: number };
+  | { call: 'optimizerStep'; globalStep: number; lr: number }
+  /** A one-shot pipeline's step between lifecycle calls (src/sim/pipelines/calls.ts). */
+  | CalibrationCall;
 
 /** Record n: the call, a digest of its effects and their count, and the model's SHA-256 after it where it may change weights. */
 export interface CallEntry {

@@ -28,4 +28,4 @@ export {
 export { stateAt, Timeline, type StateSummary } from './timeTravel.ts';
 export { diffJournals, type JournalDiff } from './diff.ts';
 export { JournalDamageError, JournalModelError, JournalReplayError } from './errors.ts';
-export { trainingDriverCalls } from './drivers.ts';
+export { trainingDriverCalls, recordOneshot } from './drivers.ts';

@@ -11,6 +11,7 @@ import { createSyntheticModel } from '../model/synthetic.ts';
 import type { Model } from '../model/model.ts';
 import type { RecipeInput } from '../recipe/recipe.ts';
 import { simulatedOptimizerStep } from '../sim/training.ts';
+import { applyCalibrationCall, calibrationContext, isCalibrationCall } from '../sim/pipelines/calls.ts';
 import { CallRecorder } from './callRecorder.ts';
 import { JournalDamageError, JournalModelError, JournalReplayError } from './errors.ts';
 import type { CallEntry, JournalCall, JournalHeader } from './format.ts';
@@ -180,10 +181,11 @@ export function replayJournal(input: Journal | string | Uint8Array, options: Rep
         if (model) simulatedOptimizerStep(model, header.seed, c.globalStep, c.lr);
         recorder.optimizerStep(c.globalStep, c.lr);
       } else {
-        const live = liveCall(c, stored.n, recipe, model, options.recipe);
+        const live = isCalibrationCall(c) ? null : liveCall(c, stored.n, recipe, model, options.recipe);
         recorder.expect(c);
         try {
-          applyCall(lifecycle, live);
+          if (live) applyCall(lifecycle, live);
+          else applyCalibrationCall(c as Parameters<typeof applyCalibrationCall>[0], calibrationContext(lifecycle));
         } catch {
           // the error is part of the call's effects, compared through the digest
         }

@@ -11,6 +11,7 @@ import { applyCall, type LifecycleCall } from '../lifecycle/calls.ts';
 import { openAppendOnly, type AppendOnlyFile } from '../io/appendOnly.ts';
 import { simulatedOptimizerStep } from '../sim/training.ts';
 import type { Model } from '../model/model.ts';
+import { applyCalibrationCall, calibrationContext, isCalibrationCall, type CalibrationCall } from '../sim/pipelines/calls.ts';
 import { CallRecorder, journalOptions } from './callRecorder.ts';
 import { encodeEntryLine, encodeLine, type CallEntry, type JournalCall, type JournalHeader } from './format.ts';
 import { makeHeader, type HeaderInput } from './header.ts';
@@ -74,6 +75,8 @@ export interface Recorder {
   readonly calls: number;
   /** Tell the journal the simulated optimizer changed the weights (SimulateOptions.onOptimizerStep). */
   optimizerStep(globalStep: number, lr: number): void;
+  /** A one-shot pipeline's step (`oneshot({ onCalibrationStep })`): `apply` runs it, recorded as one call. */
+  calibration(call: CalibrationCall, apply: () => void): void;
   /** Record the remaining call, write the closing record, flush and close. Idempotent. */
   close(): void;
 }
@@ -129,6 +132,15 @@ export function recordTo(lifecycle: CompressionLifecycle, target: string | Journ
       return recorder.calls;
     },
     optimizerStep: (g, lr) => recorder.optimizerStep(g, lr),
+    calibration: (c, apply) => {
+      recorder.commit(); // the lifecycle call before it is complete: what `apply` records is this call's
+      recorder.expect(c);
+      try {
+        apply();
+      } finally {
+        recorder.endCall();
+      }
+    },
     close,
   };
 }
@@ -140,7 +152,7 @@ export interface OptimizerStepCall {
   lr?: number;
 }
 
-export type DriverCall = LifecycleCall | OptimizerStepCall;
+export type DriverCall = LifecycleCall | OptimizerStepCall | CalibrationCall;
 
 /** A call as the journal stores it (the same encoding `records$` gives when the lifecycle records). */
 export function toJournalCall(c: DriverCall, recipeRef: boolean): JournalCall {
@@ -156,6 +168,8 @@ export function toJournalCall(c: DriverCall, recipeRef: boolean): JournalCall {
       return { call: 'reset' };
     case 'optimizerStep':
       return { call: 'optimizerStep', globalStep: c.globalStep, lr: c.lr ?? 1e-3 };
+    default:
+      return c;
   }
 }
 
@@ -180,7 +194,8 @@ export function writeJournal(target: string | JournalSink, header: HeaderInput, 
       }
       recorder.expect(toJournalCall(c, full.recipe !== null));
       try {
-        applyCall(lifecycle, c);
+        if (isCalibrationCall(c)) applyCalibrationCall(c, calibrationContext(lifecycle));
+        else applyCall(lifecycle, c);
       } catch {
         // recorded: a refused call as call.rejected, a throwing one as effect.error
       }
