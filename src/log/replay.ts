@@ -31,6 +31,8 @@ export interface ReplayOptions {
   onCall?: (stored: CallEntry, got: CallEntry, records: LifecycleRecord[] | null, lifecycle: CompressionLifecycle) => void;
   /** Keep each call's re-derived records (default true: a divergence shows them). */
   keepRecords?: boolean;
+  /** Continue from a lifecycle and model restored at call `calls` (a snapshot, src/log/snapshot.ts) instead of a fresh start. */
+  resume?: { lifecycle: CompressionLifecycle; model: Model | null; calls: number };
 }
 
 export interface Divergence {
@@ -157,8 +159,8 @@ export function replayJournal(input: Journal | string | Uint8Array, options: Rep
   const journal = asJournal(input);
   if (journal.damage && !options.recover) throw new JournalDamageError(journal.source, journal.damage);
   const { header } = journal;
-  const model = replayModel(header, options.model);
-  const lifecycle = new CompressionLifecycle({ fidelity: header.fidelity });
+  const model = options.resume ? options.resume.model : replayModel(header, options.model);
+  const lifecycle = options.resume?.lifecycle ?? new CompressionLifecycle({ fidelity: header.fidelity });
   const recipe = () => (options.recipe ? options.recipe() : header.recipe);
   // What the recorder derived for the current call (two slots: no object per call).
   let gotEntry: CallEntry | null = null;
@@ -171,7 +173,7 @@ export function replayJournal(input: Journal | string | Uint8Array, options: Rep
   });
   const last = Math.min(journal.calls.length, options.to ?? Infinity);
   let divergence: Divergence | null = null;
-  let n = 0;
+  let n = options.resume?.calls ?? 0;
   try {
     for (; n < last; n++) {
       const stored = journal.calls[n];

@@ -11,8 +11,12 @@ import {
   JournalDamageError,
   JournalModelError,
   readJournal,
+  readSnapshotFile,
   replayJournal,
+  SnapshotCache,
+  snapshotPath,
   stateAt,
+  writeSnapshotFile,
   type CallEntry,
   type Divergence,
   type Journal,
@@ -26,6 +30,8 @@ export interface ReplayCliOptions {
   json?: boolean;
   to?: number;
   recover?: boolean;
+  /** `--no-snapshot`: neither read nor write `FILE.snap`. */
+  snapshot?: boolean;
 }
 
 const short = (h: string | undefined) => (h ? `${h.slice(0, 12)}…` : 'none');
@@ -99,6 +105,12 @@ function printState(s: StateSummary, line: (t: string) => void): void {
   if (s.entry?.m) line(`  model sha256 after the call: ${s.entry.m}`);
 }
 
+/** Says on stderr what happened to the snapshots and writes them back when they changed (a cache: failing to is not an error). */
+function saveSnapshots(cache: SnapshotCache, file: string): void {
+  const why = cache.changed ? writeSnapshotFile(snapshotPath(file), cache.snapshots, file) : null;
+  for (const note of [...cache.notes, ...(why ? [`snapshots not saved: ${why}`] : [])]) process.stderr.write(`snapshot: ${note}\n`);
+}
+
 export async function replay(file: string, options: ReplayCliOptions): Promise<void> {
   try {
     await replayChecked(file, options);
@@ -121,7 +133,9 @@ async function replayChecked(file: string, options: ReplayCliOptions): Promise<v
     const model = await replayModelFile(journal, options.model);
     if (options.to !== undefined) {
       if (options.to > journal.calls.length) throw new ExitError(`--to: the journal holds ${journal.calls.length} calls, asked for call ${options.to}`, 2);
-      const at = stateAt(journal, options.to, { model, recover: options.recover });
+      const cache = options.snapshot === false ? undefined : new SnapshotCache(readSnapshotFile(snapshotPath(file)), snapshotPath(file));
+      const at = stateAt(journal, options.to, { model, recover: options.recover, snapshots: cache });
+      if (cache) saveSnapshots(cache, file);
       if (options.json) out.line(JSON.stringify({ status: at.divergence ? 'diverged' : 'ok', state: at.state }));
       else printState(at.state, out.line);
       if (at.divergence) throw new ExitError(describeDivergence(at.divergence), 1);
