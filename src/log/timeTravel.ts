@@ -82,6 +82,8 @@ export interface StateAt {
   state: StateSummary;
   /** Set when the replay diverged before reaching call n (the state is then after the divergent call). */
   divergence: Divergence | null;
+  /** The snapshot call the replay started from (0: from the start). */
+  startedAt: number;
 }
 
 export interface StateAtOptions extends Omit<ReplayOptions, 'to' | 'onCall' | 'resume'> {
@@ -126,7 +128,7 @@ export function stateAt(input: Journal | string | Uint8Array, n: number, options
   const call = d ? d.call : r.calls;
   // A resumed replay numbers its entries from 1: the divergent entry is shown under its journal number.
   const entry = d ? { ...d.got, n: d.call } : (at?.entry ?? null);
-  return { state: summarize(call, entry, r.lifecycle, r.model, effects), divergence: d ? { ...d, got: { ...d.got, n: d.call } } : null };
+  return { state: summarize(call, entry, r.lifecycle, r.model, effects), divergence: d ? { ...d, got: { ...d.got, n: d.call } } : null, startedAt: from?.snapshot.call ?? 0 };
 }
 
 /**
