@@ -48,6 +48,12 @@ export class SnapshotCache {
     return null;
   }
 
+  /** Drops a snapshot that turned out wrong, saying why. */
+  forget(s: Snapshot, why: string): void {
+    this.notes.push(`snapshot at call ${s.call} ignored: ${why}; dropped`);
+    this.#drop(s);
+  }
+
   add(s: Snapshot): void {
     this.#snapshots = [...this.#snapshots.filter((t) => t.call !== s.call), s];
     this.changed = true;

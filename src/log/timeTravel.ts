@@ -122,13 +122,18 @@ export function stateAt(input: Journal | string | Uint8Array, n: number, options
       }
     },
   });
-  const at = last as { entry: CallEntry; effects: JsonValue[] } | null;
   const d = r.divergence;
+  if (from && d && cache) {
+    // A divergence is reported only as a replay from the start finds it: the snapshot may be the cause.
+    const truth = stateAt(journal, n, replayOptions);
+    const agrees = truth.divergence?.call === d.call && truth.divergence.got.e === d.got.e && truth.divergence.got.m === d.got.m;
+    if (!agrees) cache.forget(from.snapshot, `the replay from it diverged at call ${d.call}, the replay from the start ${truth.divergence ? `at call ${truth.divergence.call}` : 'does not'}`);
+    return truth;
+  }
+  const at = last as { entry: CallEntry; effects: JsonValue[] } | null;
   const effects = d ? d.records.map(serializeRecord) : (at?.effects ?? []);
   const call = d ? d.call : r.calls;
-  // A resumed replay numbers its entries from 1: the divergent entry is shown under its journal number.
-  const entry = d ? { ...d.got, n: d.call } : (at?.entry ?? null);
-  return { state: summarize(call, entry, r.lifecycle, r.model, effects), divergence: d ? { ...d, got: { ...d.got, n: d.call } } : null, startedAt: from?.snapshot.call ?? 0 };
+  return { state: summarize(call, d ? d.got : (at?.entry ?? null), r.lifecycle, r.model, effects), divergence: d, startedAt: from?.snapshot.call ?? 0 };
 }
 
 /**

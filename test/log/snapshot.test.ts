@@ -61,10 +61,28 @@ describe('snapshots for replay --to N (a cache of the replay, never the truth)',
     // the edit is after the snapshot's prefix: the snapshot still belongs to this journal
     const cached = stateAt(edited, total, { snapshots: cache });
     const plain = stateAt(edited, total);
-    expect(cached.startedAt).toBe(k);
     expect(plain.divergence?.call).toBe(k + 2);
     same(cached.divergence, plain.divergence);
     same(cached.state, plain.state);
+    // the replay from the start found the same divergence: the snapshot was not its cause and stays
+    expect(cache.notes).toEqual([]);
+    expect(cache.snapshots.map((s) => s.call)).toContain(k);
+  });
+
+  it('a snapshot whose restored state makes the replay diverge is dropped, and the answer is the replay from the start', () => {
+    const cache = new SnapshotCache();
+    stateAt(j, total, { snapshots: cache });
+    const s = cache.snapshots[0];
+    // valid weights, a wrong machine state: the ConstantPruningModifier, started, restored as only initialized
+    const modifiers = s.modifiers.map((m) => (m.type === 'ConstantPruningModifier' ? { ...m, stateName: 'initialized' as const } : m));
+    expect(modifiers.some((m, i) => m.stateName !== s.modifiers[i].stateName)).toBe(true);
+    const bad = new SnapshotCache([{ ...s, modifiers }]);
+    const r = stateAt(j, total, { snapshots: bad });
+    expect(r.divergence).toBeNull();
+    expect(r.startedAt).toBe(0);
+    expect(bad.notes.join('\n')).toMatch(new RegExp(`snapshot at call ${s.call} ignored: the replay from it diverged at call \\d+, the replay from the start does not; dropped`));
+    expect(bad.snapshots).toEqual([]);
+    same(r.state, stateAt(j, total).state);
   });
 
   it('survives the file round trip, and the file is read back exactly', () => {
