@@ -80,7 +80,8 @@ export { GPTQModifier } from './modifiers/gptq/index.ts';
 export { SparseGPTModifier } from './modifiers/sparsegpt/index.ts';
 export { WandaPruningModifier } from './modifiers/wanda/index.ts';
 export { SmoothQuantModifier, LogarithmicEqualizationModifier } from './modifiers/smoothquant/index.ts';
-export { QuIPModifier, IMatrixGatherer, AutoRoundModifier, OutputDistillationModifier } from './modifiers/uncomputed/index.ts';
+export { QuIPModifier, AutoRoundModifier, OutputDistillationModifier } from './modifiers/uncomputed/index.ts';
+export { IMatrixGatherer } from './modifiers/quantization/imatrixGatherer.ts';
 export { AWQModifier, DEFAULT_AWQ_MAPPINGS, type AWQModifierArgs, type AwqErrorMetric } from './modifiers/awq/index.ts';
 
 // Journal (docs/journal-format.md)

@@ -12,7 +12,8 @@ import { SparseGPTModifier } from './sparsegpt/index.ts';
 import { WandaPruningModifier } from './wanda/index.ts';
 import { LogarithmicEqualizationModifier, SmoothQuantModifier } from './smoothquant/index.ts';
 import { AWQModifier } from './awq/index.ts';
-import { AutoRoundModifier, IMatrixGatherer, OutputDistillationModifier, QuIPModifier } from './uncomputed/index.ts';
+import { AutoRoundModifier, OutputDistillationModifier, QuIPModifier } from './uncomputed/index.ts';
+import { IMatrixGatherer } from './quantization/imatrixGatherer.ts';
 
 registerBuiltinModule(() => ({
   SpinQuantModifier, QuantizationModifier, MagnitudePruningModifier, ConstantPruningModifier, GPTQModifier,

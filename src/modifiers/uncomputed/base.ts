@@ -6,16 +6,16 @@
  * start, in plain words, what they leave uncomputed. They never change the model.
  */
 import type { Event } from '../../core/events.ts';
-import { EventType } from '../../core/events.ts';
 import type { State } from '../../core/state.ts';
-import { Modifier, type Kwargs } from '../modifier.ts';
+import type { Kwargs } from '../modifier.ts';
+import { CalibrationModifier } from '../calibrationModifier.ts';
 import { requireModel } from '../_internals/requireModel.ts';
 
 /** The warning: `{Class}: {what} is not computed by llmc-sim; this modifier leaves the model unchanged`. */
 export const notComputed = (cls: string, what: string) =>
   `${cls}: ${what} is not computed by llmc-sim; this modifier leaves the model unchanged (see docs/modifiers/${cls}.md)`;
 
-export abstract class UncomputedModifier extends Modifier {
+export abstract class UncomputedModifier extends CalibrationModifier {
   /** What upstream computes and we do not, in a phrase ("QuIP's incoherence transforms"). */
   protected abstract readonly uncomputed: string;
   /** SEQUENTIAL_EPOCH_END events seen (one per subgraph), for tests and the journal. */
@@ -30,17 +30,10 @@ export abstract class UncomputedModifier extends Modifier {
     this.warn(notComputed(this.constructor.name, this.uncomputed));
   }
 
-  protected override onEvent(state: State, event: Event, kwargs: Kwargs): void {
-    if (event.type === EventType.CALIBRATION_EPOCH_START && !this.started) this.startItself(state, kwargs);
-    if (event.type === EventType.SEQUENTIAL_EPOCH_END) this.subgraphsSeen += 1;
-    if (event.type === EventType.CALIBRATION_EPOCH_END && !this.ended) this.endItself(state, kwargs);
+  protected override onSubgraphEnd(): void {
+    this.subgraphsSeen += 1;
   }
 
   protected override onEnd(_state: State, _event: Event | null, _kwargs: Kwargs): void {
-  }
-
-  protected override onFinalize(state: State, kwargs: Kwargs): boolean {
-    if (!this.ended) this.endItself(state, kwargs);
-    return true;
   }
 }

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { ModifierFactory } from '../../../src/modifiers/factory.ts';
 import '../../../src/modifiers/builtins.ts';
-import { AutoRoundModifier, IMatrixGatherer, QuIPModifier } from '../../../src/modifiers/uncomputed/index.ts';
+import { AutoRoundModifier, QuIPModifier } from '../../../src/modifiers/uncomputed/index.ts';
+import { IMatrixGatherer } from '../../../src/modifiers/quantization/imatrixGatherer.ts';
 import { AWQModifier } from '../../../src/modifiers/awq/index.ts';
 import { createSession } from '../../../src/lifecycle/session.ts';
 import { oneshot } from '../../../src/sim/oneshot.ts';
@@ -32,7 +33,6 @@ describe('the 0.12 catalog', () => {
   });
 
   it.each([
-    ['IMatrixGatherer', () => new IMatrixGatherer({}), 'sequential', 3],
     ['QuIPModifier', () => new QuIPModifier({}), 'datafree', 1],
   ])('%s runs the lifecycle, sees each subgraph, warns what it does not compute and leaves the model unchanged', (name, make, pipeline, subgraphs) => {
     const model = small();
