@@ -72,6 +72,18 @@ export class LifecycleOptionError extends ValueError {
   }
 }
 
+/** The lifecycle's own fields, as a snapshot saves them (`_snapshotFields`). */
+export interface LifecycleFields {
+  initialized: boolean;
+  finalized: boolean;
+  globalStep: number;
+  orderState: EventType;
+  stepsPerEpoch: number | null;
+  batchesPerStep: number | null;
+  /** The next record's `seq`. */
+  seq: number;
+}
+
 export class CompressionLifecycle {
   readonly fidelity: Fidelity;
   readonly #policy: FidelityPolicy;
@@ -251,6 +263,32 @@ export class CompressionLifecycle {
   _resetStage(): void {
     this.#initialized = false;
     this.#finalized = false;
+  }
+
+  // ---- snapshots (src/log/snapshot.ts) --------------------------------------------------------
+
+  /** @internal The lifecycle's own fields for a snapshot (its recipe, State and modifiers are restored by re-running their initialize call). */
+  _snapshotFields(): LifecycleFields {
+    return {
+      initialized: this.#initialized,
+      finalized: this.#finalized,
+      globalStep: this.#globalStep,
+      orderState: eventTypeOfCode(this.#lastCode),
+      stepsPerEpoch: this.#stepsPerEpoch,
+      batchesPerStep: this.#batchesPerStep,
+      seq: this.#seq,
+    };
+  }
+
+  /** @internal Puts back what `_snapshotFields` returned, after the snapshot's initialize call re-ran and its modifiers were restored. */
+  _restoreFields(f: LifecycleFields): void {
+    this.#initialized = f.initialized;
+    this.#finalized = f.finalized;
+    this.#globalStep = f.globalStep;
+    this.#lastCode = eventTypeCode(f.orderState);
+    this.#stepsPerEpoch = f.stepsPerEpoch;
+    this.#batchesPerStep = f.batchesPerStep;
+    this.#seq = f.seq;
   }
 
   // ---- internals ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import type { Fidelity } from '../core/fidelity.ts';
 import type { Effects } from './effects.ts';
 import type { Damage } from './errors.ts';
 import type { JsonValue } from './serialize.ts';
+import type { CalibrationCall } from '../sim/pipelines/calls.ts';
 
 export const FORMAT_NAME = 'llmc-sim-journal';
 export const FORMAT_VERSION = 2;
@@ -61,7 +62,9 @@ export type JournalCall =
   | { call: 'event'; type: string; options: { [key: string]: JsonValue } }
   | { call: 'finalize'; options: { [key: string]: JsonValue } }
   | { call: 'reset' }
-  | { call: 'optimizerStep'; globalStep: number; lr: number };
+  | { call: 'optimizerStep'; globalStep: number; lr: number }
+  /** A one-shot pipeline's step between lifecycle calls (src/sim/pipelines/calls.ts). */
+  | CalibrationCall;
 
 /**
  * Record n: the call, a digest of its effects and their count, and the model's SHA-256 after it where

@@ -16,6 +16,7 @@ export type { EffectDifference } from './derive.ts';
 import { JournalDamageError, JournalReplayError } from './errors.ts';
 import type { CallEntry } from './format.ts';
 import { liveCall, replayModel } from './liveCall.ts';
+import { applyCalibrationCall, calibrationContext, isCalibrationCall } from '../sim/pipelines/calls.ts';
 import { readJournal, type Journal } from './reader.ts';
 import { callCount, callCursor, withDigest } from './readerV2.ts';
 
@@ -32,6 +33,8 @@ export interface ReplayOptions {
   onCall?: (stored: CallEntry, got: CallEntry, records: LifecycleRecord[] | null, lifecycle: CompressionLifecycle) => void;
   /** Keep each call's re-derived records (default true: a divergence shows them). */
   keepRecords?: boolean;
+  /** Continue from a lifecycle and model restored at call `calls` (a snapshot, src/log/snapshot.ts) instead of a fresh start. */
+  resume?: { lifecycle: CompressionLifecycle; model: Model | null; calls: number };
 }
 
 export interface Divergence {
@@ -67,8 +70,8 @@ export function replayJournal(input: Journal | string | Uint8Array, options: Rep
   const journal = asJournal(input);
   if (journal.damage && !options.recover) throw new JournalDamageError(journal.source, journal.damage);
   const { header } = journal;
-  const model = replayModel(header, options.model);
-  const lifecycle = new CompressionLifecycle({ fidelity: header.fidelity });
+  const model = options.resume ? options.resume.model : replayModel(header, options.model);
+  const lifecycle = options.resume?.lifecycle ?? new CompressionLifecycle({ fidelity: header.fidelity });
   const recipe = () => (options.recipe ? options.recipe() : header.recipe);
   const keep = options.keepRecords !== false;
   const settings = { recipeRef: header.recipe !== null, model, keepRecords: keep };
@@ -77,9 +80,11 @@ export function replayJournal(input: Journal | string | Uint8Array, options: Rep
   const modifierType = (p: number) => lifecycle.recipe.modifiers[p]?.constructor.name ?? null;
   const last = Math.min(callCount(journal), options.to ?? Infinity);
   let divergence: Divergence | null = null;
-  let n = 0;
+  let n = options.resume?.calls ?? 0;
   try {
     const cursor = callCursor(journal);
+    // Resumed from a snapshot after call n: the calls before it are already applied.
+    for (let i = 0; i < n; i++) cursor.next();
     for (let stored = cursor.next(); stored !== null && n < last; stored = cursor.next()) {
       n++;
       const c = stored.c;
@@ -88,11 +93,15 @@ export function replayJournal(input: Journal | string | Uint8Array, options: Rep
         derive.optimizerStep(c.globalStep, c.lr);
       } else {
         // An event's scalar options need no restoring: the stored object is passed as it is.
-        const live: LifecycleCall =
-          cursor.scalar && c.call === 'event' ? { call: 'event', type: c.type as never, options: c.options } : liveCall(c, stored.n, recipe, model, options.recipe);
+        const live: LifecycleCall | null = isCalibrationCall(c)
+          ? null
+          : cursor.scalar && c.call === 'event'
+            ? { call: 'event', type: c.type as never, options: c.options }
+            : liveCall(c, stored.n, recipe, model, options.recipe);
         derive.expect(c);
         try {
-          applyCall(lifecycle, live);
+          if (live) applyCall(lifecycle, live);
+          else applyCalibrationCall(c as Parameters<typeof applyCalibrationCall>[0], calibrationContext(lifecycle));
         } catch {
           // the error is part of the call's effects, compared with the stored ones
         }

@@ -11,6 +11,7 @@ import { applyCall, type LifecycleCall } from '../lifecycle/calls.ts';
 import { openAppendOnly } from '../io/appendOnly.ts';
 import { simulatedOptimizerStep } from '../sim/training.ts';
 import type { Model } from '../model/model.ts';
+import { applyCalibrationCall, calibrationContext, isCalibrationCall, type CalibrationCall } from '../sim/pipelines/calls.ts';
 import { journalOptions } from './callRecorder.ts';
 import { JournalEncoder, type JournalSink } from './encoder.ts';
 import type { JournalCall, JournalHeader } from './format.ts';
@@ -25,6 +26,8 @@ export interface Recorder {
   readonly calls: number;
   /** Tell the journal the simulated optimizer changed the weights (SimulateOptions.onOptimizerStep). */
   optimizerStep(globalStep: number, lr: number): void;
+  /** A one-shot pipeline's step (`oneshot({ onCalibrationStep })`): `apply` runs it, recorded as one call. */
+  calibration(call: CalibrationCall, apply: () => void): void;
   /** Record the remaining call, write the closing record, flush and close. Idempotent. */
   close(): void;
 }
@@ -90,6 +93,15 @@ export function recordTo(lifecycle: CompressionLifecycle, target: string | Journ
       return tap.calls;
     },
     optimizerStep: (g, lr) => tap.optimizerStep(g, lr),
+    calibration: (c, apply) => {
+      tap.commit(); // the lifecycle call before it is complete: what `apply` records is this call's
+      tap.expect(c);
+      try {
+        apply();
+      } finally {
+        tap.endCall();
+      }
+    },
     close,
   };
 }
@@ -101,7 +113,7 @@ export interface OptimizerStepCall {
   lr?: number;
 }
 
-export type DriverCall = LifecycleCall | OptimizerStepCall;
+export type DriverCall = LifecycleCall | OptimizerStepCall | CalibrationCall;
 
 /** A call as the journal stores it (the same encoding the tap gives when the lifecycle records). */
 export function toJournalCall(c: DriverCall, recipeRef: boolean): JournalCall {
@@ -117,6 +129,8 @@ export function toJournalCall(c: DriverCall, recipeRef: boolean): JournalCall {
       return { call: 'reset' };
     case 'optimizerStep':
       return { call: 'optimizerStep', globalStep: c.globalStep, lr: c.lr ?? 1e-3 };
+    default:
+      return c;
   }
 }
 
@@ -141,7 +155,8 @@ export function writeJournal(target: string | JournalSink, header: HeaderInput, 
       }
       tap.expect(toJournalCall(c, full.recipe !== null));
       try {
-        applyCall(lifecycle, c);
+        if (isCalibrationCall(c)) applyCalibrationCall(c, calibrationContext(lifecycle));
+        else applyCall(lifecycle, c);
       } catch {
         // recorded: a refused call as call.rejected, a throwing one as effect.error
       }

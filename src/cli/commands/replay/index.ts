@@ -5,12 +5,19 @@
  * to the journal.
  */
 import { loadModel } from '../../../model/load/index.ts';
+import { builtinModelPath, isBuiltinModelName } from '../../../model/builtinModels.ts';
+import type { Model } from '../../../model/model.ts';
 import {
   JournalDamageError,
   JournalModelError,
   readJournal,
+  readSnapshotFile,
   replayJournal,
+  SnapshotCache,
+  snapshotPath,
   stateAt,
+  writeSnapshotFile,
+  type CallEntry,
   type Divergence,
   type Journal,
   type StateSummary,
@@ -23,6 +30,8 @@ export interface ReplayCliOptions {
   json?: boolean;
   to?: number;
   recover?: boolean;
+  /** `--no-snapshot`: neither read nor write `FILE.snap`. */
+  snapshot?: boolean;
 }
 
 const short = (h: string | undefined) => (h ? `${h.slice(0, 12)}…` : 'none');
@@ -54,9 +63,37 @@ export function openJournal(file: string): Journal {
   }
 }
 
+/** A stored call in a few words: the event type, the calibration batch or subgraph it names. */
+function describeCall(c: CallEntry['c']): string {
+  switch (c.call) {
+    case 'event':
+      return `event ${c.type}`;
+    case 'calibrationForward':
+      return `calibrationForward batch ${c.batch}${c.hooks ? '' : ', hooks disabled'}`;
+    case 'sequentialEpochEnd':
+      return `sequentialEpochEnd ${c.subgraph === null ? 'all modules' : `subgraph ${c.subgraph}`}`;
+    case 'selectPipeline':
+      return `selectPipeline ${c.pipeline ?? '(inferred)'}`;
+    case 'independentScope':
+      return `independentScope ${c.modifier === null ? 'all modifiers' : `modifier ${c.modifier}`}`;
+    default:
+      return c.call;
+  }
+}
+
+/**
+ * The model `--model` names (a path or a shipped model's name), or the shipped model the header names
+ * (e.g. `oneshot --model stories260K --log`); undefined for the synthetic model. The replay checks its tensor hashes.
+ */
+async function replayModelFile(journal: Journal, spec: string | undefined): Promise<Model | undefined> {
+  const name = spec ?? journal.header.model?.source;
+  if (name !== undefined && isBuiltinModelName(name)) return loadModel(builtinModelPath(name));
+  return spec === undefined ? undefined : loadModel(spec);
+}
+
 function printState(s: StateSummary, line: (t: string) => void): void {
   const c = s.entry?.c;
-  line(`state after call ${s.call}${c ? ` (${c.call === 'event' ? `event ${c.type}` : c.call})` : ''}`);
+  line(`state after call ${s.call}${c ? ` (${describeCall(c)})` : ''}`);
   line(`  lifecycle: ${s.initialized ? 'initialized' : 'not initialized'}${s.finalized ? ', finalized' : ''} · global step ${s.globalStep} · order state ${s.orderState}`);
   line('  modifiers:');
   for (const m of s.modifiers) {
@@ -71,6 +108,12 @@ function printState(s: StateSummary, line: (t: string) => void): void {
   line(`  effects of call ${s.call}:`);
   for (const e of s.effects) line(`    ${JSON.stringify(e)}`);
   if (s.entry?.m) line(`  model sha256 after the call: ${s.entry.m}`);
+}
+
+/** Says on stderr what happened to the snapshots and writes them back when they changed (a cache: failing to is not an error). */
+function saveSnapshots(cache: SnapshotCache, file: string): void {
+  const why = cache.changed ? writeSnapshotFile(snapshotPath(file), cache.snapshots, file) : null;
+  for (const note of [...cache.notes, ...(why ? [`snapshots not saved: ${why}`] : [])]) process.stderr.write(`snapshot: ${note}\n`);
 }
 
 export async function replay(file: string, options: ReplayCliOptions): Promise<void> {
@@ -92,10 +135,12 @@ async function replayChecked(file: string, options: ReplayCliOptions): Promise<v
       if (options.json) out.line(JSON.stringify({ status: 'damaged', damage: d, intactCalls: journal.calls.length }));
       throw new ExitError(`${file}: damaged journal at record ${d.record} (byte offset ${d.offset}): ${d.reason}; \`llmc-sim replay --recover\` replays the ${journal.calls.length} intact calls before it`, 2);
     }
-    const model = options.model ? await loadModel(options.model) : undefined;
+    const model = await replayModelFile(journal, options.model);
     if (options.to !== undefined) {
       if (options.to > journal.calls.length) throw new ExitError(`--to: the journal holds ${journal.calls.length} calls, asked for call ${options.to}`, 2);
-      const at = stateAt(journal, options.to, { model, recover: options.recover });
+      const cache = options.snapshot === false ? undefined : new SnapshotCache(readSnapshotFile(snapshotPath(file)), snapshotPath(file));
+      const at = stateAt(journal, options.to, { model, recover: options.recover, snapshots: cache });
+      if (cache) saveSnapshots(cache, file);
       if (options.json) out.line(JSON.stringify({ status: at.divergence ? 'diverged' : 'ok', state: at.state }));
       else printState(at.state, out.line);
       if (at.divergence) throw new ExitError(describeDivergence(at.divergence), 1);
