@@ -74,10 +74,25 @@ export interface StepResult {
 }
 
 const sat = (n: number) => (n > 2 ? 2 : n);
+
+/** A table entry as the search uses it: the result, its hooks as this modifier's views, and the completed onStart/onEnd calls. */
+interface FastEntry {
+  result: OpResult;
+  hooks: readonly HookCallView[];
+  starts: number;
+  ends: number;
+}
+
+function fastEntry(modifier: number, result: OpResult): FastEntry {
+  const hooks = result.hooks.map((h): HookCallView => ({ modifier, hook: h.hook, raised: h.raised }));
+  const completed = (hook: HookName) => result.hooks.filter((h) => h.hook === hook && !h.raised).length;
+  return { result, hooks, starts: completed('onStart'), ends: completed('onEnd') };
+}
 const RESERVED = new Set<EventType>([EventType.INITIALIZE, EventType.FINALIZE]);
 const EVENT_TYPES = Object.values(EventType);
-const OP_INITIALIZE: ModifierOp = { op: 'initialize' };
-const OP_FINALIZE: ModifierOp = { op: 'finalize' };
+/** Indices of initialize and finalize in `operations()`. */
+const OP_INITIALIZE = 0;
+const OP_FINALIZE = 1;
 
 export class LifecycleModel {
   readonly tables: ModifierTable[];
@@ -86,9 +101,12 @@ export class LifecycleModel {
   readonly recipe: string;
   readonly calls: LifecycleCall[];
   readonly #ops: ModifierOp[];
-  /** Per modifier, the table's results by `localId * ops + op` (filled on demand). */
-  readonly #fast: Array<Array<OpResult | undefined>>;
-  readonly #used: Array<Set<number>>;
+  /** Per modifier, the table's results by `localId * ops + op` (filled on demand), with their hook views. */
+  readonly #fast: Array<Array<FastEntry | undefined>>;
+  /** Per modifier, 1 at each `localId * ops + op` the search has used (its coverage). */
+  readonly #used: number[][];
+  readonly #typeIndex: ReadonlyMap<EventType, number>;
+  readonly #stepIndex: ReadonlyMap<number, number>;
 
   constructor(readonly config: VerifyConfig) {
     this.tables = config.probes.map((p) => new ModifierTable(p));
@@ -97,31 +115,33 @@ export class LifecycleModel {
     this.calls = alphabet(config, this.recipe);
     this.#ops = this.operations();
     this.#fast = this.tables.map(() => []);
-    this.#used = this.tables.map(() => new Set());
+    this.#used = this.tables.map(() => []);
+    this.#typeIndex = new Map(EVENT_TYPES.map((t, i) => [t, i]));
+    this.#stepIndex = new Map(this.stepValues.map((g, i) => [g, i]));
   }
 
-  /** Index of an operation in `operations()`. */
-  #opIndex(o: ModifierOp): number {
-    if (o.op === 'initialize') return 0;
-    if (o.op === 'finalize') return 1;
-    const perType = this.config.fidelity === 'reference' ? 1 : this.stepValues.length;
-    const ci = this.config.fidelity === 'reference' ? 0 : this.stepValues.indexOf(o.currentIndex);
-    return 2 + EVENT_TYPES.indexOf(o.type) * perType + ci;
+  /** Index in `operations()` of an event of type `type` at `currentIndex` (0 in 'reference'). */
+  #eventOp(type: EventType, currentIndex: number): number {
+    if (this.config.fidelity === 'reference') return 2 + this.#typeIndex.get(type)!;
+    return 2 + this.#typeIndex.get(type)! * this.stepValues.length + this.#stepIndex.get(currentIndex)!;
   }
 
-  #apply(i: number, id: number, o: ModifierOp): OpResult {
-    const k = id * this.#ops.length + this.#opIndex(o);
+  /** Modifier i's table entry for operation index `op` from local state `id`. */
+  #apply(i: number, id: number, op: number): FastEntry {
+    const k = id * this.#ops.length + op;
     const fast = this.#fast[i];
     let r = fast[k];
-    if (r === undefined) fast[k] = r = this.tables[i].apply(id, o);
-    this.#used[i].add(k);
+    if (r === undefined) fast[k] = r = fastEntry(i, this.tables[i].apply(id, this.#ops[op]));
+    this.#used[i][k] = 1;
     return r;
   }
 
-  /** The (local state, operation) → result entries `step` has used for modifier i (its coverage). */
+  /** The (local state, operation) → result entries `step` has used for modifier i (its coverage), by key. */
   usedEntries(i: number): Array<{ from: number; op: ModifierOp; result: OpResult }> {
     const nOps = this.#ops.length;
-    return [...this.#used[i]].sort((a, b) => a - b).map((k) => ({ from: Math.floor(k / nOps), op: this.#ops[k % nOps], result: this.#fast[i][k]! }));
+    const out: Array<{ from: number; op: ModifierOp; result: OpResult }> = [];
+    this.#used[i].forEach((_, k) => out.push({ from: Math.floor(k / nOps), op: this.#ops[k % nOps], result: this.#fast[i][k]!.result }));
+    return out;
   }
 
   /** The operations a modifier can receive in this configuration. */
@@ -151,22 +171,19 @@ export class LifecycleModel {
     return v;
   }
 
-  /** Runs `o` on modifier i of `v` in place, appending its hooks; returns its error. */
-  #run(v: number[], hooks: HookCallView[], i: number, o: ModifierOp): string | null {
+  /** Runs operation `op` on modifier i of `v` in place, appending its hooks; returns its error. */
+  #run(v: number[], hooks: HookCallView[], i: number, op: number): string | null {
     const at = HEADER + PER_MODIFIER * i;
-    const r = this.#apply(i, v[at], o);
-    v[at] = r.next;
-    for (const h of r.hooks) {
-      hooks.push({ modifier: i, hook: h.hook, raised: h.raised });
-      if (h.raised) continue;
-      if (h.hook === 'onStart') v[at + 1] = sat(v[at + 1] + 1);
-      if (h.hook === 'onEnd') v[at + 2] = sat(v[at + 2] + 1);
-    }
-    return r.error;
+    const r = this.#apply(i, v[at], op);
+    v[at] = r.result.next;
+    for (const h of r.hooks) hooks.push(h);
+    if (r.starts) v[at + 1] = sat(v[at + 1] + r.starts);
+    if (r.ends) v[at + 2] = sat(v[at + 2] + r.ends);
+    return r.result.error;
   }
 
-  /** Runs `o` on every modifier in order, stopping at the first error, which it returns. */
-  #runAll(v: number[], hooks: HookCallView[], o: ModifierOp): string | null {
+  /** Runs operation `o` on every modifier in order, stopping at the first error, which it returns. */
+  #runAll(v: number[], hooks: HookCallView[], o: number): string | null {
     for (let i = 0; i < this.tables.length; i++) {
       const e = this.#run(v, hooks, i, o);
       if (e) return e;
@@ -226,9 +243,9 @@ export class LifecycleModel {
     if (reference) g = stepOption ?? 0;
     else if (stepOption != null) {
       g = stepOption;
-      v[LC.step] = this.stepValues.indexOf(g);
+      v[LC.step] = this.#stepIndex.get(g)!;
     }
-    error = this.#runAll(v, hooks, { op: 'event', type, currentIndex: reference ? 0 : g });
+    error = this.#runAll(v, hooks, this.#eventOp(type, reference ? 0 : g));
     return { next: v, error, hooks, globalStepAfter: g };
   }
 
