@@ -4,7 +4,7 @@
  * shortest witness of each violation, and measures states, transitions, depth and coverage.
  */
 import type { LifecycleCall } from '../lifecycle/calls.ts';
-import { LifecycleModel, type LifecycleView, type StateVector, type TransitionView } from './model.ts';
+import { LifecycleModel, type HookCallView, type LifecycleView, type StateVector, type TransitionView } from './model.ts';
 import type { PatternProperty, Property } from './properties.ts';
 import type { VerifyConfig } from './config.ts';
 import { coverageOf, type Coverage } from './coverage.ts';
@@ -92,6 +92,9 @@ export function explore(config: VerifyConfig, options: ExploreOptions): ExploreR
   };
 
   add(model.initial(), -1, -1);
+  /** The successor being looked at and its hook calls, overwritten by each `stepInto`. */
+  const scratch = model.initial();
+  const hooks: HookCallView[] = [];
   let frontier = [0];
   let transitions = 0;
   let depth = 0;
@@ -103,18 +106,18 @@ export function explore(config: VerifyConfig, options: ExploreOptions): ExploreR
       const succ = patterns.length ? new Int32Array(calls.length) : null;
       for (let c = 0; c < calls.length; c++) {
         const call = calls[c];
-        const r = model.step(v, call);
+        const error = model.stepInto(v, call, scratch, hooks);
         transitions++;
-        if (call.call === 'event' && r.error !== 'E40' && v[0] === 1 && v[1] === 0) orderPairs.add(`${v[3]}>${call.type}`);
-        const key = keyOf(r.next);
+        if (call.call === 'event' && error !== 'E40' && v[0] === 1 && v[1] === 0) orderPairs.add(`${v[3]}>${call.type}`);
+        const key = keyOf(scratch);
         let t = ids.get(key);
         if (t === undefined) {
-          t = add(r.next, s, c);
+          t = add(scratch.slice(), s, c);
           next.push(t);
         }
         if (succ) succ[c] = t;
         if (transProps.length) {
-          const tv: TransitionView = { before: views[s], call, error: r.error, hooks: r.hooks, globalStepAfter: r.globalStepAfter, after: views[t] };
+          const tv: TransitionView = { before: views[s], call, error, hooks: hooks.slice(), globalStepAfter: model.globalStepAfter, after: views[t] };
           for (const p of transProps) {
             if (!violations.has(p.name) && !p.holds(tv)) violations.set(p.name, { property: p.name, calls: [...pathTo(s), call] });
           }

@@ -11,7 +11,7 @@
  */
 import { EventType } from '../core/events.ts';
 import type { HookName } from '../core/records.ts';
-import { nextOrderState } from '../core/order.ts';
+import { INITIAL_ORDER_STATE, nextOrderState } from '../core/order.ts';
 import { ORDERED } from '../../machines/lifecycle.machine.ts';
 import type { LifecycleCall } from '../lifecycle/calls.ts';
 import { recipeText, type VerifyConfig } from './config.ts';
@@ -93,6 +93,7 @@ const EVENT_TYPES = Object.values(EventType);
 /** Indices of initialize and finalize in `operations()`. */
 const OP_INITIALIZE = 0;
 const OP_FINALIZE = 1;
+const INITIAL_ORDER = ORDERED.indexOf(INITIAL_ORDER_STATE as (typeof ORDERED)[number]);
 
 export class LifecycleModel {
   readonly tables: ModifierTable[];
@@ -107,6 +108,8 @@ export class LifecycleModel {
   readonly #used: number[][];
   readonly #typeIndex: ReadonlyMap<EventType, number>;
   readonly #stepIndex: ReadonlyMap<number, number>;
+  /** The order index after an event, by `order index * event types + type index`; -1 where the order rule refuses it. */
+  readonly #orderAfter: Int8Array;
 
   constructor(readonly config: VerifyConfig) {
     this.tables = config.probes.map((p) => new ModifierTable(p));
@@ -118,12 +121,10 @@ export class LifecycleModel {
     this.#used = this.tables.map(() => []);
     this.#typeIndex = new Map(EVENT_TYPES.map((t, i) => [t, i]));
     this.#stepIndex = new Map(this.stepValues.map((g, i) => [g, i]));
-  }
-
-  /** Index in `operations()` of an event of type `type` at `currentIndex` (0 in 'reference'). */
-  #eventOp(type: EventType, currentIndex: number): number {
-    if (this.config.fidelity === 'reference') return 2 + this.#typeIndex.get(type)!;
-    return 2 + this.#typeIndex.get(type)! * this.stepValues.length + this.#stepIndex.get(currentIndex)!;
+    this.#orderAfter = Int8Array.from({ length: ORDERED.length * EVENT_TYPES.length }, (_, k) => {
+      const order = nextOrderState(ORDERED[Math.floor(k / EVENT_TYPES.length)] as EventType, EVENT_TYPES[k % EVENT_TYPES.length]);
+      return order.accepted ? ORDERED.indexOf(order.last as (typeof ORDERED)[number]) : -1;
+    });
   }
 
   /** Modifier i's table entry for operation index `op` from local state `id`. */
@@ -167,7 +168,7 @@ export class LifecycleModel {
 
   initial(): number[] {
     const v = new Array<number>(HEADER + PER_MODIFIER * this.tables.length).fill(0);
-    v[LC.order] = ORDERED.indexOf(EventType.BATCH_END);
+    v[LC.order] = INITIAL_ORDER;
     return v;
   }
 
@@ -192,52 +193,67 @@ export class LifecycleModel {
   }
 
   step(s: StateVector, c: LifecycleCall): StepResult {
-    const v = s.slice();
+    const next = new Array<number>(s.length);
     const hooks: HookCallView[] = [];
+    const error = this.stepInto(s, c, next, hooks);
+    return { next, error, hooks, globalStepAfter: this.globalStepAfter };
+  }
+
+  /** The lifecycle's step after the last `stepInto` (in 'reference' too). */
+  globalStepAfter = 0;
+
+  /**
+   * `step` without allocating, for the search: writes the next vector into `v` (as long as `s`) and
+   * the call's hook calls into `hooks` (emptied first), sets `globalStepAfter`, returns the error code.
+   */
+  stepInto(s: StateVector, c: LifecycleCall, v: number[], hooks: HookCallView[]): string | null {
+    for (let i = 0; i < s.length; i++) v[i] = s[i];
+    hooks.length = 0;
     const g = this.stepValues[s[LC.step]];
-    const n = this.tables.length;
+    this.globalStepAfter = g;
     switch (c.call) {
       case 'initialize': {
-        if (v[LC.initialized]) return { next: v, error: null, hooks, globalStepAfter: g }; // Q4
+        if (v[LC.initialized]) return null; // Q4
         v[LC.hasRecipe] = 1;
         v.fill(0, HEADER);
         const error = this.#runAll(v, hooks, OP_INITIALIZE);
         if (!error) v[LC.initialized] = 1;
-        return { next: v, error, hooks, globalStepAfter: g };
+        return error;
       }
       case 'finalize': {
-        if (!v[LC.initialized]) return { next: v, error: 'E40', hooks, globalStepAfter: g };
-        if (v[LC.finalized]) return { next: v, error: 'E41', hooks, globalStepAfter: g };
+        if (!v[LC.initialized]) return 'E40';
+        if (v[LC.finalized]) return 'E41';
         const error = this.#runAll(v, hooks, OP_FINALIZE);
         if (!error) v[LC.finalized] = 1;
-        return { next: v, error, hooks, globalStepAfter: g };
+        return error;
       }
       case 'reset': {
         if (v[LC.hasRecipe]) {
-          for (let i = 0; i < n; i++) {
+          for (let i = 0; i < this.tables.length; i++) {
             const l = this.tables[i].states[v[HEADER + PER_MODIFIER * i]];
             if (l.initialized && !l.finalized) this.#run(v, hooks, i, OP_FINALIZE); // errors become W1
           }
         }
-        return { next: this.initial(), error: null, hooks, globalStepAfter: 0 };
+        v.fill(0);
+        v[LC.order] = INITIAL_ORDER;
+        this.globalStepAfter = 0;
+        return null;
       }
       case 'event':
         return this.#event(v, hooks, c.type, c.options, g);
     }
   }
 
-  #event(v: number[], hooks: HookCallView[], type: EventType, options: { globalStep?: number | null; loss?: unknown }, g: number): StepResult {
+  #event(v: number[], hooks: HookCallView[], type: EventType, options: { globalStep?: number | null; loss?: unknown }, g: number): string | null {
     const reference = this.config.fidelity === 'reference';
-    let error: string | null = null;
-    if (!v[LC.initialized]) error = 'E42';
-    else if (v[LC.finalized]) error = 'E43';
-    else if (RESERVED.has(type)) error = 'E44';
-    if (error) return { next: v, error, hooks, globalStepAfter: g };
-    const order = nextOrderState(ORDERED[v[LC.order]] as EventType, type);
-    if (!order.accepted) return { next: v, error: 'E45', hooks, globalStepAfter: g };
-    const moved = ORDERED.indexOf(order.last as (typeof ORDERED)[number]);
+    if (!v[LC.initialized]) return 'E42';
+    if (v[LC.finalized]) return 'E43';
+    if (RESERVED.has(type)) return 'E44';
+    const typeIndex = this.#typeIndex.get(type)!;
+    const moved = this.#orderAfter[v[LC.order] * EVENT_TYPES.length + typeIndex];
+    if (moved < 0) return 'E45';
     if (reference) v[LC.order] = moved;
-    if (type === EventType.LOSS_CALCULATED && options.loss == null) return { next: v, error: 'E46', hooks, globalStepAfter: g };
+    if (type === EventType.LOSS_CALCULATED && options.loss == null) return 'E46';
     if (!reference) v[LC.order] = moved;
     const stepOption = options.globalStep;
     if (reference) g = stepOption ?? 0;
@@ -245,8 +261,8 @@ export class LifecycleModel {
       g = stepOption;
       v[LC.step] = this.#stepIndex.get(g)!;
     }
-    error = this.#runAll(v, hooks, this.#eventOp(type, reference ? 0 : g));
-    return { next: v, error, hooks, globalStepAfter: g };
+    this.globalStepAfter = g;
+    return this.#runAll(v, hooks, reference ? 2 + typeIndex : 2 + typeIndex * this.stepValues.length + this.#stepIndex.get(g)!);
   }
 
   view(s: StateVector): LifecycleView {
