@@ -8,6 +8,8 @@ import { LifecycleModel, type HookCallView, type LifecycleView, type StateVector
 import type { PatternProperty, Property } from './properties.ts';
 import type { VerifyConfig } from './config.ts';
 import { coverageOf, type Coverage } from './coverage.ts';
+import { StateStore } from './stateStore.ts';
+import { ORDERED } from '../../machines/lifecycle.machine.ts';
 
 export interface ExploreOptions {
   /** Longest call sequence explored (default 12). */
@@ -44,7 +46,6 @@ export interface ExploreResult {
   pathTo: (id: number) => LifecycleCall[];
 }
 
-const keyOf = (v: StateVector) => String.fromCharCode(...v);
 
 export function explore(config: VerifyConfig, options: ExploreOptions): ExploreResult {
   const model = new LifecycleModel(config);
@@ -60,15 +61,15 @@ export function explore(config: VerifyConfig, options: ExploreOptions): ExploreR
   const patterns = options.properties.filter((p): p is PatternProperty => p.kind === 'pattern');
   const needViews = stateProps.length + transProps.length + patterns.length > 0;
 
-  const ids = new Map<string, number>();
-  const vectors: StateVector[] = [];
+  const store = new StateStore(model.initial().length);
   const views: LifecycleView[] = [];
   const parent: number[] = [];
   const parentCall: number[] = [];
   /** Successors as (call, target) pairs per state, kept for pattern properties. */
   const edges: Int32Array[] = [];
   const violations = new Map<string, Violation>();
-  const orderPairs = new Set<string>();
+  /** 1 where an event call `c` was made in order state `o` (at `c * ORDER_STATES + o`), for the order machine's coverage. */
+  const orderSeen = new Uint8Array(calls.length * ORDER_STATES);
 
   const pathTo = (id: number): LifecycleCall[] => {
     const out: LifecycleCall[] = [];
@@ -76,9 +77,7 @@ export function explore(config: VerifyConfig, options: ExploreOptions): ExploreR
     return out.reverse();
   };
   const add = (v: StateVector, from: number, call: number): number => {
-    const id = vectors.length;
-    ids.set(keyOf(v), id);
-    vectors.push(v);
+    const id = store.add(v);
     parent.push(from);
     parentCall.push(call);
     if (needViews) {
@@ -102,22 +101,21 @@ export function explore(config: VerifyConfig, options: ExploreOptions): ExploreR
   while (frontier.length && depth < maxDepth) {
     const next: number[] = [];
     for (const s of frontier) {
-      const v = vectors[s];
+      const v = store.vector(s);
       const succ = patterns.length ? new Int32Array(calls.length) : null;
       for (let c = 0; c < calls.length; c++) {
         const call = calls[c];
         const error = model.stepInto(v, call, scratch, hooks);
         transitions++;
-        if (call.call === 'event' && error !== 'E40' && v[0] === 1 && v[1] === 0) orderPairs.add(`${v[3]}>${call.type}`);
-        const key = keyOf(scratch);
-        let t = ids.get(key);
-        if (t === undefined) {
-          t = add(scratch.slice(), s, c);
+        if (v[0] === 1 && v[1] === 0 && call.call === 'event') orderSeen[c * ORDER_STATES + v[3]] = 1;
+        let t = model.unchanged ? s : store.find(scratch);
+        if (t < 0) {
+          t = add(scratch, s, c);
           next.push(t);
         }
         if (succ) succ[c] = t;
         if (transProps.length) {
-          const tv: TransitionView = { before: views[s], call, error, hooks: hooks.slice(), globalStepAfter: model.globalStepAfter, after: views[t] };
+          const tv: TransitionView = { before: views[s], call, error, hooks: hooks.length ? hooks.slice() : NO_HOOKS, globalStepAfter: model.globalStepAfter, after: views[t] };
           for (const p of transProps) {
             if (!violations.has(p.name) && !p.holds(tv)) violations.set(p.name, { property: p.name, calls: [...pathTo(s), call] });
           }
@@ -128,46 +126,59 @@ export function explore(config: VerifyConfig, options: ExploreOptions): ExploreR
     depth++;
     if (next.length) depthReached = depth;
     frontier = next;
-    options.onLayer?.({ depth, states: vectors.length, transitions });
+    options.onLayer?.({ depth, states: store.size, transitions });
   }
   const complete = frontier.length === 0;
 
   for (const p of patterns) {
-    const w = checkPattern(p, model, vectors, views, edges, pathTo);
+    const w = checkPattern(p, model, store, views, edges, pathTo);
     if (w) violations.set(p.name, { property: p.name, calls: w });
   }
 
   const seconds = now() - t0;
   return {
-    states: vectors.length,
+    states: store.size,
     transitions,
     depthReached,
     complete,
     prepareSeconds,
     seconds,
-    statesPerSecond: seconds > 0 ? vectors.length / seconds : 0,
+    statesPerSecond: seconds > 0 ? store.size / seconds : 0,
     violations,
-    coverage: coverageOf(model, orderPairs),
+    coverage: coverageOf(model, orderPairsOf(calls, orderSeen)),
     model,
     pathTo,
   };
+}
+
+const ORDER_STATES = ORDERED.length;
+const NO_HOOKS: readonly HookCallView[] = Object.freeze([]);
+
+/** The (order state, event type) pairs the search tried, as `coverageOf` takes them ("o>type"). */
+function orderPairsOf(calls: readonly LifecycleCall[], seen: Uint8Array): Set<string> {
+  const pairs = new Set<string>();
+  seen.forEach((x, k) => {
+    const call = calls[Math.floor(k / ORDER_STATES)];
+    if (x && call.call === 'event') pairs.add(`${k % ORDER_STATES}>${call.type}`);
+  });
+  return pairs;
 }
 
 /** The shortest witness of a pattern over the explored graph, or null. States come in BFS order. */
 function checkPattern(
   p: PatternProperty,
   model: LifecycleModel,
-  vectors: StateVector[],
+  store: StateStore,
   views: LifecycleView[],
   edges: Int32Array[],
   pathTo: (id: number) => LifecycleCall[],
 ): LifecycleCall[] | null {
   const calls = model.calls;
   const view = (s: number, c: number): TransitionView => {
-    const r = model.step(vectors[s], calls[c]);
+    const r = model.step(store.vector(s), calls[c]);
     return { before: views[s], call: calls[c], error: r.error, hooks: r.hooks, globalStepAfter: r.globalStepAfter, after: views[edges[s][c]] };
   };
-  for (let s = 0; s < vectors.length; s++) {
+  for (let s = 0; s < store.size; s++) {
     if (!edges[s]) continue;
     for (let c = 0; c < calls.length; c++) {
       if (!p.trigger(view(s, c))) continue;

@@ -193,7 +193,7 @@ export class LifecycleModel {
   }
 
   step(s: StateVector, c: LifecycleCall): StepResult {
-    const next = new Array<number>(s.length);
+    const next = [...s];
     const hooks: HookCallView[] = [];
     const error = this.stepInto(s, c, next, hooks);
     return { next, error, hooks, globalStepAfter: this.globalStepAfter };
@@ -201,19 +201,40 @@ export class LifecycleModel {
 
   /** The lifecycle's step after the last `stepInto` (in 'reference' too). */
   globalStepAfter = 0;
+  /** Whether the last `stepInto` was refused before changing anything: its successor is its source, and `v` was not written. */
+  unchanged = false;
 
   /**
    * `step` without allocating, for the search: writes the next vector into `v` (as long as `s`) and
    * the call's hook calls into `hooks` (emptied first), sets `globalStepAfter`, returns the error code.
+   * A call refused before it changes anything leaves `v` as it was and sets `unchanged`.
    */
   stepInto(s: StateVector, c: LifecycleCall, v: number[], hooks: HookCallView[]): string | null {
-    for (let i = 0; i < s.length; i++) v[i] = s[i];
     hooks.length = 0;
     const g = this.stepValues[s[LC.step]];
     this.globalStepAfter = g;
+    this.unchanged = true;
+    switch (c.call) {
+      case 'initialize':
+        if (s[LC.initialized]) return null; // Q4
+        break;
+      case 'finalize':
+        if (!s[LC.initialized]) return 'E40';
+        if (s[LC.finalized]) return 'E41';
+        break;
+      case 'event': {
+        if (!s[LC.initialized]) return 'E42';
+        if (s[LC.finalized]) return 'E43';
+        if (RESERVED.has(c.type)) return 'E44';
+        if (this.#orderAfter[s[LC.order] * EVENT_TYPES.length + this.#typeIndex.get(c.type)!] < 0) return 'E45';
+        if (c.type === EventType.LOSS_CALCULATED && c.options.loss == null && this.config.fidelity !== 'reference') return 'E46';
+        break;
+      }
+    }
+    this.unchanged = false;
+    for (let i = 0; i < s.length; i++) v[i] = s[i];
     switch (c.call) {
       case 'initialize': {
-        if (v[LC.initialized]) return null; // Q4
         v[LC.hasRecipe] = 1;
         v.fill(0, HEADER);
         const error = this.#runAll(v, hooks, OP_INITIALIZE);
@@ -221,8 +242,6 @@ export class LifecycleModel {
         return error;
       }
       case 'finalize': {
-        if (!v[LC.initialized]) return 'E40';
-        if (v[LC.finalized]) return 'E41';
         const error = this.#runAll(v, hooks, OP_FINALIZE);
         if (!error) v[LC.finalized] = 1;
         return error;
@@ -244,17 +263,12 @@ export class LifecycleModel {
     }
   }
 
+  /** An event that passed §6.3's checks 1–4 (and, in 'default', 5): moves the order and the step, then reaches every modifier. */
   #event(v: number[], hooks: HookCallView[], type: EventType, options: { globalStep?: number | null; loss?: unknown }, g: number): string | null {
     const reference = this.config.fidelity === 'reference';
-    if (!v[LC.initialized]) return 'E42';
-    if (v[LC.finalized]) return 'E43';
-    if (RESERVED.has(type)) return 'E44';
     const typeIndex = this.#typeIndex.get(type)!;
-    const moved = this.#orderAfter[v[LC.order] * EVENT_TYPES.length + typeIndex];
-    if (moved < 0) return 'E45';
-    if (reference) v[LC.order] = moved;
-    if (type === EventType.LOSS_CALCULATED && options.loss == null) return 'E46';
-    if (!reference) v[LC.order] = moved;
+    v[LC.order] = this.#orderAfter[v[LC.order] * EVENT_TYPES.length + typeIndex];
+    if (type === EventType.LOSS_CALCULATED && options.loss == null) return 'E46'; // 'reference' only: Q3, the order has moved
     const stepOption = options.globalStep;
     if (reference) g = stepOption ?? 0;
     else if (stepOption != null) {
@@ -272,7 +286,7 @@ export class LifecycleModel {
         const at = HEADER + PER_MODIFIER * i;
         const l = this.tables[i].states[s[at]];
         const p = this.config.probes[i];
-        modifiers.push({ ...l, starts: s[at + 1], ends: s[at + 2], start: p.start, end: p.end });
+        modifiers.push({ initialized: l.initialized, started: l.started, ended: l.ended, finalized: l.finalized, phase: l.phase, starts: s[at + 1], ends: s[at + 2], start: p.start, end: p.end });
       }
     }
     return {
