@@ -60,6 +60,9 @@ export function explore(config: VerifyConfig, options: ExploreOptions): ExploreR
   const transProps = options.properties.filter((p) => p.kind === 'transition');
   const patterns = options.properties.filter((p): p is PatternProperty => p.kind === 'pattern');
   const needViews = stateProps.length + transProps.length + patterns.length > 0;
+  /** The state and transition properties not yet violated (a violated one is checked no more). */
+  const liveStateProps = stateProps.slice();
+  const liveTransProps = transProps.slice();
 
   const store = new StateStore(model.initial().length);
   const views: LifecycleView[] = [];
@@ -83,8 +86,11 @@ export function explore(config: VerifyConfig, options: ExploreOptions): ExploreR
     if (needViews) {
       const view = model.view(v);
       views.push(view);
-      for (const p of stateProps) {
-        if (!violations.has(p.name) && !p.holds(view)) violations.set(p.name, { property: p.name, calls: pathTo(id) });
+      for (let i = 0; i < liveStateProps.length; i++) {
+        const p = liveStateProps[i];
+        if (p.holds(view)) continue;
+        violations.set(p.name, { property: p.name, calls: pathTo(id) });
+        liveStateProps.splice(i--, 1);
       }
     }
     return id;
@@ -114,10 +120,13 @@ export function explore(config: VerifyConfig, options: ExploreOptions): ExploreR
           next.push(t);
         }
         if (succ) succ[c] = t;
-        if (transProps.length) {
-          const tv: TransitionView = { before: views[s], call, error, hooks: hooks.length ? hooks.slice() : NO_HOOKS, globalStepAfter: model.globalStepAfter, after: views[t] };
-          for (const p of transProps) {
-            if (!violations.has(p.name) && !p.holds(tv)) violations.set(p.name, { property: p.name, calls: [...pathTo(s), call] });
+        if (liveTransProps.length) {
+          const tv: TransitionView = { before: views[s], call, error, hooks, globalStepAfter: model.globalStepAfter, after: views[t] };
+          for (let i = 0; i < liveTransProps.length; i++) {
+            const p = liveTransProps[i];
+            if (p.holds(tv)) continue;
+            violations.set(p.name, { property: p.name, calls: [...pathTo(s), call] });
+            liveTransProps.splice(i--, 1); // its shortest witness is found: checked no more
           }
         }
       }
@@ -152,7 +161,6 @@ export function explore(config: VerifyConfig, options: ExploreOptions): ExploreR
 }
 
 const ORDER_STATES = ORDERED.length;
-const NO_HOOKS: readonly HookCallView[] = Object.freeze([]);
 
 /** The (order state, event type) pairs the search tried, as `coverageOf` takes them ("o>type"). */
 function orderPairsOf(calls: readonly LifecycleCall[], seen: Uint8Array): Set<string> {

@@ -59,7 +59,7 @@ export interface TransitionView {
   call: LifecycleCall;
   /** Code of the error the call threw (E40…, E10…, `probe`), or null. */
   error: string | null;
-  /** Hook calls the call caused, in order. */
+  /** Hook calls the call caused, in order (during a search, valid while the predicate runs: copy it to keep it). */
   hooks: readonly HookCallView[];
   /** The lifecycle's step right after the call (in 'reference' too). */
   globalStepAfter: number;
@@ -105,7 +105,7 @@ export class LifecycleModel {
   /** Per modifier, the table's results by `localId * ops + op` (filled on demand), with their hook views. */
   readonly #fast: Array<Array<FastEntry | undefined>>;
   /** Per modifier, 1 at each `localId * ops + op` the search has used (its coverage). */
-  readonly #used: number[][];
+  #used: Uint8Array[];
   readonly #typeIndex: ReadonlyMap<EventType, number>;
   readonly #stepIndex: ReadonlyMap<number, number>;
   /** The order index after an event, by `order index * event types + type index`; -1 where the order rule refuses it. */
@@ -118,7 +118,7 @@ export class LifecycleModel {
     this.calls = alphabet(config, this.recipe);
     this.#ops = this.operations();
     this.#fast = this.tables.map(() => []);
-    this.#used = this.tables.map(() => []);
+    this.#used = this.tables.map(() => new Uint8Array(0));
     this.#typeIndex = new Map(EVENT_TYPES.map((t, i) => [t, i]));
     this.#stepIndex = new Map(this.stepValues.map((g, i) => [g, i]));
     this.#orderAfter = Int8Array.from({ length: ORDERED.length * EVENT_TYPES.length }, (_, k) => {
@@ -133,7 +133,13 @@ export class LifecycleModel {
     const fast = this.#fast[i];
     let r = fast[k];
     if (r === undefined) fast[k] = r = fastEntry(i, this.tables[i].apply(id, this.#ops[op]));
-    this.#used[i][k] = 1;
+    let used = this.#used[i];
+    if (k >= used.length) {
+      used = new Uint8Array(Math.max(k + 1, 2 * used.length));
+      used.set(this.#used[i]);
+      this.#used[i] = used;
+    }
+    used[k] = 1;
     return r;
   }
 
@@ -141,7 +147,9 @@ export class LifecycleModel {
   usedEntries(i: number): Array<{ from: number; op: ModifierOp; result: OpResult }> {
     const nOps = this.#ops.length;
     const out: Array<{ from: number; op: ModifierOp; result: OpResult }> = [];
-    this.#used[i].forEach((_, k) => out.push({ from: Math.floor(k / nOps), op: this.#ops[k % nOps], result: this.#fast[i][k]!.result }));
+    this.#used[i].forEach((u, k) => {
+      if (u) out.push({ from: Math.floor(k / nOps), op: this.#ops[k % nOps], result: this.#fast[i][k]!.result });
+    });
     return out;
   }
 
@@ -159,7 +167,12 @@ export class LifecycleModel {
    */
   prepare(): void {
     const ops = this.operations();
-    for (const t of this.tables) for (let id = 0; id < t.states.length; id++) for (const o of ops) t.apply(id, o);
+    this.tables.forEach((t, i) => {
+      for (let id = 0; id < t.states.length; id++) for (const o of ops) t.apply(id, o);
+      // Dense, in key order: the search then reads packed arrays.
+      this.#fast[i] = Array.from({ length: t.states.length * ops.length }, (_, k) => fastEntry(i, t.apply(Math.floor(k / ops.length), ops[k % ops.length])));
+      this.#used[i] = new Uint8Array(t.states.length * ops.length);
+    });
   }
 
   get modifierCount(): number {
@@ -177,7 +190,7 @@ export class LifecycleModel {
     const at = HEADER + PER_MODIFIER * i;
     const r = this.#apply(i, v[at], op);
     v[at] = r.result.next;
-    for (const h of r.hooks) hooks.push(h);
+    for (let j = 0; j < r.hooks.length; j++) hooks.push(r.hooks[j]);
     if (r.starts) v[at + 1] = sat(v[at + 1] + r.starts);
     if (r.ends) v[at + 2] = sat(v[at + 2] + r.ends);
     return r.result.error;
