@@ -100,6 +100,8 @@ export function explore(config: VerifyConfig, options: ExploreOptions): ExploreR
   /** The successor being looked at and its hook calls, overwritten by each `stepInto`. */
   const scratch = model.initial();
   const hooks: HookCallView[] = [];
+  /** The transition shown to transition properties, rewritten for each call (valid while a predicate runs). */
+  const tv: { -readonly [K in keyof TransitionView]: TransitionView[K] } = { before: views[0], call: calls[0], error: null, hooks, globalStepAfter: 0, after: views[0] };
   let frontier = [0];
   let transitions = 0;
   let depth = 0;
@@ -121,7 +123,11 @@ export function explore(config: VerifyConfig, options: ExploreOptions): ExploreR
         }
         if (succ) succ[c] = t;
         if (liveTransProps.length) {
-          const tv: TransitionView = { before: views[s], call, error, hooks, globalStepAfter: model.globalStepAfter, after: views[t] };
+          tv.before = views[s];
+          tv.call = call;
+          tv.error = error;
+          tv.globalStepAfter = model.globalStepAfter;
+          tv.after = views[t];
           for (let i = 0; i < liveTransProps.length; i++) {
             const p = liveTransProps[i];
             if (p.holds(tv)) continue;

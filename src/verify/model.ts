@@ -54,12 +54,13 @@ export interface LifecycleView {
   modifiers: readonly ModifierView[];
 }
 
+/** A call from a state, as transition properties see it. During a search one object is rewritten for each call: read it while the predicate runs, copy what you keep. */
 export interface TransitionView {
   before: LifecycleView;
   call: LifecycleCall;
   /** Code of the error the call threw (E40…, E10…, `probe`), or null. */
   error: string | null;
-  /** Hook calls the call caused, in order (during a search, valid while the predicate runs: copy it to keep it). */
+  /** Hook calls the call caused, in order. */
   hooks: readonly HookCallView[];
   /** The lifecycle's step right after the call (in 'reference' too). */
   globalStepAfter: number;
