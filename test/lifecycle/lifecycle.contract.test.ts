@@ -163,6 +163,18 @@ describe('what refused and failed calls record', () => {
     expect(nested).toBeInstanceOf(ReentrantCallError);
     expect(records).toContainEqual(expect.objectContaining({ type: 'call.rejected', call: 'event', eventType: EventType.INITIALIZE }));
   });
+
+  it('a nested event of an unknown type is refused as reentrant and recorded with no event type (records hold only EventTypes)', () => {
+    const lifecycle = new CompressionLifecycle();
+    const records: LifecycleRecord[] = [];
+    const sub = lifecycle.records$.subscribe((r) => {
+      records.push(r);
+      if (r.type === 'call.initialize') expect(() => lifecycle.event('bogus' as EventType)).toThrow(ReentrantCallError);
+    });
+    lifecycle.initialize({ recipe: [new TestModifier()] });
+    sub.unsubscribe();
+    expect(records.filter((r) => r.type === 'call.rejected')).toMatchObject([{ call: 'event', eventType: null, error: { name: 'ReentrantCallError' } }]);
+  });
 });
 
 describe('record numbering', () => {
