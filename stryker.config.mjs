@@ -15,7 +15,9 @@ export default {
   concurrency: 4,
   timeoutMS: 20000,
   reporters: ['clear-text', 'progress', 'json'],
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  // One file per target when run file by file (scripts in docs/verify.md): STRYKER_REPORT names it.
+  jsonReporter: { fileName: `reports/mutation/${process.env.STRYKER_REPORT ?? 'mutation'}.json` },
+  incrementalFile: `reports/stryker-incremental-${process.env.STRYKER_REPORT ?? 'all'}.json`,
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };

@@ -10,6 +10,7 @@ export default defineConfig({
       'test/machines/*.test.ts',
       'test/modifiers/modifier.test.ts',
       'test/core/operators/*.test.ts',
+      'test/core/order.test.ts',
       'test/verify/verify.test.ts',
       'property-tests/order-rule.test.ts',
     ],

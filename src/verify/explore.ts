@@ -4,10 +4,12 @@
  * shortest witness of each violation, and measures states, transitions, depth and coverage.
  */
 import type { LifecycleCall } from '../lifecycle/calls.ts';
-import { LifecycleModel, type LifecycleView, type StateVector, type TransitionView } from './model.ts';
+import { LifecycleModel, type HookCallView, type LifecycleView, type StateVector, type TransitionView } from './model.ts';
 import type { PatternProperty, Property } from './properties.ts';
 import type { VerifyConfig } from './config.ts';
 import { coverageOf, type Coverage } from './coverage.ts';
+import { StateStore } from './stateStore.ts';
+import { ORDERED } from '../../machines/lifecycle.machine.ts';
 
 export interface ExploreOptions {
   /** Longest call sequence explored (default 12). */
@@ -44,7 +46,6 @@ export interface ExploreResult {
   pathTo: (id: number) => LifecycleCall[];
 }
 
-const keyOf = (v: StateVector) => String.fromCharCode(...v);
 
 export function explore(config: VerifyConfig, options: ExploreOptions): ExploreResult {
   const model = new LifecycleModel(config);
@@ -59,16 +60,19 @@ export function explore(config: VerifyConfig, options: ExploreOptions): ExploreR
   const transProps = options.properties.filter((p) => p.kind === 'transition');
   const patterns = options.properties.filter((p): p is PatternProperty => p.kind === 'pattern');
   const needViews = stateProps.length + transProps.length + patterns.length > 0;
+  /** The state and transition properties not yet violated (a violated one is checked no more). */
+  const liveStateProps = stateProps.slice();
+  const liveTransProps = transProps.slice();
 
-  const ids = new Map<string, number>();
-  const vectors: StateVector[] = [];
+  const store = new StateStore(model.initial().length);
   const views: LifecycleView[] = [];
   const parent: number[] = [];
   const parentCall: number[] = [];
   /** Successors as (call, target) pairs per state, kept for pattern properties. */
   const edges: Int32Array[] = [];
   const violations = new Map<string, Violation>();
-  const orderPairs = new Set<string>();
+  /** 1 where an event call `c` was made in order state `o` (at `c * ORDER_STATES + o`), for the order machine's coverage. */
+  const orderSeen = new Uint8Array(calls.length * ORDER_STATES);
 
   const pathTo = (id: number): LifecycleCall[] => {
     const out: LifecycleCall[] = [];
@@ -76,22 +80,28 @@ export function explore(config: VerifyConfig, options: ExploreOptions): ExploreR
     return out.reverse();
   };
   const add = (v: StateVector, from: number, call: number): number => {
-    const id = vectors.length;
-    ids.set(keyOf(v), id);
-    vectors.push(v);
+    const id = store.add(v);
     parent.push(from);
     parentCall.push(call);
     if (needViews) {
       const view = model.view(v);
       views.push(view);
-      for (const p of stateProps) {
-        if (!violations.has(p.name) && !p.holds(view)) violations.set(p.name, { property: p.name, calls: pathTo(id) });
+      for (let i = 0; i < liveStateProps.length; i++) {
+        const p = liveStateProps[i];
+        if (p.holds(view)) continue;
+        violations.set(p.name, { property: p.name, calls: pathTo(id) });
+        liveStateProps.splice(i--, 1);
       }
     }
     return id;
   };
 
   add(model.initial(), -1, -1);
+  /** The successor being looked at and its hook calls, overwritten by each `stepInto`. */
+  const scratch = model.initial();
+  const hooks: HookCallView[] = [];
+  /** The transition shown to transition properties, rewritten for each call (valid while a predicate runs). */
+  const tv: { -readonly [K in keyof TransitionView]: TransitionView[K] } = { before: views[0], call: calls[0], error: null, hooks, globalStepAfter: 0, after: views[0] };
   let frontier = [0];
   let transitions = 0;
   let depth = 0;
@@ -99,24 +109,30 @@ export function explore(config: VerifyConfig, options: ExploreOptions): ExploreR
   while (frontier.length && depth < maxDepth) {
     const next: number[] = [];
     for (const s of frontier) {
-      const v = vectors[s];
+      const v = store.vector(s);
       const succ = patterns.length ? new Int32Array(calls.length) : null;
       for (let c = 0; c < calls.length; c++) {
         const call = calls[c];
-        const r = model.step(v, call);
+        const error = model.stepInto(v, call, scratch, hooks);
         transitions++;
-        if (call.call === 'event' && r.error !== 'E40' && v[0] === 1 && v[1] === 0) orderPairs.add(`${v[3]}>${call.type}`);
-        const key = keyOf(r.next);
-        let t = ids.get(key);
-        if (t === undefined) {
-          t = add(r.next, s, c);
+        if (v[0] === 1 && v[1] === 0 && call.call === 'event') orderSeen[c * ORDER_STATES + v[3]] = 1;
+        let t = model.unchanged ? s : store.find(scratch);
+        if (t < 0) {
+          t = add(scratch, s, c);
           next.push(t);
         }
         if (succ) succ[c] = t;
-        if (transProps.length) {
-          const tv: TransitionView = { before: views[s], call, error: r.error, hooks: r.hooks, globalStepAfter: r.globalStepAfter, after: views[t] };
-          for (const p of transProps) {
-            if (!violations.has(p.name) && !p.holds(tv)) violations.set(p.name, { property: p.name, calls: [...pathTo(s), call] });
+        if (liveTransProps.length) {
+          tv.before = views[s];
+          tv.call = call;
+          tv.error = error;
+          tv.globalStepAfter = model.globalStepAfter;
+          tv.after = views[t];
+          for (let i = 0; i < liveTransProps.length; i++) {
+            const p = liveTransProps[i];
+            if (p.holds(tv)) continue;
+            violations.set(p.name, { property: p.name, calls: [...pathTo(s), call] });
+            liveTransProps.splice(i--, 1); // its shortest witness is found: checked no more
           }
         }
       }
@@ -125,46 +141,58 @@ export function explore(config: VerifyConfig, options: ExploreOptions): ExploreR
     depth++;
     if (next.length) depthReached = depth;
     frontier = next;
-    options.onLayer?.({ depth, states: vectors.length, transitions });
+    options.onLayer?.({ depth, states: store.size, transitions });
   }
   const complete = frontier.length === 0;
 
   for (const p of patterns) {
-    const w = checkPattern(p, model, vectors, views, edges, pathTo);
+    const w = checkPattern(p, model, store, views, edges, pathTo);
     if (w) violations.set(p.name, { property: p.name, calls: w });
   }
 
   const seconds = now() - t0;
   return {
-    states: vectors.length,
+    states: store.size,
     transitions,
     depthReached,
     complete,
     prepareSeconds,
     seconds,
-    statesPerSecond: seconds > 0 ? vectors.length / seconds : 0,
+    statesPerSecond: seconds > 0 ? store.size / seconds : 0,
     violations,
-    coverage: coverageOf(model, orderPairs),
+    coverage: coverageOf(model, orderPairsOf(calls, orderSeen)),
     model,
     pathTo,
   };
+}
+
+const ORDER_STATES = ORDERED.length;
+
+/** The (order state, event type) pairs the search tried, as `coverageOf` takes them ("o>type"). */
+function orderPairsOf(calls: readonly LifecycleCall[], seen: Uint8Array): Set<string> {
+  const pairs = new Set<string>();
+  seen.forEach((x, k) => {
+    const call = calls[Math.floor(k / ORDER_STATES)];
+    if (x && call.call === 'event') pairs.add(`${k % ORDER_STATES}>${call.type}`);
+  });
+  return pairs;
 }
 
 /** The shortest witness of a pattern over the explored graph, or null. States come in BFS order. */
 function checkPattern(
   p: PatternProperty,
   model: LifecycleModel,
-  vectors: StateVector[],
+  store: StateStore,
   views: LifecycleView[],
   edges: Int32Array[],
   pathTo: (id: number) => LifecycleCall[],
 ): LifecycleCall[] | null {
   const calls = model.calls;
   const view = (s: number, c: number): TransitionView => {
-    const r = model.step(vectors[s], calls[c]);
+    const r = model.step(store.vector(s), calls[c]);
     return { before: views[s], call: calls[c], error: r.error, hooks: r.hooks, globalStepAfter: r.globalStepAfter, after: views[edges[s][c]] };
   };
-  for (let s = 0; s < vectors.length; s++) {
+  for (let s = 0; s < store.size; s++) {
     if (!edges[s]) continue;
     for (let c = 0; c < calls.length; c++) {
       if (!p.trigger(view(s, c))) continue;

@@ -11,7 +11,7 @@
  */
 import { EventType } from '../core/events.ts';
 import type { HookName } from '../core/records.ts';
-import { nextOrderState } from '../core/order.ts';
+import { INITIAL_ORDER_STATE, nextOrderState } from '../core/order.ts';
 import { ORDERED } from '../../machines/lifecycle.machine.ts';
 import type { LifecycleCall } from '../lifecycle/calls.ts';
 import { recipeText, type VerifyConfig } from './config.ts';
@@ -54,6 +54,7 @@ export interface LifecycleView {
   modifiers: readonly ModifierView[];
 }
 
+/** A call from a state, as transition properties see it. During a search one object is rewritten for each call: read it while the predicate runs, copy what you keep. */
 export interface TransitionView {
   before: LifecycleView;
   call: LifecycleCall;
@@ -74,10 +75,26 @@ export interface StepResult {
 }
 
 const sat = (n: number) => (n > 2 ? 2 : n);
+
+/** A table entry as the search uses it: the result, its hooks as this modifier's views, and the completed onStart/onEnd calls. */
+interface FastEntry {
+  result: OpResult;
+  hooks: readonly HookCallView[];
+  starts: number;
+  ends: number;
+}
+
+function fastEntry(modifier: number, result: OpResult): FastEntry {
+  const hooks = result.hooks.map((h): HookCallView => ({ modifier, hook: h.hook, raised: h.raised }));
+  const completed = (hook: HookName) => result.hooks.filter((h) => h.hook === hook && !h.raised).length;
+  return { result, hooks, starts: completed('onStart'), ends: completed('onEnd') };
+}
 const RESERVED = new Set<EventType>([EventType.INITIALIZE, EventType.FINALIZE]);
 const EVENT_TYPES = Object.values(EventType);
-const OP_INITIALIZE: ModifierOp = { op: 'initialize' };
-const OP_FINALIZE: ModifierOp = { op: 'finalize' };
+/** Indices of initialize and finalize in `operations()`. */
+const OP_INITIALIZE = 0;
+const OP_FINALIZE = 1;
+const INITIAL_ORDER = ORDERED.indexOf(INITIAL_ORDER_STATE as (typeof ORDERED)[number]);
 
 export class LifecycleModel {
   readonly tables: ModifierTable[];
@@ -86,9 +103,14 @@ export class LifecycleModel {
   readonly recipe: string;
   readonly calls: LifecycleCall[];
   readonly #ops: ModifierOp[];
-  /** Per modifier, the table's results by `localId * ops + op` (filled on demand). */
-  readonly #fast: Array<Array<OpResult | undefined>>;
-  readonly #used: Array<Set<number>>;
+  /** Per modifier, the table's results by `localId * ops + op` (filled on demand), with their hook views. */
+  readonly #fast: Array<Array<FastEntry | undefined>>;
+  /** Per modifier, 1 at each `localId * ops + op` the search has used (its coverage). */
+  #used: Uint8Array[];
+  readonly #typeIndex: ReadonlyMap<EventType, number>;
+  readonly #stepIndex: ReadonlyMap<number, number>;
+  /** The order index after an event, by `order index * event types + type index`; -1 where the order rule refuses it. */
+  readonly #orderAfter: Int8Array;
 
   constructor(readonly config: VerifyConfig) {
     this.tables = config.probes.map((p) => new ModifierTable(p));
@@ -97,31 +119,39 @@ export class LifecycleModel {
     this.calls = alphabet(config, this.recipe);
     this.#ops = this.operations();
     this.#fast = this.tables.map(() => []);
-    this.#used = this.tables.map(() => new Set());
+    this.#used = this.tables.map(() => new Uint8Array(0));
+    this.#typeIndex = new Map(EVENT_TYPES.map((t, i) => [t, i]));
+    this.#stepIndex = new Map(this.stepValues.map((g, i) => [g, i]));
+    this.#orderAfter = Int8Array.from({ length: ORDERED.length * EVENT_TYPES.length }, (_, k) => {
+      const order = nextOrderState(ORDERED[Math.floor(k / EVENT_TYPES.length)] as EventType, EVENT_TYPES[k % EVENT_TYPES.length]);
+      return order.accepted ? ORDERED.indexOf(order.last as (typeof ORDERED)[number]) : -1;
+    });
   }
 
-  /** Index of an operation in `operations()`. */
-  #opIndex(o: ModifierOp): number {
-    if (o.op === 'initialize') return 0;
-    if (o.op === 'finalize') return 1;
-    const perType = this.config.fidelity === 'reference' ? 1 : this.stepValues.length;
-    const ci = this.config.fidelity === 'reference' ? 0 : this.stepValues.indexOf(o.currentIndex);
-    return 2 + EVENT_TYPES.indexOf(o.type) * perType + ci;
-  }
-
-  #apply(i: number, id: number, o: ModifierOp): OpResult {
-    const k = id * this.#ops.length + this.#opIndex(o);
+  /** Modifier i's table entry for operation index `op` from local state `id`. */
+  #apply(i: number, id: number, op: number): FastEntry {
+    const k = id * this.#ops.length + op;
     const fast = this.#fast[i];
     let r = fast[k];
-    if (r === undefined) fast[k] = r = this.tables[i].apply(id, o);
-    this.#used[i].add(k);
+    if (r === undefined) fast[k] = r = fastEntry(i, this.tables[i].apply(id, this.#ops[op]));
+    let used = this.#used[i];
+    if (k >= used.length) {
+      used = new Uint8Array(Math.max(k + 1, 2 * used.length));
+      used.set(this.#used[i]);
+      this.#used[i] = used;
+    }
+    used[k] = 1;
     return r;
   }
 
-  /** The (local state, operation) → result entries `step` has used for modifier i (its coverage). */
+  /** The (local state, operation) → result entries `step` has used for modifier i (its coverage), by key. */
   usedEntries(i: number): Array<{ from: number; op: ModifierOp; result: OpResult }> {
     const nOps = this.#ops.length;
-    return [...this.#used[i]].sort((a, b) => a - b).map((k) => ({ from: Math.floor(k / nOps), op: this.#ops[k % nOps], result: this.#fast[i][k]! }));
+    const out: Array<{ from: number; op: ModifierOp; result: OpResult }> = [];
+    this.#used[i].forEach((u, k) => {
+      if (u) out.push({ from: Math.floor(k / nOps), op: this.#ops[k % nOps], result: this.#fast[i][k]!.result });
+    });
+    return out;
   }
 
   /** The operations a modifier can receive in this configuration. */
@@ -138,7 +168,12 @@ export class LifecycleModel {
    */
   prepare(): void {
     const ops = this.operations();
-    for (const t of this.tables) for (let id = 0; id < t.states.length; id++) for (const o of ops) t.apply(id, o);
+    this.tables.forEach((t, i) => {
+      for (let id = 0; id < t.states.length; id++) for (const o of ops) t.apply(id, o);
+      // Dense, in key order: the search then reads packed arrays.
+      this.#fast[i] = Array.from({ length: t.states.length * ops.length }, (_, k) => fastEntry(i, t.apply(Math.floor(k / ops.length), ops[k % ops.length])));
+      this.#used[i] = new Uint8Array(t.states.length * ops.length);
+    });
   }
 
   get modifierCount(): number {
@@ -147,26 +182,23 @@ export class LifecycleModel {
 
   initial(): number[] {
     const v = new Array<number>(HEADER + PER_MODIFIER * this.tables.length).fill(0);
-    v[LC.order] = ORDERED.indexOf(EventType.BATCH_END);
+    v[LC.order] = INITIAL_ORDER;
     return v;
   }
 
-  /** Runs `o` on modifier i of `v` in place, appending its hooks; returns its error. */
-  #run(v: number[], hooks: HookCallView[], i: number, o: ModifierOp): string | null {
+  /** Runs operation `op` on modifier i of `v` in place, appending its hooks; returns its error. */
+  #run(v: number[], hooks: HookCallView[], i: number, op: number): string | null {
     const at = HEADER + PER_MODIFIER * i;
-    const r = this.#apply(i, v[at], o);
-    v[at] = r.next;
-    for (const h of r.hooks) {
-      hooks.push({ modifier: i, hook: h.hook, raised: h.raised });
-      if (h.raised) continue;
-      if (h.hook === 'onStart') v[at + 1] = sat(v[at + 1] + 1);
-      if (h.hook === 'onEnd') v[at + 2] = sat(v[at + 2] + 1);
-    }
-    return r.error;
+    const r = this.#apply(i, v[at], op);
+    v[at] = r.result.next;
+    for (let j = 0; j < r.hooks.length; j++) hooks.push(r.hooks[j]);
+    if (r.starts) v[at + 1] = sat(v[at + 1] + r.starts);
+    if (r.ends) v[at + 2] = sat(v[at + 2] + r.ends);
+    return r.result.error;
   }
 
-  /** Runs `o` on every modifier in order, stopping at the first error, which it returns. */
-  #runAll(v: number[], hooks: HookCallView[], o: ModifierOp): string | null {
+  /** Runs operation `o` on every modifier in order, stopping at the first error, which it returns. */
+  #runAll(v: number[], hooks: HookCallView[], o: number): string | null {
     for (let i = 0; i < this.tables.length; i++) {
       const e = this.#run(v, hooks, i, o);
       if (e) return e;
@@ -175,61 +207,90 @@ export class LifecycleModel {
   }
 
   step(s: StateVector, c: LifecycleCall): StepResult {
-    const v = s.slice();
+    const next = [...s];
     const hooks: HookCallView[] = [];
+    const error = this.stepInto(s, c, next, hooks);
+    return { next, error, hooks, globalStepAfter: this.globalStepAfter };
+  }
+
+  /** The lifecycle's step after the last `stepInto` (in 'reference' too). */
+  globalStepAfter = 0;
+  /** Whether the last `stepInto` was refused before changing anything: its successor is its source, and `v` was not written. */
+  unchanged = false;
+
+  /**
+   * `step` without allocating, for the search: writes the next vector into `v` (as long as `s`) and
+   * the call's hook calls into `hooks` (emptied first), sets `globalStepAfter`, returns the error code.
+   * A call refused before it changes anything leaves `v` as it was and sets `unchanged`.
+   */
+  stepInto(s: StateVector, c: LifecycleCall, v: number[], hooks: HookCallView[]): string | null {
+    hooks.length = 0;
     const g = this.stepValues[s[LC.step]];
-    const n = this.tables.length;
+    this.globalStepAfter = g;
+    this.unchanged = true;
+    switch (c.call) {
+      case 'initialize':
+        if (s[LC.initialized]) return null; // Q4
+        break;
+      case 'finalize':
+        if (!s[LC.initialized]) return 'E40';
+        if (s[LC.finalized]) return 'E41';
+        break;
+      case 'event': {
+        if (!s[LC.initialized]) return 'E42';
+        if (s[LC.finalized]) return 'E43';
+        if (RESERVED.has(c.type)) return 'E44';
+        if (this.#orderAfter[s[LC.order] * EVENT_TYPES.length + this.#typeIndex.get(c.type)!] < 0) return 'E45';
+        if (c.type === EventType.LOSS_CALCULATED && c.options.loss == null && this.config.fidelity !== 'reference') return 'E46';
+        break;
+      }
+    }
+    this.unchanged = false;
+    for (let i = 0; i < s.length; i++) v[i] = s[i];
     switch (c.call) {
       case 'initialize': {
-        if (v[LC.initialized]) return { next: v, error: null, hooks, globalStepAfter: g }; // Q4
         v[LC.hasRecipe] = 1;
         v.fill(0, HEADER);
         const error = this.#runAll(v, hooks, OP_INITIALIZE);
         if (!error) v[LC.initialized] = 1;
-        return { next: v, error, hooks, globalStepAfter: g };
+        return error;
       }
       case 'finalize': {
-        if (!v[LC.initialized]) return { next: v, error: 'E40', hooks, globalStepAfter: g };
-        if (v[LC.finalized]) return { next: v, error: 'E41', hooks, globalStepAfter: g };
         const error = this.#runAll(v, hooks, OP_FINALIZE);
         if (!error) v[LC.finalized] = 1;
-        return { next: v, error, hooks, globalStepAfter: g };
+        return error;
       }
       case 'reset': {
         if (v[LC.hasRecipe]) {
-          for (let i = 0; i < n; i++) {
+          for (let i = 0; i < this.tables.length; i++) {
             const l = this.tables[i].states[v[HEADER + PER_MODIFIER * i]];
             if (l.initialized && !l.finalized) this.#run(v, hooks, i, OP_FINALIZE); // errors become W1
           }
         }
-        return { next: this.initial(), error: null, hooks, globalStepAfter: 0 };
+        v.fill(0);
+        v[LC.order] = INITIAL_ORDER;
+        this.globalStepAfter = 0;
+        return null;
       }
       case 'event':
         return this.#event(v, hooks, c.type, c.options, g);
     }
   }
 
-  #event(v: number[], hooks: HookCallView[], type: EventType, options: { globalStep?: number | null; loss?: unknown }, g: number): StepResult {
+  /** An event that passed §6.3's checks 1–4 (and, in 'default', 5): moves the order and the step, then reaches every modifier. */
+  #event(v: number[], hooks: HookCallView[], type: EventType, options: { globalStep?: number | null; loss?: unknown }, g: number): string | null {
     const reference = this.config.fidelity === 'reference';
-    let error: string | null = null;
-    if (!v[LC.initialized]) error = 'E42';
-    else if (v[LC.finalized]) error = 'E43';
-    else if (RESERVED.has(type)) error = 'E44';
-    if (error) return { next: v, error, hooks, globalStepAfter: g };
-    const order = nextOrderState(ORDERED[v[LC.order]] as EventType, type);
-    if (!order.accepted) return { next: v, error: 'E45', hooks, globalStepAfter: g };
-    const moved = ORDERED.indexOf(order.last as (typeof ORDERED)[number]);
-    if (reference) v[LC.order] = moved;
-    if (type === EventType.LOSS_CALCULATED && options.loss == null) return { next: v, error: 'E46', hooks, globalStepAfter: g };
-    if (!reference) v[LC.order] = moved;
+    const typeIndex = this.#typeIndex.get(type)!;
+    v[LC.order] = this.#orderAfter[v[LC.order] * EVENT_TYPES.length + typeIndex];
+    if (type === EventType.LOSS_CALCULATED && options.loss == null) return 'E46'; // 'reference' only: Q3, the order has moved
     const stepOption = options.globalStep;
     if (reference) g = stepOption ?? 0;
     else if (stepOption != null) {
       g = stepOption;
-      v[LC.step] = this.stepValues.indexOf(g);
+      v[LC.step] = this.#stepIndex.get(g)!;
     }
-    error = this.#runAll(v, hooks, { op: 'event', type, currentIndex: reference ? 0 : g });
-    return { next: v, error, hooks, globalStepAfter: g };
+    this.globalStepAfter = g;
+    return this.#runAll(v, hooks, reference ? 2 + typeIndex : 2 + typeIndex * this.stepValues.length + this.#stepIndex.get(g)!);
   }
 
   view(s: StateVector): LifecycleView {
@@ -239,7 +300,7 @@ export class LifecycleModel {
         const at = HEADER + PER_MODIFIER * i;
         const l = this.tables[i].states[s[at]];
         const p = this.config.probes[i];
-        modifiers.push({ ...l, starts: s[at + 1], ends: s[at + 2], start: p.start, end: p.end });
+        modifiers.push({ initialized: l.initialized, started: l.started, ended: l.ended, finalized: l.finalized, phase: l.phase, starts: s[at + 1], ends: s[at + 2], start: p.start, end: p.end });
       }
     }
     return {

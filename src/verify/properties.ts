@@ -100,7 +100,12 @@ export const BUILTIN_PROPERTIES: readonly Property[] = [
     name: 'no-hook-after-finalize',
     description: 'no hook of a finalized modifier is called',
     expect: always,
-    holds: (t) => t.hooks.every((h) => !t.before.modifiers[h.modifier]?.finalized || t.call.call === 'initialize'),
+    holds: (t) => {
+      if (t.call.call === 'initialize') return true;
+      const { hooks, before } = t;
+      for (let i = 0; i < hooks.length; i++) if (before.modifiers[hooks[i].modifier]?.finalized) return false;
+      return true;
+    },
   },
   {
     kind: 'pattern',

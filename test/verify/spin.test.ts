@@ -35,6 +35,8 @@ describe.skipIf(!HAVE_SPIN)('SPIN agrees with the explorer', () => {
     expect(spin.statesStored).toBe(report.states + 1);
     expect(spin.transitions).toBe(report.transitions + 2);
     expect([...spin.violated].sort()).toEqual(explorerViolated.sort());
+    // pan's CPU time is read (bash's `times`), for the bench's load-independent comparison.
+    expect(Number.isFinite(spin.cpuSeconds) && spin.cpuSeconds >= 0).toBe(true);
   });
 
   it('sees a violation the export plants (the comparison can fail)', () => {
