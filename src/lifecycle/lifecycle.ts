@@ -33,7 +33,7 @@ import {
 } from '../core/lifecycleErrors.ts';
 import { eventTypeCode, eventTypeOfCode, INITIAL_ORDER_STATE, orderCellAt, type OrderCell } from '../core/order.ts';
 import { record, type CallName, type EffectSink, type HookName, type LifecycleRecord, type ModifierRef } from '../core/records.ts';
-import { EFFECT_SINK, RECIPE_POSITION, type HookContext, type Modifier, type ModifierPhase } from '../modifiers/modifier.ts';
+import { dispatchEvent, EFFECT_SINK, kindOf, RECIPE_POSITION, type HookContext, type Modifier, type ModifierPhase } from '../modifiers/modifier.ts';
 import { Recipe, type RecipeInput } from '../recipe/recipe.ts';
 import { FIDELITY_POLICIES, type FidelityPolicy } from './fidelityPolicy.ts';
 import { RecordsSubscriberError, ReentrantCallError } from './errors.ts';
@@ -308,9 +308,10 @@ export class CompressionLifecycle {
     const event = policy.buildEvent(type, this.#globalStep, this.#stepsPerEpoch, this.#batchesPerStep);
     const ctx = this.#eventContext(options);
     const modifiers = this.#recipe.modifiers;
+    const kind = kindOf(type);
     const results: unknown[] = [];
     try {
-      for (let i = 0; i < modifiers.length; i++) collect(results, modifiers[i].updateEvent(this.#state, event, ctx));
+      for (let i = 0; i < modifiers.length; i++) collect(results, dispatchEvent(modifiers[i], this.#state, event, ctx, kind));
     } catch (e) {
       this.#emit(record.error('event', e));
       throw e;

@@ -96,6 +96,21 @@ function opOf(step: Step): number {
 const compiled = compiledPlans();
 const PLANS: readonly (readonly number[])[] = compiled.plans.map((steps) => steps.map(opOf));
 const NEEDS = compiled.needs;
+/**
+ * ROUTINE[state * 3 + kind]: an `updateEvent` whose plan no schedule verdict can change and which is
+ * `onEvent` alone (ON_EVENT_ONLY) or `onEvent` then `onUpdate` (ON_EVENT_THEN_UPDATE); SLOW for every
+ * other plan (rejections, plans a verdict can change). Read off PLANS and NEEDS, so it is the machine too.
+ */
+const SLOW = 0;
+const ON_EVENT_ONLY = 1;
+const ON_EVENT_THEN_UPDATE = 2;
+const ROUTINE = Uint8Array.from({ length: STATE_NAMES.length * 3 }, (_, i) => {
+  if (NEEDS[i] !== 0) return SLOW;
+  const plan = PLANS[Math.floor(i / 3) * EVENT_CODES + updateEventCode(i % 3, false, false)];
+  if (plan[0] !== OP_ON_EVENT) return SLOW;
+  if (plan.length === 1) return ON_EVENT_ONLY;
+  return plan.length === 2 && plan[1] === OP_ON_UPDATE ? ON_EVENT_THEN_UPDATE : SLOW;
+});
 /** PHASES[state]: each state's phase. */
 const PHASES = STATE_NAMES.map((name) => PHASE_OF[name]);
 
@@ -107,7 +122,8 @@ const CALL_START_ITSELF = 3;
 const CALL_END_ITSELF = 4;
 type Call = typeof CALL_INITIALIZE | typeof CALL_UPDATE_EVENT | typeof CALL_FINALIZE | typeof CALL_START_ITSELF | typeof CALL_END_ITSELF;
 
-function kindOf(type: EventType | null): number {
+/** The machine's kind of an event type: BATCH_START, BATCH_END or other. */
+export function kindOf(type: EventType | null): number {
   return type === EventType.BATCH_START ? KIND_BATCH_START : type === EventType.BATCH_END ? KIND_BATCH_END : KIND_OTHER;
 }
 
@@ -130,6 +146,19 @@ function firstCode(call: Call, kind: number): number {
 /** Ours: Python would fail by accident (`AttributeError` on `None.type_`). */
 function checkEvent(call: string, event: unknown): void {
   if (event === null || typeof event !== 'object') throw new ValueError(`${call}() takes an Event, got ${describeValue(event)}`);
+}
+
+/** `updateEvent` past its argument checks. @internal */
+const UPDATE_EVENT = Symbol('llmc-sim.updateEvent');
+
+/**
+ * §6.3's call of `updateEvent` on one modifier, for the lifecycle, which has checked the event and
+ * the context once and knows the event's kind (`kindOf`): the checks are skipped unless a subclass
+ * overrides `updateEvent`, whose result is then returned.
+ */
+export function dispatchEvent(m: Modifier, state: State, event: Event, ctx: HookContext, kind: number): unknown {
+  if (m.updateEvent === BASE_UPDATE_EVENT) return m[UPDATE_EVENT](state, event, ctx, kind);
+  return m.updateEvent(state, event, ctx);
 }
 
 /** Where a modifier reports its effects; set by the lifecycle while someone records. @internal */
@@ -212,8 +241,28 @@ export abstract class Modifier {
   /** §3.3, the hot path. Returns what `lifecycle.event` collects (§6.3); nothing for the base class. */
   updateEvent(state: State, event: Event, kwargs: Readonly<Record<string, unknown>> = {}): unknown {
     checkEvent('updateEvent', event);
-    this.#execute(CALL_UPDATE_EVENT, state, event, hookContext(kwargs), kindOf(event.type));
+    this[UPDATE_EVENT](state, event, hookContext(kwargs), kindOf(event.type));
     return undefined;
+  }
+
+  /**
+   * `updateEvent` once its arguments are checked and the event's kind known; the lifecycle calls it
+   * directly (see `dispatchEvent`), as it checks them once for all modifiers. @internal
+   */
+  [UPDATE_EVENT](state: State, event: Event, ctx: HookContext, kind: number): void {
+    const at = this.#at;
+    const routine = ROUTINE[at * 3 + kind];
+    // Most events, unrecorded: the plan is known before onEvent and stands unless onEvent moves us.
+    if (routine !== SLOW && this[EFFECT_SINK] === null) {
+      this.onEvent(state, event, ctx);
+      if (this.#at !== at) this.#run(this.#planAfterOnEvent(event, kind), 1, state, event, ctx, kind);
+      else if (routine === ON_EVENT_THEN_UPDATE) {
+        if (this[EFFECT_SINK]) this.#report(OP_ON_UPDATE, event);
+        this.onUpdate(state, event, ctx);
+      }
+    } else {
+      this.#execute(CALL_UPDATE_EVENT, state, event, ctx, kind);
+    }
   }
 
   /** §3.4: `start ≤ c` and (`end` null or `c < end`). */
@@ -291,8 +340,12 @@ export abstract class Modifier {
    * this loop small enough for the JIT to inline into `updateEvent`.
    */
   #execute(call: Call, state: State, event: Event | null, ctx: HookContext, kind: number): void {
-    let plan = PLANS[this.#at * EVENT_CODES + firstCode(call, kind)];
-    for (let i = 0; i < plan.length; i++) {
+    this.#run(PLANS[this.#at * EVENT_CODES + firstCode(call, kind)], 0, state, event, ctx, kind);
+  }
+
+  /** Runs `plan` from step `from` on (see `#execute`). */
+  #run(plan: readonly number[], from: number, state: State, event: Event | null, ctx: HookContext, kind: number): void {
+    for (let i = from; i < plan.length; i++) {
       const op = plan[i];
       if (op === OP_ON_UPDATE) {
         if (this[EFFECT_SINK]) this.#report(op, event);
@@ -366,3 +419,5 @@ export abstract class Modifier {
     if (sink) sink.transition(MARK_FLAGS[flagIndex], PHASES[from], PHASES[to]);
   }
 }
+
+const BASE_UPDATE_EVENT = Modifier.prototype.updateEvent;
