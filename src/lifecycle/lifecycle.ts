@@ -15,7 +15,7 @@
 import { showValue } from '../core/show.ts';
 import { FIDELITIES, isFidelity, type Fidelity } from '../core/fidelity.ts';
 import { Observable, Subject } from 'rxjs';
-import { EventType } from '../core/events.ts';
+import { ALL_EVENT_TYPES, EventType } from '../core/events.ts';
 import { State, type StateChanges, type StateOverrides } from '../core/state.ts';
 import { ValueError } from '../core/errors.ts';
 import { isTruthy } from '../core/python.ts';
@@ -308,7 +308,7 @@ export class CompressionLifecycle {
     const event = policy.buildEvent(type, this.#globalStep, this.#stepsPerEpoch, this.#batchesPerStep);
     const ctx = this.#eventContext(options);
     const modifiers = this.#recipe.modifiers;
-    const kind = kindOf(type);
+    const kind = KIND_OF_CODE[code];
     const results: unknown[] = [];
     try {
       for (let i = 0; i < modifiers.length; i++) collect(results, dispatchEvent(modifiers[i], this.#state, event, ctx, kind));
@@ -408,6 +408,9 @@ class ModifierSink implements EffectSink {
     this.emit(record.warning(null, message, this.ref));
   }
 }
+
+/** KIND_OF_CODE[eventTypeCode(type)]: the modifier machine's kind of each event type, read once per event. */
+const KIND_OF_CODE = Uint8Array.from(ALL_EVENT_TYPES, kindOf);
 
 /** §6.1–§6.3: "collect non-null results". */
 function collect(results: unknown[], result: unknown): void {

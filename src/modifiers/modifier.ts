@@ -97,19 +97,21 @@ const compiled = compiledPlans();
 const PLANS: readonly (readonly number[])[] = compiled.plans.map((steps) => steps.map(opOf));
 const NEEDS = compiled.needs;
 /**
- * ROUTINE[state * 3 + kind]: an `updateEvent` whose plan no schedule verdict can change and which is
- * `onEvent` alone (ON_EVENT_ONLY) or `onEvent` then `onUpdate` (ON_EVENT_THEN_UPDATE); SLOW for every
- * other plan (rejections, plans a verdict can change). Read off PLANS and NEEDS, so it is the machine too.
+ * ROUTINE[state * 3 + kind]: how an unrecorded `updateEvent` can run without the executor, read off
+ * PLANS and NEEDS (so it is the machine too). Every such plan begins with `onEvent`; after it, the plan
+ * is `onEvent` alone (ON_EVENT_ONLY) or `onEvent` then `onUpdate` (ON_EVENT_THEN_UPDATE) whatever the
+ * schedule says, or depends on the schedule's verdicts (ASK_SCHEDULE). EXECUTE: anything else (errors).
  */
-const SLOW = 0;
+const EXECUTE = 0;
 const ON_EVENT_ONLY = 1;
 const ON_EVENT_THEN_UPDATE = 2;
+const ASK_SCHEDULE = 3;
 const ROUTINE = Uint8Array.from({ length: STATE_NAMES.length * 3 }, (_, i) => {
-  if (NEEDS[i] !== 0) return SLOW;
   const plan = PLANS[Math.floor(i / 3) * EVENT_CODES + updateEventCode(i % 3, false, false)];
-  if (plan[0] !== OP_ON_EVENT) return SLOW;
+  if (plan[0] !== OP_ON_EVENT) return EXECUTE;
+  if (NEEDS[i] !== 0) return ASK_SCHEDULE;
   if (plan.length === 1) return ON_EVENT_ONLY;
-  return plan.length === 2 && plan[1] === OP_ON_UPDATE ? ON_EVENT_THEN_UPDATE : SLOW;
+  return plan.length === 2 && plan[1] === OP_ON_UPDATE ? ON_EVENT_THEN_UPDATE : EXECUTE;
 });
 /** PHASES[state]: each state's phase. */
 const PHASES = STATE_NAMES.map((name) => PHASE_OF[name]);
@@ -252,10 +254,10 @@ export abstract class Modifier {
   [UPDATE_EVENT](state: State, event: Event, ctx: HookContext, kind: number): void {
     const at = this.#at;
     const routine = ROUTINE[at * 3 + kind];
-    // Most events, unrecorded: the plan is known before onEvent and stands unless onEvent moves us.
-    if (routine !== SLOW && this[EFFECT_SINK] === null) {
+    // Unrecorded: onEvent, then the rest of the plan, looked up again only if onEvent moved us or a verdict matters.
+    if (routine !== EXECUTE && this[EFFECT_SINK] === null) {
       this.onEvent(state, event, ctx);
-      if (this.#at !== at) this.#run(this.#planAfterOnEvent(event, kind), 1, state, event, ctx, kind);
+      if (this.#at !== at || routine === ASK_SCHEDULE) this.#run(this.#planAfterOnEvent(event, kind), 1, state, event, ctx, kind);
       else if (routine === ON_EVENT_THEN_UPDATE) {
         if (this[EFFECT_SINK]) this.#report(OP_ON_UPDATE, event);
         this.onUpdate(state, event, ctx);
