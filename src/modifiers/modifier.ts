@@ -97,21 +97,24 @@ const compiled = compiledPlans();
 const PLANS: readonly (readonly number[])[] = compiled.plans.map((steps) => steps.map(opOf));
 const NEEDS = compiled.needs;
 /**
- * ROUTINE[state * 3 + kind]: how an unrecorded `updateEvent` can run without the executor, read off
- * PLANS and NEEDS (so it is the machine too). Every such plan begins with `onEvent`; after it, the plan
- * is `onEvent` alone (ON_EVENT_ONLY) or `onEvent` then `onUpdate` (ON_EVENT_THEN_UPDATE) whatever the
- * schedule says, or depends on the schedule's verdicts (ASK_SCHEDULE). EXECUTE: anything else (errors).
+ * How an unrecorded `updateEvent` runs without the executor's loop, read off PLANS and NEEDS (so it is
+ * the machine too). Every such plan begins with `onEvent`; REST[state * EVENT_CODES + code] says what
+ * follows it: nothing (ON_EVENT_ONLY), `onUpdate` (ON_EVENT_THEN_UPDATE), or something else (EXECUTE: the
+ * executor runs the plan from its second step). ROUTINE[state * 3 + kind] is the same before the schedule
+ * is asked, or ASK_SCHEDULE where a verdict can change the plan; EXECUTE where the plan is an error.
  */
 const EXECUTE = 0;
 const ON_EVENT_ONLY = 1;
 const ON_EVENT_THEN_UPDATE = 2;
 const ASK_SCHEDULE = 3;
-const ROUTINE = Uint8Array.from({ length: STATE_NAMES.length * 3 }, (_, i) => {
-  const plan = PLANS[Math.floor(i / 3) * EVENT_CODES + updateEventCode(i % 3, false, false)];
+const REST = Uint8Array.from(PLANS, (plan) => {
   if (plan[0] !== OP_ON_EVENT) return EXECUTE;
-  if (NEEDS[i] !== 0) return ASK_SCHEDULE;
   if (plan.length === 1) return ON_EVENT_ONLY;
   return plan.length === 2 && plan[1] === OP_ON_UPDATE ? ON_EVENT_THEN_UPDATE : EXECUTE;
+});
+const ROUTINE = Uint8Array.from({ length: STATE_NAMES.length * 3 }, (_, i) => {
+  const rest = REST[Math.floor(i / 3) * EVENT_CODES + updateEventCode(i % 3, false, false)];
+  return rest !== EXECUTE && NEEDS[i] !== 0 ? ASK_SCHEDULE : rest;
 });
 /** PHASES[state]: each state's phase. */
 const PHASES = STATE_NAMES.map((name) => PHASE_OF[name]);
@@ -254,16 +257,24 @@ export abstract class Modifier {
   [UPDATE_EVENT](state: State, event: Event, ctx: HookContext, kind: number): void {
     const at = this.#at;
     const routine = ROUTINE[at * 3 + kind];
-    // Unrecorded: onEvent, then the rest of the plan, looked up again only if onEvent moved us or a verdict matters.
-    if (routine !== EXECUTE && this[EFFECT_SINK] === null) {
-      this.onEvent(state, event, ctx);
-      if (this.#at !== at || routine === ASK_SCHEDULE) this.#run(this.#planAfterOnEvent(event, kind), 1, state, event, ctx, kind);
-      else if (routine === ON_EVENT_THEN_UPDATE) {
-        if (this[EFFECT_SINK]) this.#report(OP_ON_UPDATE, event);
-        this.onUpdate(state, event, ctx);
-      }
-    } else {
+    if (routine === EXECUTE || this[EFFECT_SINK] !== null) {
       this.#execute(CALL_UPDATE_EVENT, state, event, ctx, kind);
+      return;
+    }
+    // Unrecorded: onEvent, then the rest of the plan, looked up again only if onEvent moved us or a verdict matters.
+    this.onEvent(state, event, ctx);
+    let rest = routine;
+    if (this.#at !== at || routine === ASK_SCHEDULE) {
+      const row = this.#at * EVENT_CODES + this.#codeAfterOnEvent(event, kind);
+      rest = REST[row];
+      if (rest === EXECUTE) {
+        this.#run(PLANS[row], 1, state, event, ctx, kind);
+        return;
+      }
+    }
+    if (rest === ON_EVENT_THEN_UPDATE) {
+      if (this[EFFECT_SINK]) this.#report(OP_ON_UPDATE, event);
+      this.onUpdate(state, event, ctx);
     }
   }
 
@@ -368,11 +379,15 @@ export abstract class Modifier {
 
   /** The plan of an `updateEvent` after `onEvent`, with the schedule verdicts the machine looks at. */
   #planAfterOnEvent(event: Event, kind: number): readonly number[] {
-    const at = this.#at;
-    const needs = NEEDS[at * 3 + kind];
+    return PLANS[this.#at * EVENT_CODES + this.#codeAfterOnEvent(event, kind)];
+  }
+
+  /** The `updateEvent` code after `onEvent`: the schedule is asked only for the verdicts that can change the plan. */
+  #codeAfterOnEvent(event: Event, kind: number): number {
+    const needs = NEEDS[this.#at * 3 + kind];
     const s = (needs & 1) !== 0 && this.shouldStart(event);
     const e = (needs & 2) !== 0 && this.shouldEnd(event);
-    return PLANS[at * EVENT_CODES + updateEventCode(kind, s, e)];
+    return updateEventCode(kind, s, e);
   }
 
   /** Runs one step other than `onEvent`/`onUpdate`; returns the rest of the plan when the step picks it, else null. */
