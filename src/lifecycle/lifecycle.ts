@@ -311,7 +311,7 @@ export class CompressionLifecycle {
     const kind = KIND_OF_CODE[code];
     const results: unknown[] = [];
     try {
-      for (let i = 0; i < modifiers.length; i++) collect(results, dispatchEvent(modifiers[i], this.#state, event, ctx, kind));
+      for (let i = 0; i < modifiers.length; i++) collect(results, dispatchEvent(modifiers[i], this.#state, event, ctx, type, kind));
     } catch (e) {
       this.#emit(record.error('event', e));
       throw e;
@@ -409,7 +409,7 @@ class ModifierSink implements EffectSink {
   }
 }
 
-/** KIND_OF_CODE[eventTypeCode(type)]: the modifier machine's kind of each event type, read once per event. */
+/** KIND_OF_CODE[eventTypeCode(type)]: the modifier machine's kind of each event type. */
 const KIND_OF_CODE = Uint8Array.from(ALL_EVENT_TYPES, kindOf);
 
 /** §6.1–§6.3: "collect non-null results". */

@@ -37,6 +37,7 @@ import { warn as logWarning } from '../core/logger.ts';
 import { ValueError } from '../core/errors.ts';
 import { describeValue } from '../core/options.ts';
 import { hookContext, type HookContext } from './hookContext.ts';
+import { isFidelity } from '../core/fidelity.ts';
 
 export type { ModifierPhase } from '../../machines/modifier.machine.ts';
 export type { HookContext } from './hookContext.ts';
@@ -157,12 +158,13 @@ function checkEvent(call: string, event: unknown): void {
 const UPDATE_EVENT = Symbol('llmc-sim.updateEvent');
 
 /**
- * §6.3's call of `updateEvent` on one modifier, for the lifecycle, which has checked the event and
- * the context once and knows the event's kind (`kindOf`): the checks are skipped unless a subclass
- * overrides `updateEvent`, whose result is then returned.
+ * §6.3's call of `updateEvent` on one modifier, for the lifecycle, which built `event` (so it is an
+ * Event) with `type`, of the machine's `kind`: while the event still has that type and the context a
+ * fidelity (a hook may change either), `updateEvent`'s checks are skipped. A subclass that overrides
+ * `updateEvent` gets the call itself, and its result is returned.
  */
-export function dispatchEvent(m: Modifier, state: State, event: Event, ctx: HookContext, kind: number): unknown {
-  if (m.updateEvent === BASE_UPDATE_EVENT) return m[UPDATE_EVENT](state, event, ctx, kind);
+export function dispatchEvent(m: Modifier, state: State, event: Event, ctx: HookContext, type: EventType, kind: number): unknown {
+  if (m.updateEvent === BASE_UPDATE_EVENT && event.type === type && isFidelity(ctx.fidelity)) return m[UPDATE_EVENT](state, event, ctx, kind);
   return m.updateEvent(state, event, ctx);
 }
 
@@ -252,7 +254,7 @@ export abstract class Modifier {
 
   /**
    * `updateEvent` once its arguments are checked and the event's kind known; the lifecycle calls it
-   * directly (see `dispatchEvent`), as it checks them once for all modifiers. @internal
+   * directly (see `dispatchEvent`). @internal
    */
   [UPDATE_EVENT](state: State, event: Event, ctx: HookContext, kind: number): void {
     const at = this.#at;

@@ -102,4 +102,34 @@ describe('event dispatch (§6.3 step 9)', () => {
     expect(ctx).toEqual({ batchData: 'b', fidelity: 'default' });
     expect(m.hooks.slice(-2)).toEqual(['onEvent', 'onUpdate']);
   });
+
+  it('a hook that changes the shared event\'s type changes what the later modifiers see (as each reads it)', () => {
+    // Arrange: the first modifier turns BATCH_START into BATCH_END for everyone after it.
+    const first = new TestModifier({ start: 0 });
+    const second = new TestModifier({ start: 0, end: 0 });
+    const lc = new CompressionLifecycle();
+    lc.initialize({ recipe: [first, second] });
+    first.onEventBody = (_m, _s, event) => {
+      event.type = T.BATCH_END;
+    };
+    second.calls = [];
+    // Act
+    lc.event(T.BATCH_START, { globalStep: 0 });
+    // Assert: the second modifier saw a BATCH_END on schedule to end
+    expect(second.hooks).toEqual(['onEvent', 'onEnd', 'onUpdate']);
+    expect(second.stateName).toBe('endedWithoutStart');
+  });
+
+  it('a hook that breaks the shared context\'s fidelity makes the next modifier refuse it', () => {
+    const first = new TestModifier({ start: 0 });
+    const second = new TestModifier({ start: 0 });
+    const lc = new CompressionLifecycle();
+    lc.initialize({ recipe: [first, second] });
+    first.onEventBody = (_m, _s, _e, ctx) => {
+      (ctx as { fidelity: unknown }).fidelity = 'strict';
+    };
+    second.calls = [];
+    expect(() => lc.event(T.BATCH_START, { globalStep: 0 })).toThrow(`kwargs.fidelity must be one of 'default', 'reference', got "strict"`);
+    expect(second.hooks).toEqual([]);
+  });
 });
