@@ -3,16 +3,16 @@
  * static, block 128, from the calibration inputs to the quantized weight (Hessian, dampening, chol(H⁻¹),
  * blockwise error feedback), beside the same algorithm in float32 numpy (bench/python/gptq_reference.py
  * --bench) in the same run, the two interleaved (ours, numpy, ours, numpy, …) so a loaded machine slows
- * both alike; each side's best run counts. Ours works in float64 throughout (Hessian sums, Cholesky,
- * triangular inverse, error feedback; the quantizer rounds like the float32 model); numpy in float32.
+ * both alike; each side's best run counts. Both sides work in float32, upstream's GPTQ precision (ours:
+ * XᵀX, U = chol(H⁻¹) and the error feedback as float32 wasm SIMD matrix products on one thread, gram.ts and
+ * gptq32.ts), numpy with BLAS on every core.
  * Per-phase times of both sides go in the notes. `LLMC_BENCH_GPTQ_N=1024` shrinks the layer for a quick
  * look; `LLMC_BENCH_GPTQ_REPS` (default 1) sets the number of interleaved pairs.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { accumulateGram } from '../src/tensor/kernels/gram.ts';
-import { gptqQuantize } from '../src/tensor/kernels/gptq.ts';
-import { reversedCholesky, reversedInverse } from '../src/tensor/kernels/inverseCholesky.ts';
+import { gptqQuantize, type GptqStep } from '../src/tensor/kernels/gptq.ts';
 import { Rng } from '../src/tensor/rng.ts';
 import type { BenchRow } from './types.ts';
 
@@ -47,16 +47,13 @@ function oursRun(w: Float32Array, x: Float32Array): Run {
   accumulateGram(h, x, TOKENS, N, 2);
   const t1 = performance.now();
   phases.hessian = (t1 - t0) / 1000;
-  const timedFactor = (hp: Float64Array, n: number): Float64Array | null => {
-    const a = performance.now();
-    const l = reversedCholesky(hp, n);
-    const b = performance.now();
-    const u = l && reversedInverse(l, n);
-    phases.cholesky = (b - a) / 1000;
-    phases.inverse = (performance.now() - b) / 1000;
-    return u;
+  let last = t1;
+  const onStep = (step: GptqStep): void => {
+    const now = performance.now();
+    phases[step] = (now - last) / 1000;
+    last = now;
   };
-  gptqQuantize(w, N, N, h, { numBits: 4, symmetric: true, strategy: 'group', groupSize: 128, actorder: 'weight', blockSize: 128, dampeningFrac: 0.01, dtype: 'float32' }, timedFactor);
+  gptqQuantize(w, N, N, h, { numBits: 4, symmetric: true, strategy: 'group', groupSize: 128, actorder: 'weight', blockSize: 128, dampeningFrac: 0.01, dtype: 'float32' }, onStep);
   const seconds = (performance.now() - t0) / 1000;
   phases.loop = seconds - phases.hessian - phases.cholesky - phases.inverse; // includes permutation and dampening
   return { seconds, phases };
@@ -79,10 +76,10 @@ export async function benchGptq(): Promise<BenchRow[]> {
   const o = best(ours);
   const name = `gptq ${N}×${N}, ${TOKENS} tokens`;
   const pairs = ours.map((r, i) => (np[i] ? (r.seconds / np[i].seconds).toFixed(2) : '-')).join(', ');
-  if (!numpy) return [{ name, seconds: o.seconds, note: `float64; ${fmt(o)}` }, { name: `${name} (numpy)`, seconds: 0, note: 'skipped: python3 -c "import numpy" failed' }];
+  if (!numpy) return [{ name, seconds: o.seconds, note: `float32; ${fmt(o)}` }, { name: `${name} (numpy)`, seconds: 0, note: 'skipped: python3 -c "import numpy" failed' }];
   const n = best(np);
   return [
-    { name, seconds: o.seconds, ratio: `${(o.seconds / n.seconds).toFixed(2)}× numpy`, note: `TS + wasm SIMD, float64; ${fmt(o)}; per pair: ${pairs}` },
+    { name, seconds: o.seconds, ratio: `${(o.seconds / n.seconds).toFixed(2)}× numpy`, note: `TS + wasm SIMD, float32, one thread; ${fmt(o)}; per pair: ${pairs}` },
     { name: `${name} (numpy)`, seconds: n.seconds, note: `numpy float32, BLAS; ${fmt(n)}` },
   ];
 }

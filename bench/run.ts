@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { BenchRow } from './types.ts';
 
 /** Bench modules, in report order; each exports `bench<Name>(): Promise<BenchRow[]>`. */
-const MODULES = ['lifecycle', 'tensor', 'model', 'oneshot', 'viz', 'gptq', 'fp4', 'journal', 'training', 'verify'] as const;
+const MODULES = ['lifecycle', 'tensor', 'model', 'oneshot', 'viz', 'gptq', 'fp4', 'journal', 'training', 'verify', 'timetravel'] as const;
 
 function parseOnly(argv: readonly string[]): Set<string> | null {
   const i = argv.findIndex((a) => a === '--only' || a.startsWith('--only='));

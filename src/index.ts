@@ -80,7 +80,10 @@ export { GPTQModifier } from './modifiers/gptq/index.ts';
 export { SparseGPTModifier } from './modifiers/sparsegpt/index.ts';
 export { WandaPruningModifier } from './modifiers/wanda/index.ts';
 export { SmoothQuantModifier, LogarithmicEqualizationModifier } from './modifiers/smoothquant/index.ts';
-export { QuIPModifier, IMatrixGatherer, AutoRoundModifier, OutputDistillationModifier } from './modifiers/uncomputed/index.ts';
+export { OutputDistillationModifier } from './modifiers/removed/index.ts';
+export { IMatrixGatherer } from './modifiers/quantization/imatrixGatherer.ts';
+export { QuIPModifier } from './modifiers/quip/index.ts';
+export { AutoRoundModifier } from './modifiers/autoround/index.ts';
 export { AWQModifier, DEFAULT_AWQ_MAPPINGS, type AWQModifierArgs, type AwqErrorMetric } from './modifiers/awq/index.ts';
 
 // Journal (docs/journal-format.md)
@@ -97,11 +100,16 @@ export {
   diffJournals,
   memorySink,
   trainingDriverCalls,
+  recordOneshot,
+  SnapshotCache,
+  readSnapshotFile,
+  writeSnapshotFile,
+  snapshotPath,
   JournalDamageError,
   JournalModelError,
   JournalReplayError,
 } from './log/index.ts';
-export type { JournalHeader, CallEntry, Journal, Recorder, HeaderInput, ReplayResult, Divergence, StateSummary, JournalDiff, DriverCall } from './log/index.ts';
+export type { JournalHeader, CallEntry, Journal, Recorder, HeaderInput, ReplayResult, Divergence, EffectDifference, StateSummary, JournalDiff, DriverCall } from './log/index.ts';
 
 // Verify (exhaustive exploration of lifecycle call sequences; docs/verify.md)
 export { ProbeModifier, ProbeHookError } from './modifiers/probe.ts';

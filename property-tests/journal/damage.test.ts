@@ -6,19 +6,19 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { JournalDamageError, readJournal, replayJournal } from '../../src/log/index.ts';
-import { journalBytes, lineStarts, trainingRun } from '../../test/log/fixture.ts';
+import { journalBytes, recordStarts, trainingRun } from '../../test/log/fixture.ts';
 
 const { header, calls } = trainingRun(1, 2, 2);
 const BYTES = journalBytes(header, calls);
-const STARTS = lineStarts(BYTES); // record r starts at STARTS[r]; the closing record is the last
+const STARTS = recordStarts(BYTES); // record r starts at STARTS[r]; the closing record is the last
 const N = calls.length;
-const lineOf = (offset: number) => {
+const recordOf = (offset: number) => {
   let r = 0;
   while (r + 1 < STARTS.length && STARTS[r + 1] <= offset) r++;
   return r;
 };
 
-function lines(): Uint8Array[] {
+function records(): Uint8Array[] {
   return STARTS.map((s, i) => BYTES.subarray(s, STARTS[i + 1] ?? BYTES.length));
 }
 
@@ -50,7 +50,7 @@ describe('journal damage (property)', () => {
       fc.property(fc.integer({ min: 0, max: BYTES.length - 1 }), fc.integer({ min: 1, max: 255 }), (offset, delta) => {
         const bytes = Uint8Array.from(BYTES);
         bytes[offset] = (bytes[offset] + delta) & 0xff;
-        expectDamageAt(bytes, lineOf(offset));
+        expectDamageAt(bytes, recordOf(offset));
       }),
       { numRuns: 300 },
     );
@@ -59,7 +59,7 @@ describe('journal damage (property)', () => {
   it('a deleted record is caught where it was', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: N + 1 }), (r) => {
-        const ls = lines();
+        const ls = records();
         ls.splice(r, 1);
         expectDamageAt(Buffer.concat(ls), r);
       }),
@@ -69,7 +69,7 @@ describe('journal damage (property)', () => {
   it('a swapped pair of records is caught at the first of them', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: N }), (r) => {
-        const ls = lines();
+        const ls = records();
         [ls[r], ls[r + 1]] = [ls[r + 1], ls[r]];
         expectDamageAt(Buffer.concat(ls), r);
       }),
@@ -79,7 +79,7 @@ describe('journal damage (property)', () => {
   it('a truncation at any offset is caught at the first incomplete record', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: BYTES.length - 1 }), (length) => {
-        expectDamageAt(BYTES.subarray(0, length), lineOf(length - 1) + (BYTES[length - 1] === 0x0a ? 1 : 0));
+        expectDamageAt(BYTES.subarray(0, length), recordOf(length)); // the record holding the first missing byte
       }),
       { numRuns: 300 },
     );

@@ -24,6 +24,13 @@ export const QUANTIZE_BOUNDS = {
   seed: SEED,
 } satisfies Record<string, IntBounds>;
 
+export const ALGORITHMS_BOUNDS = {
+  samples: { min: 1, max: 4096, why: 'each sequence is evaluated after every row\'s one-shot run' },
+  calibrationSamples: { min: 1, max: 4096, why: 'each sequence calibrates every row\'s one-shot run' },
+  length: QUANTIZE_BOUNDS.length,
+  seed: SEED,
+} satisfies Record<string, IntBounds>;
+
 /** Tokens sampled in one `quantize`: samples × length. */
 export const MAX_QUANTIZE_TOKENS = 1 << 20;
 

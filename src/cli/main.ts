@@ -4,7 +4,8 @@
  * codes. Each command lives in commands/<name>/ and is imported when it runs.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ExitError, parseIntOption, parsePathOption, UsageError, type IntBounds } from './errors.ts';
+import { ExitError, UsageError } from './errors.ts';
+import { intArg, pathArg } from './args.ts';
 import { QUANTIZE_BOUNDS, RUN_BOUNDS } from './bounds.ts';
 import { installProcessHandlers } from './stop.ts';
 export { installProcessHandlers };
@@ -19,23 +20,10 @@ import { registerTour } from './commands/tour/register.ts';
 import { registerOneshot } from './commands/oneshot/index.ts';
 import { mistypedCommand } from './suggestCommand.ts';
 import { registerVerify } from './commands/verify/register.ts';
+import { registerAlgorithms } from './commands/algorithms/register.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const VERSION = '0.1.0';
-
-/** A commander argument parser from one of ours: its UsageError becomes commander's (exit 2, usage hint). */
-function commanderArg<T>(parse: (text: string) => T) {
-  return (text: string) => {
-    try {
-      return parse(text);
-    } catch (e) {
-      throw new InvalidArgumentError((e as Error).message);
-    }
-  };
-}
-
-const intArg = (option: string, bounds: IntBounds) => commanderArg(parseIntOption(option, bounds));
-const pathArg = (option: string) => commanderArg(parsePathOption(option));
 
 const fidelityOption = () =>
   new Option('--fidelity <mode>', "'default' fixes LLM Compressor's lifecycle quirks; 'reference' reproduces them").choices(['default', 'reference']).default('default');
@@ -100,6 +88,7 @@ export function buildProgram(): Command {
   registerTour(program);
   registerOneshot(program);
   registerVerify(program);
+  registerAlgorithms(program);
 
   return program;
 }

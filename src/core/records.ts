@@ -22,6 +22,19 @@ export interface EffectSink {
   warning(message: string): void;
 }
 
+/**
+ * A low-level recording tap (the journal's): sees every record the lifecycle publishes, in order, at
+ * a fraction of `records$`'s cost. Calls, warnings, errors and refusals arrive as record objects
+ * through `record`; what modifiers report (hooks, transitions, domain effects, their warnings)
+ * arrives through the sink `sink` returns for each modifier, so no object is built for the records
+ * every event causes. `records` is the sink that publishes to `records$` while someone subscribes
+ * (the tap's sink forwards to it), else null.
+ */
+export interface RecordingTap {
+  record(r: LifecycleRecord): void;
+  sink(ref: ModifierRef, records: EffectSink | null): EffectSink;
+}
+
 export interface ModifierRef {
   /** Position in `recipe.modifiers`. */
   position: number;

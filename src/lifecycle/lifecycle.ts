@@ -32,7 +32,7 @@ import {
   UnknownEventTypeError,
 } from '../core/lifecycleErrors.ts';
 import { eventTypeCode, eventTypeOfCode, INITIAL_ORDER_STATE, orderCellAt, type OrderCell } from '../core/order.ts';
-import { record, type CallName, type EffectSink, type HookName, type LifecycleRecord, type ModifierRef } from '../core/records.ts';
+import { record, type CallName, type EffectSink, type HookName, type LifecycleRecord, type ModifierRef, type RecordingTap } from '../core/records.ts';
 import { dispatchEvent, EFFECT_SINK, kindOf, RECIPE_POSITION, type HookContext, type Modifier, type ModifierPhase } from '../modifiers/modifier.ts';
 import { Recipe, type RecipeInput } from '../recipe/recipe.ts';
 import { FIDELITY_POLICIES, type FidelityPolicy } from './fidelityPolicy.ts';
@@ -72,6 +72,18 @@ export class LifecycleOptionError extends ValueError {
   }
 }
 
+/** The lifecycle's own fields, as a snapshot saves them (`_snapshotFields`). */
+export interface LifecycleFields {
+  initialized: boolean;
+  finalized: boolean;
+  globalStep: number;
+  orderState: EventType;
+  stepsPerEpoch: number | null;
+  batchesPerStep: number | null;
+  /** The next record's `seq`. */
+  seq: number;
+}
+
 export class CompressionLifecycle {
   readonly fidelity: Fidelity;
   readonly #policy: FidelityPolicy;
@@ -89,7 +101,10 @@ export class CompressionLifecycle {
 
   readonly #records = new Subject<LifecycleRecord>();
   #seq = 0;
+  /** Someone records: a `records$` subscriber or a tap. */
   #recording = false;
+  #observed = false;
+  #tap: RecordingTap | null = null;
 
   /**
    * Every accepted call and each effect it caused, in order (see `records.ts`). A subscriber that
@@ -209,6 +224,21 @@ export class CompressionLifecycle {
   }
 
   /**
+   * Attaches a recording tap (the journal's, see `RecordingTap`): from now on it sees every record,
+   * whether or not anyone subscribes to `records$`. One tap at a time. Returns the detach function.
+   */
+  attachTap(tap: RecordingTap): () => void {
+    if (this.#tap !== null) throw new ValueError('attachTap(): a recording tap is already attached to this lifecycle');
+    this.#tap = tap;
+    this.#syncRecording();
+    return () => {
+      if (this.#tap !== tap) return;
+      this.#tap = null;
+      this.#syncRecording();
+    };
+  }
+
+  /**
    * Logs a warning that concerns this lifecycle (e.g. a driver's W3) and records it as an
    * `effect.warning`, so a replay sees it where it happened.
    */
@@ -233,6 +263,32 @@ export class CompressionLifecycle {
   _resetStage(): void {
     this.#initialized = false;
     this.#finalized = false;
+  }
+
+  // ---- snapshots (src/log/snapshot.ts) --------------------------------------------------------
+
+  /** @internal The lifecycle's own fields for a snapshot (its recipe, State and modifiers are restored by re-running their initialize call). */
+  _snapshotFields(): LifecycleFields {
+    return {
+      initialized: this.#initialized,
+      finalized: this.#finalized,
+      globalStep: this.#globalStep,
+      orderState: eventTypeOfCode(this.#lastCode),
+      stepsPerEpoch: this.#stepsPerEpoch,
+      batchesPerStep: this.#batchesPerStep,
+      seq: this.#seq,
+    };
+  }
+
+  /** @internal Puts back what `_snapshotFields` returned, after the snapshot's initialize call re-ran and its modifiers were restored. */
+  _restoreFields(f: LifecycleFields): void {
+    this.#initialized = f.initialized;
+    this.#finalized = f.finalized;
+    this.#globalStep = f.globalStep;
+    this.#lastCode = eventTypeCode(f.orderState);
+    this.#stepsPerEpoch = f.stepsPerEpoch;
+    this.#batchesPerStep = f.batchesPerStep;
+    this.#seq = f.seq;
   }
 
   // ---- internals ------------------------------------------------------------------------------
@@ -371,20 +427,34 @@ export class CompressionLifecycle {
     }
   }
 
-  /** Publishes a record built by `record.*`, numbering it in place. */
+  /** Publishes a record built by `record.*` to the tap and `records$`, numbering it in place. */
   #emit(r: LifecycleRecord): void {
     if (!this.#recording) return;
+    r.seq = this.#seq++;
+    if (this.#tap !== null) this.#tap.record(r);
+    if (this.#observed) this.#records.next(r);
+  }
+
+  /** Publishes a modifier's record to `records$` only: the tap saw it through its own sink. */
+  #publish(r: LifecycleRecord): void {
     r.seq = this.#seq++;
     this.#records.next(r);
   }
 
-  /** Installs effect sinks on the modifiers while someone records, removes them otherwise. */
+  /**
+   * Installs effect sinks on the modifiers while someone records (the tap's, forwarding to the
+   * `records$` one while someone subscribes), removes them otherwise.
+   */
   #syncRecording(): void {
-    this.#recording = this.#records.observed;
+    this.#observed = this.#records.observed;
+    this.#recording = this.#observed || this.#tap !== null;
     const modifiers = this.#recipe.modifiers;
-    const emit = (r: LifecycleRecord) => this.#emit(r);
+    const publish = (r: LifecycleRecord) => this.#publish(r);
+    const tap = this.#tap;
     modifiers.forEach((m: Modifier, position: number) => {
-      m[EFFECT_SINK] = this.#recording ? new ModifierSink({ position, modifierType: m.constructor.name }, emit) : null;
+      const ref: ModifierRef = { position, modifierType: m.constructor.name };
+      const records = this.#observed ? new ModifierSink(ref, publish) : null;
+      m[EFFECT_SINK] = tap !== null ? tap.sink(ref, records) : records;
     });
   }
 }

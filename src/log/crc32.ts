@@ -3,19 +3,33 @@
  * b. The journal chains one per record, so an edit, a deletion or a swap breaks the chain at the
  * first record it touches. Written here because `zlib.crc32` needs Node ≥ 20.15.
  */
+/** TABLE[k * 256 + b]: the CRC of byte b followed by k zero bytes (k = 0..3), for four bytes per step. */
 const TABLE = (() => {
-  const t = new Int32Array(256);
+  const t = new Int32Array(1024);
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
     t[n] = c;
   }
+  for (let n = 0; n < 256; n++) {
+    let c = t[n];
+    for (let k = 1; k < 4; k++) {
+      c = t[c & 0xff] ^ (c >>> 8);
+      t[k * 256 + n] = c;
+    }
+  }
   return t;
 })();
 
+/** Four bytes per step ("slicing by 4"), then byte by byte. */
 export function crc32(bytes: Uint8Array, start = 0, end = bytes.length, previous = 0): number {
   let c = ~previous;
-  for (let i = start; i < end; i++) c = TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    c ^= bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
+    c = TABLE[768 + (c & 0xff)] ^ TABLE[512 + ((c >>> 8) & 0xff)] ^ TABLE[256 + ((c >>> 16) & 0xff)] ^ TABLE[c >>> 24];
+  }
+  for (; i < end; i++) c = TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
   return ~c >>> 0;
 }
 
@@ -32,17 +46,6 @@ export function crc32Ascii8(bytes: Uint8Array, start: number, end: number, previ
     c = TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
   }
   return { crc: ~c >>> 0, ascii: or < 0x80 };
-}
-
-/** The CRC of a string's first `end` characters when they are all ASCII (their UTF-8 bytes), else -1. */
-export function crc32Ascii(s: string, end: number, previous = 0): number {
-  let c = ~previous;
-  for (let i = 0; i < end; i++) {
-    const ch = s.charCodeAt(i);
-    if (ch > 0x7f) return -1;
-    c = TABLE[(c ^ ch) & 0xff] ^ (c >>> 8);
-  }
-  return ~c >>> 0;
 }
 
 /** Two hex digits per byte value: `hex8` runs twice per journal line. */

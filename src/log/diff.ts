@@ -1,7 +1,9 @@
 /**
  * Comparing two journals: the header fields that differ, the first call where they part (the call
  * itself, its effects, or the model after it) with the first differing record found by replaying both
- * up to there, and a summary (calls, differing calls, final model hashes, final phases).
+ * up to there, and a summary (calls, differing calls, final model hashes, final phases). A version-1
+ * and a version-2 journal store effects differently: their calls and model hashes are compared, and
+ * their effects through the replay.
  */
 import type { CallEntry, JournalHeader } from './format.ts';
 import { readJournal, type Journal } from './reader.ts';
@@ -56,12 +58,13 @@ function headerDiff(a: JournalHeader, b: JournalHeader): HeaderDifference[] {
   return out;
 }
 
-function entryDiff(a: CallEntry | undefined, b: CallEntry | undefined): FirstDifference['what'] | null {
+/** `effects`: whether the two journals' effects compare (same stored version: the same digest, the same words). */
+function entryDiff(a: CallEntry | undefined, b: CallEntry | undefined, effects: boolean): FirstDifference['what'] | null {
   if (!a && !b) return null;
   if (!b) return 'only in a';
   if (!a) return 'only in b';
   if (!same(a.c, b.c)) return 'call';
-  if (a.e !== b.e || a.x !== b.x) return 'effects';
+  if (effects && (a.e !== b.e || a.x !== b.x)) return 'effects';
   if (a.m !== b.m) return 'model';
   return null;
 }
@@ -94,7 +97,7 @@ export function diffJournals(
   let differing = 0;
   const n = Math.max(a.calls.length, b.calls.length);
   for (let i = 0; i < n; i++) {
-    const what = entryDiff(a.calls[i], b.calls[i]);
+    const what = entryDiff(a.calls[i], b.calls[i], a.storedVersion === b.storedVersion);
     if (!what) continue;
     differing++;
     if (!first) first = { call: i + 1, what, a: a.calls[i] ?? null, b: b.calls[i] ?? null, effect: null };

@@ -1,17 +1,37 @@
 /**
- * The journal's on-disk form (docs/journal-format.md): JSON Lines, one record per line. Record 0 is
- * the header, record n (n ≥ 1) is call n, the last record closes the journal. Every line ends with
- * `,"k":"<crc32>"}` where the CRC covers the line's bytes before that suffix, chained from the
- * previous line's CRC, so an edit, a deletion, a swap or a cut is caught at the first record it
- * touches. The closing record carries the SHA-256 of every byte before it.
+ * The journal's on-disk form (docs/journal-format.md). Version 2, written today, is binary: the
+ * magic bytes, then records framed as `[varint length][payload][CRC-32]`, each CRC chained from the
+ * previous record's, so an edit, a deletion, a swap or a cut is caught at the first record it
+ * touches. Record 0 is the header (JSON), record n (n ≥ 1) is call n, the last record closes the
+ * journal with the SHA-256 of every byte before it. Version 1 (JSON Lines) is read by readerV1.ts.
  */
 import type { Fidelity } from '../core/fidelity.ts';
-import { crc32, crc32Ascii, hex8 } from './crc32.ts';
+import type { Effects } from './effects.ts';
+import type { Damage } from './errors.ts';
 import type { JsonValue } from './serialize.ts';
+import type { CalibrationCall } from '../sim/pipelines/calls.ts';
 
 export const FORMAT_NAME = 'llmc-sim-journal';
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 export const LLMC_SIM_VERSION = '0.1.0';
+
+/** The first bytes of a binary journal: a non-ASCII byte (no text tool takes it for text), the name, CR LF and SUB (a newline-mangling copy breaks it). */
+export const MAGIC = Uint8Array.from([0x89, 0x4c, 0x4c, 0x4f, 0x47, 0x0d, 0x0a, 0x1a]); // \x89 L L O G \r \n \x1a
+
+/** The first payload byte of a record. */
+export const RECORD_HEADER = 0;
+/** A call to `event` with an event type the format has a code for: stored in fields. */
+export const RECORD_EVENT = 1;
+/** Any other call (initialize, finalize, reset, optimizerStep, and any later kind): stored as JSON. */
+export const RECORD_CALL = 2;
+export const RECORD_END = 3;
+
+/** Flags of an event record. */
+export const EVENT_MODEL = 1;
+export const EVENT_SAME_EFFECTS = 2;
+export const EVENT_STEP_GIVEN = 4;
+export const EVENT_NO_STEP = 8;
+export const EVENT_JSON_OPTIONS = 16;
 
 /** The model a journal was recorded with: where it came from and a SHA-256 per tensor. */
 export interface ModelIdentity {
@@ -42,15 +62,23 @@ export type JournalCall =
   | { call: 'event'; type: string; options: { [key: string]: JsonValue } }
   | { call: 'finalize'; options: { [key: string]: JsonValue } }
   | { call: 'reset' }
-  | { call: 'optimizerStep'; globalStep: number; lr: number };
+  | { call: 'optimizerStep'; globalStep: number; lr: number }
+  /** A one-shot pipeline's step between lifecycle calls (src/sim/pipelines/calls.ts). */
+  | CalibrationCall;
 
-/** Record n: the call, a digest of its effects and their count, and the model's SHA-256 after it where it may change weights. */
+/**
+ * Record n: the call, a digest of its effects and their count, and the model's SHA-256 after it where
+ * it may change weights. From version 2 the effects themselves (`fx`) and an accepted event's
+ * resolved global step (`s`) are stored; `e` is then derived from them.
+ */
 export interface CallEntry {
   n: number;
   c: JournalCall;
   e: string;
   x: number;
   m?: string;
+  fx?: Effects;
+  s?: number;
 }
 
 export interface EndEntry {
@@ -58,30 +86,19 @@ export interface EndEntry {
   sha256: string;
 }
 
-const encoder = new TextEncoder();
-export const SUFFIX_LENGTH = ',"k":"00000000"}'.length;
-
-/** One line (with its `\n`): the JSON body with its chained CRC appended, and the new chain value. */
-export function encodeLine(value: object, previous: number): { line: string; k: number } {
-  return encodeJsonLine(JSON.stringify(value), previous);
-}
-
-/**
- * `encodeLine` of a call entry, spelled out: the same bytes as `JSON.stringify(entry)` (keys n, c,
- * e, x, m in that order; n and x integers, e and m hex), one nested stringify per call instead of two.
- */
-export function encodeEntryLine(e: CallEntry, previous: number): { line: string; k: number } {
-  const m = e.m === undefined ? '' : ',"m":"' + e.m + '"';
-  return encodeJsonLine('{"n":' + e.n + ',"c":' + JSON.stringify(e.c) + ',"e":"' + e.e + '","x":' + e.x + m + '}', previous);
-}
-
-function encodeJsonLine(json: string, previous: number): { line: string; k: number } {
-  const end = json.length - 1;
-  const body = json.slice(0, end);
-  let k = crc32Ascii(json, end, previous);
-  if (k < 0) {
-    const bytes = encoder.encode(body);
-    k = crc32(bytes, 0, bytes.length, previous);
-  }
-  return { line: body + ',"k":"' + hex8(k) + '"}\n', k };
+/** A journal as read: header, intact calls, closing record, and where it stops being intact. */
+export interface Journal {
+  /** A path, or `<bytes>`. */
+  source: string;
+  header: JournalHeader;
+  /** The intact calls, in order (call n at index n − 1). */
+  calls: CallEntry[];
+  end: EndEntry | null;
+  /** Null when the journal is whole. */
+  damage: Damage | null;
+  /** Records (whole or torn) from the damage to the end of the file: what `--recover` drops. */
+  dropped: number;
+  bytes: number;
+  /** The version the file was written in (its header is upcast to the current one). */
+  storedVersion: number;
 }

@@ -9,7 +9,9 @@
  * - `writeJournal(path | sink, header, calls)`: runs calls on a fresh lifecycle and records them.
  * - `readJournal(path | bytes)`: header, intact calls, closing record, damage (record, byte offset, reason).
  * - `replayJournal(journal, options)`: match, or the first divergence. `journalRecords(journal)`: the
- *   re-derived `LifecycleRecord[]`. `stateAt(journal, n)`, `Timeline`. `diffJournals(a, b)`.
+ *   re-derived `LifecycleRecord[]`. `stateAt(journal, n, { snapshots })`, `Timeline`. `diffJournals(a, b)`.
+ * - `SnapshotCache` + `readSnapshotFile` / `writeSnapshotFile(snapshotPath(journal))`: the on-disk
+ *   snapshots `stateAt` starts from (a cache, checked against the journal on use).
  */
 export { toJsonValue, serializeRecord } from './serialize.ts';
 export { modelSha256 } from './modelHash.ts';
@@ -20,12 +22,15 @@ export { readJournal, readWholeJournal, type Journal } from './reader.ts';
 export {
   replayJournal,
   journalRecords,
-  liveCall,
   type ReplayOptions,
   type ReplayResult,
   type Divergence,
+  type EffectDifference,
 } from './replay.ts';
+export { liveCall } from './liveCall.ts';
 export { stateAt, Timeline, type StateSummary } from './timeTravel.ts';
+export { SnapshotCache } from './snapshotCache.ts';
+export { readSnapshotFile, writeSnapshotFile, snapshotPath } from './snapshotFile.ts';
 export { diffJournals, type JournalDiff } from './diff.ts';
 export { JournalDamageError, JournalModelError, JournalReplayError } from './errors.ts';
-export { trainingDriverCalls } from './drivers.ts';
+export { trainingDriverCalls, recordOneshot } from './drivers.ts';

@@ -1,120 +1,26 @@
 /**
- * Reading a journal: every line's chained CRC, record numbers, the header's format and version
- * (older versions through `upcasters.ts`), and the closing record's count and SHA-256. The first
- * record that is not intact stops the reading; what came before it is returned as the intact prefix
- * with the damage located (record number, byte offset, reason). Reading never writes.
+ * Reading a journal (path or bytes): version 2 (binary, readerV2.ts) or version 1 (JSON Lines,
+ * readerV1.ts), told apart by the first byte. Every record's chained CRC, the header's format and
+ * version (older versions through `upcasters.ts`), and the closing record's count and SHA-256 are
+ * checked. The first record that is not intact stops the reading; what came before it is returned as
+ * the intact prefix with the damage located (record number, byte offset, reason). Reading never writes.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { crc32Ascii8, hex8 } from './crc32.ts';
-import type { Damage } from './errors.ts';
 import { JournalDamageError } from './errors.ts';
-import { FORMAT_NAME, SUFFIX_LENGTH, type CallEntry, type EndEntry, type JournalHeader } from './format.ts';
-import { upcastHeader } from './upcasters.ts';
+import { MAGIC, type Journal } from './format.ts';
+import { readJournalV1 } from './readerV1.ts';
+import { readJournalV2 } from './readerV2.ts';
 
-export interface Journal {
-  /** A path, or `<bytes>`. */
-  source: string;
-  header: JournalHeader;
-  /** The intact calls, in order (call n at index n − 1). */
-  calls: CallEntry[];
-  end: EndEntry | null;
-  /** Null when the journal is whole. */
-  damage: Damage | null;
-  /** Records (lines, whole or torn) from the damage to the end of the file: what `--recover` drops. */
-  dropped: number;
-  bytes: number;
-}
+export type { Journal } from './format.ts';
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
-const SUFFIX_HEAD = [0x2c, 0x22, 0x6b, 0x22, 0x3a, 0x22]; // ,"k":"
-
-function countLines(bytes: Uint8Array, from: number): number {
-  let n = 0;
-  let i = from;
-  while (i < bytes.length) {
-    const nl = bytes.indexOf(0x0a, i);
-    n++;
-    if (nl < 0) break;
-    i = nl + 1;
-  }
-  return n;
-}
-
-/** Checks one line's frame and chain; returns its body (without the suffix) as parsed JSON, or the reason it is damaged. */
-function frame(bytes: Buffer, start: number, nl: number, previous: number): { value: Record<string, unknown>; k: number } | string {
-  const bodyEnd = nl - SUFFIX_LENGTH;
-  if (bodyEnd <= start) return 'record too short to hold its checksum';
-  for (let j = 0; j < SUFFIX_HEAD.length; j++) if (bytes[bodyEnd + j] !== SUFFIX_HEAD[j]) return 'record does not end with its checksum';
-  if (bytes[nl - 2] !== 0x22 || bytes[nl - 1] !== 0x7d) return 'record does not end with its checksum';
-  const kText = bytes.toString('latin1', bodyEnd + 6, bodyEnd + 14);
-  const { crc: k, ascii } = crc32Ascii8(bytes, start, bodyEnd, previous);
-  if (hex8(k) !== kText) return `checksum mismatch (stored ${JSON.stringify(kText)}, computed "${hex8(k)}"): the record was edited, or one before it was removed or moved`;
-  let value: unknown;
-  try {
-    value = JSON.parse((ascii ? bytes.toString('latin1', start, bodyEnd) : decoder.decode(bytes.subarray(start, bodyEnd))) + '}');
-  } catch (e) {
-    return `not valid JSON (${(e as Error).message})`;
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';
-  return { value: value as Record<string, unknown>, k };
-}
-
-function validCall(v: Record<string, unknown>, n: number): string | null {
-  if (v.n !== n) return `expected call ${n}, found ${JSON.stringify(v.n)}`;
-  const c = v.c as Record<string, unknown> | undefined;
-  if (!c || typeof c !== 'object' || typeof c.call !== 'string') return 'call record without a call';
-  if (typeof v.e !== 'string' || typeof v.x !== 'number') return 'call record without its effect digest';
-  return null;
-}
-
-/** Reads and checks a journal (path or bytes). Damage is reported in the result, never thrown. */
+/** Reads and checks a journal (path or bytes). Damage is reported in the result, never thrown (but a bad header: record 0). */
 export function readJournal(input: string | Uint8Array): Journal {
   const source = typeof input === 'string' ? input : '<bytes>';
   const bytes = typeof input === 'string' ? readFileSync(input) : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  const calls: CallEntry[] = [];
-  let header: JournalHeader | null = null;
-  let end: EndEntry | null = null;
-  let k = 0;
-  let start = 0;
-  let record = 0;
-  const fail = (reason: string, offset = start): Journal => {
-    if (!header) throw new JournalDamageError(source, { record: 0, offset: 0, reason });
-    return { source, header, calls, end: null, damage: { record, offset, reason }, dropped: countLines(bytes, offset), bytes: bytes.length };
-  };
-  while (start < bytes.length) {
-    const nl = bytes.indexOf(0x0a, start);
-    if (nl < 0) return fail('torn record: the file ends in the middle of it (truncated, or the recording process was killed)');
-    const r = frame(bytes, start, nl, k);
-    if (typeof r === 'string') return fail(r);
-    const v = r.value;
-    if (record === 0) {
-      if (v.journal !== FORMAT_NAME) return fail(`not an llmc-sim journal (header has journal ${JSON.stringify(v.journal)})`);
-      const up = upcastHeader(v);
-      if (typeof up === 'string') return fail(up);
-      header = up;
-    } else if ('end' in v) {
-      if (v.end !== calls.length) return fail(`closing record counts ${JSON.stringify(v.end)} calls, the journal holds ${calls.length}`);
-      const digest = createHash('sha256').update(bytes.subarray(0, start)).digest('hex');
-      if (v.sha256 !== digest) return fail(`closing record's SHA-256 does not match the bytes before it`);
-      end = { end: v.end as number, sha256: digest };
-      if (nl + 1 < bytes.length) {
-        record++;
-        start = nl + 1;
-        return fail('bytes after the closing record');
-      }
-    } else {
-      const bad = validCall(v, record);
-      if (bad) return fail(bad);
-      calls.push(v as unknown as CallEntry);
-    }
-    k = r.k;
-    start = nl + 1;
-    record++;
-  }
-  if (!header) throw new JournalDamageError(source, { record: 0, offset: 0, reason: 'empty file: no header' });
-  if (!end) return fail('no closing record: the journal stops here (truncated, or the recording process was killed)');
-  return { source, header, calls, end, damage: null, dropped: 0, bytes: bytes.length };
+  if (bytes.length === 0) throw new JournalDamageError(source, { record: 0, offset: 0, reason: 'empty file: no header' });
+  if (bytes[0] === MAGIC[0]) return readJournalV2(bytes, source);
+  if (bytes[0] === 0x7b /* '{' */) return readJournalV1(bytes, source);
+  throw new JournalDamageError(source, { record: 0, offset: 0, reason: 'not an llmc-sim journal (it starts with neither the binary magic nor a JSON header)' });
 }
 
 /** `readJournal`, throwing {@link JournalDamageError} unless the journal is whole. */

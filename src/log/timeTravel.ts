@@ -9,8 +9,11 @@ import type { CompressionLifecycle } from '../lifecycle/lifecycle.ts';
 import { Model } from '../model/model.ts';
 import { sparsityOf } from '../modifiers/pruning/masks.ts';
 import type { CallEntry } from './format.ts';
-import type { Journal } from './reader.ts';
+import { JournalDamageError } from './errors.ts';
+import { readJournal, type Journal } from './reader.ts';
 import { replayJournal, type Divergence, type ReplayOptions } from './replay.ts';
+import { captureBlocker, captureSnapshot, prefixKeys, RestorePlan } from './snapshot.ts';
+import { snapshotEvery, type SnapshotCache } from './snapshotCache.ts';
 import { serializeRecord, type JsonValue } from './serialize.ts';
 
 export interface ModifierSummary {
@@ -79,23 +82,58 @@ export interface StateAt {
   state: StateSummary;
   /** Set when the replay diverged before reaching call n (the state is then after the divergent call). */
   divergence: Divergence | null;
+  /** The snapshot call the replay started from (0: from the start). */
+  startedAt: number;
 }
 
-/** Replays calls 1..n (not further) and summarizes the state after call n. */
-export function stateAt(input: Journal | string | Uint8Array, n: number, options: Omit<ReplayOptions, 'to' | 'onCall'> = {}): StateAt {
+export interface StateAtOptions extends Omit<ReplayOptions, 'to' | 'onCall' | 'resume'> {
+  /**
+   * Snapshots to start from (the latest usable one before call n) and to add to: the state at the
+   * last multiple of `snapshotEvery` before n is captured when the run allows it (snapshot.ts).
+   */
+  snapshots?: SnapshotCache;
+}
+
+const asJournal = (j: Journal | string | Uint8Array): Journal => (typeof j === 'string' || j instanceof Uint8Array ? readJournal(j) : j);
+
+/** Replays calls 1..n (not further; from a snapshot when one is usable) and summarizes the state after call n. */
+export function stateAt(input: Journal | string | Uint8Array, n: number, options: StateAtOptions = {}): StateAt {
+  const { snapshots: cache, ...replayOptions } = options;
+  const journal = asJournal(input);
+  if (journal.damage && !replayOptions.recover) throw new JournalDamageError(journal.source, journal.damage);
+  const from = cache?.restoreBefore(journal, n, replayOptions) ?? null;
+  const plan = new RestorePlan(from?.snapshot);
+  const every = snapshotEvery(journal.calls.length);
+  const captureAt = Math.floor((Math.min(n, journal.calls.length) - 1) / every) * every;
+  const key = cache && captureAt > (from?.snapshot.call ?? 0) ? prefixKeys(journal, [captureAt]).get(captureAt) : undefined;
   let last: { entry: CallEntry; effects: JsonValue[] } | null = null;
-  const r = replayJournal(input, {
-    ...options,
+  const r = replayJournal(journal, {
+    ...replayOptions,
     to: n,
     keepRecords: true,
-    onCall: (stored, _got, records, _lc) => {
+    resume: from ? { ...from.restored, calls: from.snapshot.call } : undefined,
+    onCall: (stored, _got, records, lifecycle) => {
+      plan.observe(stored, records);
       if (stored.n === n) last = { entry: stored, effects: (records ?? []).map(serializeRecord) };
+      if (cache && key !== undefined && stored.n === captureAt) {
+        const why = captureBlocker(plan, lifecycle);
+        if (why) cache.notes.push(`no snapshot at call ${captureAt}: ${why}; \`--to\` re-executes from the start`);
+        else cache.add(captureSnapshot(captureAt, key, plan, lifecycle, lifecycle.state.model instanceof Model ? lifecycle.state.model : null));
+      }
     },
   });
+  const d = r.divergence;
+  if (from && d && cache) {
+    // A divergence is reported only as a replay from the start finds it: the snapshot may be the cause.
+    const truth = stateAt(journal, n, replayOptions);
+    const agrees = truth.divergence?.call === d.call && truth.divergence.got.e === d.got.e && truth.divergence.got.m === d.got.m;
+    if (!agrees) cache.forget(from.snapshot, `the replay from it diverged at call ${d.call}, the replay from the start ${truth.divergence ? `at call ${truth.divergence.call}` : 'does not'}`);
+    return truth;
+  }
   const at = last as { entry: CallEntry; effects: JsonValue[] } | null;
-  const effects = r.divergence ? r.divergence.records.map(serializeRecord) : (at?.effects ?? []);
-  const call = r.divergence ? r.divergence.call : r.calls;
-  return { state: summarize(call, r.divergence ? r.divergence.got : (at?.entry ?? null), r.lifecycle, r.model, effects), divergence: r.divergence };
+  const effects = d ? d.records.map(serializeRecord) : (at?.effects ?? []);
+  const call = d ? d.call : r.calls;
+  return { state: summarize(call, d ? d.got : (at?.entry ?? null), r.lifecycle, r.model, effects), divergence: d, startedAt: from?.snapshot.call ?? 0 };
 }
 
 /**

@@ -1,15 +1,21 @@
 /**
  * Versioning (docs/journal-format.md): a reader accepts every version up to FORMAT_VERSION; each
  * older version has an explicit upcaster to the next one, applied in turn, and a newer version is
- * refused by name. Version 1 is the first, so the chain is empty today; a version 2 adds
- * `UPCASTERS[1] = (v1) => v2`.
+ * refused by name.
  */
 import { FORMAT_VERSION, type JournalHeader } from './format.ts';
 
 type Upcaster = (header: Record<string, unknown>) => Record<string, unknown>;
 
 /** `UPCASTERS[v]` turns a version-v header into a version v + 1 one. */
-const UPCASTERS: Record<number, Upcaster> = {};
+const UPCASTERS: Record<number, Upcaster> = {
+  /**
+   * 1 → 2: the header's fields are the same (version 2 changed the encoding, JSON Lines → binary, and
+   * stores each call's effects). A version-1 journal's entries keep their version-1 digest and no
+   * effects (readerV1.ts); a replay checks them with the version-1 fold.
+   */
+  1: (v1) => ({ ...v1 }),
+};
 
 const FIELDS: Array<[string, string]> = [
   ['llmcSim', 'string'],

@@ -1,72 +1,24 @@
 /**
- * Recording: `recordTo` attaches a journal to a lifecycle's `records$`; `writeJournal` runs a list of
- * calls on a fresh lifecycle and records them. Lines are buffered and written whole (append-only, see
- * src/io/appendOnly.ts): after each burst of synchronous calls (a microtask), when the buffer fills,
- * at `close()` and on process exit. A process killed mid-run leaves an intact prefix without the
- * closing record, which `replay --recover` replays.
+ * Recording: `recordTo` attaches a journal's tap to a lifecycle (`lifecycle.attachTap`, no `records$`
+ * subscription); `writeJournal` runs a list of calls on a fresh lifecycle and records them. Records are
+ * buffered and written whole (append-only, see src/io/appendOnly.ts): after each burst of synchronous
+ * calls (a microtask), when the buffer fills, once a finalize call is recorded, at `close()` and on
+ * process exit. A process killed mid-run leaves an intact prefix without the closing record, which
+ * `replay --recover` replays.
  */
-import { createHash, type Hash } from 'node:crypto';
 import { CompressionLifecycle } from '../lifecycle/lifecycle.ts';
 import { applyCall, type LifecycleCall } from '../lifecycle/calls.ts';
-import { openAppendOnly, type AppendOnlyFile } from '../io/appendOnly.ts';
+import { openAppendOnly } from '../io/appendOnly.ts';
 import { simulatedOptimizerStep } from '../sim/training.ts';
 import type { Model } from '../model/model.ts';
-import { CallRecorder, journalOptions } from './callRecorder.ts';
-import { encodeEntryLine, encodeLine, type CallEntry, type JournalCall, type JournalHeader } from './format.ts';
+import { applyCalibrationCall, calibrationContext, isCalibrationCall, type CalibrationCall } from '../sim/pipelines/calls.ts';
+import { journalOptions } from './callRecorder.ts';
+import { JournalEncoder, type JournalSink } from './encoder.ts';
+import type { JournalCall, JournalHeader } from './format.ts';
 import { makeHeader, type HeaderInput } from './header.ts';
+import { CallTap } from './tap.ts';
 
-/** Where journal bytes go: a file (`openAppendOnly`) or anything with the same two methods. */
-export type JournalSink = Pick<AppendOnlyFile, 'write' | 'close'>;
-
-/** Flush once this many characters are buffered (about as many bytes: lines are mostly ASCII). */
-const FLUSH_CHARS = 1 << 16;
-
-/** Encodes entries into chained lines and hands them to a sink in whole-line chunks. */
-export class JournalEncoder {
-  #k = 0;
-  #lines: string[] = [];
-  #buffered = 0;
-  #written = 0;
-  readonly #hash: Hash = createHash('sha256');
-  #ended = false;
-  constructor(readonly sink: JournalSink, header: JournalHeader) {
-    this.#push(header);
-    this.flush();
-  }
-  entry(e: CallEntry): void {
-    this.#add(encodeEntryLine(e, this.#k));
-    if (this.#buffered >= FLUSH_CHARS) this.flush();
-  }
-  /** Writes the closing record (call count and SHA-256 of everything before it) and flushes. */
-  end(calls: number): void {
-    if (this.#ended) return;
-    this.flush();
-    this.#ended = true;
-    const bytes = Buffer.from(encodeLine({ end: calls, sha256: this.#hash.digest('hex') }, this.#k).line, 'utf8');
-    this.sink.write(bytes);
-    this.#written += bytes.length;
-  }
-  get bytesWritten(): number {
-    return this.#written;
-  }
-  flush(): void {
-    if (this.#lines.length === 0) return;
-    const all = Buffer.from(this.#lines.join(''), 'utf8');
-    this.#lines = [];
-    this.#buffered = 0;
-    this.#hash.update(all);
-    this.sink.write(all);
-    this.#written += all.length;
-  }
-  #push(value: object): void {
-    this.#add(encodeLine(value, this.#k));
-  }
-  #add({ line, k }: { line: string; k: number }): void {
-    this.#k = k;
-    this.#lines.push(line);
-    this.#buffered += line.length;
-  }
-}
+export type { JournalSink } from './encoder.ts';
 
 export interface Recorder {
   readonly header: JournalHeader;
@@ -74,6 +26,8 @@ export interface Recorder {
   readonly calls: number;
   /** Tell the journal the simulated optimizer changed the weights (SimulateOptions.onOptimizerStep). */
   optimizerStep(globalStep: number, lr: number): void;
+  /** A one-shot pipeline's step (`oneshot({ onCalibrationStep })`): `apply` runs it, recorded as one call. */
+  calibration(call: CalibrationCall, apply: () => void): void;
   /** Record the remaining call, write the closing record, flush and close. Idempotent. */
   close(): void;
 }
@@ -93,42 +47,61 @@ const modelOf = (input: HeaderInput): Model | null => input.model?.model ?? null
  * Attach before the first call. See the file comment for when bytes reach the file.
  */
 export function recordTo(lifecycle: CompressionLifecycle, target: string | JournalSink, header: HeaderInput, options: RecordOptions = {}): Recorder {
-  const sink = typeof target === 'string' ? openAppendOnly(target, { force: options.force, inputs: options.inputs }) : target;
   const full = makeHeader({ ...header, fidelity: lifecycle.fidelity });
-  const encoder = new JournalEncoder(sink, full);
   let scheduled = false;
   let closed = false;
-  const recorder: CallRecorder = new CallRecorder(lifecycle, {
+  const flushBurst = () => {
+    scheduled = false;
+    if (closed) return;
+    tap.commit();
+    encoder.flush();
+  };
+  // The tap first: a lifecycle that already has one refuses it before any file is opened.
+  const tap: CallTap = new CallTap(lifecycle, {
     recipeRef: full.recipe !== null,
     model: modelOf(header),
-    onEntry: (e) => {
-      encoder.entry(e);
-      if (!scheduled) {
+    onCall: (c) => {
+      encoder.tapCall(c);
+      // A finalized run is on disk at once, whatever the driver does next.
+      if (c.call?.call === 'finalize') encoder.flush();
+      else if (!scheduled) {
         scheduled = true;
-        queueMicrotask(() => {
-          scheduled = false;
-          if (closed) return;
-          recorder.commit();
-          encoder.flush();
-        });
+        queueMicrotask(flushBurst);
       }
     },
   });
+  let sink: JournalSink;
+  try {
+    sink = typeof target === 'string' ? openAppendOnly(target, { force: options.force, inputs: options.inputs }) : target;
+  } catch (e) {
+    tap.close();
+    throw e;
+  }
+  const encoder = new JournalEncoder(sink, full);
   const close = () => {
     if (closed) return;
     closed = true;
     process.off('exit', close);
-    recorder.close();
-    encoder.end(recorder.calls);
+    tap.close();
+    encoder.end(tap.calls);
     sink.close();
   };
   process.on('exit', close);
   return {
     header: full,
     get calls() {
-      return recorder.calls;
+      return tap.calls;
     },
-    optimizerStep: (g, lr) => recorder.optimizerStep(g, lr),
+    optimizerStep: (g, lr) => tap.optimizerStep(g, lr),
+    calibration: (c, apply) => {
+      tap.commit(); // the lifecycle call before it is complete: what `apply` records is this call's
+      tap.expect(c);
+      try {
+        apply();
+      } finally {
+        tap.endCall();
+      }
+    },
     close,
   };
 }
@@ -140,9 +113,9 @@ export interface OptimizerStepCall {
   lr?: number;
 }
 
-export type DriverCall = LifecycleCall | OptimizerStepCall;
+export type DriverCall = LifecycleCall | OptimizerStepCall | CalibrationCall;
 
-/** A call as the journal stores it (the same encoding `records$` gives when the lifecycle records). */
+/** A call as the journal stores it (the same encoding the tap gives when the lifecycle records). */
 export function toJournalCall(c: DriverCall, recipeRef: boolean): JournalCall {
   const opts = (o: Record<string, unknown>) => journalOptions(o, recipeRef);
   switch (c.call) {
@@ -156,12 +129,14 @@ export function toJournalCall(c: DriverCall, recipeRef: boolean): JournalCall {
       return { call: 'reset' };
     case 'optimizerStep':
       return { call: 'optimizerStep', globalStep: c.globalStep, lr: c.lr ?? 1e-3 };
+    default:
+      return c;
   }
 }
 
 /**
  * Runs `calls` on a fresh lifecycle (fidelity from the header) and records them at `target`.
- * Refused and throwing calls are recorded (their error is in the digest) and the run goes on.
+ * Refused and throwing calls are recorded (their error is in their effects) and the run goes on.
  */
 export function writeJournal(target: string | JournalSink, header: HeaderInput, calls: Iterable<DriverCall>, options: RecordOptions = {}): { calls: number } {
   const lifecycle = new CompressionLifecycle({ fidelity: header.fidelity });
@@ -169,29 +144,30 @@ export function writeJournal(target: string | JournalSink, header: HeaderInput, 
   const sink = typeof target === 'string' ? openAppendOnly(target, { force: options.force, inputs: options.inputs }) : target;
   const full = makeHeader(header);
   const encoder = new JournalEncoder(sink, full);
-  const recorder = new CallRecorder(lifecycle, { recipeRef: full.recipe !== null, model, onEntry: (e) => encoder.entry(e) });
+  const tap = new CallTap(lifecycle, { recipeRef: full.recipe !== null, model, onCall: (c) => encoder.tapCall(c) });
   try {
     for (const c of calls) {
       if (c.call === 'optimizerStep') {
         const lr = c.lr ?? 1e-3;
         if (model) simulatedOptimizerStep(model, full.seed, c.globalStep, lr);
-        recorder.optimizerStep(c.globalStep, lr);
+        tap.optimizerStep(c.globalStep, lr);
         continue;
       }
-      recorder.expect(toJournalCall(c, full.recipe !== null));
+      tap.expect(toJournalCall(c, full.recipe !== null));
       try {
-        applyCall(lifecycle, c);
+        if (isCalibrationCall(c)) applyCalibrationCall(c, calibrationContext(lifecycle));
+        else applyCall(lifecycle, c);
       } catch {
         // recorded: a refused call as call.rejected, a throwing one as effect.error
       }
-      recorder.endCall();
+      tap.endCall();
     }
-    recorder.close();
-    encoder.end(recorder.calls);
+    tap.close();
+    encoder.end(tap.calls);
   } finally {
     sink.close();
   }
-  return { calls: recorder.calls };
+  return { calls: tap.calls };
 }
 
 /** A sink that collects bytes in memory (tests, benchmarks, `diff` of a fresh run). */

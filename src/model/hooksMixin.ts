@@ -8,7 +8,7 @@ import { ValueError } from '../core/errors.ts';
 import type { Tensor } from '../tensor/tensor.ts';
 import type { Embedding, LlamaAttention, Linear, Module, RemovableHandle } from './modules.ts';
 
-export type HookType = 'forward_pre' | 'forward' | 'query' | 'key';
+export type HookType = 'forward_pre' | 'forward' | 'query' | 'key' | 'value';
 
 /** A hook as modifiers write it: the tensor in, optionally a replacement out. */
 export type HookFn<M extends Module = Module> = (value: Tensor, module: M) => Tensor | void;
@@ -39,8 +39,9 @@ export function addModuleHook(target: Module, fn: HookFn, hookType: HookType, op
   if (target.kind === 'embedding' && hookType === 'forward') return (target as Embedding).registerForwardHook(fn as HookFn<Embedding>, add);
   if (target.kind === 'attention' && hookType === 'query') return (target as LlamaAttention).registerQueryHook(fn as HookFn<LlamaAttention>, add);
   if (target.kind === 'attention' && hookType === 'key') return (target as LlamaAttention).registerKeyHook(fn as HookFn<LlamaAttention>, add);
+  if (target.kind === 'attention' && hookType === 'value') return (target as LlamaAttention).registerValueHook(fn as HookFn<LlamaAttention>, add);
   throw new ValueError(`Cannot register a '${hookType}' hook on ${target.name || '(root)'} (${target.className}): ` +
-    "Linear takes 'forward_pre' and 'forward', Embedding takes 'forward', LlamaAttention takes 'query' and 'key'");
+    "Linear takes 'forward_pre' and 'forward', Embedding takes 'forward', LlamaAttention takes 'query', 'key' and 'value'");
 }
 
 export class HooksMixin {
@@ -72,7 +73,7 @@ export class HooksMixin {
   }
 
   /**
-   * Registers `hook` on `target` (`'forward_pre'`/`'forward'` on a Linear, `'query'`/`'key'` on a
+   * Registers `hook` on `target` (`'forward_pre'`/`'forward'` on a Linear, `'query'`/`'key'`/`'value'` on a
    * LlamaAttention). The wrapper skips the hook while hooks are disabled, unless its handle is kept.
    */
   registerHook(target: Module, hook: HookFn, hookType: HookType, options: RegisterHookOptions = {}): HookHandle {

@@ -216,7 +216,7 @@ export class Model {
           n = new LlamaRMSNorm(m.name, ct(m.weight), m.eps);
           break;
         case 'attention':
-          n = new LlamaAttention(m.name, m.numHeads, m.numKvHeads, m.headDim, m.layerIdx, { q: m.queryHooks.copy(), k: m.keyHooks.copy() });
+          n = new LlamaAttention(m.name, m.numHeads, m.numKvHeads, m.headDim, m.layerIdx, { q: m.queryHooks.copy(), k: m.keyHooks.copy(), v: m.valueHooks.copy() });
           break;
         case 'container':
           n = new Container(m.name, m.className, m.classChain);
@@ -250,7 +250,7 @@ export class Model {
     for (const [name, m] of this.namedModules()) {
       h.string(`${name}:${m.className}`);
       if (hooks && m.kind === 'linear') h.string(`hooks ${m.preHooks.size} ${m.forwardHooks.size}`);
-      if (hooks && m.kind === 'attention') h.string(`hooks ${m.queryHooks.size} ${m.keyHooks.size}`);
+      if (hooks && m.kind === 'attention') h.string(m.valueHooks.size ? `hooks ${m.queryHooks.size} ${m.keyHooks.size} ${m.valueHooks.size}` : `hooks ${m.queryHooks.size} ${m.keyHooks.size}`);
       if (hooks && m.kind === 'embedding' && m.forwardHooks.size > 0) h.string(`hooks ${m.forwardHooks.size}`);
       for (const t of moduleTensors(m)) {
         const owner = firstOwner.get(t);

@@ -106,22 +106,24 @@ export class LlamaRMSNorm extends ModuleBase {
   }
 }
 
-/** `LlamaAttention`: holds q/k/v/o_proj as children and the query/key state hooks (R3's `q_attn`/`k_cache`). */
+/** `LlamaAttention`: holds q/k/v/o_proj as children and the query/key/value state hooks (R3's `q_attn`/`k_cache`, the KV cache's k/v). */
 export class LlamaAttention extends ModuleBase {
   readonly kind = 'attention' as const;
   /** @internal */ readonly queryHooks: HookList<AttentionStateHook>;
   /** @internal */ readonly keyHooks: HookList<AttentionStateHook>;
+  /** @internal */ readonly valueHooks: HookList<AttentionStateHook>;
   constructor(
     name: string,
     readonly numHeads: number,
     readonly numKvHeads: number,
     readonly headDim: number,
     readonly layerIdx: number,
-    hooks?: { q: HookList<AttentionStateHook>; k: HookList<AttentionStateHook> },
+    hooks?: { q: HookList<AttentionStateHook>; k: HookList<AttentionStateHook>; v?: HookList<AttentionStateHook> },
   ) {
     super(name, 'LlamaAttention', ['LlamaAttention', 'Module']);
     this.queryHooks = hooks?.q ?? new HookList();
     this.keyHooks = hooks?.k ?? new HookList();
+    this.valueHooks = hooks?.v ?? new HookList();
   }
   /** Query states [tokens, numHeads*headDim] after RoPE, before the scores. */
   registerQueryHook(fn: AttentionStateHook, options: HookAddOptions = {}): RemovableHandle {
@@ -130,6 +132,10 @@ export class LlamaAttention extends ModuleBase {
   /** Key states [tokens, numKvHeads*headDim] after RoPE, before the scores and the KV cache. */
   registerKeyHook(fn: AttentionStateHook, options: HookAddOptions = {}): RemovableHandle {
     return this.keyHooks.add(fn, options);
+  }
+  /** Value states [tokens, numKvHeads*headDim], before the scores and the KV cache (where upstream's KV-cache quantization acts). */
+  registerValueHook(fn: AttentionStateHook, options: HookAddOptions = {}): RemovableHandle {
+    return this.valueHooks.add(fn, options);
   }
 }
 

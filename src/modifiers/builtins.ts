@@ -12,7 +12,10 @@ import { SparseGPTModifier } from './sparsegpt/index.ts';
 import { WandaPruningModifier } from './wanda/index.ts';
 import { LogarithmicEqualizationModifier, SmoothQuantModifier } from './smoothquant/index.ts';
 import { AWQModifier } from './awq/index.ts';
-import { AutoRoundModifier, IMatrixGatherer, OutputDistillationModifier, QuIPModifier } from './uncomputed/index.ts';
+import { OutputDistillationModifier } from './removed/index.ts';
+import { IMatrixGatherer } from './quantization/imatrixGatherer.ts';
+import { QuIPModifier } from './quip/index.ts';
+import { AutoRoundModifier } from './autoround/index.ts';
 
 registerBuiltinModule(() => ({
   SpinQuantModifier, QuantizationModifier, MagnitudePruningModifier, ConstantPruningModifier, GPTQModifier,

@@ -222,6 +222,13 @@ export abstract class Modifier {
     return STATE_NAMES[this.#at];
   }
 
+  /** @internal Puts the machine in state `name` (a journal snapshot's restore; the modifier's own state is its `Restorable` part). */
+  _restoreStateName(name: ModifierStateName): void {
+    const at = STATE_NAMES.indexOf(name);
+    if (at < 0) throw new ValueError(`${this.constructor.name}: no machine state named ${JSON.stringify(name)}`);
+    this.#at = at;
+  }
+
   /** The machine snapshot of this modifier's state, for inspection tools (built on each read). */
   get snapshot(): ReturnType<typeof snapshotAt> {
     return snapshotAt(STATE_NAMES[this.#at]);

@@ -8,8 +8,8 @@ import { ValueError } from '../core/errors.ts';
 import type { Model } from '../model/model.ts';
 import type { RecipeInput } from '../recipe/recipe.ts';
 import '../modifiers/builtins.ts';
-import { selectPipeline, type PipelineName } from './pipelines/infer.ts';
-import { runPipeline } from './pipelines/run.ts';
+import type { PipelineName } from './pipelines/infer.ts';
+import { CalibrationSteps, runPipeline, type CalibrationStep } from './pipelines/run.ts';
 
 export interface OneshotOptions {
   model: Model;
@@ -24,11 +24,13 @@ export interface OneshotOptions {
   recipeArgs?: Record<string, unknown>;
   /** Sequential pipeline: propagate outputs through a hooks-disabled second forward (default true). */
   propagateError?: boolean;
+  /** Called around each calibration step (pipeline choice, forwards, subgraph epochs): a journal records each as a call. */
+  onCalibrationStep?: CalibrationStep;
 }
 
 /** Runs the recipe on `model` through the active session; returns the same model. */
 export function oneshot(options: OneshotOptions): Model {
-  const { model, recipe, pipeline, calibrationData, seed = 0, recipeStage, recipeArgs, propagateError } = options;
+  const { model, recipe, pipeline, calibrationData, seed = 0, recipeStage, recipeArgs, propagateError, onCalibrationStep } = options;
   if (!model || typeof (model as Model).forward !== 'function') throw new ValueError('oneshot needs a model (loadModel or createSyntheticModel)');
   const session = activeSession();
   session.reset();
@@ -41,8 +43,9 @@ export function oneshot(options: OneshotOptions): Model {
     ...(recipeStage !== undefined ? { recipeStage } : {}),
     ...(recipeArgs !== undefined ? { recipeArgs } : {}),
   });
-  const chosen = selectPipeline(session.lifecycle.recipe.modifiers, pipeline ?? null, (message) => session.lifecycle.recordWarning('W3', message));
-  runPipeline(chosen, model, { calibrationData: calibrationData ?? null, propagateError });
+  const pipelineOptions = { calibrationData: calibrationData ?? null, propagateError, step: onCalibrationStep };
+  const chosen = new CalibrationSteps(model, pipelineOptions).run({ call: 'selectPipeline', pipeline: pipeline ?? null }) as PipelineName;
+  runPipeline(chosen, model, pipelineOptions);
   session.finalize();
   return model;
 }

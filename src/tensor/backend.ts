@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { ValueError, specError } from '../core/errors.ts';
 import { loadGpuJs, type GpuJsMode } from './gpu/loader.ts';
+import { floatQuantWasmSupported } from './wasm/floatQuant.ts';
 import { linearWasmSupported } from './wasm/linear.ts';
 import { wasmSimdSupported } from './wasm/runtime.ts';
 
@@ -10,10 +11,11 @@ import { wasmSimdSupported } from './wasm/runtime.ts';
  * user-facing version of this comment.
  *
  * Implementations: plain typed-array TS (every kernel, the reference), WebAssembly SIMD (the FWHT, float32;
- * Linear, float32 and float64, bit-identical to TS), gpu.js (FWHT, matmul, row transforms, fake quant, norm
- * fusion, centring; float32 arithmetic only).
+ * Linear, float32 and float64, bit-identical to TS; floatQuant, float32, bit-identical to TS), gpu.js (FWHT,
+ * matmul, row transforms, fake quant, norm fusion, centring; float32 arithmetic only).
  *
- * `auto` (the default): Linear → wasm from LINEAR_WASM_MIN_MACS multiply-adds; FWHT → wasm on float32 data;
+ * `auto` (the default): Linear → wasm from LINEAR_WASM_MIN_MACS multiply-adds; FWHT and the float formats'
+ * fake quantization (floatQuant: NVFP4, MX, FP8) → wasm on float32 data;
  * every other kernel → gpu.js on float32 data from GPU_MIN_ELEMENTS values where gpu.js has a real WebGL
  * context (headless-gl, scripts/headless-gl.sh), else TS. On Node without `gl` that is: wasm for Linear and
  * the float32 FWHT, TS for the rest, and nothing ever goes through gpu.js.
@@ -27,7 +29,7 @@ import { wasmSimdSupported } from './wasm/runtime.ts';
  */
 export type BackendName = 'ts' | 'wasm' | 'gpujs';
 export type BackendSetting = BackendName | 'auto';
-export type KernelName = 'fwht' | 'matmul' | 'rowTransform' | 'fakeQuant' | 'fuseNorm' | 'centerRows' | 'linear';
+export type KernelName = 'fwht' | 'matmul' | 'rowTransform' | 'fakeQuant' | 'fuseNorm' | 'centerRows' | 'linear' | 'floatQuant';
 type DType = 'float32' | 'float64';
 
 export const BACKEND_SETTINGS: readonly BackendSetting[] = ['ts', 'wasm', 'gpujs', 'auto'];
@@ -41,6 +43,7 @@ export const IMPLEMENTATIONS: Readonly<Record<KernelName, Partial<Record<Backend
   fakeQuant: { ts: ['float32', 'float64'], gpujs: ['float32'] },
   fuseNorm: { ts: ['float32', 'float64'], gpujs: ['float32'] },
   centerRows: { ts: ['float32', 'float64'], gpujs: ['float32'] },
+  floatQuant: { ts: ['float32', 'float64'], wasm: ['float32'] },
 };
 
 /**
@@ -114,6 +117,7 @@ interface GlContext {
 function reachable(backend: BackendName, kernel: KernelName): boolean {
   if (backend === 'ts') return true;
   if (backend === 'gpujs') return loadGpuJs() !== null;
+  if (kernel === 'floatQuant') return floatQuantWasmSupported();
   return kernel === 'linear' ? linearWasmSupported() : wasmSimdSupported();
 }
 
@@ -121,6 +125,7 @@ function reachable(backend: BackendName, kernel: KernelName): boolean {
 function autoChoice(kernel: KernelName, dtype: DType, elements: number): BackendName {
   if (kernel === 'linear') return elements >= LINEAR_WASM_MIN_MACS && linearWasmSupported() ? 'wasm' : 'ts';
   if (dtype === 'float64') return 'ts';
+  if (kernel === 'floatQuant') return floatQuantWasmSupported() ? 'wasm' : 'ts';
   if (kernel === 'fwht') return wasmSimdSupported() ? 'wasm' : 'ts';
   return elements >= GPU_MIN_ELEMENTS && webglReachable() ? 'gpujs' : 'ts';
 }

@@ -238,7 +238,7 @@ export function linear(x: Tensor, w: Tensor, bias?: Tensor | null, options: Back
 
 // Kernels with one implementation (plain TS, exact in float64): re-exported here, so code outside src/tensor has one
 // entry point to the kernels whatever their backends (docs/backends.md).
-export { fakeQuantizeFp8, fakeQuantizeFp8Static, fp8TensorScale } from './kernels/fp8.ts';
+export { fp8TensorScale } from './kernels/fp8.ts';
 export { fakeQuantizeStatic, tensorQParams, type TensorQParams } from './kernels/fakeQuantStatic.ts';
 export { accumulateRowScalars, wandaPrune } from './kernels/wanda.ts';
 export { sparseGptPrune } from './kernels/sparsegpt.ts';
@@ -246,7 +246,8 @@ export { smoothingScales, type SmoothingAlgorithm } from './kernels/smoothing.ts
 export { gptqQuantize } from './kernels/gptq.ts';
 export { accumulateGram } from './kernels/gram.ts';
 export { roundToE4M3F32 } from './kernels/fp8.ts';
-export { fakeQuantizeNvfp4, nvfp4GlobalScale, roundToE2M1, roundToE2M1F32 } from './kernels/fp4.ts';
-export { fakeQuantizeMx, mxScaleExponent } from './kernels/mx.ts';
-export { fakeQuantizeFp8Block, fakeQuantizeFp8Group } from './kernels/fp8Block.ts';
-export { dataRange } from './kernels/fp4.ts';
+export { nvfp4GlobalScale, roundToE2M1, roundToE2M1F32 } from './kernels/fp4.ts';
+export { mxScaleExponent } from './kernels/mx.ts';
+export {
+  dataRange, fakeQuantizeFp8, fakeQuantizeFp8Block, fakeQuantizeFp8Group, fakeQuantizeFp8Static, fakeQuantizeMx, fakeQuantizeNvfp4,
+} from './floatQuant.ts';

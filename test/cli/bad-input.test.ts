@@ -30,6 +30,10 @@ describe('numeric options: digits, within limits that say why', () => {
     [['quantize', '--samples', '1000000000'], '--samples: at most 4096 (each sequence is sampled, then evaluated in 7 one-shot runs)'],
     [['quantize', '--length', '1'], '--length: expected an integer ≥ 2, got "1"'],
     [['quantize', '--transform-block-size', 'Infinity'], 'expected a whole number written in digits'],
+    [['algorithms', '--calibration-samples', '5000'], "--calibration-samples: at most 4096 (each sequence calibrates every row's one-shot run)"],
+    [['verify', '--depth', '1e3'], '--depth: expected a whole number written in digits, got "1e3"'],
+    [['verify', '--depth', ''], '--depth: expected a whole number written in digits, got ""'],
+    [['tour', '--epochs', '0'], '--epochs: expected an integer ≥ 1, got "0"'],
   ])('%j', async (argv, message) => {
     const r = await runCli(argv);
     expect(r.code).toBe(2);

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readJournal, journalRecords } from '../../src/log/index.ts';
-import { JournalEncoder } from '../../src/log/writer.ts';
+import { JournalEncoder } from '../../src/log/encoder.ts';
+import { eventCode, hookWord } from '../../src/log/effects.ts';
 import { memorySink } from '../../src/log/index.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -68,13 +69,17 @@ describe('llmc-sim run --log, replay, diff, log show', () => {
     const j = readJournal(file);
     const sink = memorySink();
     const enc = new JournalEncoder(sink, j.header);
-    for (const c of j.calls) enc.entry(c.n === 6 ? { ...c, e: '00000000' } : c);
+    // Call 6 (optim_post_step) claims one more effect: modifier #1 started.
+    for (const c of j.calls) enc.entry(c.n === 6 ? { ...c, fx: { w: [...c.fx!.w, hookWord(1, 1, eventCode('optim_post_step'))], g: c.fx!.g } } : c);
     enc.end(j.calls.length);
     const bad = join(dir, 'bad.llog');
     writeFileSync(bad, sink.bytes());
     const r = cli(['replay', bad]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/diverged at call 6 \(step 0, event optim_post_step\): expected \d+ records \(digest 00000000\) got/);
+    expect(r.stderr).toMatch(/diverged at call 6 \(step 0, event optim_post_step\): expected \d+ effects \(digest [0-9a-f]{8}\) got \d+ \(digest [0-9a-f]{8}\), first differing effect: #\d+ expected \w+#1 onStart \(optim_post_step\), got nothing/);
+    const json = cli(['replay', bad, '--json']);
+    expect(json.status).toBe(1);
+    expect(JSON.parse(json.stdout).divergence).toMatchObject({ call: 6, what: 'effects', effect: { expected: expect.stringMatching(/#1 onStart/), got: null }, message: expect.stringMatching(/^diverged at call 6/) });
     const d = cli(['diff', file, bad]);
     expect(d.status).toBe(1);
     expect(d.stdout).toContain('first difference at call 6 (effects)');

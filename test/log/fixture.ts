@@ -46,9 +46,25 @@ export function journalBytes(header: HeaderInput, calls: Iterable<DriverCall>): 
   return sink.bytes();
 }
 
-/** Byte offsets where each line starts, and the file length last. */
-export function lineStarts(bytes: Uint8Array): number[] {
-  const starts = [0];
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a && i + 1 < bytes.length) starts.push(i + 1);
+/**
+ * Byte offsets where each record starts (record 0, the header, at 0 with the magic), read from the
+ * frames alone (`[varint length][payload][4-byte CRC]`, docs/journal-format.md), independently of the reader.
+ */
+export function recordStarts(bytes: Uint8Array): number[] {
+  const starts: number[] = [];
+  let p = 0;
+  while (p < bytes.length) {
+    starts.push(p);
+    let q = starts.length === 1 ? 8 : p;
+    let length = 0;
+    let scale = 1;
+    for (;;) {
+      const b = bytes[q++];
+      length += (b & 0x7f) * scale;
+      scale *= 128;
+      if (b < 0x80) break;
+    }
+    p = q + length + 4;
+  }
   return starts;
 }

@@ -1,22 +1,59 @@
 import { describe, expect, it } from 'vitest';
-import { encodeEntryLine, encodeLine, type CallEntry } from '../../src/log/format.ts';
-import { hex8 } from '../../src/log/crc32.ts';
+import { ByteReader, ByteWriter, isScalarOptions, KeyTable, readOptions, writeOptions } from '../../src/log/bytes.ts';
+import { crc32, hex8 } from '../../src/log/crc32.ts';
+import { describeEffect, hookWord, transitionWord, callWord, genericWord, eventCode } from '../../src/log/effects.ts';
 
-describe('encodeEntryLine', () => {
-  const entries: CallEntry[] = [
-    { n: 1, c: { call: 'initialize', options: { recipe: { $ref: 'recipe' }, stepsPerEpoch: 10 } }, e: 'deadbeef', x: 12, m: 'ab'.repeat(32) },
-    { n: 2, c: { call: 'event', type: 'batch_start', options: { globalStep: 1.5, loss: { $number: 'NaN' } } }, e: '00000000', x: 0 },
-    { n: 3, c: { call: 'event', type: 'loss_calculated', options: { note: 'é "quoted" \n ✓' } }, e: '0000abcd', x: 3 },
-    { n: 123456, c: { call: 'optimizerStep', globalStep: 7, lr: 1e-3 }, e: 'ffffffff', x: 1, m: '01'.repeat(32) },
-    { n: 5, c: { call: 'reset' }, e: '12345678', x: 2 },
+describe('options, field by field', () => {
+  const cases: Record<string, unknown>[] = [
+    {},
+    { globalStep: 3, batchData: null },
+    { globalStep: 1.5, loss: -0.25, flag: true, off: false, note: 'é "quoted" \n ✓' },
+    { a: 2 ** 40, b: -(2 ** 30), c: -0, d: 0x3fffffff, e: -0x3fffffff, 2: 'two' },
   ];
-  it('writes the same bytes and chain value as encodeLine of the entry', () => {
-    let k = 0x1234;
-    for (const e of entries) {
-      const expected = encodeLine(e, k);
-      expect(encodeEntryLine(e, k)).toEqual(expected);
-      k = expected.k;
+  it('read back as written, with option names written once', () => {
+    const w = new ByteWriter(4);
+    const keys = new KeyTable();
+    for (const o of cases) {
+      expect(isScalarOptions(o)).toBe(true);
+      writeOptions(w, o, keys);
     }
+    const r = new ByteReader(w.buf.subarray(0, w.pos)).at(0, w.pos);
+    const back = new KeyTable();
+    for (const o of cases) expect(JSON.stringify(readOptions(r, back, true))).toBe(JSON.stringify(o));
+    expect(r.pos).toBe(w.pos);
+    expect(back.names).toEqual(keys.names);
+  });
+  it('anything but a plain object of scalars is stored as JSON', () => {
+    for (const o of [{ loss: NaN }, { x: undefined }, { nested: {} }, Object.create(null), new Map(), { kind: 'k', className: 'C' }]) expect(isScalarOptions(o)).toBe(false);
+  });
+});
+
+describe('effect words', () => {
+  it('name the modifier, the hook or transition and the event', () => {
+    const type = (p: number) => ['MagnitudePruningModifier', 'ConstantPruningModifier'][p] ?? null;
+    expect(describeEffect(hookWord(1, 1, eventCode('batch_start')), [], type)).toBe('ConstantPruningModifier#1 onStart (batch_start)');
+    expect(describeEffect(hookWord(0, 0, 0), [], type)).toBe('MagnitudePruningModifier#0 onInitialize');
+    expect(describeEffect(transitionWord(0, 'started', 'initialized', 'started'), [], type)).toBe('MagnitudePruningModifier#0 started: initialized → started');
+    expect(describeEffect(callWord(1, eventCode('batch_end')), [], type)).toBe('call event batch_end accepted');
+    expect(describeEffect(genericWord(1), ['a', '{"type":"effect.warning"}'], type)).toBe('{"type":"effect.warning"}');
+    expect(describeEffect(hookWord(7, 2, 0), [], type)).toBe('modifier#7 onUpdate');
+  });
+});
+
+describe('crc32', () => {
+  it('is CRC-32 (IEEE): the check value, and chaining equals one pass, at every split and length', () => {
+    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
+    const bytes = Uint8Array.from({ length: 70 }, (_, i) => (i * 151 + 7) & 0xff);
+    const bitwise = (b: Uint8Array, from: number, to: number, previous: number) => {
+      let c = ~previous >>> 0;
+      for (let i = from; i < to; i++) {
+        c ^= b[i];
+        for (let k = 0; k < 8; k++) c = c & 1 ? (0xedb88320 ^ (c >>> 1)) >>> 0 : c >>> 1;
+      }
+      return ~c >>> 0;
+    };
+    for (let from = 0; from < 9; from++) for (let to = from; to <= bytes.length; to++) expect(crc32(bytes, from, to, 0x1234)).toBe(bitwise(bytes, from, to, 0x1234));
+    for (let split = 0; split <= bytes.length; split++) expect(crc32(bytes, split, bytes.length, crc32(bytes, 0, split))).toBe(crc32(bytes));
   });
 });
 

@@ -21,7 +21,9 @@ import { CompressionLifecycle } from '../../src/lifecycle/lifecycle.ts';
 import { simulateTraining } from '../../src/sim/training.ts';
 import { createSyntheticModel } from '../../src/model/synthetic.ts';
 import { AppendPathError } from '../../src/io/appendOnly.ts';
-import { journalBytes, lineStarts, RECIPE, smallHeader, smallModel, trainingRun } from './fixture.ts';
+import { journalBytes, recordStarts, RECIPE, smallHeader, smallModel, trainingRun } from './fixture.ts';
+import { JournalEncoder } from '../../src/log/encoder.ts';
+import { hookWord, eventCode } from '../../src/log/effects.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'llmc-journal-'));
 
@@ -90,13 +92,34 @@ describe('record and replay', () => {
     expect(r.calls).toBe(19);
   });
 
-  it('an edited effect digest is a divergence at that call, with the step and event', () => {
+  it('an edited effect is a divergence at that call, with the step, the event and the first differing effect', () => {
     const { header, calls } = trainingRun(2);
     const j = readJournal(journalBytes(header, calls));
-    const bad = { ...j, calls: j.calls.map((c) => (c.n === 9 ? { ...c, e: '00000000' } : c)) };
+    const at = j.calls[8];
+    const type = (at.c as { type?: string }).type ?? null;
+    // The journal claims one more effect: ConstantPruningModifier (position 1) started at this call.
+    const extra = hookWord(1, 1, eventCode(type));
+    const bad = { ...j, calls: j.calls.map((c) => (c.n === 9 ? { ...c, fx: { w: [...c.fx!.w, extra], g: c.fx!.g } } : c)) };
     const r = replayJournal(bad);
     expect(r.divergence).toMatchObject({ call: 9, what: 'effects' });
-    expect(r.divergence!.event).toBe((j.calls[8].c as { type?: string }).type ?? j.calls[8].c.call);
+    expect(r.divergence!.event).toBe(type ?? at.c.call);
+    expect(r.divergence!.effect).toEqual({ index: at.fx!.w.length, expected: `ConstantPruningModifier#1 onStart${type ? ` (${type})` : ''}`, got: null });
+    // And the other way round: an effect the journal does not have.
+    const missing = { ...j, calls: j.calls.map((c) => (c.n === 9 ? { ...c, fx: { w: c.fx!.w.slice(0, -1), g: c.fx!.g } } : c)) };
+    const d = replayJournal(missing).divergence!;
+    expect(d.effect).toMatchObject({ index: at.fx!.w.length - 1, expected: null });
+    expect(d.effect!.got).toMatch(/#\d /);
+  });
+
+  it('re-encoding the entries read from a journal gives its bytes back', () => {
+    const { header, calls } = trainingRun(6);
+    const bytes = journalBytes(header, calls);
+    const j = readJournal(bytes);
+    const sink = memorySink();
+    const enc = new JournalEncoder(sink, j.header);
+    for (const c of j.calls) enc.entry(c);
+    enc.end(j.calls.length);
+    expect(Buffer.from(sink.bytes()).equals(Buffer.from(bytes))).toBe(true);
   });
 
   it('refuses the wrong model and names the tensor', () => {
@@ -107,6 +130,23 @@ describe('record and replay', () => {
     expect(() => replayJournal(bytes, { model: other })).toThrow(JournalModelError);
     expect(() => replayJournal(bytes, { model: other })).toThrow(/tensor 'model\.embed_tokens\.weight' differs/);
     expect(replayJournal(bytes, { model: smallModel(0) }).divergence).toBeNull();
+  });
+
+  it('a recording tap leaves records$ as it is, and a second tap is refused', () => {
+    const run = (withTap: boolean) => {
+      const model = smallModel(5);
+      const lc = new CompressionLifecycle();
+      const seen: string[] = [];
+      const rec = withTap ? recordTo(lc, memorySink(), smallHeader(5, 'default', model)) : null;
+      lc.records$.subscribe((r) => seen.push(JSON.stringify(serializeRecord(r))));
+      if (withTap) expect(() => recordTo(lc, memorySink(), smallHeader(5, 'default', model))).toThrow(/a recording tap is already attached/);
+      simulateTraining({ recipe: RECIPE, epochs: 2, stepsPerEpoch: 2, model, seed: 5, lifecycle: lc, onOptimizerStep: rec ? (g, lr) => rec.optimizerStep(g, lr) : undefined });
+      rec?.close();
+      return seen;
+    };
+    const plain = run(false);
+    expect(plain.length).toBeGreaterThan(50);
+    expect(run(true)).toEqual(plain);
   });
 
   it('journalRecords re-derives the records$ stream of the recording', () => {
@@ -180,7 +220,7 @@ describe('files', () => {
     const file = join(dir, 'cut.llog');
     const { header, calls } = trainingRun(0);
     const bytes = journalBytes(header, calls);
-    const starts = lineStarts(bytes);
+    const starts = recordStarts(bytes);
     // Cut 10 bytes before the closing record: the last call is torn.
     writeFileSync(file, bytes.subarray(0, starts[starts.length - 1] - 10));
     const before = readFileSync(file);
@@ -193,21 +233,44 @@ describe('files', () => {
   });
 
   it('an unknown version and a foreign file are reported at record 0', () => {
-    const { header, calls } = trainingRun(0, 1, 1);
-    const text = new TextDecoder().decode(journalBytes(header, calls));
+    const { header } = trainingRun(0, 1, 1);
     expect(() => readJournal(new TextEncoder().encode('{"hello":1}\n'))).toThrow(/record 0 \(byte offset 0\)/);
-    const lines = text.split('\n');
-    // A re-checksummed header claiming version 99.
-    const { encodeLine } = require_format();
-    const body = JSON.parse(lines[0]);
-    delete body.k;
-    body.version = 99;
-    const patched = encodeLine(body, 0).line + lines.slice(1).join('\n');
-    expect(() => readJournal(new TextEncoder().encode(patched))).toThrow(/unknown journal version 99/);
+    expect(() => readJournal(new TextEncoder().encode('garbage'))).toThrow(/record 0 \(byte offset 0\): not an llmc-sim journal/);
+    // A well-formed, checksummed header claiming version 99.
+    const sink = memorySink();
+    const enc = new JournalEncoder(sink, { ...readJournal(journalBytes(header, [])).header, version: 99 });
+    enc.end(0);
+    expect(() => readJournal(sink.bytes())).toThrow(/unknown journal version 99: this llmc-sim reads versions 1 to 2/);
   });
 });
 
-import * as format from '../../src/log/format.ts';
-function require_format() {
-  return format;
-}
+describe('version 1 (JSON Lines) journals', () => {
+  const V1 = join(import.meta.dirname, 'fixtures', 'v1.llog');
+  it('are read through the upcaster and replay, checked with the version-1 digest', () => {
+    const j = readJournal(V1);
+    expect(j.damage).toBeNull();
+    expect(j.storedVersion).toBe(1);
+    expect(j.header.version).toBe(2);
+    expect(j.calls.length).toBe(26);
+    expect(j.calls[0].fx).toBeUndefined();
+    const r = replayJournal(j);
+    expect(r.divergence).toBeNull();
+    expect(r.calls).toBe(26);
+    // The same run recorded today: the same calls, now with their effects, and the same records.
+    const { header, calls } = trainingRun(11, 2, 2);
+    const v2 = readJournal(journalBytes(header, calls));
+    expect(v2.calls.map((c) => c.c)).toEqual(j.calls.map((c) => c.c));
+    expect(v2.calls.map((c) => c.m)).toEqual(j.calls.map((c) => c.m));
+    expect(journalRecords(v2)).toEqual(journalRecords(j));
+  });
+
+  it('an edited version-1 digest is a divergence; an edited byte is damage at its line', () => {
+    const j = readJournal(V1);
+    const bad = { ...j, calls: j.calls.map((c) => (c.n === 5 ? { ...c, e: '00000000' } : c)) };
+    expect(replayJournal(bad).divergence).toMatchObject({ call: 5, what: 'effects', effect: null });
+    const bytes = Buffer.from(readFileSync(V1));
+    const starts = [0, ...[...bytes.keys()].filter((i) => bytes[i] === 0x0a && i + 1 < bytes.length).map((i) => i + 1)];
+    bytes[starts[7] + 3] ^= 1;
+    expect(readJournal(bytes).damage).toMatchObject({ record: 7, offset: starts[7] });
+  });
+});

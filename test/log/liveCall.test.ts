@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { liveCall } from '../../src/log/replay.ts';
+import { liveCall } from '../../src/log/liveCall.ts';
 import { JournalReplayError } from '../../src/log/errors.ts';
 
 describe('liveCall', () => {

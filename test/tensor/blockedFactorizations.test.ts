@@ -83,21 +83,24 @@ describe('blocked factorizations = the plain loops', () => {
 });
 
 describe('Hessian accumulation (lower triangle, mirrored)', () => {
-  it('h += alpha·XᵀX equals the plain float64 sums exactly, across chunk boundaries', () => {
+  // exact: every entry is the same ascending sum over the rows as the plain loop (no tolerance needed), in
+  // float64 for float64 inputs and in float32 (upstream's GPTQ_PRECISION) for float32 inputs
+  it.each(['float64', 'float32'] as const)('%s: h += alpha·XᵀX equals the plain ascending sums exactly, across chunk boundaries', (dtype) => {
     const rows = 7;
     const cols = 300;
     const rng = new Rng(11);
-    const x = Float32Array.from({ length: rows * cols }, () => rng.normal());
+    const values = Array.from({ length: rows * cols }, () => rng.normal());
+    const x = dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values);
     const h = Float64Array.from({ length: cols * cols }, (_, i) => (i % 5) * 0.25);
     const want = Float64Array.from(h);
     accumulateGram(h, x, rows, cols, 2);
+    const round = dtype === 'float32' ? Math.fround : (v: number) => v;
     for (let i = 0; i < cols; i++)
       for (let j = 0; j < cols; j++) {
         let s = 0;
-        for (let r = 0; r < rows; r++) s += x[r * cols + i] * x[r * cols + j];
+        for (let r = 0; r < rows; r++) s = round(s + round(x[r * cols + i] * x[r * cols + j]));
         want[i * cols + j] += 2 * s;
       }
-    // exact: every entry is the same ascending float64 sum (no tolerance needed)
     let mismatches = 0;
     for (let i = 0; i < h.length; i++) if (h[i] !== want[i]) mismatches++;
     expect(mismatches).toBe(0);

@@ -8,7 +8,8 @@
  *   float64 alike; blocking over tokens and rows does not change a row's order);
  * - attention: `attendQuery`, the body of `causalAttention`, over cache rows 0..pos;
  * - query/key hooks act on the new token's states after RoPE and before the key enters the cache (where
- *   upstream's k_cache transform acts), exactly as they act on the whole K in the full forward.
+ *   upstream's k_cache transform acts), value hooks on its value before it enters the cache, exactly as
+ *   they act on the whole K and V in the full forward.
  * Scratch is allocated at creation; the cache grows geometrically up to maxPositionEmbeddings. A step
  * allocates nothing else, apart from the tensors handed to hooks.
  * @internal
@@ -118,6 +119,7 @@ export class KvDecoder implements Decoder {
       rope(s.k, 1, a.numKvHeads, headDim, this.cos, this.sin, interleaved, pos);
       applyStateHooks(a.queryHooks.fns(), a, s.q, 1, qDim, 'query');
       applyStateHooks(a.keyHooks.fns(), a, s.k, 1, kvDim, 'key');
+      applyStateHooks(a.valueHooks.fns(), a, s.v, 1, kvDim, 'value');
       const c0 = pos * kvDim;
       for (let i = 0; i < kvDim; i++) {
         kc[c0 + i] = s.k[i];

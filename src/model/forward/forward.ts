@@ -172,6 +172,7 @@ export function runForward(m: ForwardModules, tokens: ArrayLike<number>, s: RunS
     rope(s.k, T, a.numKvHeads, headDim, s.cos, s.sin, interleaved);
     applyStateHooks(a.queryHooks.fns(), a, s.q, T, qDim, 'query');
     applyStateHooks(a.keyHooks.fns(), a, s.k, T, kvDim, 'key');
+    applyStateHooks(a.valueHooks.fns(), a, s.v, T, kvDim, 'value');
     causalAttention(s.ao, s.q, s.k, s.v, s.att, T, a.numHeads, a.numKvHeads, headDim);
     applyLinear(L.oProj, s.ao, s.o, T, qDim, dim);
     for (let i = 0; i < T * dim; i++) s.x[i] += s.o[i];

@@ -14,16 +14,14 @@
  * - end: hooks removed.
  */
 import type { Event } from '../../core/events.ts';
-import { EventType } from '../../core/events.ts';
 import type { State } from '../../core/state.ts';
 import { RuntimeError, ValueError } from '../../core/errors.ts';
 import { field, FieldTypeError, type FieldSpecs } from '../../core/fields.ts';
-import type { Linear } from '../../model/modules.ts';
 import { HooksMixin } from '../../model/hooksMixin.ts';
 import { Tensor } from '../../tensor/tensor.ts';
 import { Modifier, type Kwargs, type ModifierArgs } from '../modifier.ts';
 import { requireModel } from '../_internals/requireModel.ts';
-import { coveredBy } from '../_internals/covered.ts';
+import { CalibrationModifier } from '../calibrationModifier.ts';
 import { attachedScheme } from '../quantization/attached.ts';
 import { DEFAULT_AWQ_MAPPINGS, dumpAwqMappings, parseAwqMappings, resolveAwqMappings, type AWQMappingSpec, type ResolvedAwqMapping } from './mappings.ts';
 import { parentRunner, type ParentRunner } from './parentForward.ts';
@@ -62,7 +60,7 @@ export interface AwqErrorMetric {
   history: SearchResult['history'];
 }
 
-export class AWQModifier extends Modifier {
+export class AWQModifier extends CalibrationModifier {
   static override readonly fields: FieldSpecs = [
     ...Modifier.fields,
     field<AWQMappingSpec[] | null>('mappings', 'mappings', null, parseAwqMappings, dumpAwqMappings),
@@ -133,13 +131,7 @@ export class AWQModifier extends Modifier {
     s.count += d.length / ch;
   }
 
-  protected override onEvent(state: State, event: Event, kwargs: Kwargs): void {
-    if (event.type === EventType.CALIBRATION_EPOCH_START && !this.started) this.startItself(state, kwargs);
-    if (event.type === EventType.SEQUENTIAL_EPOCH_END) this.#applySmoothing(coveredBy(kwargs.modules));
-    if (event.type === EventType.CALIBRATION_EPOCH_END && !this.ended) this.endItself(state, kwargs);
-  }
-
-  #applySmoothing(covered: (name: string) => boolean): void {
+  protected override onSubgraphEnd(covered: (name: string) => boolean): void {
     for (const m of this.#resolved) {
       const stats = this.#stats.get(m.smoothName);
       if (!stats || !covered(m.smoothName) || !m.balanceNames.every(covered)) continue;
@@ -198,7 +190,7 @@ export class AWQModifier extends Modifier {
   }
 
   protected override onFinalize(state: State, kwargs: Kwargs): boolean {
-    if (!this.ended) this.endItself(state, kwargs);
+    super.onFinalize(state, kwargs);
     this.#parents.clear();
     this.#stats.clear();
     this.#resolved = [];

@@ -22,7 +22,7 @@ import { requireModel } from '../_internals/requireModel.ts';
 import { QuantizationModifier, quantizeWeight, type QuantizationModifierArgs, type WeightQuantization } from '../quantization/base.ts';
 import { floatFormat, type ActivationOrdering, type QuantizationArgs, type QuantizationScheme } from '../quantization/presets.ts';
 import { NotSimulatedError } from '../quantization/errors.ts';
-import { markQuantized } from '../quantization/attached.ts';
+import { writeFinalWeight } from '../_internals/finalWeight.ts';
 import {
   ActorderConflictError, groupActorderFallback, HESSIAN_NOT_INVERTIBLE, noCalibrationSamples, NothingToQuantizeError, quantizingWith,
 } from './errors.ts';
@@ -154,12 +154,7 @@ export class GPTQModifier extends QuantizationModifier {
     });
     if (!r.inverted) this.warn(HESSIAN_NOT_INVERTIBLE);
     this.losses.set(name, r.loss);
-    const dtype = module.weight.dtype;
-    const value = new Tensor(dtype === 'float32' ? Float32Array.from(r.weight) : r.weight, [rows, cols]);
-    const scaleShape = args.strategy === 'group' ? [rows, r.scales.length / rows] : args.strategy === 'tensor' ? [1] : [rows];
-    module.weight = value;
-    markQuantized(value);
-    return { value, scales: new Tensor(dtype === 'float32' ? Float32Array.from(r.scales) : r.scales, scaleShape), zeroPoints: r.zeroPoints };
+    return writeFinalWeight(module, r.weight, r.scales, r.zeroPoints, args.strategy);
   }
 
   protected override onEnd(state: State, event: Event | null, kwargs: Kwargs): void {

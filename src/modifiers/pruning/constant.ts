@@ -10,8 +10,9 @@ import { Modifier, type Kwargs } from '../modifier.ts';
 import { HeldMasks } from './heldMasks.ts';
 import { zeroMask } from './masks.ts';
 import { targetLinears } from './targets.ts';
+import type { Restorable, SavedModifierState } from '../restorable.ts';
 
-export class ConstantPruningModifier extends Modifier {
+export class ConstantPruningModifier extends Modifier implements Restorable {
   static override readonly fields = [
     ...Modifier.fields,
     field('targets', 'targets', ['re:.*_proj$'], asStringList),
@@ -39,6 +40,14 @@ export class ConstantPruningModifier extends Modifier {
       total += mask.length;
     }
     this.recordEffect('pruning.hold', { sparsity: Number((total ? zeros / total : 0).toFixed(6)), modules: this.#masks.modules.length });
+  }
+
+  /** Snapshot protocol (restorable.ts): the held masks are all its private state. */
+  saveState(): SavedModifierState {
+    return { values: {}, arrays: this.#masks.save() };
+  }
+  restoreState(saved: SavedModifierState): void {
+    this.#masks.restore(saved.arrays);
   }
 
   protected override onEvent(_state: State, event: Event, _kwargs: Kwargs): void {

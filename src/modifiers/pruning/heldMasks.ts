@@ -23,6 +23,24 @@ export class HeldMasks {
     this.#masks.set(name, prunedIndices(mask));
   }
 
+  /** The held masks (pruned indices per module name), for a snapshot; copies. */
+  save(): Record<string, Uint32Array> {
+    const out: Record<string, Uint32Array> = {};
+    for (const [name, indices] of this.#masks) out[name] = indices.slice();
+    return out;
+  }
+
+  /** Holds exactly the masks `save()` returned (a snapshot's restore); names must be among the targets. */
+  restore(saved: Record<string, Uint32Array>): void {
+    this.#masks.clear();
+    for (const [name, indices] of Object.entries(saved)) {
+      const target = this.modules.find(([n]) => n === name);
+      if (!target) throw new RangeError(`a saved mask names '${name}', which is not a target`);
+      if (indices.some((i) => i >= target[1].weight.data.length)) throw new RangeError(`a saved mask of '${name}' points past its weight`);
+      this.#masks.set(name, indices.slice());
+    }
+  }
+
   /** On OPTIM_POST_STEP while `holding`: zeroes every masked weight again. Other events: nothing. */
   onEvent(event: Event, holding: boolean): void {
     if (event.type !== EventType.OPTIM_POST_STEP || !holding) return;

@@ -15,6 +15,7 @@ import { Modifier, type Kwargs } from '../modifier.ts';
 import { HeldMasks } from './heldMasks.ts';
 import { INTERPOLATIONS, type Interpolation, applyMask, interpolateSparsity, magnitudeMask, sparsityOf } from './masks.ts';
 import { targetLinears } from './targets.ts';
+import type { Restorable, SavedModifierState } from '../restorable.ts';
 
 const asSparsity = (v: unknown): number => {
   if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new FieldTypeError(`Input should be a number in [0, 1) (got ${JSON.stringify(v)})`);
@@ -40,7 +41,7 @@ export class ConflictingInterpolationError extends ValueError {
   }
 }
 
-export class MagnitudePruningModifier extends Modifier {
+export class MagnitudePruningModifier extends Modifier implements Restorable {
   static override readonly fields = [
     ...Modifier.fields,
     field('targets', 'targets', ['re:.*_proj$'], asStringList),
@@ -106,6 +107,17 @@ export class MagnitudePruningModifier extends Modifier {
   /** Re-applies the masks after every optimizer step while active (and after the end when held). */
   protected override onEvent(_state: State, event: Event, _kwargs: Kwargs): void {
     this.#masks.onEvent(event, this.started && (!this.ended || this.#holdAfterEnd));
+  }
+
+  /** Snapshot protocol (restorable.ts): the sparsity reached and the held masks (`leave_enabled` as applied is rebuilt by initialize). */
+  saveState(): SavedModifierState {
+    return { values: { sparsity: this.#sparsity }, arrays: this.#masks.save() };
+  }
+  restoreState(saved: SavedModifierState): void {
+    const sparsity = saved.values.sparsity;
+    if (typeof sparsity !== 'number') throw new TypeError('a saved MagnitudePruningModifier state needs a numeric sparsity');
+    this.#sparsity = sparsity;
+    this.#masks.restore(saved.arrays);
   }
 
   #prune(sparsity: number): void {

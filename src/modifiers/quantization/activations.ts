@@ -10,6 +10,14 @@ import {
   fakeQuantizeStatic, nvfp4GlobalScale, tensorQParams, type TensorQParams,
 } from '../../tensor/ops.ts';
 import { floatFormat, type QuantizationArgs } from './presets.ts';
+import { gridOptions, gridSearchRange } from './observers/gridSearch.ts';
+import { isMseObserver, MSE_OBSERVERS, sliceQdq } from './observers/mseWeights.ts';
+
+/** `observer_kwargs.averaging_constant` (0.01) of the moving-average observers. */
+const averagingConstant = (a: QuantizationArgs): number => {
+  const c = a.observerKwargs?.averaging_constant;
+  return typeof c === 'number' ? c : 0.01;
+};
 
 /** Dynamic fake quantization of a Linear's input [tokens, in]: per token, or the whole tensor as one slice. */
 export function dynamicActivationHook(args: QuantizationArgs) {
@@ -27,9 +35,12 @@ export function dynamicActivationHook(args: QuantizationArgs) {
 }
 
 /**
- * A min-max observer of one module's input (`llmcompressor/observers/min_max.py`): `memoryless_minmax`
- * keeps the last batch's extremes, `static_minmax` the extremes of every batch, `minmax` their moving
- * average (averaging constant 0.01).
+ * A static observer of one module's input or output, or the KV cache's keys or values (LLM Compressor 0.12
+ * `observers/min_max.py`, `observers/mse.py`): `memoryless_minmax` keeps the last batch's extremes,
+ * `static_minmax` the extremes of every batch, `minmax` their moving average; the MSE kinds take each
+ * batch's range from the grid search (`gridSearch.ts`), `mse` averaged as `minmax`, `memoryless_mse` and
+ * `imatrix_mse` (uniform for activations) the last batch's. The average is upstream's `lerp`,
+ * `start·(1 − c) + end·c` with `averaging_constant` c (0.01), in the data's dtype.
  */
 export class ActivationObserver {
   #lo: number | null = null;
@@ -38,21 +49,33 @@ export class ActivationObserver {
   constructor(readonly args: QuantizationArgs) {}
 
   observe(x: Tensor): void {
+    const r: (v: number) => number = x.dtype === 'float32' ? Math.fround : (v) => v;
+    const observer = this.args.observer;
     let lo = Infinity;
     let hi = -Infinity;
-    for (const v of x.data) {
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
+    if (isMseObserver(observer)) {
+      const found = gridSearchRange([{ values: x.data }], sliceQdq(this.args, x.dtype), x.dtype, gridOptions(MSE_OBSERVERS[observer], this.args.observerKwargs));
+      lo = found.lo[0];
+      hi = found.hi[0];
+    } else {
+      for (const v of x.data) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
     }
-    if (this.#lo === null || this.#hi === null || this.args.observer === 'memoryless_minmax') {
+    const c = averagingConstant(this.args);
+    if (this.#lo === null || this.#hi === null || observer === 'memoryless_minmax' || observer === 'memoryless_mse' || observer === 'imatrix_mse') {
       this.#lo = lo;
       this.#hi = hi;
-    } else if (this.args.observer === 'static_minmax') {
+    } else if (observer === 'static_minmax') {
       this.#lo = Math.min(this.#lo, lo);
       this.#hi = Math.max(this.#hi, hi);
+    } else if (c !== 1) {
+      this.#lo = r(r(this.#lo * r(1 - c)) + r(lo * r(c)));
+      this.#hi = r(r(this.#hi * r(1 - c)) + r(hi * r(c)));
     } else {
-      this.#lo += (lo - this.#lo) * 0.01;
-      this.#hi += (hi - this.#hi) * 0.01;
+      this.#lo = lo;
+      this.#hi = hi;
     }
   }
 

@@ -12,25 +12,29 @@ import type { State } from '../../core/state.ts';
 import type { Model } from '../../model/model.ts';
 import type { Module } from '../../model/modules.ts';
 import type { Tensor } from '../../tensor/tensor.ts';
-import { fakeQuantizeOp as fakeQuantize, fakeQuantizeFp8, fakeQuantizeFp8Block, fakeQuantizeFp8Group, fakeQuantizeMx, fakeQuantizeNvfp4 } from '../../tensor/ops.ts';
 import { nvfp4WeightGlobalScale } from './fusedGlobalScales.ts';
-import { asBool, asStringList, field, FieldTypeError, type FieldSpecs } from '../../core/fields.ts';
+import { asBool, asStringList, field, type FieldSpecs } from '../../core/fields.ts';
+import { knownObserver, parseConfigGroups, parseObserverDict, parseScheme, type SchemeValue } from './fields.ts';
+import { quantizeWeight, type WeightQuantization } from './rtn.ts';
 import { Modifier, type Kwargs, type ModifierArgs } from '../modifier.ts';
 import { HooksMixin, type HookHandle } from '../../model/hooksMixin.ts';
-import type { Embedding, Linear } from '../../model/modules.ts';
-import type { TensorQParams } from '../../tensor/ops.ts';
-import { ActivationObserver, dynamicActivationHook, isStaticInput, staticActivationHook } from './activations.ts';
+import type { Embedding, Linear, LlamaAttention } from '../../model/modules.ts';
+import { dynamicActivationHook, isStaticInput } from './activations.ts';
+import { ActivationCalibration } from './staticActivations.ts';
 import { checkLegacyTargets } from '../_internals/legacyTargets.ts';
 import { coveredBy } from '../_internals/covered.ts';
 import { attachedScheme, attachScheme, isQuantized } from './attached.ts';
+import { isMseObserver, mseQuantizeWeight } from './observers/mseWeights.ts';
+import { accumulateImportance, newImportance, normalizedImportance, settleImportance, takeImportance, type ImportanceSums } from './observers/importance.ts';
 import { match } from '../../compressed-tensors/match.ts';
 import { requireModel } from '../_internals/requireModel.ts';
 import {
-  embeddingInputNotQuantized, GroupDivisibilityError, NarrowGroupLayerError, neverObserved, staticInputNeverCalibrated, NotSimulatedError, QuantizationFieldsRequiredError,
+  AsymmetricKvCacheError, embeddingInputNotQuantized, mseObserverNotUsed, GroupDivisibilityError, kvCacheNeverCalibrated, ObserverOverrideConflictError, staticOutputNeverCalibrated, NarrowGroupLayerError, neverObserved, staticInputNeverCalibrated, NotSimulatedError, QuantizationFieldsRequiredError,
   SchemeAndConfigGroupsError, type IndivisibleLayer,
 } from './errors.ts';
 import {
-  checkPresetName, dumpSchemeEntry, floatFormat, parseSchemeEntry, presetScheme, type QuantizationArgs, type QuantizationScheme,
+  applyObserverOverrides, checkPresetName, dumpQuantizationArgs, dumpSchemeEntry, parseKvCacheScheme, type KvCacheArgs, floatFormat, OBSERVER_NAMES, parseSchemeEntry, presetScheme, type ObserverOverrides,
+  type QuantizationArgs, type QuantizationScheme,
 } from './presets.ts';
 
 export interface QuantizationModifierArgs extends ModifierArgs {
@@ -48,49 +52,6 @@ export interface QuantizationModifierArgs extends ModifierArgs {
   bypass_divisibility_checks?: boolean;
 }
 
-type SchemeValue = string | Record<string, string[]>;
-
-/** `scheme`: a preset name, or `{presetName: targets}` (a bare target string wrapped). */
-function parseScheme(v: unknown): SchemeValue | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string') {
-    checkPresetName(v);
-    return v;
-  }
-  if (typeof v === 'object' && !Array.isArray(v)) {
-    const out: Record<string, string[]> = {};
-    for (const [name, targets] of Object.entries(v as Record<string, unknown>)) {
-      checkPresetName(name);
-      if (typeof targets === 'string') out[name] = [targets];
-      else if (Array.isArray(targets) && targets.every((t) => typeof t === 'string')) out[name] = [...targets];
-      else throw new FieldTypeError('Input should be a valid list of strings', name);
-    }
-    return out;
-  }
-  throw new FieldTypeError(`Input should be a preset scheme name or a dictionary of preset scheme names (got ${JSON.stringify(v)})`);
-}
-
-function parseConfigGroups(v: unknown): Record<string, QuantizationScheme> | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v !== 'object' || Array.isArray(v)) throw new FieldTypeError('Input should be a valid dictionary');
-  const out: Record<string, QuantizationScheme> = {};
-  for (const [name, entry] of Object.entries(v as Record<string, unknown>)) out[name] = parseSchemeEntry(entry, name);
-  return out;
-}
-
-/** T30 for anything but null. */
-const notSimulated = (py: string) => (v: unknown): null => {
-  if (v === null || v === undefined) return null;
-  throw new NotSimulatedError(py);
-};
-
-/** Observers: min-max ones only (the RTN math of §10); others → T30. */
-const minMaxObserver = (py: string) => (v: unknown): string | null => {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string' && v.replace(/[_-]/g, '').toLowerCase().includes('minmax')) return v;
-  throw new NotSimulatedError(py);
-};
-
 interface Observed {
   /** The weight Tensor the scales belong to (a later change of weight recomputes them). */
   weight: Tensor;
@@ -100,10 +61,15 @@ interface Observed {
 }
 
 /** The `quantization.applied` effect: module names whose weights were fake-quantized, whose inputs got a
- * fake-quant hook, and targets skipped because no SEQUENTIAL_EPOCH_END calibrated them. */
+ * fake-quant hook, outputs and KV caches likewise, and targets skipped because no SEQUENTIAL_EPOCH_END
+ * calibrated them. */
 export interface QuantizationApplied {
   weights: string[];
   inputActivations: string[];
+  /** Linears whose outputs got a fake-quant hook. */
+  outputActivations: string[];
+  /** Attention modules whose keys and values are fake-quantized as they enter the KV cache. */
+  kvCache: string[];
   skipped: string[];
 }
 
@@ -116,10 +82,11 @@ export class QuantizationModifier extends Modifier {
     field<string[]>('targets', 'targets', ['Linear'], asStringList),
     field<string[]>('ignore', 'ignore', [], asStringList),
     field<SchemeValue | null>('scheme', 'scheme', null, parseScheme),
-    field<null>('kv_cache_scheme', 'kvCacheScheme', null, notSimulated('kv_cache_scheme')),
-    field<string | null>('weight_observer', 'weightObserver', null, minMaxObserver('weight_observer')),
-    field<string | null>('input_observer', 'inputObserver', null, minMaxObserver('input_observer')),
-    field<string | null>('output_observer', 'outputObserver', null, minMaxObserver('output_observer')),
+    field<KvCacheArgs | null>('kv_cache_scheme', 'kvCacheScheme', null, parseKvCacheScheme, dumpQuantizationArgs),
+    field<string | null>('weight_observer', 'weightObserver', null, knownObserver('weight_observer')),
+    field<string | null>('input_observer', 'inputObserver', null, knownObserver('input_observer')),
+    field<string | null>('output_observer', 'outputObserver', null, knownObserver('output_observer')),
+    field<Record<string, string> | null>('observer', 'observer', null, parseObserverDict),
     field<boolean>('bypass_divisibility_checks', 'bypassDivisibilityChecks', false, asBool),
   ];
 
@@ -127,10 +94,11 @@ export class QuantizationModifier extends Modifier {
   declare targets: string[];
   declare ignore: string[];
   declare scheme: SchemeValue | null;
-  declare kvCacheScheme: null;
+  declare kvCacheScheme: KvCacheArgs | null;
   declare weightObserver: string | null;
   declare inputObserver: string | null;
   declare outputObserver: string | null;
+  declare observer: Record<string, string> | null;
   declare bypassDivisibilityChecks: boolean;
 
   /** Targeted modules and their schemes, after `onInitialize`. */
@@ -139,10 +107,14 @@ export class QuantizationModifier extends Modifier {
   /** Group layers narrower than their group size (S12, 'reference': T35 when observed). */
   readonly #narrow = new Map<string, IndivisibleLayer>();
   readonly #hooks = new HooksMixin();
-  /** Static input observers (from onStart to onEnd) and the parameters frozen from them. */
-  readonly #observers = new Map<string, ActivationObserver>();
-  readonly #activationParams = new Map<string, TensorQParams>();
+  /** Static input, output and KV-cache observers (from onStart to onEnd) and the parameters frozen from them. */
+  readonly #calibration = new ActivationCalibration(this.#hooks);
+  /** Attention modules whose keys and values `kv_cache_scheme` quantizes, after `onInitialize`. */
+  readonly #kvCache = new Map<string, LlamaAttention>();
   readonly #calibrationHooks: HookHandle[] = [];
+  /** imatrix_mse weights: E[x²] sums by module name (left by an IMatrixGatherer, or gathered here). */
+  readonly #importance = new Map<string, ImportanceSums>();
+  readonly #warned = new Set<string>();
   #quantizationEnabled = false;
 
   constructor(args: QuantizationModifierArgs = {}) {
@@ -179,10 +151,24 @@ export class QuantizationModifier extends Modifier {
     if (this.scheme === null && this.configGroups === null && this.kvCacheScheme === null && defaultTargets && this.ignore.length === 0) {
       throw new QuantizationFieldsRequiredError();
     }
-    if (typeof this.scheme === 'string') return [presetScheme(this.scheme, this.targets)];
-    if (this.scheme !== null) return Object.entries(this.scheme).map(([name, targets]) => presetScheme(name, targets));
-    if (this.configGroups !== null && Object.keys(this.configGroups).length > 0) return Object.values(this.configGroups).map((s) => structuredClone(s));
+    const override = (s: QuantizationScheme) => applyObserverOverrides(s, this.#observerOverrides());
+    if (typeof this.scheme === 'string') return [override(presetScheme(this.scheme, this.targets))];
+    if (this.scheme !== null) return Object.entries(this.scheme).map(([name, targets]) => override(presetScheme(name, targets)));
+    if (this.configGroups !== null && Object.keys(this.configGroups).length > 0) return Object.values(this.configGroups).map((s) => override(structuredClone(s)));
     return [{ targets: [...this.targets], weights: null, inputActivations: null, outputActivations: null }];
+  }
+
+  /** `_apply_observer_overrides`' names: the individual fields, or the `observer` dict (not both). */
+  #observerOverrides(): ObserverOverrides {
+    const individual = this.weightObserver !== null || this.inputObserver !== null || this.outputObserver !== null;
+    if (individual && this.observer !== null) {
+      throw new ObserverOverrideConflictError();
+    }
+    return {
+      weights: this.observer?.weights ?? this.weightObserver,
+      input_activations: this.observer?.input ?? this.inputObserver,
+      output_activations: this.observer?.output ?? this.outputObserver,
+    };
   }
 
   /** `QuantizationMixin.has_config`: a scheme, config groups or a KV-cache scheme of its own. */
@@ -223,6 +209,15 @@ export class QuantizationModifier extends Modifier {
       return true;
     }
     const schemes = this.resolvedSchemes();
+    this.#kvCache.clear();
+    if (this.kvCacheScheme) {
+      // `_apply_kv_cache_scheme`: every attention module, whatever `ignore` says
+      if (!this.kvCacheScheme.symmetric) {
+        this.warn('vLLM does not support asymmetric kv cache quantization');
+        throw new AsymmetricKvCacheError();
+      }
+      for (const [name, module] of model.namedModules()) if (module.kind === 'attention') this.#kvCache.set(name, module);
+    }
     for (const scheme of schemes) {
       checkLegacyTargets(scheme.targets, 'QuantizationModifier');
       const found = match(model, scheme.targets, this.ignore, { warnOnFail: true, warn: (m) => this.warn(m) });
@@ -268,23 +263,52 @@ export class QuantizationModifier extends Modifier {
     const model = modelOf(state, kwargs);
     const embeddingTargeted = [...this.#attached.values()].some(({ module }) => module === model.getModule('model.embed_tokens') || module === model.getModule('lm_head'));
     if (embeddingTargeted) model.untieWordEmbeddings();
-    this.#observers.clear();
+    this.#calibration.clear();
+    this.#importance.clear();
     for (const [name, { module, scheme }] of this.#attached) {
-      if (module.kind !== 'linear' || !isStaticInput(scheme.inputActivations)) continue;
-      const observer = new ActivationObserver(scheme.inputActivations);
-      this.#observers.set(name, observer);
-      this.#calibrationHooks.push(this.#hooks.registerHook(module, (x) => observer.observe(x), 'forward_pre'));
+      const weightObserver = scheme.weights?.observer ?? null;
+      if (weightObserver === 'minmax' || weightObserver === 'static_minmax' || weightObserver === 'mse') {
+        const to = weightObserver === 'mse' ? 'memoryless_mse' : 'memoryless_minmax';
+        this.#warnOnce(`Overriding weight observer for lower memory usage (${weightObserver} -> ${to})`);
+      }
+      if (isMseObserver(weightObserver) && this.calibrateWeight !== QuantizationModifier.prototype.calibrateWeight) {
+        this.#warnOnce(mseObserverNotUsed(this.constructor.name, weightObserver));
+      }
+      if (weightObserver === 'imatrix_mse' && module.kind === 'linear') {
+        const left = takeImportance(module);
+        const acc = left ?? newImportance(module.inFeatures);
+        this.#importance.set(name, acc);
+        if (!left) this.#calibrationHooks.push(this.#hooks.registerHook(module, (x) => accumulateImportance(acc, x), 'forward_pre'));
+      }
+    }
+    for (const [name, { module, scheme }] of this.#attached) {
+      if (module.kind !== 'linear') continue;
+      const { inputActivations: input, outputActivations: output } = scheme;
+      if (isStaticInput(input)) this.#calibration.watch(name, module, 'input', input, module.weight.dtype);
+      if (output && output.dynamic === false) this.#calibration.watch(name, module, 'output', output, module.weight.dtype);
+      for (const args of [input, output]) if (args?.observer === 'imatrix_mse') this.#warnOnce('imatrix_mse: only supported for weight observers. Falling back to uniform MSE.');
+    }
+    const kv = this.kvCacheScheme;
+    if (kv) {
+      for (const [name, attn] of this.#kvCache) {
+        // attn_head: a per-tensor observer and scale for each KV head's columns
+        const heads = kv.strategy === 'attn_head' ? attn.numKvHeads : 1;
+        const perSlice: QuantizationArgs = { ...kv, strategy: 'tensor' };
+        this.#calibration.watch(name, attn, 'k', perSlice, model.dtype, heads);
+        this.#calibration.watch(name, attn, 'v', perSlice, model.dtype, heads);
+      }
     }
   }
 
   protected override onEnd(_state: State, _event: Event | null, _kwargs: Kwargs): void {
     this.#hooks.removeHooks(this.#calibrationHooks);
     this.#calibrationHooks.length = 0;
+    this.#calibration.removeCalibrationHooks();
     // What was quantized, by module name, for the records (`oneshot` prints it; the journal keeps it).
-    const applied: QuantizationApplied = { weights: [], inputActivations: [], skipped: [] };
+    const applied: QuantizationApplied = { weights: [], inputActivations: [], outputActivations: [], kvCache: [], skipped: [] };
     for (const [name, { module, scheme }] of this.#attached) {
       if (!hasWeight(module)) continue;
-      if (!scheme.weights && !scheme.inputActivations) continue;
+      if (!scheme.weights && !scheme.inputActivations && !scheme.outputActivations) continue;
       const obs = this.#observed.get(name);
       if (!obs) {
         this.warn(neverObserved(name));
@@ -294,22 +318,34 @@ export class QuantizationModifier extends Modifier {
       if (scheme.weights) {
         // Weights already quantized (GPTQ) stay as they are; either way they are quantized now.
         if (!isQuantized(module.weight)) {
-          module.weight = obs.weight === module.weight ? obs.value : quantizeWeight(module.weight, scheme.weights, this.#globalScale(name, scheme.weights)).value;
+          module.weight = obs.weight === module.weight ? obs.value : this.#observeWeight(name, module, scheme.weights).value;
         }
         applied.weights.push(name);
       }
       const input = scheme.inputActivations;
-      if (!input) continue;
-      if (module.kind !== 'linear') this.warn(embeddingInputNotQuantized(name));
-      else if (input.dynamic === true) {
+      if (input && module.kind !== 'linear') this.warn(embeddingInputNotQuantized(name));
+      else if (input?.dynamic === true) {
         this.#hooks.registerHook(module, dynamicActivationHook(input), 'forward_pre');
         applied.inputActivations.push(name);
-      } else {
-        const qparams = this.#activationParams.get(name);
-        if (qparams) {
-          this.#hooks.registerHook(module, staticActivationHook(qparams, input), 'forward_pre');
-          applied.inputActivations.push(name);
-        } else this.warn(staticInputNeverCalibrated(name));
+      } else if (input) {
+        if (this.#calibration.apply(name, 'input')) applied.inputActivations.push(name);
+        else this.warn(staticInputNeverCalibrated(name));
+      }
+      const output = scheme.outputActivations;
+      if (!output || module.kind !== 'linear') continue;
+      if (output.dynamic === true) this.#hooks.registerHook(module, dynamicActivationHook(output), 'forward');
+      else if (!this.#calibration.apply(name, 'output')) {
+        this.warn(staticOutputNeverCalibrated(name));
+        continue;
+      }
+      applied.outputActivations.push(name);
+    }
+    if (this.kvCacheScheme) {
+      for (const name of this.#kvCache.keys()) {
+        const k = this.#calibration.apply(name, 'k');
+        const v = this.#calibration.apply(name, 'v');
+        if (k && v) applied.kvCache.push(name);
+        else this.warn(kvCacheNeverCalibrated(name));
       }
     }
     this.#quantizationEnabled = true;
@@ -329,7 +365,26 @@ export class QuantizationModifier extends Modifier {
    * writes ŵ into the module at once, as upstream does).
    */
   protected calibrateWeight(name: string, module: Linear | Embedding, args: QuantizationArgs): WeightQuantization {
-    return quantizeWeight(module.weight, args, this.#globalScale(name, args));
+    return this.#observeWeight(name, module, args);
+  }
+
+  /** ŵ by the weight observer: an MSE kind's grid search (imatrix_mse with its importance), else min-max RTN. */
+  #observeWeight(name: string, module: Linear | Embedding, args: QuantizationArgs): WeightQuantization {
+    if (!isMseObserver(args.observer)) return quantizeWeight(module.weight, args, this.#globalScale(name, args));
+    let importance: Float64Array | null = null;
+    if (args.observer === 'imatrix_mse') {
+      const imp = normalizedImportance(this.#importance.get(name), args.strategy, module.weight.shape[1]);
+      if (typeof imp === 'string') this.#warnOnce(imp);
+      else importance = imp;
+    }
+    return mseQuantizeWeight(module.weight, args, importance);
+  }
+
+  /** upstream's `log_once` warnings. */
+  #warnOnce(message: string): void {
+    if (this.#warned.has(message)) return;
+    this.#warned.add(message);
+    this.warn(message);
   }
 
   /** NVFP4 weights: the global scale fused over q/k/v and gate/up (`fusedGlobalScales.ts`); else none. */
@@ -344,15 +399,8 @@ export class QuantizationModifier extends Modifier {
   /** Scales and zero points of the targeted modules among `modules` and their descendants. */
   #calibrate(modules: unknown): void {
     const covered = coveredBy(modules);
-    for (const [name, observer] of this.#observers) {
-      if (!covered(name)) {
-        observer.reset(); // seen before its own subgraph's pass: upstream's hooks would not have run yet
-        continue;
-      }
-      const qparams = observer.qparams(weightDtype(this.#attached.get(name)!.module));
-      if (qparams) this.#activationParams.set(name, qparams);
-      observer.reset();
-    }
+    this.#calibration.freeze(covered);
+    for (const [name, sums] of this.#importance) settleImportance(sums, covered(name));
     for (const [name, { module, scheme }] of this.#attached) {
       if (!hasWeight(module) || !covered(name)) continue;
       const narrow = this.#narrow.get(name);
@@ -369,42 +417,8 @@ export class QuantizationModifier extends Modifier {
   }
 }
 
-/** A quantized weight and its parameters. */
-export interface WeightQuantization {
-  value: Tensor;
-  scales: Tensor;
-  zeroPoints: Int32Array;
-}
+export { quantizeWeight, type WeightQuantization } from './rtn.ts';
 
-/**
- * RTN of a weight [out, in] by the scheme's strategy (`tensor`: one slice); float formats by `floatFormat`
- * (`globalScale`: NVFP4's, when fused with siblings; default the weight's own).
- */
-export function quantizeWeight(weight: Tensor, args: QuantizationArgs, globalScale?: number): WeightQuantization {
-  if (args.type === 'float') {
-    const format = floatFormat(args);
-    const r =
-      format === 'nvfp4' ? fakeQuantizeNvfp4(weight, args.groupSize!, globalScale)
-        : format === 'mx' ? fakeQuantizeMx(weight, args.numBits as 4 | 8, args.groupSize!)
-          : format === 'fp8_block' ? fakeQuantizeFp8Block(weight, args.blockStructure![0], args.blockStructure![1])
-            : format === 'fp8_group' ? fakeQuantizeFp8Group(weight, args.groupSize!)
-              : fakeQuantizeFp8(weight, args.strategy === 'tensor' ? 'tensor' : 'channel');
-    return { value: r.value, scales: r.scales, zeroPoints: new Int32Array(r.scales.size) };
-  }
-  if (args.strategy === 'tensor') {
-    const flat = weight.reshape([1, weight.size]);
-    const r = fakeQuantize(flat, { numBits: args.numBits, symmetric: args.symmetric, strategy: 'channel' });
-    return { ...r, value: r.value.reshape(weight.shape) };
-  }
-  return fakeQuantize(weight, {
-    numBits: args.numBits,
-    symmetric: args.symmetric,
-    strategy: args.strategy === 'group' ? 'group' : 'channel',
-    groupSize: args.groupSize ?? undefined,
-  });
-}
-
-const weightDtype = (m: Module): Tensor['dtype'] => (hasWeight(m) ? m.weight.dtype : 'float32');
 
 /** Modules whose weight the scheme quantizes: Linear and Embedding. */
 const hasWeight = (m: Module): m is Linear | Embedding => m.kind === 'linear' || m.kind === 'embedding';

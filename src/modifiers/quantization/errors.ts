@@ -4,9 +4,7 @@ import { ValueError, specError } from '../../core/errors.ts';
 /** T30 (ours) */
 export class NotSimulatedError extends specError(ValueError, 'T30', (field: string) => `QuantizationModifier: ${field} is not simulated by llmc-sim`, 'field') {}
 
-/** T31's texts: a known upstream preset we do not simulate, and upstream's own for a name that is no preset. */
-export const unsupportedPreset = (name: string) =>
-  `Preset scheme '${name}' is not supported by llmc-sim; supported: W4A16, W4A16_ASYM, W8A16, W8A8, INT8, W4AFP8, FP8, FP8_DYNAMIC, FP8_BLOCK, NVFP4A16, NVFP4, MXFP4A16, MXFP4, MXFP8A16, MXFP8`;
+/** Upstream's text for a name that is no preset (T31: every compressed-tensors 0.17 preset is simulated). */
 export const NOT_A_PRESET = '`scheme` must either be a preset scheme name or a dictionary of preset scheme names';
 
 /** T32 */
@@ -19,6 +17,29 @@ export interface IndivisibleLayer {
   name: string;
   columns: number;
   groupSize: number;
+}
+
+/** LLM Compressor 0.12's `_apply_observer_overrides` text. */
+export class ObserverOverrideConflictError extends ValueError {
+  constructor() {
+    super(
+      'Cannot specify both individual observer parameters (weight_observer, input_observer, output_observer) and observer dict. ' +
+        'Please use either individual parameters or the observer dict.',
+    );
+  }
+}
+
+/**
+ * compressed-tensors' `_apply_kv_cache_scheme` does `raise logger.warning("vLLM does not support asymmetric kv
+ * cache quantization")`: the warning is logged, then raising its None result fails with a TypeError.
+ */
+export class AsymmetricKvCacheError extends ValueError {
+  constructor() {
+    super(
+      'kv_cache_scheme: vLLM does not support asymmetric kv cache quantization (compressed-tensors logs this warning and then ' +
+        'fails with "TypeError: exceptions must derive from BaseException"; use symmetric: true)',
+    );
+  }
 }
 
 /** T34 */
@@ -56,3 +77,17 @@ export const embeddingInputNotQuantized = (name: string) =>
 export const staticInputNeverCalibrated = (name: string) =>
   `QuantizationModifier: static input activations of ${name} saw no calibration data, so its input stays unquantized ` +
   '(pass a dataset, or use dynamic: true)';
+
+/** Ours: a subclass with its own weight algorithm (GPTQ) that does not take its scales from an MSE observer yet. */
+export const mseObserverNotUsed = (cls: string, observer: string) =>
+  `${cls}: the '${observer}' weight observer's ranges are not used by llmc-sim's ${cls} (it takes min-max ranges); ` +
+  'upstream computes its scales from the observer';
+
+/** Ours: static output activations whose module saw no calibration data. */
+export const staticOutputNeverCalibrated = (name: string) =>
+  `QuantizationModifier: static output activations of ${name} saw no calibration data, so its output stays unquantized ` +
+  '(pass a dataset, or use dynamic: true)';
+
+/** Ours: an attention whose keys and values saw no calibration data (kv_cache_scheme is static). */
+export const kvCacheNeverCalibrated = (name: string) =>
+  `QuantizationModifier: the KV cache of ${name} saw no calibration data, so its keys and values stay unquantized (pass a dataset)`;

@@ -7,7 +7,7 @@
  */
 import { FieldTypeError } from '../../core/fields.ts';
 import { warn } from '../../core/logger.ts';
-import { NOT_A_PRESET, NotSimulatedError, unsupportedPreset } from './errors.ts';
+import { NOT_A_PRESET, NotSimulatedError } from './errors.ts';
 
 export type WeightStrategy = 'channel' | 'group' | 'tensor';
 
@@ -28,6 +28,8 @@ export interface QuantizationArgs {
   actorder: ActivationOrdering | null;
   /** Static quantization's observer (`memoryless_minmax` by default); null when dynamic. */
   observer: string | null;
+  /** `observer_kwargs` (the MSE observers read `maxshrink`, `patience`, `grid`, `norm`, `averaging_constant`). */
+  observerKwargs?: Record<string, unknown>;
 }
 
 export type ScaleDtype = 'float8_e4m3fn' | 'uint8';
@@ -95,20 +97,21 @@ export const PRESETS: Readonly<Record<string, Omit<QuantizationScheme, 'targets'
   MXFP4: { weights: mx(4, false), inputActivations: mx(4, true), outputActivations: null },
   MXFP8A16: { weights: mx(8, false), inputActivations: null, outputActivations: null },
   MXFP8: { weights: mx(8, false), inputActivations: mx(8, true), outputActivations: null },
+  /** compressed-tensors' `INT8_W4A8`: int4 group-128 weights, int8 dynamic per-token inputs. */
+  W4A8: { weights: w(4, 'group', true, 128), inputActivations: tokenAct(8), outputActivations: null },
+  /** The no-op preset: targets matched, nothing quantized. */
+  UNQUANTIZED: { weights: null, inputActivations: null, outputActivations: null },
   /** Ours (not an upstream preset): the SpinQuant/QuaRot headline setting without the KV cache. */
   W4A4: { weights: w(4, 'channel', true), inputActivations: tokenAct(4), outputActivations: null },
 };
 
-/** Upstream presets we do not simulate (T31). */
-export const UPSTREAM_ONLY_PRESETS = [
-  'UNQUANTIZED', 'W4A8', 'FP8_PER_CHANNEL',
-] as const;
-
-/** Validates a preset name (case-insensitive): simulated → its upper-case name; upstream-only → T31; else upstream's error. */
+/**
+ * Validates a preset name (case-insensitive, as `is_preset_scheme`): a preset → its upper-case name; else
+ * LLM Compressor's own error (`FP8_PER_CHANNEL` too: it is no compressed-tensors 0.17 preset).
+ */
 export function checkPresetName(name: string): string {
   const up = name.toUpperCase();
   if (up in PRESETS) return up;
-  if ((UPSTREAM_ONLY_PRESETS as readonly string[]).includes(up)) throw new FieldTypeError(unsupportedPreset(name));
   throw new FieldTypeError(NOT_A_PRESET);
 }
 
@@ -135,13 +138,19 @@ const ARG_NAMES: Record<string, string> = {
 };
 
 const STRATEGIES = ['tensor', 'channel', 'group', 'block', 'token', 'tensor_group', 'attn_head'];
+/** What the args quantize: a Linear's weight, input or output, or (`kv_cache_scheme`) the attention's keys and values. */
+export type ArgsKind = 'weights' | 'input_activations' | 'output_activations' | 'kv_cache';
+
 /** What we simulate per kind (others are T30). */
-const SIMULATED: Record<'weights' | 'input_activations' | 'output_activations', readonly string[]> = {
+const SIMULATED: Record<ArgsKind, readonly string[]> = {
   weights: ['channel', 'group', 'tensor', 'tensor_group', 'block'],
   input_activations: ['token', 'tensor', 'group', 'tensor_group'],
-  output_activations: [],
+  output_activations: ['token', 'tensor'],
+  kv_cache: ['tensor', 'attn_head'],
 };
-const OBSERVERS = ['minmax', 'static_minmax', 'memoryless_minmax'];
+/** The observers we simulate (LLM Compressor 0.12's registry less none). */
+export const OBSERVER_NAMES: readonly string[] = ['minmax', 'static_minmax', 'memoryless_minmax', 'mse', 'memoryless_mse', 'imatrix_mse'];
+const OBSERVERS = OBSERVER_NAMES;
 
 /** `ActivationOrdering` validator: a bool is `group`/none, a string its lower-case member (aliases resolved). */
 function parseActorder(v: unknown, path: string): ActivationOrdering | null {
@@ -162,7 +171,20 @@ function parseActorder(v: unknown, path: string): ActivationOrdering | null {
  * `input_activations: {num_bits: 8}` is static per-tensor; static quantization observes with
  * `memoryless_minmax` unless told otherwise, dynamic with none.
  */
-export function parseQuantizationArgs(v: unknown, path: string, kind: 'weights' | 'input_activations' | 'output_activations'): QuantizationArgs | null {
+export function parseQuantizationArgs(v: unknown, path: string, kind: Exclude<ArgsKind, 'kv_cache'>): QuantizationArgs | null {
+  return parseArgs(v, path, kind) as QuantizationArgs | null;
+}
+
+/** `kv_cache_scheme`'s args: static, per tensor or per KV head (`attn_head`). */
+export interface KvCacheArgs extends Omit<QuantizationArgs, 'strategy'> {
+  strategy: 'tensor' | 'attn_head';
+}
+
+export function parseKvCacheScheme(v: unknown): KvCacheArgs | null {
+  return parseArgs(v, 'kv_cache_scheme', 'kv_cache') as KvCacheArgs | null;
+}
+
+function parseArgs(v: unknown, path: string, kind: ArgsKind): QuantizationArgs | KvCacheArgs | null {
   if (v === null || v === undefined) return null;
   if (!isMapping(v)) throw new FieldTypeError('Input should be a valid dictionary or instance of QuantizationArgs', path);
   const got: Record<string, unknown> = {};
@@ -235,14 +257,19 @@ export function parseQuantizationArgs(v: unknown, path: string, kind: 'weights' 
     observer ??= 'memoryless_minmax';
     if (!OBSERVERS.includes(observer)) throw new NotSimulatedError(`${path}.observer`);
   }
-  if (kind === 'output_activations') throw new NotSimulatedError(path);
+  if (kind === 'kv_cache' && dynamic !== false) throw new NotSimulatedError(`${path}.dynamic ${JSON.stringify(dynamic)} (the KV cache is simulated static: scales calibrated on the calibration data)`);
   if (!SIMULATED[kind].includes(strategy)) {
     throw new NotSimulatedError(`${path}.strategy ${JSON.stringify(strategy)} (simulated: ${SIMULATED[kind].join(', ')})`);
   }
+  const observerKwargs = got.observer_kwargs ?? {};
+  if (!isMapping(observerKwargs)) throw new FieldTypeError('Input should be a valid dictionary', `${path}.observer_kwargs`);
   const args: QuantizationArgs = {
+    // attn_head only for kv_cache (KvCacheArgs)
     numBits, type, strategy: strategy as QuantizationArgs['strategy'], groupSize: grouped ? groupSize : null, symmetric, dynamic,
     actorder, observer, ...(scaleDtype ? { scaleDtype } : {}), ...(blockStructure ? { blockStructure } : {}),
+    ...(Object.keys(observerKwargs).length ? { observerKwargs: { ...observerKwargs } } : {}),
   };
+  checkMseObserver(args, path, kind);
   if (type === 'float' && !symmetric && numBits === 4) throw new FieldTypeError('Asymmetric Quantization is not supported for FP4', path);
   if (type === 'float' && floatFormat(args) === null) {
     throw new NotSimulatedError(
@@ -252,6 +279,15 @@ export function parseQuantizationArgs(v: unknown, path: string, kind: 'weights' 
   if (type === 'int' && (strategy === 'tensor_group' || strategy === 'block' || scaleDtype !== null)) throw new NotSimulatedError(`${path}.strategy ${JSON.stringify(strategy)} with int`);
   if (type === 'int' && kind === 'input_activations' && groupSize !== null && groupSize > 0) throw new NotSimulatedError(`${path}.group_size`);
   return args;
+}
+
+/** MSE observers search int ranges per tensor, channel or group, and FP8 per tensor or channel (T30 otherwise). */
+function checkMseObserver(a: QuantizationArgs, path: string, kind: string): void {
+  if (a.observer === null || !a.observer.endsWith('mse')) return;
+  const ok = kind === 'weights'
+    ? a.type === 'int' ? ['tensor', 'channel', 'group'].includes(a.strategy) : floatFormat(a) === 'fp8'
+    : a.dynamic === false && a.strategy === 'tensor' && (a.type === 'int' || floatFormat(a) === 'fp8');
+  if (!ok) throw new NotSimulatedError(`${path}.observer ${JSON.stringify(a.observer)} with ${a.type} ${a.strategy} (simulated: int tensor, channel or group weights, FP8 tensor or channel weights, static per-tensor activations)`);
 }
 
 /** `scale_dtype`: a torch dtype name (with or without `torch.`); the ones our kernels use. */
@@ -277,19 +313,23 @@ export function parseSchemeEntry(v: unknown, path: string): QuantizationScheme {
   if (t === undefined) throw new FieldTypeError('Field required', `${path}.targets`);
   const targets = typeof t === 'string' ? [t] : Array.isArray(t) && t.every((x) => typeof x === 'string') ? [...t] : null;
   if (!targets) throw new FieldTypeError('Input should be a valid list of strings', `${path}.targets`);
-  return {
+  const scheme = {
     targets,
     weights: parseQuantizationArgs(v.weights, `${path}.weights`, 'weights'),
     inputActivations: parseQuantizationArgs(v.input_activations ?? v.inputActivations, `${path}.input_activations`, 'input_activations'),
     outputActivations: parseQuantizationArgs(v.output_activations ?? v.outputActivations, `${path}.output_activations`, 'output_activations'),
   };
+  // QuantizationScheme.validate_model_after
+  if (scheme.inputActivations?.actorder) throw new FieldTypeError('Cannot apply actorder to input activations', path);
+  if (scheme.outputActivations?.actorder) throw new FieldTypeError('Cannot apply actorder to output activations', path);
+  return scheme;
 }
 
-export function dumpQuantizationArgs(a: QuantizationArgs | null): Record<string, unknown> | null {
+export function dumpQuantizationArgs(a: QuantizationArgs | KvCacheArgs | null): Record<string, unknown> | null {
   if (a === null) return null;
   return {
     num_bits: a.numBits, type: a.type, strategy: a.strategy, group_size: a.groupSize, symmetric: a.symmetric, dynamic: a.dynamic,
-    actorder: a.actorder, observer: a.observer,
+    actorder: a.actorder, observer: a.observer, ...(a.observerKwargs ? { observer_kwargs: { ...a.observerKwargs } } : {}),
     ...(a.scaleDtype ? { scale_dtype: `torch.${a.scaleDtype}`, zp_dtype: `torch.${a.scaleDtype}` } : {}),
     ...(a.blockStructure ? { block_structure: [...a.blockStructure] } : {}),
   };
@@ -302,4 +342,20 @@ export function dumpSchemeEntry(s: QuantizationScheme): Record<string, unknown> 
     input_activations: dumpQuantizationArgs(s.inputActivations),
     output_activations: dumpQuantizationArgs(s.outputActivations),
   };
+}
+
+/** Observer names a modifier's `weight_observer`/`input_observer`/`output_observer` (or `observer` dict) set. */
+export type ObserverOverrides = Record<'weights' | 'input_activations' | 'output_activations', string | null>;
+
+/**
+ * `_apply_observer_overrides`: each named observer replaces its args' observer, re-validated as upstream's
+ * `QuantizationArgs.model_validate(args_dict)` (a dynamic args' observer becomes None with its warning).
+ */
+export function applyObserverOverrides(s: QuantizationScheme, o: ObserverOverrides): QuantizationScheme {
+  const one = (args: QuantizationArgs | null, kind: keyof ObserverOverrides): QuantizationArgs | null => {
+    const name = o[kind];
+    if (name === null || args === null) return args;
+    return parseQuantizationArgs({ ...dumpQuantizationArgs(args), observer: name }, kind, kind);
+  };
+  return { ...s, weights: one(s.weights, 'weights'), inputActivations: one(s.inputActivations, 'input_activations'), outputActivations: one(s.outputActivations, 'output_activations') };
 }

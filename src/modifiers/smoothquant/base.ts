@@ -6,7 +6,6 @@
  * leaves the float model's outputs unchanged and moves activation outliers into the weights.
  */
 import type { Event } from '../../core/events.ts';
-import { EventType } from '../../core/events.ts';
 import type { State } from '../../core/state.ts';
 import { ValueError } from '../../core/errors.ts';
 import { asOptionalNumber, asStringList, field, FieldTypeError, type FieldSpecs } from '../../core/fields.ts';
@@ -15,7 +14,7 @@ import { Tensor } from '../../tensor/tensor.ts';
 import { smoothingScales, type SmoothingAlgorithm } from '../../tensor/ops.ts';
 import { Modifier, type Kwargs, type ModifierArgs } from '../modifier.ts';
 import { requireModel } from '../_internals/requireModel.ts';
-import { coveredBy } from '../_internals/covered.ts';
+import { CalibrationModifier } from '../calibrationModifier.ts';
 import {
   DEFAULT_SMOOTHQUANT_MAPPINGS, dumpMappings, parseMappings, resolveMappings, type ResolvedSmoothQuantMapping, type SmoothQuantMappingSpec,
 } from './mappings.ts';
@@ -45,7 +44,7 @@ const noCallable = (v: unknown): null => {
   throw new FieldTypeError('calibration_function (a Python callable) cannot be given in a recipe to llmc-sim');
 };
 
-export class SmoothQuantModifier extends Modifier {
+export class SmoothQuantModifier extends CalibrationModifier {
   static override readonly fields: FieldSpecs = [
     ...Modifier.fields,
     field<number>('smoothing_strength', 'smoothingStrength', 0.5, asStrength),
@@ -113,13 +112,7 @@ export class SmoothQuantModifier extends Modifier {
     }
   }
 
-  protected override onEvent(state: State, event: Event, kwargs: Kwargs): void {
-    if (event.type === EventType.CALIBRATION_EPOCH_START && !this.started) this.startItself(state, kwargs);
-    if (event.type === EventType.SEQUENTIAL_EPOCH_END) this.#applySmoothing(coveredBy(kwargs.modules));
-    if (event.type === EventType.CALIBRATION_EPOCH_END && !this.ended) this.endItself(state, kwargs);
-  }
-
-  #applySmoothing(covered: (name: string) => boolean): void {
+  protected override onSubgraphEnd(covered: (name: string) => boolean): void {
     for (const m of this.#resolved) {
       const s = this.#stats.get(m.smoothName);
       if (!s || !covered(m.smoothName)) continue;
@@ -143,10 +136,5 @@ export class SmoothQuantModifier extends Modifier {
 
   protected override onEnd(_state: State, _event: Event | null, _kwargs: Kwargs): void {
     this.#hooks.removeHooks();
-  }
-
-  protected override onFinalize(state: State, kwargs: Kwargs): boolean {
-    if (!this.ended) this.endItself(state, kwargs);
-    return true;
   }
 }

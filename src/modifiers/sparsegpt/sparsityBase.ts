@@ -6,7 +6,6 @@
  * cover are dropped: our forward runs the whole model, upstream's subgraph forward would not reach them.
  */
 import type { Event } from '../../core/events.ts';
-import { EventType } from '../../core/events.ts';
 import type { State } from '../../core/state.ts';
 import { warn as logWarning } from '../../core/logger.ts';
 import { asOptionalNumber, asStringList, field, FieldTypeError, ModifierValidationError, type FieldSpecs } from '../../core/fields.ts';
@@ -18,7 +17,7 @@ import { match, matchesTarget } from '../../compressed-tensors/match.ts';
 import { Tensor } from '../../tensor/tensor.ts';
 import { Modifier, type Kwargs, type ModifierArgs } from '../modifier.ts';
 import { requireModel } from '../_internals/requireModel.ts';
-import { coveredBy } from '../_internals/covered.ts';
+import { CalibrationModifier } from '../calibrationModifier.ts';
 import { legacyTargetProblem } from '../_internals/legacyTargets.ts';
 
 export type Sparsity = number | number[] | Record<string, number> | null;
@@ -69,7 +68,7 @@ function parseSequentialUpdate(v: unknown): boolean {
   return true;
 }
 
-export abstract class SparsityModifierBase extends Modifier {
+export abstract class SparsityModifierBase extends CalibrationModifier {
   static override readonly fields: FieldSpecs = [
     ...Modifier.fields,
     field<Sparsity>('sparsity', 'sparsity', null, parseSparsity),
@@ -170,29 +169,19 @@ export abstract class SparsityModifierBase extends Modifier {
     });
   }
 
-  protected override onEvent(state: State, event: Event, kwargs: Kwargs): void {
-    if (event.type === EventType.CALIBRATION_EPOCH_START && !this.started) this.startItself(state, kwargs);
-    if (event.type === EventType.SEQUENTIAL_EPOCH_END) {
-      const covered = coveredBy(kwargs.modules);
-      for (const [name, { module, sparsity }] of this.prunable) {
-        if (this.#done.has(name) || !covered(name)) continue;
-        const w = this.compressModule(name, module, sparsity);
-        if (!w) continue;
-        this.#done.add(name);
-        module.weight = new Tensor(module.weight.dtype === 'float32' ? Float32Array.from(w) : w, module.weight.shape);
-      }
-      this.resetStatistics();
+  protected override onSubgraphEnd(covered: (name: string) => boolean): void {
+    for (const [name, { module, sparsity }] of this.prunable) {
+      if (this.#done.has(name) || !covered(name)) continue;
+      const w = this.compressModule(name, module, sparsity);
+      if (!w) continue;
+      this.#done.add(name);
+      module.weight = new Tensor(module.weight.dtype === 'float32' ? Float32Array.from(w) : w, module.weight.shape);
     }
-    if (event.type === EventType.CALIBRATION_EPOCH_END && !this.ended) this.endItself(state, kwargs);
+    this.resetStatistics();
   }
 
   protected override onEnd(_state: State, _event: Event | null, _kwargs: Kwargs): void {
     this.hooks.removeHooks();
     for (const name of this.prunable.keys()) if (!this.#done.has(name)) this.warn(`${this.constructor.name}: ${name} saw no calibration data, so it was not pruned`);
-  }
-
-  protected override onFinalize(state: State, kwargs: Kwargs): boolean {
-    if (!this.ended) this.endItself(state, kwargs);
-    return true;
   }
 }

@@ -1,5 +1,6 @@
 import { Tensor } from '../tensor.ts';
 import { FP8_E4M3_MAX, roundToE4M3, roundToE4M3F32 } from './fp8.ts';
+import { quantizeGroups, type FastGroups } from './floatGroups.ts';
 
 /** Largest FP4 e2m1 value (compressed-tensors' `FP4_E2M1_DATA.max`). */
 export const FP4_E2M1_MAX = 6;
@@ -66,35 +67,29 @@ export function dataRange(data: ArrayLike<number>): { lo: number; hi: number } {
  * groups of `groupSize` (16 for the presets): per group `s = e4m3(clamp(g·(amax/6), ±448))` (0 → 0.125, the
  * FP8 eps), effective scale `s/g`, `q = e2m1(clamp(x/(s/g), ±6))`, `x̂ = q·(s/g)`; every float32 intermediate
  * rounded. `globalScale` defaults to the tensor's own (`nvfp4GlobalScale`); activations pass the calibrated
- * one. `scales` holds the FP8 group scales `s` (before the division by `g`).
+ * one. `scales` holds the FP8 group scales `s` (before the division by `g`). `fast` (float32 data) takes the
+ * global scale as its last argument.
  */
-export function fakeQuantizeNvfp4(x: Tensor, groupSize: number, globalScale?: number): { value: Tensor; scales: Tensor; globalScale: number } {
-  const f32 = x.dtype === 'float32';
-  const cols = x.shape[x.shape.length - 1];
-  if (cols % groupSize !== 0) throw new RangeError(`fakeQuantizeNvfp4: ${cols} columns are not a multiple of group size ${groupSize}`);
+export function fakeQuantizeNvfp4(
+  x: Tensor, groupSize: number, globalScale?: number, fast?: (...a: [...Parameters<FastGroups>, number]) => boolean,
+): { value: Tensor; scales: Tensor; globalScale: number } {
   let g = globalScale;
   if (g === undefined) {
     const { lo, hi } = dataRange(x.data);
     g = nvfp4GlobalScale(lo, hi, x.dtype);
   }
-  const groups = x.size / groupSize;
-  const value = Tensor.zeros(x.shape, x.dtype);
-  const scales = Tensor.zeros([groups], x.dtype);
-  const src = x.data;
-  const dst = value.data;
+  const gs = g;
+  const f32 = x.dtype === 'float32';
   const round8 = f32 ? roundToE4M3F32 : roundToE4M3;
   const fr = f32 ? Math.fround : (v: number) => v;
-  for (let k = 0; k < groups; k++) {
-    const start = k * groupSize;
-    const end = start + groupSize;
+  const { value, scales } = quantizeGroups(x, groupSize, 'fakeQuantizeNvfp4', (src, dst, start, end) => {
     const m = absMax(src, start, end);
-    let s = fr(g * fr(m / FP4_E2M1_MAX));
+    let s = fr(gs * fr(m / FP4_E2M1_MAX));
     s = round8(s > FP8_E4M3_MAX ? FP8_E4M3_MAX : s);
     if (s === 0) s = 0.125;
-    scales.data[k] = s;
-    const eff = fr(s / g);
-    quantizeGroupE2M1(src, dst, start, end, eff, f32);
-  }
+    quantizeGroupE2M1(src, dst, start, end, fr(s / gs), f32);
+    return s;
+  }, fast && ((src, dst, sc, size) => fast(src, dst, sc, size, gs)));
   return { value, scales, globalScale: g };
 }
 

@@ -1,26 +1,34 @@
 import { Tensor } from '../tensor.ts';
-import { FP8_E4M3_MAX, roundToE4M3, roundToE4M3F32 } from './fp8.ts';
+import { FP8_E4M3_MAX, quantizeRunE4M3 } from './fp8.ts';
 import { absMax } from './fp4.ts';
+import { quantizeGroups, type FastGroups } from './floatGroups.ts';
+
+/** A whole-tensor float32 block kernel (the WebAssembly one): fills value and scales, or returns false. */
+export type FastBlocks = (
+  src: Float32Array, dst: Float32Array, scales: Float32Array, rows: number, cols: number, blockRows: number, blockCols: number,
+) => boolean;
 
 /**
  * FP8 (e4m3) fake quantization with one scale per `blockRows × blockCols` block of a weight [out, in]
  * (compressed-tensors 0.17 `strategy: block`, FP8_BLOCK's [128, 128]): the weight is padded with zeros to
  * whole blocks (zeros change no block's amax), per block `scale = amax/448` (0 → float32 eps), elements as in
- * `fakeQuantizeFp8`. `scales` is [ceil(out/blockRows), ceil(in/blockCols)].
+ * `fakeQuantizeFp8Group` (a zero result is +0). `scales` is [ceil(out/blockRows), ceil(in/blockCols)].
  */
-export function fakeQuantizeFp8Block(w: Tensor, blockRows: number, blockCols: number): { value: Tensor; scales: Tensor } {
+export function fakeQuantizeFp8Block(w: Tensor, blockRows: number, blockCols: number, fast?: FastBlocks): { value: Tensor; scales: Tensor } {
   if (w.shape.length !== 2) throw new RangeError(`fakeQuantizeFp8Block: expected a 2-D weight, got shape [${w.shape.join(', ')}]`);
   const [rows, cols] = w.shape;
   const f32 = w.dtype === 'float32';
   const eps = f32 ? 2 ** -23 : 2 ** -52;
   const fr = f32 ? Math.fround : (v: number) => v;
-  const round8 = f32 ? roundToE4M3F32 : roundToE4M3;
   const br = Math.ceil(rows / blockRows);
   const bc = Math.ceil(cols / blockCols);
   const value = Tensor.zeros(w.shape, w.dtype);
   const scales = Tensor.zeros([br, bc], w.dtype);
   const src = w.data;
   const dst = value.data;
+  if (fast && src instanceof Float32Array && fast(src, dst as Float32Array, scales.data as Float32Array, rows, cols, blockRows, blockCols)) {
+    return { value, scales };
+  }
   for (let bi = 0; bi < br; bi++) {
     const r0 = bi * blockRows;
     const r1 = Math.min(rows, r0 + blockRows);
@@ -37,7 +45,7 @@ export function fakeQuantizeFp8Block(w: Tensor, blockRows: number, blockCols: nu
       let scale = fr(m / FP8_E4M3_MAX);
       if (scale === 0) scale = eps;
       scales.data[bi * bc + bj] = scale;
-      for (let i = r0; i < r1; i++) quantizeRunE4M3(src, dst, i * cols + c0, i * cols + c1, scale, fr, round8);
+      for (let i = r0; i < r1; i++) quantizeRunE4M3(src, dst, i * cols + c0, i * cols + c1, scale, f32);
     }
   }
   return { value, scales };
@@ -47,36 +55,14 @@ export function fakeQuantizeFp8Block(w: Tensor, blockRows: number, blockCols: nu
  * Dynamic FP8 group fake quantization of activations along the last dimension (FP8_BLOCK's input
  * activations: per token, groups of `groupSize`): per group `scale = amax/448` (0 → float32 eps).
  */
-export function fakeQuantizeFp8Group(x: Tensor, groupSize: number): { value: Tensor; scales: Tensor } {
-  const cols = x.shape[x.shape.length - 1];
-  if (cols % groupSize !== 0) throw new RangeError(`fakeQuantizeFp8Group: ${cols} columns are not a multiple of group size ${groupSize}`);
+export function fakeQuantizeFp8Group(x: Tensor, groupSize: number, fast?: FastGroups): { value: Tensor; scales: Tensor } {
   const f32 = x.dtype === 'float32';
   const eps = f32 ? 2 ** -23 : 2 ** -52;
   const fr = f32 ? Math.fround : (v: number) => v;
-  const round8 = f32 ? roundToE4M3F32 : roundToE4M3;
-  const groups = x.size / groupSize;
-  const value = Tensor.zeros(x.shape, x.dtype);
-  const scales = Tensor.zeros([groups], x.dtype);
-  const src = x.data;
-  for (let k = 0; k < groups; k++) {
-    const start = k * groupSize;
-    const m = absMax(src, start, start + groupSize);
-    let scale = fr(m / FP8_E4M3_MAX);
+  return quantizeGroups(x, groupSize, 'fakeQuantizeFp8Group', (src, dst, start, end) => {
+    let scale = fr(absMax(src, start, end) / FP8_E4M3_MAX);
     if (scale === 0) scale = eps;
-    scales.data[k] = scale;
-    quantizeRunE4M3(src, value.data, start, start + groupSize, scale, fr, round8);
-  }
-  return { value, scales };
-}
-
-/** `dst[j] = e4m3(clamp(src[j]/scale, ±448))·scale` for j in [start, end). */
-export function quantizeRunE4M3(
-  src: ArrayLike<number>, dst: { [i: number]: number }, start: number, end: number, scale: number,
-  fr: (v: number) => number, round8: (v: number) => number,
-): void {
-  for (let j = start; j < end; j++) {
-    let v = fr(src[j] / scale);
-    v = v < -FP8_E4M3_MAX ? -FP8_E4M3_MAX : v > FP8_E4M3_MAX ? FP8_E4M3_MAX : v;
-    dst[j] = fr(round8(v) * scale);
-  }
+    quantizeRunE4M3(src, dst, start, end, scale, f32);
+    return scale;
+  }, fast);
 }

@@ -1,7 +1,7 @@
-import { Tensor } from '../tensor.ts';
+import type { Tensor } from '../tensor.ts';
+import { quantizeGroups, type FastGroups } from './floatGroups.ts';
 import { absMax, quantizeGroupE2M1 } from './fp4.ts';
-import { roundToE4M3, roundToE4M3F32 } from './fp8.ts';
-import { quantizeRunE4M3 } from './fp8Block.ts';
+import { quantizeRunE4M3 } from './fp8.ts';
 
 /** MX element types by bit width: FP4 e2m1 (MXFP4) and FP8 e4m3 (MXFP8). */
 export type MxElementBits = 4 | 8;
@@ -42,30 +42,14 @@ export function mxScaleExponent(amax: number, bits: MxElementBits, f32: boolean)
  * `x̂ = elem(clamp(x/scale, ±max))·scale` with e2m1 (4 bits) or e4m3 (8 bits) elements, float32 intermediates
  * rounded. `scales` holds the biased exponents E.
  */
-export function fakeQuantizeMx(x: Tensor, bits: MxElementBits, groupSize = 32): { value: Tensor; scales: Tensor } {
+export function fakeQuantizeMx(x: Tensor, bits: MxElementBits, groupSize = 32, fast?: FastGroups): { value: Tensor; scales: Tensor } {
   const f32 = x.dtype === 'float32';
-  const cols = x.shape[x.shape.length - 1];
-  if (cols % groupSize !== 0) throw new RangeError(`fakeQuantizeMx: ${cols} columns are not a multiple of group size ${groupSize}`);
-  const groups = x.size / groupSize;
-  const value = Tensor.zeros(x.shape, x.dtype);
-  const scales = Tensor.zeros([groups], x.dtype);
-  const src = x.data;
-  const dst = value.data;
-  const round8 = f32 ? roundToE4M3F32 : roundToE4M3;
   const fr = f32 ? Math.fround : (v: number) => v;
-  for (let k = 0; k < groups; k++) {
-    const start = k * groupSize;
-    const end = start + groupSize;
-    const m = absMax(src, start, end);
-    const e = mxScaleExponent(m, bits, f32);
-    scales.data[k] = e;
+  return quantizeGroups(x, groupSize, 'fakeQuantizeMx', (src, dst, start, end) => {
+    const e = mxScaleExponent(absMax(src, start, end), bits, f32);
     const scale = fr(2 ** (e - 127));
-    if (bits === 4) {
-      quantizeGroupE2M1(src, dst, start, end, scale, f32);
-      continue;
-    }
-    quantizeRunE4M3(src, dst, start, end, scale, fr, round8);
-  }
-  return { value, scales };
+    if (bits === 4) quantizeGroupE2M1(src, dst, start, end, scale, f32);
+    else quantizeRunE4M3(src, dst, start, end, scale, f32);
+    return e;
+  }, fast);
 }
-

@@ -1,7 +1,6 @@
-import { Worker } from 'node:worker_threads';
-import { RuntimeError } from '../../core/errors.ts';
-import { wasmApi, type WasmMemory, type WasmModule } from './api.ts';
+import { wasmApi } from './api.ts';
 import { fwhtKernelBytes } from './fwhtKernel.ts';
+import { awaitWorker, ensureWorkers, workerSource, type WorkerPool } from './workerPool.ts';
 
 /**
  * The WebAssembly-SIMD FWHT runtime: one shared memory, the kernel compiled once, and a persistent pool of
@@ -19,12 +18,8 @@ const SLOT = 16;
 
 type FwhtFn = (ptr: number, block: number, count: number, scale: number) => void;
 
-interface Runtime {
-  memory: WasmMemory;
-  module: WasmModule;
+interface Runtime extends WorkerPool {
   fwht: FwhtFn;
-  workers: Worker[];
-  poolBroken: boolean;
 }
 
 let runtime: Runtime | null | undefined;
@@ -50,48 +45,7 @@ function getRuntime(): Runtime | null {
   return runtime;
 }
 
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { memory, module, slot } = workerData;
-const fwht = new WebAssembly.Instance(module, { env: { mem: memory } }).exports.fwht;
-const ctl = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
-const f32 = new Float32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
-const base = slot * ${SLOT};
-let seen = Atomics.load(ctl, base);
-Atomics.store(ctl, base + 6, 1);
-Atomics.notify(ctl, base + 6);
-for (;;) {
-  Atomics.wait(ctl, base, seen);
-  const seq = Atomics.load(ctl, base);
-  if (seq === seen) continue;
-  seen = seq;
-  fwht(ctl[base + 2], ctl[base + 3], ctl[base + 4], f32[base + 5]);
-  Atomics.store(ctl, base + 1, seq);
-  Atomics.notify(ctl, base + 1);
-}
-`;
-
-function ensureWorkers(rt: Runtime, count: number): boolean {
-  if (rt.poolBroken) return false;
-  const ctl = new Int32Array(rt.memory.buffer as SharedArrayBuffer, 0, CONTROL_BYTES / 4);
-  while (rt.workers.length < count) {
-    const slot = rt.workers.length;
-    Atomics.store(ctl, slot * SLOT + 6, 0);
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { memory: rt.memory, module: rt.module, slot } });
-    worker.unref();
-    worker.on('error', () => {
-      rt.poolBroken = true;
-    });
-    // wait (bounded) for the worker to instantiate the kernel
-    if (Atomics.wait(ctl, slot * SLOT + 6, 0, 10_000) === 'timed-out' && Atomics.load(ctl, slot * SLOT + 6) !== 1) {
-      rt.poolBroken = true;
-      void worker.terminate();
-      return false;
-    }
-    rt.workers.push(worker);
-  }
-  return true;
-}
+const WORKER_SOURCE = workerSource(CONTROL_BYTES / 4, SLOT, 6, '', 'e.fwht(ctl[base + 2], ctl[base + 3], ctl[base + 4], f32[base + 5]);');
 
 function ensureBytes(rt: Runtime, bytes: number): void {
   const need = Math.ceil((CONTROL_BYTES + bytes) / PAGE);
@@ -115,7 +69,7 @@ export function fwhtWasm(data: Float32Array, block: number, scale: number, threa
   ensureBytes(rt, data.byteLength);
   const view = new Float32Array(rt.memory.buffer, CONTROL_BYTES, data.length);
   const blocks = data.length / block;
-  if (threads <= 1 || blocks < 2 || !ensureWorkers(rt, threads)) {
+  if (threads <= 1 || blocks < 2 || !ensureWorkers(rt, threads, WORKER_SOURCE, SLOT, 6)) {
     view.set(data);
     rt.fwht(CONTROL_BYTES, block, blocks, scale);
     data.set(view);
@@ -129,12 +83,7 @@ export function fwhtWasm(data: Float32Array, block: number, scale: number, threa
   const finish = (w: number): void => {
     const p = pending[w];
     if (!p) return;
-    const b = w * SLOT + 1;
-    for (let done = Atomics.load(ctl, b); done !== p.seq; done = Atomics.load(ctl, b)) {
-      if (Atomics.wait(ctl, b, done, 1000) === 'timed-out' && rt.poolBroken) {
-        throw new RuntimeError('a wasm FWHT worker failed; set LLMC_SIM_BACKEND=ts to bypass the worker pool');
-      }
-    }
+    awaitWorker(rt, ctl, w * SLOT + 1, p.seq, 'FWHT');
     data.set(view.subarray(p.from, p.to), p.from);
     pending[w] = null;
   };

@@ -130,9 +130,13 @@ describe("the paper's claim at small scale: GPTQ's layer-wise error ≤ RTN's on
     for (const x of xs) accumulateGram(h, x.data, 16, cols, 2 / xs.length);
     for (const [strategy, groupSize] of [['channel', null], ['group', 16]] as const) {
       for (const actorder of [null, 'weight'] as const) {
-        const g = gptqQuantize(w, rows, cols, h, { numBits: 3, symmetric: true, strategy, groupSize, actorder, blockSize: 8, dampeningFrac: 0.01, dtype: 'float64' });
-        const r = fakeQuantize(new Tensor(w, [rows, cols]), { numBits: 3, symmetric: true, strategy, groupSize: groupSize ?? undefined }).value;
-        expect(layerError(w, g.weight, rows, cols, xs)).toBeLessThanOrEqual(layerError(w, r.data, rows, cols, xs));
+        // float64 (the numpy reference's precision) and float32 (upstream's GPTQ_PRECISION, gptq32.ts)
+        for (const dtype of ['float64', 'float32'] as const) {
+          const wd = dtype === 'float32' ? Float32Array.from(w) : w;
+          const g = gptqQuantize(wd, rows, cols, h, { numBits: 3, symmetric: true, strategy, groupSize, actorder, blockSize: 8, dampeningFrac: 0.01, dtype });
+          const r = fakeQuantize(new Tensor(wd, [rows, cols]), { numBits: 3, symmetric: true, strategy, groupSize: groupSize ?? undefined }).value;
+          expect(layerError(wd, g.weight, rows, cols, xs)).toBeLessThanOrEqual(layerError(wd, r.data, rows, cols, xs));
+        }
       }
     }
   });

@@ -45,7 +45,7 @@ function run(scheme: string) {
 const LINEARS = ['self_attn.q_proj', 'self_attn.k_proj', 'self_attn.v_proj', 'self_attn.o_proj', 'mlp.gate_proj', 'mlp.up_proj', 'mlp.down_proj'];
 
 describe('float presets run through oneshot', () => {
-  it.each(['MXFP4A16', 'MXFP4', 'MXFP8A16', 'MXFP8', 'FP8_BLOCK', 'W4AFP8'])('%s: every weight is the kernel’s RTN, bit for bit', (name) => {
+  it.each(['MXFP4A16', 'MXFP4', 'MXFP8A16', 'MXFP8', 'FP8_BLOCK', 'W4AFP8', 'W4A8'])('%s: every weight is the kernel’s RTN, bit for bit', (name) => {
     const { quantized, original } = run(name);
     const args = presetScheme(name, ['Linear']).weights!;
     for (const layer of [0, 1]) {

@@ -16,18 +16,42 @@ const init = (m: QuantizationModifier, model: Model, fidelity: 'default' | 'refe
   m.initialize(new State().update({ model }).state, { fidelity });
 
 describe('fields and messages', () => {
-  it('T30: kv_cache_scheme and non-min-max observers', () => {
-    expect(thrown(() => new QuantizationModifier({ kv_cache_scheme: { num_bits: 8 } })).message).toBe('QuantizationModifier: kv_cache_scheme is not simulated by llmc-sim');
-    expect(thrown(() => new QuantizationModifier({ scheme: 'W8A8', weight_observer: 'mse' })).message).toBe('QuantizationModifier: weight_observer is not simulated by llmc-sim');
-    expect(thrown(() => new QuantizationModifier({ scheme: 'W8A8', input_observer: 'mse' })).message).toBe('QuantizationModifier: input_observer is not simulated by llmc-sim');
-    const groups = { group_0: { targets: ['Linear'], weights: { num_bits: 4, strategy: 'channel', observer: 'mse' } } };
-    expect(thrown(() => new QuantizationModifier({ config_groups: groups })).message).toBe('QuantizationModifier: group_0.weights.observer is not simulated by llmc-sim');
+  it('T30: observers and KV-cache schemes we do not simulate; the observer fields and dict as 0.12 validates them', () => {
+    expect(thrown(() => new QuantizationModifier({ kv_cache_scheme: { num_bits: 8, dynamic: true } })).message).toBe(
+      'QuantizationModifier: kv_cache_scheme.dynamic true (the KV cache is simulated static: scales calibrated on the calibration data) is not simulated by llmc-sim',
+    );
+    expect(thrown(() => new QuantizationModifier({ kv_cache_scheme: { num_bits: 8, strategy: 'channel' } })).message).toContain('kv_cache_scheme.strategy "channel"');
+    expect(thrown(() => new QuantizationModifier({ scheme: 'W8A8', weight_observer: 'hqq' })).message).toBe('QuantizationModifier: weight_observer is not simulated by llmc-sim');
+    const nvfp4Mse = { group_0: { targets: ['Linear'], weights: { num_bits: 4, type: 'float', strategy: 'tensor_group', group_size: 16, scale_dtype: 'torch.float8_e4m3fn', observer: 'mse' } } };
+    expect(thrown(() => new QuantizationModifier({ config_groups: nvfp4Mse })).message).toContain('group_0.weights.observer "mse" with float tensor_group');
+    expect(new QuantizationModifier({ kv_cache_scheme: { num_bits: 8, type: 'float', strategy: 'attn_head' } }).kvCacheScheme).toMatchObject({ strategy: 'attn_head', dynamic: false, observer: 'memoryless_minmax' });
+    expect(thrown(() => new QuantizationModifier({ scheme: 'W8A8', observer: { weight: 'mse' } })).message).toContain("Invalid observer key 'weight'. Valid keys are: {'weights', 'input', 'output'}");
+    expect(thrown(() => new QuantizationModifier({ scheme: 'W8A8', observer: 'mse' })).message).toContain('`observer` must be a dictionary');
+    const actorderOut = { g: { targets: ['Linear'], output_activations: { num_bits: 8, actorder: 'weight' } } };
+    expect(thrown(() => new QuantizationModifier({ config_groups: actorderOut })).message).toContain('Cannot apply actorder to output activations');
+    const both = new QuantizationModifier({ scheme: 'W8A8', observer: { weights: 'mse' }, weight_observer: 'minmax' });
+    expect(thrown(() => both.resolvedSchemes()).message).toContain('Cannot specify both individual observer parameters');
   });
 
-  it('T31: upstream presets we do not simulate, and names that are no preset', () => {
-    expect(() => new QuantizationModifier({ scheme: 'W4A8' })).toThrow(
-      "Preset scheme 'W4A8' is not supported by llmc-sim; supported: W4A16, W4A16_ASYM, W8A16, W8A8, INT8, W4AFP8, FP8, FP8_DYNAMIC, FP8_BLOCK, NVFP4A16, NVFP4, MXFP4A16, MXFP4, MXFP8A16, MXFP8",
-    );
+  it('observer overrides: weight_observer / input_observer / the observer dict replace the scheme\'s observers', () => {
+    const [s] = new QuantizationModifier({ scheme: 'FP8', weight_observer: 'mse', input_observer: 'memoryless_mse' }).resolvedSchemes();
+    expect(s.weights!.observer).toBe('mse');
+    expect(s.inputActivations!.observer).toBe('memoryless_mse');
+    const [d] = new QuantizationModifier({ scheme: 'W4A16', observer: { weights: 'imatrix_mse' } }).resolvedSchemes();
+    expect(d.weights!.observer).toBe('imatrix_mse');
+    // dynamic activations keep no observer (compressed-tensors' validator, with its warning)
+    const [w8a8] = new QuantizationModifier({ scheme: 'W8A8', input_observer: 'mse' }).resolvedSchemes();
+    expect(w8a8.inputActivations!.observer).toBeNull();
+  });
+
+  it('every compressed-tensors 0.17 preset with its fields; names that are no preset (FP8_PER_CHANNEL) get upstream\'s error', () => {
+    expect(new QuantizationModifier({ scheme: 'w4a8' }).resolvedSchemes()[0]).toMatchObject({
+      weights: { numBits: 4, type: 'int', strategy: 'group', groupSize: 128, symmetric: true, dynamic: false },
+      inputActivations: { numBits: 8, type: 'int', strategy: 'token', symmetric: true, dynamic: true, observer: null },
+      outputActivations: null,
+    });
+    expect(new QuantizationModifier({ scheme: 'UNQUANTIZED' }).resolvedSchemes()[0]).toEqual({ targets: ['Linear'], weights: null, inputActivations: null, outputActivations: null });
+    expect(() => new QuantizationModifier({ scheme: 'FP8_PER_CHANNEL' })).toThrow('`scheme` must either be a preset scheme name or a dictionary of preset scheme names');
     expect(() => new QuantizationModifier({ scheme: 'W3A3' })).toThrow('`scheme` must either be a preset scheme name or a dictionary of preset scheme names');
     expect(new QuantizationModifier({ scheme: 'w4a16' }).resolvedSchemes()[0].weights).toMatchObject({ numBits: 4, strategy: 'group', groupSize: 128, symmetric: true });
     expect(new QuantizationModifier({ scheme: { W8A8: 'Linear' } }).scheme).toEqual({ W8A8: ['Linear'] });

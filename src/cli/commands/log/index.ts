@@ -31,7 +31,7 @@ export function logShow(file: string, options: { ndjson?: boolean; recover?: boo
       return;
     }
     const h = journal.header;
-    out.line(`${h.journal} v${h.version} · llmc-sim ${h.llmcSim} · fidelity ${h.fidelity} · seed ${h.seed}`);
+    out.line(`${h.journal} v${journal.storedVersion}${journal.storedVersion !== h.version ? ` (read as v${h.version})` : ''} · llmc-sim ${h.llmcSim} · fidelity ${h.fidelity} · seed ${h.seed}`);
     out.line(`settings: ${JSON.stringify(h.settings)}`);
     out.line(`model: ${h.model ? `${h.model.source} (sha256 ${h.model.sha256.slice(0, 16)}…, ${Object.keys(h.model.tensors).length} tensors)` : 'none'}`);
     out.line(`recipe: ${h.recipe === null ? 'none' : `${h.recipe.split('\n').length} lines (in the header)`}`);

@@ -21,11 +21,14 @@ import { startProgress } from '../../progress.ts';
 import { colours, warningLine } from '../../format/colour.ts';
 import { describeModifiers, hasOnlineTransforms } from './summary.ts';
 import { saveCompressed } from './save.ts';
+import { oneshotWithLog } from './journal.ts';
 
 export interface OneshotCliOptions {
   model?: string;
   output?: string;
+  /** A journal of the run (src/log); `-` is standard output (the summary then goes to stderr). */
   log?: string;
+  force?: boolean;
   pipeline?: string;
   seed: number;
   /** Calibration sequences sampled from the float model, and their length. */
@@ -47,6 +50,9 @@ export interface OneshotResult {
   recipeYaml: string;
 }
 
+/** The files a one-shot run reads: neither `--output` nor `--log` may replace one. */
+const oneshotInputs = (recipe: string, model: string | undefined) => [recipe, ...(model && existsSync(model) ? [model] : [])];
+
 /** Loads the model, samples calibration data from it and runs the recipe one-shot in a new session. */
 export async function compressOneshot(recipe: string, options: OneshotCliOptions, loaded: () => void = () => {}): Promise<OneshotResult> {
   const { model, label } = await loadCliModel(options.model, options.seed);
@@ -57,7 +63,9 @@ export async function compressOneshot(recipe: string, options: OneshotCliOptions
     (session) => {
       const sub = session.lifecycle.records$.subscribe((r) => records.push(r));
       try {
-        oneshot({ model, recipe, pipeline: options.pipeline ?? null, calibrationData: calibration, seed: options.seed });
+        const run = { model, recipe, pipeline: options.pipeline ?? null, calibrationData: calibration, seed: options.seed };
+        if (options.log === undefined) oneshot(run);
+        else oneshotWithLog(run, model, { ...options, log: options.log, recipePath: recipe, modelSpec: options.model, inputs: oneshotInputs(recipe, options.model) });
       } finally {
         sub.unsubscribe();
       }
@@ -69,12 +77,8 @@ export async function compressOneshot(recipe: string, options: OneshotCliOptions
 
 export async function runOneshot(recipe: string, options: OneshotCliOptions, out: Out, err: Out): Promise<void> {
   if (!existsSync(recipe)) throw new UsageError('recipe', `no such file: ${recipe}`);
-  if (options.log !== undefined) {
-    // JOURNAL: plug the journal (src/log, `recordTo(session.lifecycle, options.log, header)` as
-    // commands/log/recordRun.ts does for `run`) in here, with a one-shot driver its replay knows. Until
-    // then the option is refused rather than silently ignored.
-    throw new UsageError('--log', 'journals of one-shot runs are not wired yet; `llmc-sim run --log FILE` journals training runs');
-  }
+  // `--log -`: the journal is standard output, so the summary goes to stderr.
+  if (options.log === '-') out = err;
   const c = colours(process.stdout);
   const ce = colours(process.stderr);
   const progress = startProgress({ label: 'oneshot', total: 3, unit: 'stages', quiet: options.quiet });
@@ -88,7 +92,7 @@ export async function runOneshot(recipe: string, options: OneshotCliOptions, out
     progress.tick(0, 'loading the model');
     const { model, label, calibration, modifiers, records, recipeYaml } = await compressOneshot(recipe, options, () => progress.tick(1, 'running the recipe'));
     progress.tick(1, options.output ? `saving to ${options.output}` : '');
-    const inputs = [recipe, ...(options.model && existsSync(options.model) ? [options.model] : [])];
+    const inputs = oneshotInputs(recipe, options.model);
     const saved = options.output ? await saveCompressed(model, recipeYaml, options.output, inputs) : null;
     progress.tick(1);
     progress.stop();
@@ -113,6 +117,7 @@ export async function runOneshot(recipe: string, options: OneshotCliOptions, out
     } else {
       out('not saved (give --output DIR to save the compressed model and the recipe)');
     }
+    if (options.log && options.log !== '-') out(`journal: ${options.log} (llmc-sim replay ${options.log})`);
     if (warnings.length) out(c.yellow(`${warnings.length} warning${warnings.length === 1 ? '' : 's'} (on stderr)`));
   } finally {
     progress.stop();
@@ -127,7 +132,8 @@ export function registerOneshot(program: Command): void {
     .argument('<recipe>', 'recipe file (YAML, JSON or a .md card), e.g. examples/spinquant.yaml')
     .option('--model <model>', "'synthetic' (built-in), 'stories260K' or a .bin / safetensors path", 'synthetic')
     .option('--output <dir>', 'save model.safetensors, config.json and recipe.yaml into DIR')
-    .option('--log <file>', 'write the run\'s journal to FILE')
+    .option('--log <file>', "write the run's journal to FILE ('-' for standard output): `llmc-sim replay FILE` re-runs and checks it")
+    .option('--force', 'overwrite an existing --log file')
     .addOption(new Option('--pipeline <name>', 'calibration pipeline; inferred from the modifiers when omitted').choices([...PIPELINES]))
     .option('--seed <n>', 'seed of the synthetic model, the calibration sample and random transforms', intArg('--seed', 0), 0)
     .option('--samples <n>', 'calibration sequences sampled from the float model', intArg('--samples', 1), 8)
@@ -136,7 +142,7 @@ export function registerOneshot(program: Command): void {
     .option('-q, --quiet', 'no progress bar on stderr')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ llmc-sim oneshot examples/spinquant.yaml\n  $ llmc-sim oneshot examples/spinquant.yaml --model stories260K --output out/stories-w4a4\n  $ llmc-sim oneshot examples/spinquant.yaml --pipeline sequential --seed 3',
+      '\nExamples:\n  $ llmc-sim oneshot examples/spinquant.yaml\n  $ llmc-sim oneshot examples/spinquant.yaml --model stories260K --output out/stories-w4a4\n  $ llmc-sim oneshot examples/spinquant.yaml --pipeline sequential --seed 3\n  $ llmc-sim oneshot examples/spinquant.yaml --log out/oneshot.llog && llmc-sim replay out/oneshot.llog',
     )
     .action(async (recipe: string, opts: OneshotCliOptions) => {
       await runOneshot(recipe, opts, (line) => process.stdout.write(`${line}\n`), (line) => process.stderr.write(`${line}\n`));

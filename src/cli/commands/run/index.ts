@@ -116,8 +116,9 @@ export async function run(recipe: string | undefined, options: RunOptions, out: 
   if (oneShot.all) {
     throw new UsageError('recipe', `${recipePath} is a one-shot recipe: no modifier has a \`start\`, so in a training run ${oneShot.names.join(', ')} would never start. Run it with \`llmc-sim oneshot ${recipePath}\``);
   }
+  const inputs = runInputs(recipePath, options.model);
   // Opened before any work, so a bad --records path fails at once; nothing replaces it until commit.
-  const ndjson = options.records !== undefined ? openOutput(options.records, { inputs: runInputs(recipePath, options.model) }) : null;
+  const ndjson = options.records !== undefined ? openOutput(options.records, { inputs }) : null;
   const c = colours(process.stdout);
   const ce = colours(process.stderr);
   let progress: ReturnType<typeof startProgress> | null = null;
@@ -134,7 +135,7 @@ export async function run(recipe: string | undefined, options: RunOptions, out: 
     const loaded = await loadCliModel(options.model, options.seed);
     progress = startProgress({ label: 'run', total: options.epochs * options.stepsPerEpoch, unit: 'steps', quiet: options.quiet });
     for (const name of oneShot.names) warn(`${name} has no \`start\`: it never starts in a training run (a one-shot modifier: see \`llmc-sim oneshot\`)`);
-    await simulate(recipePath, loaded, options, out, progress, c, seen, ndjson);
+    await simulate({ recipePath, inputs }, loaded, options, out, progress, c, seen, ndjson);
     ndjson?.commit();
   } catch (e) {
     ndjson?.abort();
@@ -146,7 +147,7 @@ export async function run(recipe: string | undefined, options: RunOptions, out: 
 }
 
 async function simulate(
-  recipePath: string,
+  { recipePath, inputs }: { recipePath: string; inputs: string[] },
   { model, label }: CliModel,
   options: RunOptions,
   out: (line: string) => void,
@@ -157,7 +158,7 @@ async function simulate(
 ): Promise<void> {
   const lifecycle = new CompressionLifecycle({ fidelity: options.fidelity });
   if (options.log === '-') out = (line) => process.stderr.write(`${line}\n`);
-  const journal = options.log ? openRunLog(lifecycle, model, { ...options, log: options.log, recipePath, modelPath: options.model, inputs: runInputs(recipePath, options.model) }) : null;
+  const journal = options.log ? openRunLog(lifecycle, model, { ...options, log: options.log, recipePath, modelPath: options.model, inputs }) : null;
   const S = options.stepsPerEpoch;
   const B = options.batchesPerStep;
   const totalSteps = options.epochs * S;

@@ -1,21 +1,14 @@
 /** `llmc-sim verify`: registration only (the work is imported when the command runs). */
-import { Command, InvalidArgumentError, Option } from 'commander';
-
-const collect = (v: string, prev: string[]) => [...prev, v];
-
-function depthArg(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected an integer ≥ 0, got '${text}'`);
-  return n;
-}
+import { Command, Option } from 'commander';
+import { intArg, repeatable } from '../../args.ts';
 
 export function registerVerify(program: Command): void {
   program
     .command('verify')
     .description('explore every sequence of lifecycle calls up to a depth and check lifecycle properties; print the shortest counterexample of each broken one')
     .argument('[config]', 'YAML: a recipe of ProbeModifiers, or {recipe, steps, fidelity}; default: a built-in three-modifier configuration')
-    .option('--depth <k>', 'longest call sequence explored', depthArg, 12)
-    .option('--property <name>', 'check only this property (repeatable); default: all built-in ones', collect, [] as string[])
+    .option('--depth <k>', 'longest call sequence explored', intArg('--depth', 0), 12)
+    .option('--property <name>', 'check only this property (repeatable); default: all built-in ones', repeatable, [] as string[])
     .addOption(new Option('--fidelity <mode>', "'default' or 'reference' (overrides the config's)").choices(['default', 'reference']))
     .option('--json', 'print the report as one JSON object')
     .option('--counterexample <file>', 'write the first unexpected violation (or, if none, the first quirk) as a replayable counterexample')

@@ -1,0 +1,225 @@
+/**
+ * Writing a binary journal (version 2, docs/journal-format.md): records go into one preallocated
+ * buffer, framed and CRC-chained as they come, and reach the sink in large whole-record chunks
+ * (`flush`), so a process killed between flushes leaves an intact prefix.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import type { AppendOnlyFile } from '../io/appendOnly.ts';
+import { ByteWriter, KeyTable, writeOptions } from './bytes.ts';
+import { journalOptions } from './callRecorder.ts';
+import { crc32 } from './crc32.ts';
+import { eventCode, EVENT_TYPES } from './effects.ts';
+import {
+  EVENT_JSON_OPTIONS,
+  EVENT_MODEL,
+  EVENT_NO_STEP,
+  EVENT_SAME_EFFECTS,
+  EVENT_STEP_GIVEN,
+  MAGIC,
+  RECORD_CALL,
+  RECORD_END,
+  RECORD_EVENT,
+  RECORD_HEADER,
+  type CallEntry,
+  type JournalCall,
+  type JournalHeader,
+} from './format.ts';
+import type { TapCall } from './tap.ts';
+
+/** Where journal bytes go: a file (`openAppendOnly`) or anything with the same two methods. */
+export type JournalSink = Pick<AppendOnlyFile, 'write' | 'close'>;
+
+/** Flush once this many bytes are buffered. */
+const FLUSH_BYTES = 1 << 16;
+
+/** How many bytes an unsigned LEB128 varint of `n` takes. */
+function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 128);
+    size++;
+  }
+  return size;
+}
+
+export class JournalEncoder {
+  readonly #w = new ByteWriter(FLUSH_BYTES * 2);
+  #k = 0;
+  #written = 0;
+  readonly #hash: Hash = createHash('sha256');
+  #ended = false;
+  readonly #keys = new KeyTable();
+  /** The effects of the last event record of each event code, when it had no generic record: an equal list is stored as a reference. */
+  readonly #last: (Int32Array | null)[] = EVENT_TYPES.map(() => null);
+  readonly #recipeRef: boolean;
+  #start = 0;
+  constructor(
+    readonly sink: JournalSink,
+    header: JournalHeader,
+  ) {
+    this.#recipeRef = header.recipe !== null;
+    const w = this.#w;
+    w.bytes(MAGIC);
+    this.#begin();
+    w.u8(RECORD_HEADER);
+    w.text(JSON.stringify(header));
+    this.#finish(0);
+    this.flush();
+  }
+
+  /** A call the tap committed (live options are serialized here). */
+  tapCall(t: TapCall): void {
+    const c = t.call;
+    if (c === null) this.#event(t.type, t.code, t.options!, true, t.step, t.words, t.count, t.generic, t.m);
+    else if (c.call === 'event') this.#event(c.type, t.code >= 0 ? t.code : eventCode(c.type), c.options, false, t.step, t.words, t.count, t.generic, t.m);
+    else this.#json(c, t.step, Array.from(t.words.subarray(0, t.count)), t.generic, t.m);
+    if (this.#w.pos >= FLUSH_BYTES) this.flush();
+  }
+
+  /** A stored entry, re-encoded (a version-1 entry, which has no effects, is refused). */
+  entry(e: CallEntry): void {
+    if (!e.fx) throw new TypeError(`call ${e.n}: a version-1 entry holds no effects and cannot be written as version 2`);
+    const c = e.c;
+    if (c.call === 'event') this.#event(c.type, eventCode(c.type), c.options, false, e.s, Int32Array.from(e.fx.w), e.fx.w.length, e.fx.g, e.m);
+    else this.#json(c, e.s, e.fx.w, e.fx.g, e.m);
+    if (this.#w.pos >= FLUSH_BYTES) this.flush();
+  }
+
+  /** Writes the closing record (call count and SHA-256 of everything before it) and flushes. */
+  end(calls: number): void {
+    if (this.#ended) return;
+    this.flush();
+    this.#ended = true;
+    const w = this.#w;
+    this.#begin();
+    w.u8(RECORD_END);
+    w.varint(calls);
+    w.sha256(this.#hash.digest('hex'));
+    this.#finish(this.#start);
+    const bytes = w.buf.slice(0, w.pos);
+    w.pos = 0;
+    this.sink.write(bytes);
+    this.#written += bytes.length;
+  }
+
+  get bytesWritten(): number {
+    return this.#written;
+  }
+
+  flush(): void {
+    const w = this.#w;
+    if (w.pos === 0 || this.#ended) return;
+    const all = w.buf.slice(0, w.pos);
+    w.pos = 0;
+    this.#hash.update(all);
+    this.sink.write(all);
+    this.#written += all.length;
+  }
+
+  /** Starts a record: one byte for its length, widened in `#finish` if the payload needs more. */
+  #begin(): void {
+    const w = this.#w;
+    w.ensure(1);
+    this.#start = w.pos;
+    w.pos++;
+  }
+
+  /** Writes the record's length before its payload and its CRC (over the bytes from `crcFrom`, chained) after it. */
+  #finish(crcFrom: number): void {
+    const w = this.#w;
+    const start = this.#start;
+    const length = w.pos - start - 1;
+    const size = varintSize(length);
+    if (size > 1) {
+      w.ensure(size - 1);
+      w.buf.copyWithin(start + size, start + 1, w.pos);
+      w.pos += size - 1;
+    }
+    let v = length;
+    let i = start;
+    while (v >= 0x80) {
+      w.buf[i++] = (v & 0x7f) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    w.buf[i] = v;
+    const k = crc32(w.buf, crcFrom, w.pos, this.#k);
+    this.#k = k;
+    w.ensure(4);
+    const b = w.buf;
+    const p = w.pos;
+    b[p] = k;
+    b[p + 1] = k >>> 8;
+    b[p + 2] = k >>> 16;
+    b[p + 3] = k >>> 24;
+    w.pos = p + 4;
+  }
+
+  #event(
+    type: string,
+    code: number,
+    options: Record<string, unknown>,
+    live: boolean,
+    step: number | undefined,
+    words: Int32Array,
+    count: number,
+    generic: readonly string[],
+    m: string | undefined,
+  ): void {
+    // Live options are what `journalOptions` makes of them (the same bytes as a driver's JSON form).
+    const recipe = this.#recipeRef && options.recipe != null;
+    if (code <= 0) {
+      const json = live ? journalOptions(options, this.#recipeRef) : options;
+      this.#json({ call: 'event', type, options: json as never }, step, Array.from(words.subarray(0, count)), generic, m);
+      return;
+    }
+    const w = this.#w;
+    this.#begin();
+    w.u8(RECORD_EVENT);
+    w.u8(code);
+    const flagsAt = w.pos;
+    w.u8(0);
+    let flags = 0;
+    let json = options;
+    if (recipe || !writeOptions(w, options, this.#keys)) {
+      json = live ? journalOptions(options, this.#recipeRef) : options;
+      if (!writeOptions(w, json, this.#keys)) {
+        flags |= EVENT_JSON_OPTIONS;
+        w.text(JSON.stringify(json));
+      }
+    }
+    if (step === undefined) flags |= EVENT_NO_STEP;
+    else if (Object.is(json.globalStep, step)) flags |= EVENT_STEP_GIVEN;
+    else w.f64(step);
+    const last = this.#last[code];
+    if (generic.length === 0 && last !== null && last.length === count && sameWords(last, words, count)) flags |= EVENT_SAME_EFFECTS;
+    else {
+      w.varint(count);
+      for (let i = 0; i < count; i++) w.varint(words[i]);
+      w.varint(generic.length);
+      for (const g of generic) w.text(g);
+      this.#last[code] = generic.length === 0 ? words.slice(0, count) : null;
+    }
+    if (m !== undefined) {
+      flags |= EVENT_MODEL;
+      w.sha256(m);
+    }
+    w.buf[flagsAt] = flags;
+    this.#finish(this.#start);
+  }
+
+  #json(c: JournalCall, step: number | undefined, words: readonly number[], generic: readonly string[], m: string | undefined): void {
+    const w = this.#w;
+    const record: Record<string, unknown> = { c, fx: { w: words, g: generic } };
+    if (step !== undefined) record.s = step;
+    if (m !== undefined) record.m = m;
+    this.#begin();
+    w.u8(RECORD_CALL);
+    w.text(JSON.stringify(record));
+    this.#finish(this.#start);
+  }
+}
+
+function sameWords(a: Int32Array, b: Int32Array, count: number): boolean {
+  for (let i = 0; i < count; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

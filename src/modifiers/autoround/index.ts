@@ -1,0 +1,1 @@
+export { AutoRoundModifier } from './base.ts';

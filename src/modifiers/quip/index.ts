@@ -1,0 +1,1 @@
+export { QuIPModifier } from './base.ts';
