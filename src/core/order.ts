@@ -21,11 +21,12 @@ export interface OrderCell extends OrderStep {
 }
 
 const TYPES = ALL_EVENT_TYPES.length;
-const CODE_OF: ReadonlyMap<string, number> = new Map(ALL_EVENT_TYPES.map((t, i) => [t, i]));
+/** Each event type's code, as the own properties of a prototype-less object (a property read is cheaper than a Map lookup). */
+const CODE_OF: Readonly<Record<string, number | undefined>> = Object.assign(Object.create(null) as Record<string, number>, Object.fromEntries(ALL_EVENT_TYPES.map((t, i) => [t, i])));
 
-/** The event type's position in `ALL_EVENT_TYPES`, or -1 when `type` is not an EventType value (one Map lookup). */
+/** The event type's position in `ALL_EVENT_TYPES`, or -1 when `type` is not an EventType value (one property read). */
 export function eventTypeCode(type: unknown): number {
-  return typeof type === 'string' ? (CODE_OF.get(type) ?? -1) : -1;
+  return typeof type === 'string' ? (CODE_OF[type] ?? -1) : -1;
 }
 
 /** The event type of a code from {@link eventTypeCode}. */

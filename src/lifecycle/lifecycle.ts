@@ -15,7 +15,7 @@
 import { showValue } from '../core/show.ts';
 import { FIDELITIES, isFidelity, type Fidelity } from '../core/fidelity.ts';
 import { Observable, Subject } from 'rxjs';
-import { EventType } from '../core/events.ts';
+import { ALL_EVENT_TYPES, EventType } from '../core/events.ts';
 import { State, type StateChanges, type StateOverrides } from '../core/state.ts';
 import { ValueError } from '../core/errors.ts';
 import { isTruthy } from '../core/python.ts';
@@ -33,7 +33,7 @@ import {
 } from '../core/lifecycleErrors.ts';
 import { eventTypeCode, eventTypeOfCode, INITIAL_ORDER_STATE, orderCellAt, type OrderCell } from '../core/order.ts';
 import { record, type CallName, type EffectSink, type HookName, type LifecycleRecord, type ModifierRef, type RecordingTap } from '../core/records.ts';
-import { EFFECT_SINK, RECIPE_POSITION, type HookContext, type Modifier, type ModifierPhase } from '../modifiers/modifier.ts';
+import { dispatchEvent, EFFECT_SINK, kindOf, RECIPE_POSITION, type HookContext, type Modifier, type ModifierPhase } from '../modifiers/modifier.ts';
 import { Recipe, type RecipeInput } from '../recipe/recipe.ts';
 import { FIDELITY_POLICIES, type FidelityPolicy } from './fidelityPolicy.ts';
 import { RecordsSubscriberError, ReentrantCallError } from './errors.ts';
@@ -364,9 +364,10 @@ export class CompressionLifecycle {
     const event = policy.buildEvent(type, this.#globalStep, this.#stepsPerEpoch, this.#batchesPerStep);
     const ctx = this.#eventContext(options);
     const modifiers = this.#recipe.modifiers;
+    const kind = KIND_OF_CODE[code];
     const results: unknown[] = [];
     try {
-      for (let i = 0; i < modifiers.length; i++) collect(results, modifiers[i].updateEvent(this.#state, event, ctx));
+      for (let i = 0; i < modifiers.length; i++) collect(results, dispatchEvent(modifiers[i], this.#state, event, ctx, type, kind));
     } catch (e) {
       this.#emit(record.error('event', e));
       throw e;
@@ -477,6 +478,9 @@ class ModifierSink implements EffectSink {
     this.emit(record.warning(null, message, this.ref));
   }
 }
+
+/** KIND_OF_CODE[eventTypeCode(type)]: the modifier machine's kind of each event type. */
+const KIND_OF_CODE = Uint8Array.from(ALL_EVENT_TYPES, kindOf);
 
 /** §6.1–§6.3: "collect non-null results". */
 function collect(results: unknown[], result: unknown): void {

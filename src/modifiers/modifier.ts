@@ -37,6 +37,7 @@ import { warn as logWarning } from '../core/logger.ts';
 import { ValueError } from '../core/errors.ts';
 import { describeValue } from '../core/options.ts';
 import { hookContext, type HookContext } from './hookContext.ts';
+import { isFidelity } from '../core/fidelity.ts';
 
 export type { ModifierPhase } from '../../machines/modifier.machine.ts';
 export type { HookContext } from './hookContext.ts';
@@ -96,6 +97,26 @@ function opOf(step: Step): number {
 const compiled = compiledPlans();
 const PLANS: readonly (readonly number[])[] = compiled.plans.map((steps) => steps.map(opOf));
 const NEEDS = compiled.needs;
+/**
+ * How an unrecorded `updateEvent` runs without the executor's loop, read off PLANS and NEEDS (so it is
+ * the machine too). Every such plan begins with `onEvent`; REST[state * EVENT_CODES + code] says what
+ * follows it: nothing (ON_EVENT_ONLY), `onUpdate` (ON_EVENT_THEN_UPDATE), or something else (EXECUTE: the
+ * executor runs the plan from its second step). ROUTINE[state * 3 + kind] is the same before the schedule
+ * is asked, or ASK_SCHEDULE where a verdict can change the plan; EXECUTE where the plan is an error.
+ */
+const EXECUTE = 0;
+const ON_EVENT_ONLY = 1;
+const ON_EVENT_THEN_UPDATE = 2;
+const ASK_SCHEDULE = 3;
+const REST = Uint8Array.from(PLANS, (plan) => {
+  if (plan[0] !== OP_ON_EVENT) return EXECUTE;
+  if (plan.length === 1) return ON_EVENT_ONLY;
+  return plan.length === 2 && plan[1] === OP_ON_UPDATE ? ON_EVENT_THEN_UPDATE : EXECUTE;
+});
+const ROUTINE = Uint8Array.from({ length: STATE_NAMES.length * 3 }, (_, i) => {
+  const rest = REST[Math.floor(i / 3) * EVENT_CODES + updateEventCode(i % 3, false, false)];
+  return rest !== EXECUTE && NEEDS[i] !== 0 ? ASK_SCHEDULE : rest;
+});
 /** PHASES[state]: each state's phase. */
 const PHASES = STATE_NAMES.map((name) => PHASE_OF[name]);
 
@@ -107,7 +128,8 @@ const CALL_START_ITSELF = 3;
 const CALL_END_ITSELF = 4;
 type Call = typeof CALL_INITIALIZE | typeof CALL_UPDATE_EVENT | typeof CALL_FINALIZE | typeof CALL_START_ITSELF | typeof CALL_END_ITSELF;
 
-function kindOf(type: EventType | null): number {
+/** The machine's kind of an event type: BATCH_START, BATCH_END or other. */
+export function kindOf(type: EventType | null): number {
   return type === EventType.BATCH_START ? KIND_BATCH_START : type === EventType.BATCH_END ? KIND_BATCH_END : KIND_OTHER;
 }
 
@@ -130,6 +152,20 @@ function firstCode(call: Call, kind: number): number {
 /** Ours: Python would fail by accident (`AttributeError` on `None.type_`). */
 function checkEvent(call: string, event: unknown): void {
   if (event === null || typeof event !== 'object') throw new ValueError(`${call}() takes an Event, got ${describeValue(event)}`);
+}
+
+/** `updateEvent` past its argument checks. @internal */
+const UPDATE_EVENT = Symbol('llmc-sim.updateEvent');
+
+/**
+ * §6.3's call of `updateEvent` on one modifier, for the lifecycle, which built `event` (so it is an
+ * Event) with `type`, of the machine's `kind`: while the event still has that type and the context a
+ * fidelity (a hook may change either), `updateEvent`'s checks are skipped. A subclass that overrides
+ * `updateEvent` gets the call itself, and its result is returned.
+ */
+export function dispatchEvent(m: Modifier, state: State, event: Event, ctx: HookContext, type: EventType, kind: number): unknown {
+  if (m.updateEvent === BASE_UPDATE_EVENT && event.type === type && isFidelity(ctx.fidelity)) return m[UPDATE_EVENT](state, event, ctx, kind);
+  return m.updateEvent(state, event, ctx);
 }
 
 /** Where a modifier reports its effects; set by the lifecycle while someone records. @internal */
@@ -219,8 +255,36 @@ export abstract class Modifier {
   /** §3.3, the hot path. Returns what `lifecycle.event` collects (§6.3); nothing for the base class. */
   updateEvent(state: State, event: Event, kwargs: Readonly<Record<string, unknown>> = {}): unknown {
     checkEvent('updateEvent', event);
-    this.#execute(CALL_UPDATE_EVENT, state, event, hookContext(kwargs), kindOf(event.type));
+    this[UPDATE_EVENT](state, event, hookContext(kwargs), kindOf(event.type));
     return undefined;
+  }
+
+  /**
+   * `updateEvent` once its arguments are checked and the event's kind known; the lifecycle calls it
+   * directly (see `dispatchEvent`). @internal
+   */
+  [UPDATE_EVENT](state: State, event: Event, ctx: HookContext, kind: number): void {
+    const at = this.#at;
+    const routine = ROUTINE[at * 3 + kind];
+    if (routine === EXECUTE || this[EFFECT_SINK] !== null) {
+      this.#execute(CALL_UPDATE_EVENT, state, event, ctx, kind);
+      return;
+    }
+    // Unrecorded: onEvent, then the rest of the plan, looked up again only if onEvent moved us or a verdict matters.
+    this.onEvent(state, event, ctx);
+    let rest = routine;
+    if (this.#at !== at || routine === ASK_SCHEDULE) {
+      const row = this.#at * EVENT_CODES + this.#codeAfterOnEvent(event, kind);
+      rest = REST[row];
+      if (rest === EXECUTE) {
+        this.#run(PLANS[row], 1, state, event, ctx, kind);
+        return;
+      }
+    }
+    if (rest === ON_EVENT_THEN_UPDATE) {
+      if (this[EFFECT_SINK]) this.#report(OP_ON_UPDATE, event);
+      this.onUpdate(state, event, ctx);
+    }
   }
 
   /** §3.4: `start ≤ c` and (`end` null or `c < end`). */
@@ -298,8 +362,12 @@ export abstract class Modifier {
    * this loop small enough for the JIT to inline into `updateEvent`.
    */
   #execute(call: Call, state: State, event: Event | null, ctx: HookContext, kind: number): void {
-    let plan = PLANS[this.#at * EVENT_CODES + firstCode(call, kind)];
-    for (let i = 0; i < plan.length; i++) {
+    this.#run(PLANS[this.#at * EVENT_CODES + firstCode(call, kind)], 0, state, event, ctx, kind);
+  }
+
+  /** Runs `plan` from step `from` on (see `#execute`). */
+  #run(plan: readonly number[], from: number, state: State, event: Event | null, ctx: HookContext, kind: number): void {
+    for (let i = from; i < plan.length; i++) {
       const op = plan[i];
       if (op === OP_ON_UPDATE) {
         if (this[EFFECT_SINK]) this.#report(op, event);
@@ -320,11 +388,15 @@ export abstract class Modifier {
 
   /** The plan of an `updateEvent` after `onEvent`, with the schedule verdicts the machine looks at. */
   #planAfterOnEvent(event: Event, kind: number): readonly number[] {
-    const at = this.#at;
-    const needs = NEEDS[at * 3 + kind];
+    return PLANS[this.#at * EVENT_CODES + this.#codeAfterOnEvent(event, kind)];
+  }
+
+  /** The `updateEvent` code after `onEvent`: the schedule is asked only for the verdicts that can change the plan. */
+  #codeAfterOnEvent(event: Event, kind: number): number {
+    const needs = NEEDS[this.#at * 3 + kind];
     const s = (needs & 1) !== 0 && this.shouldStart(event);
     const e = (needs & 2) !== 0 && this.shouldEnd(event);
-    return PLANS[at * EVENT_CODES + updateEventCode(kind, s, e)];
+    return updateEventCode(kind, s, e);
   }
 
   /** Runs one step other than `onEvent`/`onUpdate`; returns the rest of the plan when the step picks it, else null. */
@@ -373,3 +445,5 @@ export abstract class Modifier {
     if (sink) sink.transition(MARK_FLAGS[flagIndex], PHASES[from], PHASES[to]);
   }
 }
+
+const BASE_UPDATE_EVENT = Modifier.prototype.updateEvent;
