@@ -41,6 +41,7 @@ export function describeModifiers(modifiers: readonly Modifier[], records: reado
     const own = records.filter((r): r is Extract<LifecycleRecord, { type: 'effect.modifier' }> => r.type === 'effect.modifier' && r.position === position);
     const name = m.constructor.name;
     const parts: string[] = [];
+    const others = new Map<string, Record<string, unknown>[]>();
     const applied = (m as { applied?: AppliedTransforms | null }).applied;
     if (applied) parts.push(`rotated: ${describeRotations(applied)}`);
     for (const r of own) {
@@ -52,14 +53,28 @@ export function describeModifiers(modifiers: readonly Modifier[], records: reado
         const q = d as unknown as QuantizationApplied;
         parts.push(`quantized the weights of ${q.weights.length} module${q.weights.length === 1 ? '' : 's'}`);
         if (q.inputActivations.length) parts.push(`input activations of ${q.inputActivations.length} (fake-quant hooks)`);
+        if (q.outputActivations?.length) parts.push(`output activations of ${q.outputActivations.length}`);
+        if (q.kvCache?.length) parts.push(`the KV cache of ${q.kvCache.length} attention module${q.kvCache.length === 1 ? '' : 's'}`);
         if (q.skipped.length) parts.push(`skipped ${q.skipped.length} never calibrated`);
       } else if (r.kind === 'pruning.sparsity') {
         parts.push(`pruned ${d.modules} module${d.modules === 1 ? '' : 's'} to ${(Number(d.measured) * 100).toFixed(1)}% sparsity`);
       } else {
-        parts.push(`${r.kind} ${JSON.stringify(d)}`);
+        others.set(r.kind, [...(others.get(r.kind) ?? []), d]);
       }
     }
+    for (const [kind, list] of others) parts.push(describeEffects(kind, list));
     if (!parts.length) parts.push(m.started ? 'started, changed nothing it records' : 'never started');
     return `${name}: ${parts.join('; ')}`;
   });
+}
+
+/**
+ * Effects of one kind in a phrase: one effect by its message (or its data), several as a count and the first and
+ * last module they name (`gptq.quantize ×14: model.layers.0.self_attn.q_proj … model.layers.1.mlp.down_proj`).
+ */
+function describeEffects(kind: string, list: readonly Record<string, unknown>[]): string {
+  if (list.length === 1) return typeof list[0].message === 'string' ? list[0].message : `${kind} ${JSON.stringify(list[0])}`;
+  const modules = list.map((d) => d.module).filter((m): m is string => typeof m === 'string');
+  const span = modules.length === 0 ? '' : modules.length === 1 ? `: ${modules[0]}` : `: ${modules[0]} … ${modules[modules.length - 1]}`;
+  return `${kind} ×${list.length}${span}`;
 }
