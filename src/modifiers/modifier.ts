@@ -98,7 +98,7 @@ const compiled = compiledPlans();
 const PLANS: readonly (readonly number[])[] = compiled.plans.map((steps) => steps.map(opOf));
 const NEEDS = compiled.needs;
 /**
- * How an unrecorded `updateEvent` runs without the executor's loop, read off PLANS and NEEDS (so it is
+ * How `updateEvent` runs without the executor's loop (recorded or not: hooks are reported as the executor reports them), read off PLANS and NEEDS (so it is
  * the machine too). Every such plan begins with `onEvent`; REST[state * EVENT_CODES + code] says what
  * follows it: nothing (ON_EVENT_ONLY), `onUpdate` (ON_EVENT_THEN_UPDATE), or something else (EXECUTE: the
  * executor runs the plan from its second step). ROUTINE[state * 3 + kind] is the same before the schedule
@@ -266,11 +266,13 @@ export abstract class Modifier {
   [UPDATE_EVENT](state: State, event: Event, ctx: HookContext, kind: number): void {
     const at = this.#at;
     const routine = ROUTINE[at * 3 + kind];
-    if (routine === EXECUTE || this[EFFECT_SINK] !== null) {
+    if (routine === EXECUTE) {
       this.#execute(CALL_UPDATE_EVENT, state, event, ctx, kind);
       return;
     }
-    // Unrecorded: onEvent, then the rest of the plan, looked up again only if onEvent moved us or a verdict matters.
+    // onEvent, then the rest of the plan, looked up again only if onEvent moved us or a verdict matters; each hook
+    // reported just before it runs, as the executor reports it.
+    if (this[EFFECT_SINK]) this.#report(OP_ON_EVENT, event);
     this.onEvent(state, event, ctx);
     let rest = routine;
     if (this.#at !== at || routine === ASK_SCHEDULE) {
