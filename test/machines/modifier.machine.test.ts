@@ -57,6 +57,11 @@ function specPlan(f: ModifierFlags, e: ModifierMachineEvent): Step[] {
 const CASES = STATE_NAMES.flatMap((path) => MACHINE_EVENTS.map((event, code) => [path, code, event] as const));
 
 describe('states (§3.1, Q27)', () => {
+  it("is the machine 'modifier' starting uninitialized: diagrams and @xstate/graph paths name its states by it", () => {
+    expect(modifierMachine.id).toBe('modifier');
+    expect(modifierMachine.config.initial).toBe('uninitialized');
+  });
+
   it.each(STATE_NAMES)('%s: its phase is the one its flags imply', (name) => {
     const snap = snapshotAt(name);
     expect(stateNameOf(snap)).toBe(name);
