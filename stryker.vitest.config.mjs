@@ -9,6 +9,7 @@ export default defineConfig({
       'test/lifecycle/*.test.ts',
       'test/machines/*.test.ts',
       'test/modifiers/modifier.test.ts',
+      'test/modifiers/modifier.contract.test.ts',
       'test/core/operators/*.test.ts',
       'test/core/order.test.ts',
       'test/verify/verify.test.ts',
