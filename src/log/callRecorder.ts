@@ -5,11 +5,10 @@
  * compares them; record → replay → record is byte-identical by construction.
  */
 import type { Subscription } from 'rxjs';
-import { EventType } from '../core/events.ts';
 import type { LifecycleRecord } from '../core/records.ts';
 import type { CompressionLifecycle } from '../lifecycle/lifecycle.ts';
 import { Model } from '../model/model.ts';
-import type { CallEntry, JournalCall } from './format.ts';
+import { mayChangeWeights, type CallEntry, type JournalCall } from './format.ts';
 import { hex8 } from './crc32.ts';
 import { modelSha256 } from './modelHash.ts';
 import { toJsonValue, type JsonValue } from './serialize.ts';
@@ -205,7 +204,7 @@ export class CallRecorder {
       c,
       h: carry.h,
       x: carry.x,
-      weights: c.call === 'initialize' || c.call === 'finalize' || c.call === 'reset' || c.call === 'optimizerStep' || (c.call === 'event' && c.type === EventType.OPTIM_POST_STEP),
+      weights: mayChangeWeights(c.call, (c as { type?: string }).type ?? null),
       records: keep ? carry.records : null,
     };
     // Emptied in place: a call would otherwise allocate a new carry (and its array) for nothing.

@@ -5,11 +5,21 @@
  * touches. Record 0 is the header (JSON), record n (n ≥ 1) is call n, the last record closes the
  * journal with the SHA-256 of every byte before it. Version 1 (JSON Lines) is read by readerV1.ts.
  */
+import { EventType } from '../core/events.ts';
 import type { Fidelity } from '../core/fidelity.ts';
 import type { Effects } from './effects.ts';
 import type { Damage } from './errors.ts';
 import type { JsonValue } from './serialize.ts';
 import type { CalibrationCall } from '../sim/pipelines/calls.ts';
+
+/**
+ * Whether a call may change the weights, so its entry carries the model's hash after it: `kind` is the call
+ * (`event` for an event, whose `eventType` then decides). Other calls change weights only through a modifier's
+ * domain effect, which marks its call as it arrives.
+ */
+export function mayChangeWeights(kind: string, eventType: string | null): boolean {
+  return kind === 'initialize' || kind === 'finalize' || kind === 'reset' || kind === 'optimizerStep' || (kind === 'event' && eventType === EventType.OPTIM_POST_STEP);
+}
 
 export const FORMAT_NAME = 'llmc-sim-journal';
 export const FORMAT_VERSION = 2;

@@ -12,7 +12,7 @@ import type { CompressionLifecycle } from '../lifecycle/lifecycle.ts';
 import { Model } from '../model/model.ts';
 import { callOf } from './callRecorder.ts';
 import { callWord, eventCode, genericJson, genericWord, hookCode, hookWord, MAX_POSITION, transitionWord } from './effects.ts';
-import type { JournalCall } from './format.ts';
+import { mayChangeWeights, type JournalCall } from './format.ts';
 import { modelSha256 } from './modelHash.ts';
 
 /** A call the tap has seen, as it is about to be committed (reused: copy what you keep). */
@@ -138,9 +138,7 @@ export class CallTap implements RecordingTap {
     c.options = options;
     c.step = undefined;
     this.#pending = true;
-    const kind = call ? call.call : 'event';
-    this.#weights =
-      kind === 'initialize' || kind === 'finalize' || kind === 'reset' || kind === 'optimizerStep' || (kind === 'event' && (call ? (call as { type: string }).type : type) === EventType.OPTIM_POST_STEP);
+    this.#weights = call ? mayChangeWeights(call.call, (call as { type?: string }).type ?? null) : mayChangeWeights('event', type);
   }
 
   record(r: LifecycleRecord): void {
