@@ -179,9 +179,9 @@ export function buildTimeline(records: Iterable<LifecycleRecord>, schedule: RunS
     if (t.endedAt !== null) t.endedAt = fix(t.endedAt);
     for (const e of t.effects) e.position = fix(e.position);
     for (const w of t.warnings) w.position = fix(w.position);
-    // A modifier without `start` that the records show started was started by calibration events (a one-shot
-    // run): the schedule's "nothing starts it" is a prediction for training runs, not what happened.
-    if (t.startedAt !== null && t.problem?.kind === 'no-start') t.problem = null;
+    // A schedule problem is a prediction ("never starts"); a modifier the records show started (a one-shot
+    // run's calibration modifiers start on calibration events) proves it did not apply to this run.
+    if (t.startedAt !== null) t.problem = null;
     if (t.startedAt !== null) t.updates = updatePoints(schedule, t.schedule, t.startedAt, t.endedAt ?? steps - 1);
     else t.notStarted = notStartedReason(t, initHookCalled.has(i) && !initialized.has(i), errors);
   });
