@@ -37,13 +37,35 @@ type Mode = 'plain' | 'counting' | 'subscribed' | 'journal' | 'records';
 const MODES: readonly Mode[] = ['plain', 'counting', 'subscribed', 'journal', 'records'];
 
 /** A tap that only counts what it is told: the floor of any recording through the modifiers' effect sinks. */
-function countingTap(): RecordingTap & { n: number } {
-  const tap = {
-    n: 0,
-    record: () => void tap.n++,
-    sink: (): EffectSink => ({ hook: () => void tap.n++, transition: () => void tap.n++, effect: () => void tap.n++, warning: () => void tap.n++ }),
-  };
-  return tap;
+class CountingTap implements RecordingTap {
+  n = 0;
+  record(): void {
+    this.n++;
+  }
+  event(): void {
+    this.n++;
+  }
+  sinks(refs: readonly unknown[]): EffectSink[] {
+    return refs.map(() => new CountingSink(this));
+  }
+}
+class CountingSink implements EffectSink {
+  readonly tallying = false;
+  readonly tally = 0;
+  constructor(readonly tap: CountingTap) {}
+  untally(): void {}
+  hook(): void {
+    this.tap.n++;
+  }
+  transition(): void {
+    this.tap.n++;
+  }
+  effect(): void {
+    this.tap.n++;
+  }
+  warning(): void {
+    this.tap.n++;
+  }
 }
 
 /** One run of `steps` steps; returns CPU seconds and, when recording, the bytes written. */
@@ -52,7 +74,7 @@ function timedRun(steps: number, mode: Mode): { seconds: number; bytes: number; 
   const sink = memorySink();
   let ndjson = 0;
   const sub = mode === 'subscribed' ? lc.records$.subscribe(() => {}) : null;
-  if (mode === 'counting') lc.attachTap(countingTap());
+  if (mode === 'counting') lc.attachTap(new CountingTap());
   const recsub =
     mode === 'records'
       ? lc.records$.subscribe((r) => {

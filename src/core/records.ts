@@ -16,6 +16,15 @@ export type CallName = 'initialize' | 'event' | 'finalize' | 'reset';
  * be called, a flag set, a domain effect, a warning); the lifecycle adds which modifier it was.
  */
 export interface EffectSink {
+  /**
+   * While true, `updateEvent`'s routine path (`onEvent`, maybe then `onUpdate`: what most events cause) does
+   * not call `hook` for them but sets `tally` (1 before `onEvent`, 2 before `onUpdate`), and the recording tap
+   * turns tallies into records when the call ends or anything else is reported. False but in the journal's tap.
+   */
+  tallying: boolean;
+  tally: number;
+  /** Reports what has been tallied and stops tallying for the rest of the call (a path a tally cannot describe). */
+  untally(): void;
   hook(hook: HookName, eventType: EventType | null): void;
   transition(flag: 'initialized' | 'started' | 'ended' | 'finalized', from: ModifierPhase, to: ModifierPhase): void;
   effect(kind: string, data: unknown): void;
@@ -26,13 +35,16 @@ export interface EffectSink {
  * A low-level recording tap (the journal's): sees every record the lifecycle publishes, in order, at
  * a fraction of `records$`'s cost. Calls, warnings, errors and refusals arrive as record objects
  * through `record`; what modifiers report (hooks, transitions, domain effects, their warnings)
- * arrives through the sink `sink` returns for each modifier, so no object is built for the records
+ * arrives through the sink `sinks` returns for each modifier, so no object is built for the records
  * every event causes. `records` is the sink that publishes to `records$` while someone subscribes
  * (the tap's sink forwards to it), else null.
  */
 export interface RecordingTap {
   record(r: LifecycleRecord): void;
-  sink(ref: ModifierRef, records: EffectSink | null): EffectSink;
+  /** An accepted event's call record, without building it (the common call: `record` gets it only while `records$` is observed too). */
+  event(eventType: EventType, globalStep: number, options: Record<string, unknown>): void;
+  /** The sinks for the recipe's modifiers, in recipe order; `records[i]` publishes to `records$` while someone subscribes, else null. */
+  sinks(refs: readonly ModifierRef[], records: readonly (EffectSink | null)[]): EffectSink[];
 }
 
 export interface ModifierRef {

@@ -360,7 +360,13 @@ export class CompressionLifecycle {
     this.#lastCode = order.lastCode;
     this.#globalStep = policy.nextGlobalStep(this.#globalStep, step);
 
-    if (this.#recording) this.#emit(record.event(type, this.#globalStep, options));
+    if (this.#recording) {
+      if (this.#observed) this.#emit(record.event(type, this.#globalStep, options));
+      else {
+        this.#seq++;
+        this.#tap!.event(type, this.#globalStep, options);
+      }
+    }
     const event = policy.buildEvent(type, this.#globalStep, this.#stepsPerEpoch, this.#batchesPerStep);
     const ctx = this.#eventContext(options);
     const modifiers = this.#recipe.modifiers;
@@ -451,16 +457,18 @@ export class CompressionLifecycle {
     const modifiers = this.#recipe.modifiers;
     const publish = (r: LifecycleRecord) => this.#publish(r);
     const tap = this.#tap;
-    modifiers.forEach((m: Modifier, position: number) => {
-      const ref: ModifierRef = { position, modifierType: m.constructor.name };
-      const records = this.#observed ? new ModifierSink(ref, publish) : null;
-      m[EFFECT_SINK] = tap !== null ? tap.sink(ref, records) : records;
-    });
+    const refs: ModifierRef[] = modifiers.map((m: Modifier, position: number) => ({ position, modifierType: m.constructor.name }));
+    const records = refs.map((ref) => (this.#observed ? new ModifierSink(ref, publish) : null));
+    const sinks = tap !== null ? tap.sinks(refs, records) : records;
+    modifiers.forEach((m: Modifier, i: number) => (m[EFFECT_SINK] = sinks[i]));
   }
 }
 
 /** A modifier's reports as records naming it (installed while someone records). */
 class ModifierSink implements EffectSink {
+  readonly tallying = false;
+  readonly tally = 0;
+  untally(): void {}
   constructor(
     readonly ref: ModifierRef,
     readonly emit: (r: LifecycleRecord) => void,

@@ -149,52 +149,74 @@ export class KeyTable {
     }
     return this.ids.get(name) ?? -1;
   }
-  /** The `globalStep` of the options read last without building them (a reader's first pass checks it). */
+  /** The `globalStep` of the options read or written last (a reader's first pass checks it without building them). */
   globalStep: JsonValue | undefined = undefined;
 }
 
+/** Bytes a field needs at most besides its name and text value: name number, type byte, float64 or varint. */
+const FIELD_BYTES = 16;
+
 /**
- * Writes options field by field when {@link isScalarOptions} holds (in one pass: the check and the
- * writing), and returns true; else writes nothing, learns no name, and returns false.
+ * Writes options field by field when {@link isScalarOptions} holds and no field named `refuse` is
+ * set (in one pass: the check and the writing), and returns true; else writes nothing, learns no
+ * name, and returns false. `keys.globalStep` is then the `globalStep` written. Every event runs it,
+ * so the common field (a known name, a number or null) is written straight into the buffer.
  */
-export function writeOptions(w: ByteWriter, o: Record<string, unknown>, keys: KeyTable): boolean {
-  if (Object.getPrototypeOf(o) !== Object.prototype || 'className' in o) return false;
+export function writeOptions(w: ByteWriter, o: Record<string, unknown>, keys: KeyTable, refuse: string | null = null): boolean {
+  // `__proto__` is an inlined accessor, `getPrototypeOf` a call: the former decides the common case.
+  if ((o as { __proto__?: unknown }).__proto__ !== Object.prototype && Object.getPrototypeOf(o) !== Object.prototype) return false;
   const at = w.pos;
   const known = keys.names.length;
-  w.ensure(1);
-  w.pos++; // the count, when below 128 (else moved below)
+  w.ensure(1 + FIELD_BYTES);
+  let p = at + 1; // the count, when below 128 (else moved below)
   let n = 0;
+  keys.globalStep = undefined;
   for (const k in o) {
     const v = o[k];
-    if (!isScalar(v)) {
+    if (k === 'globalStep') keys.globalStep = v as JsonValue;
+    if (k === 'className' || !isScalar(v) || (k === refuse && v !== null)) {
       w.pos = at;
       for (const name of keys.names.splice(known)) keys.ids.delete(name);
       return false;
     }
     n++;
-    let id = keys.idOf(k);
-    if (id < 0) {
-      w.varint(0);
-      w.text(k);
-      id = keys.names.length;
-      keys.ids.set(k, id);
-      keys.names.push(k);
-    } else w.varint(id + 1);
-    if (v === null) w.u8(V_NULL);
-    else if (v === false) w.u8(V_FALSE);
-    else if (v === true) w.u8(V_TRUE);
-    else if (typeof v === 'string') {
-      w.u8(V_TEXT);
-      w.text(v);
-    } else if (Number.isInteger(v) && Math.abs(v as number) <= 0x3fffffff) {
-      w.u8(V_INT);
-      const i = v as number;
-      w.varint(i >= 0 ? i * 2 : -i * 2 - 1);
-    } else {
-      w.u8(V_FLOAT);
-      w.f64(v as number);
+    const id = keys.idOf(k);
+    if (id < 0 || id >= 0x7f || typeof v === 'string') {
+      // A new name, a many-byte name number or a text: the general writer.
+      w.pos = p;
+      if (id < 0) {
+        w.varint(0);
+        w.text(k);
+        keys.ids.set(k, keys.names.length);
+        keys.names.push(k);
+      } else w.varint(id + 1);
+      writeValue(w, v as string | number | boolean | null);
+      w.ensure(FIELD_BYTES);
+      p = w.pos;
+      continue;
     }
+    const buf = w.buf;
+    buf[p++] = id + 1;
+    if (v === null) buf[p++] = V_NULL;
+    else if (v === false) buf[p++] = V_FALSE;
+    else if (v === true) buf[p++] = V_TRUE;
+    else if (Number.isInteger(v) && (v as number) <= 0x3fffffff && (v as number) >= -0x3fffffff) {
+      buf[p++] = V_INT;
+      let z = (v as number) >= 0 ? (v as number) * 2 : -(v as number) * 2 - 1;
+      while (z >= 0x80) {
+        buf[p++] = (z & 0x7f) | 0x80;
+        z >>>= 7;
+      }
+      buf[p++] = z;
+    } else {
+      buf[p++] = V_FLOAT;
+      w.view.setFloat64(p, v as number, true);
+      p += 8;
+    }
+    w.pos = p;
+    w.ensure(FIELD_BYTES);
   }
+  w.pos = p;
   if (n < 0x80) w.buf[at] = n;
   else {
     // More than 127 names: the count takes more bytes; move the fields after it.
@@ -204,6 +226,50 @@ export function writeOptions(w: ByteWriter, o: Record<string, unknown>, keys: Ke
     w.bytes(fields);
   }
   return true;
+}
+
+/**
+ * Writes a number, boolean or null as `writeOptions` does at `buf[p]` (room for 10 bytes) and returns how
+ * many bytes it took, or -1 (writing nothing) for any other value.
+ */
+export function optionValueBytes(buf: Uint8Array, p: number, v: unknown, view: DataView): number {
+  if (v === null) buf[p] = V_NULL;
+  else if (v === false) buf[p] = V_FALSE;
+  else if (v === true) buf[p] = V_TRUE;
+  else if (typeof v !== 'number' || !Number.isFinite(v)) return -1;
+  else if (Number.isInteger(v) && v <= 0x3fffffff && v >= -0x3fffffff) {
+    buf[p] = V_INT;
+    let z = v >= 0 ? v * 2 : -v * 2 - 1;
+    let q = p + 1;
+    while (z >= 0x80) {
+      buf[q++] = (z & 0x7f) | 0x80;
+      z >>>= 7;
+    }
+    buf[q++] = z;
+    return q - p;
+  } else {
+    buf[p] = V_FLOAT;
+    view.setFloat64(p + 1, v, true);
+    return 9;
+  }
+  return 1;
+}
+
+/** A scalar value: its type byte, then the value. */
+function writeValue(w: ByteWriter, v: string | number | boolean | null): void {
+  if (v === null) w.u8(V_NULL);
+  else if (v === false) w.u8(V_FALSE);
+  else if (v === true) w.u8(V_TRUE);
+  else if (typeof v === 'string') {
+    w.u8(V_TEXT);
+    w.text(v);
+  } else if (Number.isInteger(v) && Math.abs(v) <= 0x3fffffff) {
+    w.u8(V_INT);
+    w.varint(v >= 0 ? v * 2 : -v * 2 - 1);
+  } else {
+    w.u8(V_FLOAT);
+    w.f64(v);
+  }
 }
 
 /** Reads options written by {@link writeOptions}; with `build` false it only checks them (a reader's first pass) and returns null. */

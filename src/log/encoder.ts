@@ -5,9 +5,9 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { AppendOnlyFile } from '../io/appendOnly.ts';
-import { ByteWriter, KeyTable, writeOptions } from './bytes.ts';
+import { ByteWriter, KeyTable, optionValueBytes, writeOptions } from './bytes.ts';
 import { journalOptions } from './callRecorder.ts';
-import { crc32 } from './crc32.ts';
+import { crc32, CRC_TABLE } from './crc32.ts';
 import { eventCode, EVENT_TYPES } from './effects.ts';
 import {
   EVENT_JSON_OPTIONS,
@@ -26,7 +26,10 @@ import {
 } from './format.ts';
 import type { TapCall } from './tap.ts';
 
-/** Where journal bytes go: a file (`openAppendOnly`) or anything with the same two methods. */
+/**
+ * Where journal bytes go: a file (`openAppendOnly`) or anything with the same two methods. `write`
+ * gets a view of the encoder's buffer, valid during the call only: a sink that keeps bytes copies them.
+ */
 export type JournalSink = Pick<AppendOnlyFile, 'write' | 'close'>;
 
 /** Flush once this many bytes are buffered. */
@@ -70,8 +73,12 @@ export class JournalEncoder {
   /** A call the tap committed (live options are serialized here). */
   tapCall(t: TapCall): void {
     const c = t.call;
-    if (c === null) this.#event(t.type, t.code, t.options!, true, t.step, t.words, t.count, t.generic, t.m);
-    else if (c.call === 'event') this.#event(c.type, t.code >= 0 ? t.code : eventCode(c.type), c.options, false, t.step, t.words, t.count, t.generic, t.m);
+    if (c === null && t.same && t.m === undefined && t.code > 0 && this.#fastEvent(t.code, t.options!, t.step)) {
+      if (this.#w.pos >= FLUSH_BYTES) this.flush();
+      return;
+    }
+    if (c === null) this.#event(t.type, t.code, t.options!, true, t.step, t.same, t.words, t.count, t.generic, t.m);
+    else if (c.call === 'event') this.#event(c.type, t.code >= 0 ? t.code : eventCode(c.type), c.options, false, t.step, false, t.words, t.count, t.generic, t.m);
     else this.#json(c, t.step, Array.from(t.words.subarray(0, t.count)), t.generic, t.m);
     if (this.#w.pos >= FLUSH_BYTES) this.flush();
   }
@@ -80,7 +87,7 @@ export class JournalEncoder {
   entry(e: CallEntry): void {
     if (!e.fx) throw new TypeError(`call ${e.n}: a version-1 entry holds no effects and cannot be written as version 2`);
     const c = e.c;
-    if (c.call === 'event') this.#event(c.type, eventCode(c.type), c.options, false, e.s, Int32Array.from(e.fx.w), e.fx.w.length, e.fx.g, e.m);
+    if (c.call === 'event') this.#event(c.type, eventCode(c.type), c.options, false, e.s, false, Int32Array.from(e.fx.w), e.fx.w.length, e.fx.g, e.m);
     else this.#json(c, e.s, e.fx.w, e.fx.g, e.m);
     if (this.#w.pos >= FLUSH_BYTES) this.flush();
   }
@@ -96,10 +103,10 @@ export class JournalEncoder {
     w.varint(calls);
     w.sha256(this.#hash.digest('hex'));
     this.#finish(this.#start);
-    const bytes = w.buf.slice(0, w.pos);
-    w.pos = 0;
+    const bytes = w.buf.subarray(0, w.pos);
     this.sink.write(bytes);
     this.#written += bytes.length;
+    w.pos = 0;
   }
 
   get bytesWritten(): number {
@@ -109,11 +116,11 @@ export class JournalEncoder {
   flush(): void {
     const w = this.#w;
     if (w.pos === 0 || this.#ended) return;
-    const all = w.buf.slice(0, w.pos);
-    w.pos = 0;
+    const all = w.buf.subarray(0, w.pos);
     this.#hash.update(all);
     this.sink.write(all);
     this.#written += all.length;
+    w.pos = 0;
   }
 
   /** Starts a record: one byte for its length, widened in `#finish` if the payload needs more. */
@@ -160,51 +167,117 @@ export class JournalEncoder {
     options: Record<string, unknown>,
     live: boolean,
     step: number | undefined,
+    same: boolean,
     words: Int32Array,
     count: number,
     generic: readonly string[],
     m: string | undefined,
   ): void {
-    // Live options are what `journalOptions` makes of them (the same bytes as a driver's JSON form).
-    const recipe = this.#recipeRef && options.recipe != null;
     if (code <= 0) {
       const json = live ? journalOptions(options, this.#recipeRef) : options;
       this.#json({ call: 'event', type, options: json as never }, step, Array.from(words.subarray(0, count)), generic, m);
       return;
     }
     const w = this.#w;
-    this.#begin();
-    w.u8(RECORD_EVENT);
-    w.u8(code);
-    const flagsAt = w.pos;
-    w.u8(0);
+    w.ensure(4);
+    const start = w.pos;
+    this.#start = start;
+    w.buf[start + 1] = RECORD_EVENT;
+    w.buf[start + 2] = code;
+    w.pos = start + 4; // the flags at start + 3
     let flags = 0;
-    let json = options;
-    if (recipe || !writeOptions(w, options, this.#keys)) {
-      json = live ? journalOptions(options, this.#recipeRef) : options;
-      if (!writeOptions(w, json, this.#keys)) {
+    const keys = this.#keys;
+    // Live options are what `journalOptions` makes of them (the same bytes as a driver's JSON form): a recipe
+    // becomes a reference, which is not a scalar.
+    let stepGiven: unknown;
+    if (writeOptions(w, options, keys, this.#recipeRef ? 'recipe' : null)) stepGiven = keys.globalStep;
+    else {
+      const json = live ? journalOptions(options, this.#recipeRef) : options;
+      if (writeOptions(w, json, keys)) stepGiven = keys.globalStep;
+      else {
         flags |= EVENT_JSON_OPTIONS;
         w.text(JSON.stringify(json));
+        stepGiven = json.globalStep;
       }
     }
     if (step === undefined) flags |= EVENT_NO_STEP;
-    else if (Object.is(json.globalStep, step)) flags |= EVENT_STEP_GIVEN;
+    else if (Object.is(stepGiven, step)) flags |= EVENT_STEP_GIVEN;
     else w.f64(step);
-    const last = this.#last[code];
-    if (generic.length === 0 && last !== null && last.length === count && sameWords(last, words, count)) flags |= EVENT_SAME_EFFECTS;
+    if (same) flags |= EVENT_SAME_EFFECTS;
     else {
-      w.varint(count);
-      for (let i = 0; i < count; i++) w.varint(words[i]);
-      w.varint(generic.length);
-      for (const g of generic) w.text(g);
-      this.#last[code] = generic.length === 0 ? words.slice(0, count) : null;
+      const last = this.#last[code];
+      if (generic.length === 0 && last !== null && last.length === count && sameWords(last, words, count)) flags |= EVENT_SAME_EFFECTS;
+      else {
+        w.varint(count);
+        for (let i = 0; i < count; i++) w.varint(words[i]);
+        w.varint(generic.length);
+        for (const g of generic) w.text(g);
+        this.#last[code] = generic.length === 0 ? words.slice(0, count) : null;
+      }
     }
     if (m !== undefined) {
       flags |= EVENT_MODEL;
       w.sha256(m);
     }
-    w.buf[flagsAt] = flags;
-    this.#finish(this.#start);
+    w.buf[start + 3] = flags;
+    this.#finish(start);
+  }
+
+  /**
+   * The record of most events, in one pass over a preallocated buffer: effects the same as the last of the
+   * code's, no model hash, options of names seen before with numbers, booleans or null. Returns false, having
+   * written nothing, for anything else (`#event` writes it the same way, field by field).
+   */
+  #fastEvent(code: number, options: Record<string, unknown>, step: number | undefined): boolean {
+    if ((options as { __proto__?: unknown }).__proto__ !== Object.prototype) return false;
+    const w = this.#w;
+    w.ensure(128);
+    const buf = w.buf;
+    const start = w.pos;
+    const names = this.#keys.names;
+    const recipe = this.#recipeRef ? 'recipe' : null;
+    let p = start + 5; // length, tag, code, flags, option count
+    let n = 0;
+    let given: unknown = undefined;
+    for (const k in options) {
+      const v = options[k];
+      let id = -1;
+      for (let i = 0; i < names.length && i < 0x7f; i++) if (names[i] === k) id = i;
+      if (id < 0 || ++n > 8 || k === 'className' || (k === recipe && v !== null)) return false;
+      if (k === 'globalStep') given = v;
+      buf[p++] = id + 1;
+      const size = optionValueBytes(buf, p, v, w.view);
+      if (size < 0) return false;
+      p += size;
+    }
+    let flags = EVENT_SAME_EFFECTS;
+    if (step === undefined) flags |= EVENT_NO_STEP;
+    else if (given === step && (step !== 0 || 1 / step === 1 / (given as number))) flags |= EVENT_STEP_GIVEN; // Object.is, inlined
+    else {
+      w.view.setFloat64(p, step, true);
+      p += 8;
+    }
+    buf[start] = p - start - 1; // below 128: at most 8 fields of at most 10 bytes
+    buf[start + 1] = RECORD_EVENT;
+    buf[start + 2] = code;
+    buf[start + 3] = flags;
+    buf[start + 4] = n;
+    // CRC-32 (src/log/crc32.ts), chained, inlined: four bytes per step, then byte by byte.
+    let c = ~this.#k;
+    let i = start;
+    for (; i + 4 <= p; i += 4) {
+      c ^= buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24);
+      c = CRC_TABLE[768 + (c & 0xff)] ^ CRC_TABLE[512 + ((c >>> 8) & 0xff)] ^ CRC_TABLE[256 + ((c >>> 16) & 0xff)] ^ CRC_TABLE[c >>> 24];
+    }
+    for (; i < p; i++) c = CRC_TABLE[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
+    c = ~c;
+    this.#k = c >>> 0;
+    buf[p] = c;
+    buf[p + 1] = c >>> 8;
+    buf[p + 2] = c >>> 16;
+    buf[p + 3] = c >>> 24;
+    w.pos = p + 4;
+    return true;
   }
 
   #json(c: JournalCall, step: number | undefined, words: readonly number[], generic: readonly string[], m: string | undefined): void {

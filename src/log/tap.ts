@@ -11,7 +11,7 @@ import type { ModifierPhase } from '../../machines/modifier.machine.ts';
 import type { CompressionLifecycle } from '../lifecycle/lifecycle.ts';
 import { Model } from '../model/model.ts';
 import { callOf } from './callRecorder.ts';
-import { callWord, eventCode, genericJson, genericWord, hookCode, hookWord, MAX_POSITION, transitionWord } from './effects.ts';
+import { callWord, eventCode, EVENT_TYPES, genericJson, genericWord, hookCode, hookWord, MAX_POSITION, transitionWord } from './effects.ts';
 import { mayChangeWeights, type JournalCall } from './format.ts';
 import { modelSha256 } from './modelHash.ts';
 
@@ -26,6 +26,11 @@ export interface TapCall {
   options: Record<string, unknown> | null;
   /** The lifecycle's global step after an accepted event (its call record's), else undefined. */
   step: number | undefined;
+  /**
+   * Recording only (`quiet`): the effects equal those of the last event call with the same code that had no
+   * generic record, which the tap knows without writing them out; `words[0..count)` is then only their start.
+   */
+  same: boolean;
   /** The call's effects: `words[0..count)`, and the generic records' JSON. */
   words: Int32Array;
   count: number;
@@ -39,6 +44,12 @@ export interface CallTapOptions {
   recipeRef: boolean;
   /** The model whose hash follows weight-changing calls; an initialize call's `model` replaces it. */
   model: Model | null;
+  /**
+   * Track the hooks every event causes (each modifier's `onEvent`, maybe `onUpdate`, in recipe order) as two
+   * numbers instead of a word each, written out only when the call's effects differ from the last call of its
+   * code (`TapCall.same`). For recording; a replay compares words and leaves it off.
+   */
+  quiet?: boolean;
   onCall: (call: TapCall) => void;
 }
 
@@ -55,7 +66,20 @@ export class CallTap implements RecordingTap {
   #pending = false;
   #weights = false;
   #hint: JournalCall | null = null;
-  readonly #current: TapCall = { call: null, type: '', code: -1, options: null, step: undefined, words: this.words, count: 0, generic: [], m: undefined };
+  readonly #current: TapCall = { call: null, type: '', code: -1, options: null, step: undefined, same: false, words: this.words, count: 0, generic: [], m: undefined };
+  /**
+   * While `quiet`, the sinks tally (`EffectSink.tallying`): the hooks after the call word are each sink's
+   * `onEvent` (tally 1) and maybe `onUpdate` (tally 2), in recipe order; anything else writes them out (`wake`).
+   */
+  quiet = false;
+  readonly #quiet: boolean;
+  #sinks: TapSink[] = [];
+  #tallying = false;
+  /** Whether the sinks may tally: none forwards to `records$`, and their tallies fit two 30-bit masks. */
+  #canTally = false;
+  /** Per event code, the masks (`onEvent`, `onUpdate` by sink) of the last call of that code if it was nothing but tallies, else -1. */
+  readonly #lastEvents: number[] = EVENT_TYPES.map(() => -1);
+  readonly #lastUpdates: number[] = EVENT_TYPES.map(() => -1);
   #n = 0;
   /** The event type of the call record seen last and its code: hooks name it, compared by reference. */
   lastType: string | null = null;
@@ -63,6 +87,7 @@ export class CallTap implements RecordingTap {
 
   constructor(lifecycle: CompressionLifecycle, options: CallTapOptions) {
     this.#options = options;
+    this.#quiet = options.quiet ?? false;
     this.#model = options.model;
     this.#detach = lifecycle.attachTap(this);
   }
@@ -101,6 +126,33 @@ export class CallTap implements RecordingTap {
     this.#pending = false;
     this.#n++;
     const c = this.#current;
+    c.same = false;
+    if (this.quiet) {
+      this.quiet = false;
+      const code = c.code;
+      const sinks = this.#sinks;
+      let events = 0;
+      let updates = 0;
+      for (let i = 0; i < sinks.length; i++) {
+        const s = sinks[i];
+        const t = s.tally;
+        if (t !== 0) {
+          events |= 1 << i;
+          if (t === 2) updates |= 1 << i;
+          s.tally = 0;
+        }
+      }
+      // A call of nothing but the call word and tallies, as the last of its code: its effects are that call's.
+      const pure = this.count === 1 && this.#generic.length === 0;
+      if (pure && this.#lastEvents[code] === events && this.#lastUpdates[code] === updates) c.same = true;
+      else this.#writeTallies(events, updates);
+      this.#lastEvents[code] = pure ? events : -1;
+      this.#lastUpdates[code] = pure ? updates : -1;
+    } else {
+      // Conservative: the encoder's last effects of any code may have changed.
+      this.#lastEvents.fill(-1);
+      this.#lastUpdates.fill(-1);
+    }
     c.words = this.words;
     c.count = this.count;
     c.generic = this.#generic;
@@ -115,6 +167,46 @@ export class CallTap implements RecordingTap {
     this.#detach();
   }
 
+  /** Writes out what the sinks have tallied and stops tallying for the rest of the call. */
+  wake(): void {
+    if (!this.quiet) return;
+    this.quiet = false;
+    const sinks = this.#sinks;
+    let events = 0;
+    let updates = 0;
+    this.#tally(false);
+    for (let i = 0; i < sinks.length; i++) {
+      const s = sinks[i];
+      if (s.tally !== 0) {
+        events |= 1 << i;
+        if (s.tally === 2) updates |= 1 << i;
+        s.tally = 0;
+      }
+    }
+    this.#writeTallies(events, updates);
+  }
+
+  /**
+   * Turns the sinks' tallying on or off. It stays on from one quiet call to the next (a hook outside any call
+   * is then tallied into the next one, where a loud recording would have put it too: either way a replay
+   * diverges there) and goes off for any other call.
+   */
+  #tally(on: boolean): void {
+    this.#tallying = on;
+    for (const s of this.#sinks) s.tallying = on;
+  }
+
+  /** Tallies as words: each sink's `onEvent`, then its `onUpdate` where tallied, in recipe order. */
+  #writeTallies(events: number, updates: number): void {
+    const e = this.lastCode;
+    const sinks = this.#sinks;
+    for (let i = 0; i < sinks.length; i++) {
+      if ((events & (1 << i)) === 0) continue;
+      this.push(sinks[i].base | (4 << 4) | (e << 8));
+      if ((updates & (1 << i)) !== 0) this.push(sinks[i].base | (2 << 4) | (e << 8));
+    }
+  }
+
   push(word: number): void {
     if (this.count === this.words.length) {
       const grown = new Int32Array(this.words.length * 2);
@@ -125,6 +217,7 @@ export class CallTap implements RecordingTap {
   }
 
   pushGeneric(r: LifecycleRecord): void {
+    this.wake();
     this.#generic.push(genericJson(r));
     this.push(genericWord(this.#generic.length - 1));
     if (r.type === 'effect.modifier' && this.#pending) this.#weights = true;
@@ -138,24 +231,43 @@ export class CallTap implements RecordingTap {
     c.options = options;
     c.step = undefined;
     this.#pending = true;
+    if (this.#tallying) this.#tally(false); // event() turns it back on for a quiet call
     this.#weights = call ? mayChangeWeights(call.call, (call as { type?: string }).type ?? null) : mayChangeWeights('event', type);
   }
 
+  event(eventType: EventType, globalStep: number, options: Record<string, unknown>): void {
+    if (this.#pending) this.commit();
+    const hint = this.#hint;
+    const code = eventType === this.lastType ? this.lastCode : eventCode(eventType);
+    this.lastType = eventType;
+    this.lastCode = code;
+    const quiet = this.#canTally && code > 0 && hint === null;
+    if (quiet) {
+      // #start, for the call of nearly every event.
+      const c = this.#current;
+      c.call = null;
+      c.type = eventType;
+      c.options = options;
+      this.#pending = true;
+      this.#weights = mayChangeWeights('event', eventType);
+      this.quiet = true;
+      if (!this.#tallying) this.#tally(true);
+    } else {
+      this.#hint = null;
+      this.#start(hint, eventType, hint ? null : options);
+    }
+    this.#current.step = globalStep;
+    this.#current.code = code;
+    this.push(callWord(1, code));
+  }
+
+
   record(r: LifecycleRecord): void {
+    this.wake();
     switch (r.type) {
-      case 'call.event': {
-        this.commit();
-        const hint = this.#hint;
-        this.#hint = null;
-        this.#start(hint, r.eventType, hint ? null : r.options);
-        const code = eventCode(r.eventType);
-        this.#current.step = r.globalStep;
-        this.#current.code = code;
-        this.lastType = r.eventType;
-        this.lastCode = code;
-        this.push(callWord(1, code));
+      case 'call.event':
+        this.event(r.eventType, r.globalStep, r.options);
         return;
-      }
       case 'call.initialize':
       case 'call.finalize':
       case 'call.reset': {
@@ -180,8 +292,12 @@ export class CallTap implements RecordingTap {
     }
   }
 
-  sink(ref: ModifierRef, records: EffectSink | null): EffectSink {
-    return new TapSink(this, ref, records);
+  sinks(refs: readonly ModifierRef[], records: readonly (EffectSink | null)[]): EffectSink[] {
+    this.wake();
+    this.#tally(false);
+    this.#sinks = refs.map((ref, i) => new TapSink(this, ref, records[i]));
+    this.#canTally = this.#quiet && refs.length <= 30 && records.every((r) => r === null) && this.#sinks.every((s) => s.base >= 0);
+    return this.#sinks;
   }
 }
 
@@ -189,6 +305,8 @@ export class CallTap implements RecordingTap {
 class TapSink implements EffectSink {
   /** The modifier's position in a word, or -1 when it does not fit one. */
   readonly base: number;
+  tallying = false;
+  tally = 0;
   constructor(
     readonly tap: CallTap,
     readonly ref: ModifierRef,
@@ -196,20 +314,20 @@ class TapSink implements EffectSink {
   ) {
     this.base = ref.position <= MAX_POSITION ? hookWord(ref.position, 0, 0) : -1;
   }
-  /** Runs for every hook of every event: the common case is one comparison per name and one store. */
+  untally(): void {
+    this.tap.wake();
+  }
   hook(hook: HookName, eventType: EventType | null): void {
     const tap = this.tap;
-    const h = hook === 'onUpdate' ? 2 : hook === 'onEvent' ? 4 : hookCode(hook);
+    tap.wake();
+    const h = hookCode(hook);
     const e = eventType === tap.lastType ? tap.lastCode : eventCode(eventType);
-    const n = tap.count;
-    if (h >= 0 && e >= 0 && this.base >= 0 && n < tap.words.length) {
-      tap.words[n] = this.base | (h << 4) | (e << 8);
-      tap.count = n + 1;
-    } else if (h >= 0 && e >= 0 && this.base >= 0) tap.push(this.base | (h << 4) | (e << 8));
+    if (h >= 0 && e >= 0 && this.base >= 0) tap.push(this.base | (h << 4) | (e << 8));
     else tap.pushGeneric(record.hook(this.ref, hook, eventType));
     if (this.next !== null) this.next.hook(hook, eventType);
   }
   transition(flag: 'initialized' | 'started' | 'ended' | 'finalized', from: ModifierPhase, to: ModifierPhase): void {
+    this.tap.wake();
     const w = transitionWord(this.ref.position, flag, from, to);
     if (w >= 0) this.tap.push(w);
     else this.tap.pushGeneric(record.transition(this.ref, flag, from, to));

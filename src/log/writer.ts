@@ -60,6 +60,7 @@ export function recordTo(lifecycle: CompressionLifecycle, target: string | Journ
   const tap: CallTap = new CallTap(lifecycle, {
     recipeRef: full.recipe !== null,
     model: modelOf(header),
+    quiet: true,
     onCall: (c) => {
       encoder.tapCall(c);
       // A finalized run is on disk at once, whatever the driver does next.
@@ -173,5 +174,5 @@ export function writeJournal(target: string | JournalSink, header: HeaderInput, 
 /** A sink that collects bytes in memory (tests, benchmarks, `diff` of a fresh run). */
 export function memorySink(): JournalSink & { bytes(): Uint8Array } {
   const chunks: Uint8Array[] = [];
-  return { write: (b) => void chunks.push(Uint8Array.from(b)), close: () => {}, bytes: () => Buffer.concat(chunks) };
+  return { write: (b) => void chunks.push(b.slice()), close: () => {}, bytes: () => Buffer.concat(chunks) };
 }

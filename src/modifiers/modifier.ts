@@ -165,6 +165,8 @@ const UPDATE_EVENT = Symbol('llmc-sim.updateEvent');
  */
 export function dispatchEvent(m: Modifier, state: State, event: Event, ctx: HookContext, type: EventType, kind: number): unknown {
   if (m.updateEvent === BASE_UPDATE_EVENT && event.type === type && isFidelity(ctx.fidelity)) return m[UPDATE_EVENT](state, event, ctx, kind);
+  // A tally names the call's event type and the base class's path: anything else is reported hook by hook.
+  m[EFFECT_SINK]?.untally();
   return m.updateEvent(state, event, ctx);
 }
 
@@ -271,8 +273,12 @@ export abstract class Modifier {
       return;
     }
     // onEvent, then the rest of the plan, looked up again only if onEvent moved us or a verdict matters; each hook
-    // reported just before it runs, as the executor reports it.
-    if (this[EFFECT_SINK]) this.#report(OP_ON_EVENT, event);
+    // reported just before it runs, as the executor reports it (or tallied, see EffectSink.tallying).
+    const sink = this[EFFECT_SINK];
+    if (sink !== null) {
+      if (sink.tallying) sink.tally = 1;
+      else this.#report(OP_ON_EVENT, event);
+    }
     this.onEvent(state, event, ctx);
     let rest = routine;
     if (this.#at !== at || routine === ASK_SCHEDULE) {
@@ -284,7 +290,11 @@ export abstract class Modifier {
       }
     }
     if (rest === ON_EVENT_THEN_UPDATE) {
-      if (this[EFFECT_SINK]) this.#report(OP_ON_UPDATE, event);
+      const sink = this[EFFECT_SINK];
+      if (sink !== null) {
+        if (sink.tallying) sink.tally = 2;
+        else this.#report(OP_ON_UPDATE, event);
+      }
       this.onUpdate(state, event, ctx);
     }
   }

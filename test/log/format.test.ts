@@ -86,3 +86,11 @@ describe('journalOptions', () => {
     }
   });
 });
+
+describe('event codes', () => {
+  it('eventCode is the index of every type in EVENT_TYPES, and -1 for any other', async () => {
+    const { EVENT_TYPES } = await import('../../src/log/effects.ts');
+    EVENT_TYPES.forEach((t, i) => expect(eventCode(i === 0 ? null : t)).toBe(i));
+    expect(eventCode('custom_event')).toBe(-1);
+  });
+});
