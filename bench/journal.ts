@@ -51,7 +51,7 @@ class CountingTap implements RecordingTap {
 }
 class CountingSink implements EffectSink {
   readonly tallying = false;
-  readonly tally = 0;
+  tally(): void {}
   constructor(readonly tap: CountingTap) {}
   untally(): void {}
   hook(): void {

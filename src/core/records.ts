@@ -18,11 +18,12 @@ export type CallName = 'initialize' | 'event' | 'finalize' | 'reset';
 export interface EffectSink {
   /**
    * While true, `updateEvent`'s routine path (`onEvent`, maybe then `onUpdate`: what most events cause) does
-   * not call `hook` for them but sets `tally` (1 before `onEvent`, 2 before `onUpdate`), and the recording tap
-   * turns tallies into records when the call ends or anything else is reported. False but in the journal's tap.
+   * not call `hook` for them but `tally` (false before `onEvent`, true before `onUpdate`, with the event's type
+   * then), and the recording tap turns tallies into records when the call ends or anything else is reported.
+   * False but in the journal's tap.
    */
   tallying: boolean;
-  tally: number;
+  tally(update: boolean, eventType: EventType | null): void;
   /** Reports what has been tallied and stops tallying for the rest of the call (a path a tally cannot describe). */
   untally(): void;
   hook(hook: HookName, eventType: EventType | null): void;

@@ -467,7 +467,7 @@ export class CompressionLifecycle {
 /** A modifier's reports as records naming it (installed while someone records). */
 class ModifierSink implements EffectSink {
   readonly tallying = false;
-  readonly tally = 0;
+  tally(): void {}
   untally(): void {}
   constructor(
     readonly ref: ModifierRef,

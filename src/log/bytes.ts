@@ -117,11 +117,11 @@ export class ByteReader {
 
 // ---- options ----------------------------------------------------------------------------------
 
-const V_NULL = 0;
-const V_FALSE = 1;
-const V_TRUE = 2;
-const V_INT = 3;
-const V_FLOAT = 4;
+export const V_NULL = 0;
+export const V_FALSE = 1;
+export const V_TRUE = 2;
+export const V_INT = 3;
+export const V_FLOAT = 4;
 const V_TEXT = 5;
 
 /**
@@ -226,33 +226,6 @@ export function writeOptions(w: ByteWriter, o: Record<string, unknown>, keys: Ke
     w.bytes(fields);
   }
   return true;
-}
-
-/**
- * Writes a number, boolean or null as `writeOptions` does at `buf[p]` (room for 10 bytes) and returns how
- * many bytes it took, or -1 (writing nothing) for any other value.
- */
-export function optionValueBytes(buf: Uint8Array, p: number, v: unknown, view: DataView): number {
-  if (v === null) buf[p] = V_NULL;
-  else if (v === false) buf[p] = V_FALSE;
-  else if (v === true) buf[p] = V_TRUE;
-  else if (typeof v !== 'number' || !Number.isFinite(v)) return -1;
-  else if (Number.isInteger(v) && v <= 0x3fffffff && v >= -0x3fffffff) {
-    buf[p] = V_INT;
-    let z = v >= 0 ? v * 2 : -v * 2 - 1;
-    let q = p + 1;
-    while (z >= 0x80) {
-      buf[q++] = (z & 0x7f) | 0x80;
-      z >>>= 7;
-    }
-    buf[q++] = z;
-    return q - p;
-  } else {
-    buf[p] = V_FLOAT;
-    view.setFloat64(p + 1, v, true);
-    return 9;
-  }
-  return 1;
 }
 
 /** A scalar value: its type byte, then the value. */

@@ -5,7 +5,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { AppendOnlyFile } from '../io/appendOnly.ts';
-import { ByteWriter, KeyTable, optionValueBytes, writeOptions } from './bytes.ts';
+import { ByteWriter, KeyTable, V_FALSE, V_FLOAT, V_INT, V_NULL, V_TRUE, writeOptions } from './bytes.ts';
 import { journalOptions } from './callRecorder.ts';
 import { crc32, CRC_TABLE } from './crc32.ts';
 import { eventCode, EVENT_TYPES } from './effects.ts';
@@ -56,6 +56,10 @@ export class JournalEncoder {
   readonly #last: (Int32Array | null)[] = EVENT_TYPES.map(() => null);
   readonly #recipeRef: boolean;
   #start = 0;
+  readonly #shapes: string[][] = EVENT_TYPES.map(() => []);
+  readonly #shapeIds: Uint8Array[] = EVENT_TYPES.map(() => new Uint8Array(8));
+  /** Where the record `beginEvent` started lies, or -1. */
+  #open = -1;
   constructor(
     readonly sink: JournalSink,
     header: JournalHeader,
@@ -73,10 +77,6 @@ export class JournalEncoder {
   /** A call the tap committed (live options are serialized here). */
   tapCall(t: TapCall): void {
     const c = t.call;
-    if (c === null && t.same && t.m === undefined && t.code > 0 && this.#fastEvent(t.code, t.options!, t.step)) {
-      if (this.#w.pos >= FLUSH_BYTES) this.flush();
-      return;
-    }
     if (c === null) this.#event(t.type, t.code, t.options!, true, t.step, t.same, t.words, t.count, t.generic, t.m);
     else if (c.call === 'event') this.#event(c.type, t.code >= 0 ? t.code : eventCode(c.type), c.options, false, t.step, false, t.words, t.count, t.generic, t.m);
     else this.#json(c, t.step, Array.from(t.words.subarray(0, t.count)), t.generic, t.m);
@@ -115,12 +115,17 @@ export class JournalEncoder {
 
   flush(): void {
     const w = this.#w;
-    if (w.pos === 0 || this.#ended) return;
-    const all = w.buf.subarray(0, w.pos);
+    const whole = this.#open >= 0 ? this.#open : w.pos; // an open record stays, moved to the front
+    if (whole === 0 || this.#ended) return;
+    const all = w.buf.subarray(0, whole);
     this.#hash.update(all);
     this.sink.write(all);
     this.#written += all.length;
-    w.pos = 0;
+    if (this.#open >= 0) {
+      w.buf.copyWithin(0, whole, w.pos);
+      this.#open = 0;
+    }
+    w.pos -= whole;
   }
 
   /** Starts a record: one byte for its length, widened in `#finish` if the payload needs more. */
@@ -204,17 +209,7 @@ export class JournalEncoder {
     else if (Object.is(stepGiven, step)) flags |= EVENT_STEP_GIVEN;
     else w.f64(step);
     if (same) flags |= EVENT_SAME_EFFECTS;
-    else {
-      const last = this.#last[code];
-      if (generic.length === 0 && last !== null && last.length === count && sameWords(last, words, count)) flags |= EVENT_SAME_EFFECTS;
-      else {
-        w.varint(count);
-        for (let i = 0; i < count; i++) w.varint(words[i]);
-        w.varint(generic.length);
-        for (const g of generic) w.text(g);
-        this.#last[code] = generic.length === 0 ? words.slice(0, count) : null;
-      }
-    }
+    else flags |= this.#effects(code, words, count, generic);
     if (m !== undefined) {
       flags |= EVENT_MODEL;
       w.sha256(m);
@@ -224,60 +219,122 @@ export class JournalEncoder {
   }
 
   /**
-   * The record of most events, in one pass over a preallocated buffer: effects the same as the last of the
-   * code's, no model hash, options of names seen before with numbers, booleans or null. Returns false, having
-   * written nothing, for anything else (`#event` writes it the same way, field by field).
+   * Starts the record of an event call as it is made (its effects are known when it returns: `endEvent`),
+   * in one pass over a preallocated buffer, for options of names seen before with numbers, booleans or null.
+   * Returns false, having written nothing, for anything else (the tap then commits the call through `tapCall`).
    */
-  #fastEvent(code: number, options: Record<string, unknown>, step: number | undefined): boolean {
+  beginEvent(code: number, options: Record<string, unknown>, step: number): boolean {
     if ((options as { __proto__?: unknown }).__proto__ !== Object.prototype) return false;
     const w = this.#w;
-    w.ensure(128);
+    if (w.pos + 128 > w.buf.length) w.ensure(128);
     const buf = w.buf;
     const start = w.pos;
-    const names = this.#keys.names;
-    const recipe = this.#recipeRef ? 'recipe' : null;
     let p = start + 5; // length, tag, code, flags, option count
     let n = 0;
     let given: unknown = undefined;
+    // The names of the last options of this code, and their numbers: events repeat theirs.
+    const shape = this.#shapes[code];
     for (const k in options) {
       const v = options[k];
-      let id = -1;
-      for (let i = 0; i < names.length && i < 0x7f; i++) if (names[i] === k) id = i;
-      if (id < 0 || ++n > 8 || k === 'className' || (k === recipe && v !== null)) return false;
+      let id: number;
+      if (n < shape.length && shape[n] === k) id = this.#shapeIds[code][n];
+      else {
+        id = this.#keys.idOf(k);
+        if (id < 0 || id >= 0x7f || n >= 8 || k === 'className' || k === 'recipe') return false;
+        shape.length = n;
+        shape.push(k);
+        this.#shapeIds[code][n] = id;
+      }
+      n++;
       if (k === 'globalStep') given = v;
       buf[p++] = id + 1;
-      const size = optionValueBytes(buf, p, v, w.view);
-      if (size < 0) return false;
-      p += size;
+      if (v === null) buf[p++] = V_NULL;
+      else if (typeof v === 'number') {
+        if ((v | 0) === v && v <= 0x3fffffff && v >= -0x3fffffff) {
+          buf[p++] = V_INT;
+          let z = v >= 0 ? v * 2 : -v * 2 - 1;
+          while (z >= 0x80) {
+            buf[p++] = (z & 0x7f) | 0x80;
+            z >>>= 7;
+          }
+          buf[p++] = z;
+        } else if (Number.isFinite(v)) {
+          buf[p++] = V_FLOAT;
+          w.view.setFloat64(p, v, true);
+          p += 8;
+        } else return false;
+      } else if (typeof v === 'boolean') buf[p++] = v ? V_TRUE : V_FALSE;
+      else return false;
     }
-    let flags = EVENT_SAME_EFFECTS;
-    if (step === undefined) flags |= EVENT_NO_STEP;
-    else if (given === step && (step !== 0 || 1 / step === 1 / (given as number))) flags |= EVENT_STEP_GIVEN; // Object.is, inlined
+    if (n > 8) return false;
+    let flags = 0;
+    if (given === step && (step !== 0 || 1 / step === 1 / (given as number))) flags = EVENT_STEP_GIVEN; // Object.is, inlined
     else {
       w.view.setFloat64(p, step, true);
       p += 8;
     }
-    buf[start] = p - start - 1; // below 128: at most 8 fields of at most 10 bytes
     buf[start + 1] = RECORD_EVENT;
     buf[start + 2] = code;
     buf[start + 3] = flags;
     buf[start + 4] = n;
-    // CRC-32 (src/log/crc32.ts), chained, inlined: four bytes per step, then byte by byte.
-    let c = ~this.#k;
-    let i = start;
-    for (; i + 4 <= p; i += 4) {
-      c ^= buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24);
-      c = CRC_TABLE[768 + (c & 0xff)] ^ CRC_TABLE[512 + ((c >>> 8) & 0xff)] ^ CRC_TABLE[256 + ((c >>> 16) & 0xff)] ^ CRC_TABLE[c >>> 24];
-    }
-    for (; i < p; i++) c = CRC_TABLE[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
-    c = ~c;
-    this.#k = c >>> 0;
-    buf[p] = c;
-    buf[p + 1] = c >>> 8;
-    buf[p + 2] = c >>> 16;
-    buf[p + 3] = c >>> 24;
-    w.pos = p + 4;
+    this.#open = start;
+    w.pos = p;
     return true;
+  }
+
+  /** Ends the record `beginEvent` started: the call's effects (`same`: as the last event's of its code, see `TapCall.same`) and model hash. */
+  endEvent(same: boolean, words: Int32Array, count: number, generic: readonly string[], m: string | undefined): void {
+    const w = this.#w;
+    const start = this.#open;
+    this.#open = -1;
+    const code = w.buf[start + 2];
+    let flags = w.buf[start + 3];
+    if (same) flags |= EVENT_SAME_EFFECTS;
+    else flags |= this.#effects(code, words, count, generic);
+    if (m !== undefined) {
+      flags |= EVENT_MODEL;
+      w.sha256(m);
+    }
+    w.buf[start + 3] = flags;
+    const length = w.pos - start - 1;
+    if (length < 0x80) {
+      // The common record, framed here: its length in one byte and its CRC-32 (src/log/crc32.ts) inlined.
+      const buf = w.buf;
+      const p = w.pos;
+      buf[start] = length;
+      let c = ~this.#k;
+      let i = start;
+      for (; i + 4 <= p; i += 4) {
+        c ^= buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24);
+        c = CRC_TABLE[768 + (c & 0xff)] ^ CRC_TABLE[512 + ((c >>> 8) & 0xff)] ^ CRC_TABLE[256 + ((c >>> 16) & 0xff)] ^ CRC_TABLE[c >>> 24];
+      }
+      for (; i < p; i++) c = CRC_TABLE[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
+      c = ~c;
+      this.#k = c >>> 0;
+      w.ensure(4);
+      w.buf[p] = c;
+      w.buf[p + 1] = c >>> 8;
+      w.buf[p + 2] = c >>> 16;
+      w.buf[p + 3] = c >>> 24;
+      w.pos = p + 4;
+    } else {
+      this.#start = start;
+      this.#finish(start);
+    }
+    if (w.pos >= FLUSH_BYTES) this.flush();
+  }
+
+  /** An event's effects after its step: a reference to the last event's of the code when equal (returns the flag), else the words and generic records. */
+  #effects(code: number, words: Int32Array, count: number, generic: readonly string[]): number {
+    const last = this.#last[code];
+    if (generic.length === 0 && last !== null && last.length === count && sameWords(last, words, count)) return EVENT_SAME_EFFECTS;
+    const w = this.#w;
+    w.varint(count);
+    for (let i = 0; i < count; i++) w.varint(words[i]);
+    w.varint(generic.length);
+    for (const g of generic) w.text(g);
+    this.#last[code] = generic.length === 0 ? words.slice(0, count) : null;
+    return 0;
   }
 
   #json(c: JournalCall, step: number | undefined, words: readonly number[], generic: readonly string[], m: string | undefined): void {

@@ -53,6 +53,14 @@ export interface CallTapOptions {
   onCall: (call: TapCall) => void;
 }
 
+/** A journal encoder that writes an event call's record as it is made (src/log/encoder.ts). */
+export interface DirectEncoder {
+  /** Starts the record; false (nothing written) when the call needs `onCall`. */
+  beginEvent(code: number, options: Record<string, unknown>, step: number): boolean;
+  /** Ends it with the call's effects (`same`: see `TapCall.same`) and model hash. */
+  endEvent(same: boolean, words: Int32Array, count: number, generic: readonly string[], m: string | undefined): void;
+}
+
 const CALL_CODES: Record<string, number> = { initialize: 0, event: 1, finalize: 2, reset: 3 };
 
 export class CallTap implements RecordingTap {
@@ -72,9 +80,16 @@ export class CallTap implements RecordingTap {
    * `onEvent` (tally 1) and maybe `onUpdate` (tally 2), in recipe order; anything else writes them out (`wake`).
    */
   quiet = false;
+  /** The tallies of the quiet call: bit i of `events` is sink i's `onEvent`, of `updates` its `onUpdate`. */
+  events = 0;
+  updates = 0;
   readonly #quiet: boolean;
   #sinks: TapSink[] = [];
   #tallying = false;
+  #direct: DirectEncoder | null = null;
+  #onBegin: () => void = () => {};
+  /** Whether the pending call's record was started in the direct encoder. */
+  #open = false;
   /** Whether the sinks may tally: none forwards to `records$`, and their tallies fit two 30-bit masks. */
   #canTally = false;
   /** Per event code, the masks (`onEvent`, `onUpdate` by sink) of the last call of that code if it was nothing but tallies, else -1. */
@@ -90,6 +105,16 @@ export class CallTap implements RecordingTap {
     this.#quiet = options.quiet ?? false;
     this.#model = options.model;
     this.#detach = lifecycle.attachTap(this);
+  }
+
+  /**
+   * Recording: `encoder` takes most event calls directly, started as the call is made and ended when it
+   * returns (`onCall` gets the others); `onBegin` runs each time one starts (to schedule a flush).
+   */
+  writeTo(encoder: DirectEncoder, onBegin: () => void): void {
+    this.commit();
+    this.#direct = encoder;
+    this.#onBegin = onBegin;
   }
 
   /** Calls committed so far. */
@@ -130,18 +155,10 @@ export class CallTap implements RecordingTap {
     if (this.quiet) {
       this.quiet = false;
       const code = c.code;
-      const sinks = this.#sinks;
-      let events = 0;
-      let updates = 0;
-      for (let i = 0; i < sinks.length; i++) {
-        const s = sinks[i];
-        const t = s.tally;
-        if (t !== 0) {
-          events |= 1 << i;
-          if (t === 2) updates |= 1 << i;
-          s.tally = 0;
-        }
-      }
+      const events = this.events;
+      const updates = this.updates;
+      this.events = 0;
+      this.updates = 0;
       // A call of nothing but the call word and tallies, as the last of its code: its effects are that call's.
       const pure = this.count === 1 && this.#generic.length === 0;
       if (pure && this.#lastEvents[code] === events && this.#lastUpdates[code] === updates) c.same = true;
@@ -153,11 +170,17 @@ export class CallTap implements RecordingTap {
       this.#lastEvents.fill(-1);
       this.#lastUpdates.fill(-1);
     }
-    c.words = this.words;
-    c.count = this.count;
-    c.generic = this.#generic;
-    c.m = this.#weights && this.#model ? modelSha256(this.#model) : undefined;
-    this.#options.onCall(c);
+    const m = this.#weights && this.#model ? modelSha256(this.#model) : undefined;
+    if (this.#open) {
+      this.#open = false;
+      this.#direct!.endEvent(c.same, this.words, this.count, this.#generic, m);
+    } else {
+      c.words = this.words;
+      c.count = this.count;
+      c.generic = this.#generic;
+      c.m = m;
+      this.#options.onCall(c);
+    }
     this.count = 0;
     if (this.#generic.length) this.#generic = [];
   }
@@ -171,18 +194,11 @@ export class CallTap implements RecordingTap {
   wake(): void {
     if (!this.quiet) return;
     this.quiet = false;
-    const sinks = this.#sinks;
-    let events = 0;
-    let updates = 0;
     this.#tally(false);
-    for (let i = 0; i < sinks.length; i++) {
-      const s = sinks[i];
-      if (s.tally !== 0) {
-        events |= 1 << i;
-        if (s.tally === 2) updates |= 1 << i;
-        s.tally = 0;
-      }
-    }
+    const events = this.events;
+    const updates = this.updates;
+    this.events = 0;
+    this.updates = 0;
     this.#writeTallies(events, updates);
   }
 
@@ -252,6 +268,10 @@ export class CallTap implements RecordingTap {
       this.#weights = mayChangeWeights('event', eventType);
       this.quiet = true;
       if (!this.#tallying) this.#tally(true);
+      if (this.#direct !== null && this.#direct.beginEvent(code, options, globalStep)) {
+        this.#open = true;
+        this.#onBegin();
+      }
     } else {
       this.#hint = null;
       this.#start(hint, eventType, hint ? null : options);
@@ -306,13 +326,22 @@ class TapSink implements EffectSink {
   /** The modifier's position in a word, or -1 when it does not fit one. */
   readonly base: number;
   tallying = false;
-  tally = 0;
+  /** This sink's bit in the tap's tallies (sinks past the 30th never tally). */
+  readonly bit: number;
   constructor(
     readonly tap: CallTap,
     readonly ref: ModifierRef,
     readonly next: EffectSink | null,
   ) {
     this.base = ref.position <= MAX_POSITION ? hookWord(ref.position, 0, 0) : -1;
+    this.bit = ref.position < 30 ? 1 << ref.position : 0;
+  }
+  tally(update: boolean, eventType: EventType | null): void {
+    const tap = this.tap;
+    // A tally stands for a hook of the call's event type; a hook after something changed the type is reported.
+    if (eventType !== tap.lastType) this.hook(update ? 'onUpdate' : 'onEvent', eventType);
+    else if (update) tap.updates |= this.bit;
+    else tap.events |= this.bit;
   }
   untally(): void {
     this.tap.wake();

@@ -79,6 +79,12 @@ export function recordTo(lifecycle: CompressionLifecycle, target: string | Journ
     throw e;
   }
   const encoder = new JournalEncoder(sink, full);
+  tap.writeTo(encoder, () => {
+    if (!scheduled) {
+      scheduled = true;
+      queueMicrotask(flushBurst);
+    }
+  });
   const close = () => {
     if (closed) return;
     closed = true;

@@ -276,7 +276,7 @@ export abstract class Modifier {
     // reported just before it runs, as the executor reports it (or tallied, see EffectSink.tallying).
     const sink = this[EFFECT_SINK];
     if (sink !== null) {
-      if (sink.tallying) sink.tally = 1;
+      if (sink.tallying) sink.tally(false, event.type);
       else this.#report(OP_ON_EVENT, event);
     }
     this.onEvent(state, event, ctx);
@@ -292,7 +292,7 @@ export abstract class Modifier {
     if (rest === ON_EVENT_THEN_UPDATE) {
       const sink = this[EFFECT_SINK];
       if (sink !== null) {
-        if (sink.tallying) sink.tally = 2;
+        if (sink.tallying) sink.tally(true, event.type);
         else this.#report(OP_ON_UPDATE, event);
       }
       this.onUpdate(state, event, ctx);

@@ -71,7 +71,7 @@ async function load() {
     const seen: string[] = [];
     const sink: EffectSink = {
       tallying: false,
-      tally: 0,
+      tally: () => {},
       untally: () => {},
       hook: (hook, type) => seen.push(`${hook}(${type ?? '-'})`),
       transition: (flag, from, to) => seen.push(`${flag}:${from}->${to}`),

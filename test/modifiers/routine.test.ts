@@ -22,7 +22,7 @@ const SCHEDULES = [
   { start: 3, end: null },
 ];
 
-const quietSink: EffectSink = { tallying: false, tally: 0, untally() {}, hook() {}, transition() {}, effect() {}, warning() {} };
+const quietSink: EffectSink = { tallying: false, tally: () => {}, untally() {}, hook() {}, transition() {}, effect() {}, warning() {} };
 
 /** Every call sequence of `length` over CALLS, the step advancing by one per call. */
 function* sequences(length: number): Generator<Call[]> {

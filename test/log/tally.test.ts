@@ -1,0 +1,59 @@
+/**
+ * The tallied recording (src/log/tap.ts) against the one that reports every hook: a call whose effects
+ * look like the last of its code by their `onEvent` hooks, but not by their `onUpdate` hooks, because a
+ * modifier started itself in a call of another code between them.
+ */
+import { describe, expect, it } from 'vitest';
+import { CompressionLifecycle } from '../../src/lifecycle/lifecycle.ts';
+import { EventType } from '../../src/core/events.ts';
+import { memorySink, readJournal, recordTo } from '../../src/log/index.ts';
+import { describeEffect } from '../../src/log/effects.ts';
+import { ScriptedModifier } from '../helpers/scriptedModifier.ts';
+
+function record(loud: boolean): Uint8Array {
+  const lc = new CompressionLifecycle();
+  const sink = memorySink();
+  const sub = loud ? lc.records$.subscribe(() => {}) : null;
+  const rec = recordTo(lc, sink, { recipe: null, settings: { driver: 'test' } });
+  // Calls 1 (batch_start) and 3 (batch_start) have the same onEvent hooks; call 2 starts the modifier, so call 3 also has onUpdate.
+  lc.initialize({ recipe: [new ScriptedModifier({}, ['nothing', 'startItself', 'nothing'])], stepsPerEpoch: 2 });
+  lc.event(EventType.BATCH_START, { globalStep: 0 });
+  lc.event(EventType.LOSS_CALCULATED, { globalStep: 0, loss: 0.5 });
+  lc.event(EventType.BATCH_START, { globalStep: 1 });
+  lc.finalize();
+  rec.close();
+  sub?.unsubscribe();
+  return sink.bytes();
+}
+
+describe('tallied recording', () => {
+  it('a call with the same onEvent hooks as the last of its code, but another onUpdate, is stored with its own effects', () => {
+    const quiet = record(false);
+    expect(Buffer.from(quiet).equals(Buffer.from(record(true)))).toBe(true);
+    const j = readJournal(quiet);
+    const effects = (n: number) => j.calls[n].fx!.w.map((w) => describeEffect(w, j.calls[n].fx!.g, () => 'ScriptedModifier'));
+    expect(effects(1)).toEqual(['call event batch_start accepted', 'ScriptedModifier#0 onEvent (batch_start)']);
+    expect(effects(3)).toEqual(['call event batch_start accepted', 'ScriptedModifier#0 onEvent (batch_start)', 'ScriptedModifier#0 onUpdate (batch_start)']);
+  });
+});
+
+describe('tallied recording: a hook that changes the event type', () => {
+  function run(loud: boolean): Uint8Array {
+    const lc = new CompressionLifecycle();
+    const sink = memorySink();
+    const sub = loud ? lc.records$.subscribe(() => {}) : null;
+    const rec = recordTo(lc, sink, { recipe: null, settings: { driver: 'test' } });
+    lc.initialize({ recipe: [new ScriptedModifier({ start: 0 }, ['retype', 'nothing']), new ScriptedModifier({ end: 0 }, ['nothing'])], stepsPerEpoch: 2 });
+    try {
+      lc.event(EventType.BATCH_START, { globalStep: 0 });
+    } catch {
+      // recorded
+    }
+    rec.close();
+    sub?.unsubscribe();
+    return sink.bytes();
+  }
+  it('is recorded as when every hook is reported', () => {
+    expect(Buffer.from(run(false)).equals(Buffer.from(run(true)))).toBe(true);
+  });
+});
