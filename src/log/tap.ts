@@ -76,8 +76,8 @@ export class CallTap implements RecordingTap {
   #hint: JournalCall | null = null;
   readonly #current: TapCall = { call: null, type: '', code: -1, options: null, step: undefined, same: false, words: this.words, count: 0, generic: [], m: undefined };
   /**
-   * While `quiet`, the sinks tally (`EffectSink.tallying`): the hooks after the call word are each sink's
-   * `onEvent` (tally 1) and maybe `onUpdate` (tally 2), in recipe order; anything else writes them out (`wake`).
+   * While `quiet`, the sinks tally (`EffectSink.tallying`): the hooks after the call word are each tallied sink's
+   * `onEvent`, then its `onUpdate` if tallied too, in recipe order; anything else writes them out first (`wake`).
    */
   quiet = false;
   /** The tallies of the quiet call: bit i of `events` is sink i's `onEvent`, of `updates` its `onUpdate`. */
@@ -280,7 +280,6 @@ export class CallTap implements RecordingTap {
     this.#current.code = code;
     this.push(callWord(1, code));
   }
-
 
   record(r: LifecycleRecord): void {
     this.wake();
