@@ -208,14 +208,9 @@ export class JournalEncoder {
     if (step === undefined) flags |= EVENT_NO_STEP;
     else if (Object.is(stepGiven, step)) flags |= EVENT_STEP_GIVEN;
     else w.f64(step);
-    if (same) flags |= EVENT_SAME_EFFECTS;
-    else flags |= this.#effects(code, words, count, generic);
-    if (m !== undefined) {
-      flags |= EVENT_MODEL;
-      w.sha256(m);
-    }
     w.buf[start + 3] = flags;
-    this.#finish(start);
+    this.#open = start;
+    this.endEvent(same, words, count, generic, m);
   }
 
   /**
