@@ -3,7 +3,7 @@
  * buffer and a bounds-checked reader, with unsigned LEB128 varints, little-endian float64 and
  * length-prefixed UTF-8, plus the options encoding every event call uses (docs/journal-format.md).
  */
-import type { JsonValue } from './serialize.ts';
+import { setOwn, type JsonValue } from './serialize.ts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -129,7 +129,7 @@ const V_TEXT = 5;
  * strings: what `toJsonValue` copies as is); anything else is stored as its JSON text.
  */
 export function isScalarOptions(o: object): boolean {
-  if (Object.getPrototypeOf(o) !== Object.prototype || 'className' in o) return false;
+  if (Object.getPrototypeOf(o) !== Object.prototype || 'className' in o || Object.hasOwn(o, '__proto__')) return false;
   for (const k in o) if (!isScalar((o as Record<string, unknown>)[k])) return false;
   return true;
 }
@@ -174,7 +174,8 @@ export function writeOptions(w: ByteWriter, o: Record<string, unknown>, keys: Ke
   for (const k in o) {
     const v = o[k];
     if (k === 'globalStep') keys.globalStep = v as JsonValue;
-    if (k === 'className' || !isScalar(v) || (k === refuse && v !== null)) {
+    // An own `__proto__` key would be lost by a reader's assignment: such options go as JSON text.
+    if (k === 'className' || k === '__proto__' || !isScalar(v) || (k === refuse && v !== null)) {
       w.pos = at;
       for (const name of keys.names.splice(known)) keys.ids.delete(name);
       return false;
@@ -262,7 +263,7 @@ export function readOptions(r: ByteReader, keys: KeyTable, build: boolean): { [k
       k = keys.names[ref - 1];
     }
     const v = readValue(r);
-    if (out !== null) out[k] = v;
+    if (out !== null) setOwn(out, k, v);
     else if (k === 'globalStep') keys.globalStep = v;
   }
   return out;

@@ -83,8 +83,8 @@ function scalarOptions(o: Record<string, unknown>): { [k: string]: JsonValue } |
   const out: { [k: string]: JsonValue } = {};
   for (const k in o) {
     const v = o[k];
-    if (v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) out[k] = v;
-    else return null;
+    if (k !== '__proto__' && (v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))) out[k] = v;
+    else return null; // toJsonValue keeps an own __proto__ key
   }
   return out;
 }

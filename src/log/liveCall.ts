@@ -10,6 +10,7 @@ import type { RecipeInput } from '../recipe/recipe.ts';
 import { JournalModelError, JournalReplayError } from './errors.ts';
 import type { JournalCall, JournalHeader } from './format.ts';
 import { tensorHashes } from './modelHash.ts';
+import { setOwn } from './serialize.ts';
 
 /** Builds the model the header names, or checks the given one against its tensor hashes. */
 export function replayModel(header: JournalHeader, given: Model | null | undefined): Model | null {
@@ -73,7 +74,7 @@ function restore(v: unknown, ctx: RestoreContext): unknown {
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     path.push(k);
-    out[k] = restore(o[k], ctx);
+    setOwn(out, k, restore(o[k], ctx));
     path.pop();
   }
   return out;

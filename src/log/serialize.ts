@@ -61,19 +61,28 @@ function toJson(v: unknown, seen: Set<object>): JsonValue {
     const proto = Object.getPrototypeOf(o);
     if (proto !== Object.prototype && proto !== null && typeof (o as { toJSON?: unknown }).toJSON !== 'function') {
       const out: { [k: string]: JsonValue } = {};
-      for (const [k, x] of Object.entries(o)) out[k] = toJson(x, seen);
+      for (const [k, x] of Object.entries(o)) setOwn(out, k, toJson(x, seen));
       return { $object: { class: o.constructor?.name ?? 'Object', fields: out } };
     }
     if (typeof (o as { toJSON?: unknown }).toJSON === 'function') return toJson((o as { toJSON(): unknown }).toJSON(), seen);
     const out: { [k: string]: JsonValue } = {};
     for (const k of Object.keys(o)) {
       const x = (o as Record<string, unknown>)[k];
-      if (x !== undefined) out[k] = toJson(x, seen);
+      if (x !== undefined) setOwn(out, k, toJson(x, seen));
     }
     return out;
   } finally {
     seen.delete(o);
   }
+}
+
+/**
+ * `out[key] = value` as an own property even for the key `__proto__` (which an assignment would take as
+ * the object's prototype, dropping the key): options parsed from JSON may hold it.
+ */
+export function setOwn<T>(out: { [k: string]: T }, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 /** Any value as JSON-safe data: live objects become hashed references (see the file comment). */

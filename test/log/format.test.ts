@@ -26,6 +26,15 @@ describe('options, field by field', () => {
   it('anything but a plain object of scalars is stored as JSON', () => {
     for (const o of [{ loss: NaN }, { x: undefined }, { nested: {} }, Object.create(null), new Map(), { kind: 'k', className: 'C' }]) expect(isScalarOptions(o)).toBe(false);
   });
+  it('an own __proto__ key (a reader would lose it by assignment) is refused, nothing written', () => {
+    const o = JSON.parse('{"globalStep": 1, "__proto__": 2}') as Record<string, unknown>;
+    expect(isScalarOptions(o)).toBe(false);
+    const w = new ByteWriter(4);
+    const keys = new KeyTable();
+    expect(writeOptions(w, o, keys)).toBe(false);
+    expect(w.pos).toBe(0);
+    expect(keys.names).toEqual([]);
+  });
 });
 
 describe('effect words', () => {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { CompressionLifecycle } from '../../src/lifecycle/lifecycle.ts';
 import { EventType } from '../../src/core/events.ts';
-import { memorySink, readJournal, recordTo } from '../../src/log/index.ts';
+import { memorySink, readJournal, recordTo, replayJournal } from '../../src/log/index.ts';
 import { describeEffect } from '../../src/log/effects.ts';
 import { ScriptedModifier } from '../helpers/scriptedModifier.ts';
 
@@ -55,5 +55,23 @@ describe('tallied recording: a hook that changes the event type', () => {
   }
   it('is recorded as when every hook is reported', () => {
     expect(Buffer.from(run(false)).equals(Buffer.from(run(true)))).toBe(true);
+  });
+});
+
+describe('recorded options', () => {
+  it('an own __proto__ option and a string option come back as given', () => {
+    const lc = new CompressionLifecycle();
+    const sink = memorySink();
+    const rec = recordTo(lc, sink, { recipe: null, settings: { driver: 'test' } });
+    lc.initialize({ recipe: [new ScriptedModifier({}, ['nothing'])] });
+    lc.event(EventType.BATCH_START, { globalStep: 0 });
+    lc.event(EventType.BATCH_END, JSON.parse('{"globalStep": 0, "__proto__": "kept"}') as Record<string, unknown>);
+    lc.event(EventType.BATCH_START, { globalStep: 1, note: 'text' });
+    lc.finalize();
+    rec.close();
+    const j = readJournal(sink.bytes());
+    expect(JSON.stringify(j.calls[2].c)).toBe('{"call":"event","type":"batch_end","options":{"globalStep":0,"__proto__":"kept"}}');
+    expect(j.calls[3].c).toEqual({ call: 'event', type: 'batch_start', options: { globalStep: 1, note: 'text' } });
+    expect(replayJournal(j, { recipe: () => [new ScriptedModifier({}, ['nothing'])] }).divergence).toBeNull();
   });
 });
