@@ -95,6 +95,8 @@ export class CallTap implements RecordingTap {
   /** Per event code, the masks (`onEvent`, `onUpdate` by sink) of the last call of that code if it was nothing but tallies, else -1. */
   readonly #lastEvents: number[] = EVENT_TYPES.map(() => -1);
   readonly #lastUpdates: number[] = EVENT_TYPES.map(() => -1);
+  /** Whether any of those is not -1. */
+  #remembered = false;
   #n = 0;
   /** The event type of the call record seen last and its code: hooks name it, compared by reference. */
   lastType: string | null = null;
@@ -165,10 +167,12 @@ export class CallTap implements RecordingTap {
       else this.#writeTallies(events, updates);
       this.#lastEvents[code] = pure ? events : -1;
       this.#lastUpdates[code] = pure ? updates : -1;
-    } else {
+      this.#remembered ||= pure;
+    } else if (this.#remembered) {
       // Conservative: the encoder's last effects of any code may have changed.
       this.#lastEvents.fill(-1);
       this.#lastUpdates.fill(-1);
+      this.#remembered = false;
     }
     const m = this.#weights && this.#model ? modelSha256(this.#model) : undefined;
     if (this.#open) {
@@ -345,12 +349,17 @@ class TapSink implements EffectSink {
   untally(): void {
     this.tap.wake();
   }
+  /** Runs for every hook of every event a replay re-executes: the common case is one comparison per name and one store. */
   hook(hook: HookName, eventType: EventType | null): void {
     const tap = this.tap;
-    tap.wake();
-    const h = hookCode(hook);
+    if (tap.quiet) tap.wake();
+    const h = hook === 'onUpdate' ? 2 : hook === 'onEvent' ? 4 : hookCode(hook);
     const e = eventType === tap.lastType ? tap.lastCode : eventCode(eventType);
-    if (h >= 0 && e >= 0 && this.base >= 0) tap.push(this.base | (h << 4) | (e << 8));
+    const n = tap.count;
+    if (h >= 0 && e >= 0 && this.base >= 0 && n < tap.words.length) {
+      tap.words[n] = this.base | (h << 4) | (e << 8);
+      tap.count = n + 1;
+    } else if (h >= 0 && e >= 0 && this.base >= 0) tap.push(this.base | (h << 4) | (e << 8));
     else tap.pushGeneric(record.hook(this.ref, hook, eventType));
     if (this.next !== null) this.next.hook(hook, eventType);
   }
