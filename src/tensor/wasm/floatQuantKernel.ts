@@ -104,54 +104,88 @@ const set = op.localSet;
 const i32x4Const = (x: number): number[] => [...op.i32Const(x), ...v.i32x4Splat()];
 const f32x4Const = (x: number): number[] => op.v128Const(Float32Array.of(x, x, x, x));
 
-/** The constants an element loop keeps in v128 locals, at `base`: max, −max, sign mask, exponent mask, floor, shift. */
+/** The constants an element loop keeps in v128 locals, at `base`: max, sign mask, exponent mask, floor, shift. */
 function elementConstants(f: ElementFormat, base: number): number[][] {
   return [
     f32x4Const(f.max), set(base),
-    f32x4Const(-f.max), set(base + 1),
-    i32x4Const(0x80000000 | 0), set(base + 2),
-    i32x4Const(0x7f800000), set(base + 3),
-    i32x4Const((127 + f.minExponent) << 23), set(base + 4),
-    i32x4Const((23 - f.mantissaBits) << 23), set(base + 5),
+    i32x4Const(0x80000000 | 0), set(base + 1),
+    i32x4Const(0x7f800000), set(base + 2),
+    i32x4Const((127 + f.minExponent) << 23), set(base + 3),
+    i32x4Const((23 - f.mantissaBits) << 23), set(base + 4),
   ];
 }
+/** v128 locals elementConstants fills. */
+const CONSTANTS = 5;
 
 /**
  * One vector at byte address local `addr` (offset `offset`): `x := q(clamp(x/S, ±max))·S`, S in v128 local
  * `scale`; with `recip` (MX's power-of-two scales only, where it is exact) `x·(1/S)` instead of the division.
- * Constants at `c` (elementConstants), scratch v128 locals `t` … `t + 2`. The clamp is pmin/pmax, which are the
- * TypeScript ternaries exactly (NaN and −0 pass through).
+ * Constants at `c` (elementConstants), scratch v128 locals `t` … `t + 2`. The clamp is one pmin of |v| against
+ * max (the TypeScript ternaries' result: clamping keeps the sign, NaN passes through pmin).
  */
 function quantizeVector(addr: number, offset: number, scale: number, recip: number | null, c: number, t: number, zero: ZeroSign): number[][] {
   const V = t, SIGN = t + 1;
   return [
-    g(addr), g(addr), op.v128Load(offset), ...(recip === null ? [g(scale), v.f32x4Div()] : [g(recip), op.f32x4Mul()]), g(c), v.f32x4Pmin(), g(c + 1), v.f32x4Pmax(), op.localTee(V),
+    g(addr), g(addr), op.v128Load(offset), ...(recip === null ? [g(scale), v.f32x4Div()] : [g(recip), op.f32x4Mul()]), op.localTee(V),
     // sign: of a negative value (fold0: −0 → +0) or x's sign bit (keep0)
-    ...(zero === 'fold0' ? [f32x4Const(0), v.f32x4Lt()] : []), g(c + 2), v.and(), set(SIGN),
-    g(V), v.f32x4Abs(), op.localTee(V),
+    ...(zero === 'fold0' ? [f32x4Const(0), v.f32x4Lt()] : []), g(c + 1), v.and(), set(SIGN),
+    g(V), v.f32x4Abs(), g(c), v.f32x4Pmin(), op.localTee(V),
     // C = max(exponent bits of |v|, smallest normal) + (23 − mantissa bits) binades
-    g(V), g(c + 3), v.and(), g(c + 4), v.i32x4MaxS(), g(c + 5), v.i32x4Add(), op.localTee(t + 2),
+    g(V), g(c + 2), v.and(), g(c + 3), v.i32x4MaxS(), g(c + 4), v.i32x4Add(), op.localTee(t + 2),
     op.f32x4Add(), g(t + 2), op.f32x4Sub(), g(SIGN), v.or(), g(scale), op.f32x4Mul(),
     op.v128Store(offset),
   ];
 }
 
-/** max over a vector's lanes into lane 0 (pmax for ignoreNan, max for nan). */
+/**
+ * The lane-wise amax step: pmax (NaN ignored, as `a > m`, while the accumulator, its first operand, holds no
+ * NaN) or, for 'nan' (`Math.max`: any NaN wins), the signed-integer max of |x|'s bits, under which every NaN
+ * lies above +∞ and the non-negative floats keep their order: one instruction where f32x4.max is several.
+ */
+const amaxStep = (kind: AmaxKind): number[] => (kind === 'ignoreNan' ? v.f32x4Pmax() : v.i32x4MaxS());
+
+/** max over a vector's lanes into lane 0, as an f32 (`amaxStep` of `kind`). */
 function horizontal(acc: number, kind: AmaxKind): number[][] {
-  const m = kind === 'ignoreNan' ? v.f32x4Pmax() : v.f32x4Max();
+  const m = amaxStep(kind);
   return [
     g(acc), g(acc), g(acc), op.i8x16Shuffle(f32Lanes([2, 3, 2, 3])), m, set(acc),
     g(acc), g(acc), g(acc), op.i8x16Shuffle(f32Lanes([1, 1, 1, 1])), m, v.f32x4ExtractLane0(),
   ];
 }
 
-/** acc := max(acc, |x|) over bytes [from, to) of local addresses, `addr` walking by 16. */
-function amaxLoop(addr: number, to: number, acc: number, kind: AmaxKind): number[][] {
+/**
+ * `body(offset)` over the 16-byte vectors of bytes [addr, to) (local addresses, `to − addr` a multiple of 16,
+ * possibly 0): four vectors an iteration while 64 bytes remain, then one at a time.
+ */
+function vectorLoop(addr: number, to: number, body: (offset: number) => number[][]): number[][] {
   return [
-    op.loop(),
-    g(acc), g(addr), op.v128Load(), v.f32x4Abs(), kind === 'ignoreNan' ? v.f32x4Pmax() : v.f32x4Max(), set(acc),
-    g(addr), op.i32Const(16), op.i32Add(), op.localTee(addr), g(to), op.i32LtU(), op.brIf(0),
-    op.end(),
+    op.block(), op.loop(),
+    g(addr), op.i32Const(64), op.i32Add(), g(to), I32_GT_U, op.brIf(1),
+    ...[0, 16, 32, 48].flatMap(body),
+    g(addr), op.i32Const(64), op.i32Add(), set(addr),
+    op.br(0),
+    op.end(), op.end(),
+    op.block(), op.loop(),
+    g(addr), g(to), op.i32GeU(), op.brIf(1),
+    ...body(0),
+    g(addr), op.i32Const(16), op.i32Add(), set(addr),
+    op.br(0),
+    op.end(), op.end(),
+  ];
+}
+const I32_GT_U = [0x4b];
+
+/**
+ * v128 `acc` := amax over bytes [addr, to) (folded into acc's lanes), `addr` walking: four accumulators
+ * acc … acc + 3 (so the max chains run side by side), combined into `acc` at the end.
+ */
+function amaxLoop(addr: number, to: number, acc: number, kind: AmaxKind): number[][] {
+  const m = amaxStep(kind);
+  return [
+    f32x4Const(0), set(acc + 1), f32x4Const(0), set(acc + 2), f32x4Const(0), set(acc + 3),
+    // the vector at `offset` goes to accumulator offset/16 (the one-at-a-time tail to acc)
+    ...vectorLoop(addr, to, (offset) => [g(acc + offset / 16), g(addr), op.v128Load(offset), v.f32x4Abs(), m, set(acc + offset / 16)]),
+    g(acc), g(acc + 1), m, g(acc + 2), g(acc + 3), m, m, set(acc),
   ];
 }
 
@@ -201,8 +235,8 @@ function groupFunction(name: string, kind: AmaxKind, rule: ScaleRule, f: Element
   const first = nv ? 5 : 4;
   const END = first, GEND = first + 1, J = first + 2, E = first + 3; // i32
   const M = first + 4, S = first + 5; // f32
-  const ACC = first + 6, SV = first + 7, C = first + 8, T = first + 14; // v128: C..C+5 constants, T..T+2 scratch
-  const locals: ValType[] = [I32, I32, I32, I32, F32, F32, V128, V128, ...Array<ValType>(6).fill(V128), V128, V128, V128];
+  const ACC = first + 6, SV = first + 10, C = first + 11, T = C + CONSTANTS; // v128: ACC..ACC+3, constants, T..T+2 scratch
+  const locals: ValType[] = [I32, I32, I32, I32, F32, F32, ...Array<ValType>(5 + CONSTANTS + 3).fill(V128)];
   const body: number[][] = [
     ...elementConstants(f, C),
     g(GS), op.i32Const(2), op.i32Shl(), set(GS),
@@ -215,10 +249,7 @@ function groupFunction(name: string, kind: AmaxKind, rule: ScaleRule, f: Element
     ...horizontal(ACC, kind), set(M),
     ...scaleCode(rule, M, SCALES, SV, GL, E, S),
     g(PTR), set(J),
-    op.loop(),
-    ...quantizeVector(J, 0, SV, null, C, T, zero),
-    g(J), op.i32Const(16), op.i32Add(), op.localTee(J), g(GEND), op.i32LtU(), op.brIf(0),
-    op.end(),
+    ...vectorLoop(J, GEND, (offset) => quantizeVector(J, offset, SV, null, C, T, zero)),
     g(GEND), set(PTR),
     g(SCALES), op.i32Const(4), op.i32Add(), set(SCALES),
     op.br(0),
@@ -242,18 +273,13 @@ function rowsLoop(PTR: number, ROWS: number, W: number, STRIDE: number, J: numbe
 }
 
 function runFunction(name: string, zero: ZeroSign): WasmFunction {
-  const PTR = 0, ROWS = 1, W = 2, STRIDE = 3, SCALE = 4, J = 5, REND = 6, SV = 7, C = 8, T = 14;
+  const PTR = 0, ROWS = 1, W = 2, STRIDE = 3, SCALE = 4, J = 5, REND = 6, SV = 7, C = 8, T = C + CONSTANTS;
   const body: number[][] = [
     ...elementConstants(E4M3, C),
     g(SCALE), op.f32x4Splat(), set(SV),
-    ...rowsLoop(PTR, ROWS, W, STRIDE, J, REND, [
-      op.loop(),
-      ...quantizeVector(J, 0, SV, null, C, T, zero),
-      g(J), op.i32Const(16), op.i32Add(), op.localTee(J), g(REND), op.i32LtU(), op.brIf(0),
-      op.end(),
-    ]),
+    ...rowsLoop(PTR, ROWS, W, STRIDE, J, REND, vectorLoop(J, REND, (offset) => quantizeVector(J, offset, SV, null, C, T, zero))),
   ];
-  const locals: ValType[] = [I32, I32, V128, ...Array<ValType>(6).fill(V128), V128, V128, V128];
+  const locals: ValType[] = [I32, I32, ...Array<ValType>(1 + CONSTANTS + 3).fill(V128)];
   return { name, params: [I32, I32, I32, I32, F32], results: [], locals, body };
 }
 
@@ -302,7 +328,7 @@ function quadFunction(name: string, rule: ScaleRule, f: ElementFormat): WasmFunc
   const first = nv ? 5 : 4;
   const END = first, J = first + 1, GEND = first + 2; // i32
   const ACC = first + 3, M = first + 7, SV = first + 8, RV = first + 9, S = first + 10, R = first + 11, G = first + 12, X = first + 13;
-  const C = first + 14, T = first + 20; // v128: ACC..ACC+3, …, C..C+5 constants, T..T+2 scratch
+  const C = first + 14, T = C + CONSTANTS; // v128: ACC..ACC+3, …, constants from C, T..T+2 scratch
   const locals: ValType[] = [I32, I32, I32, ...Array<ValType>(T + 3 - ACC).fill(V128)];
   const pmax = v.f32x4Pmax();
   const shuffle = (a: number, b: number, lanes: [number, number, number, number]): number[][] => [g(a), g(b), op.i8x16Shuffle(f32Lanes(lanes))];
@@ -379,8 +405,8 @@ function rangeFunction(): WasmFunction {
 
 function blocksFunction(): WasmFunction {
   const PTR = 0, SCALES = 1, ROWS = 2, STRIDE = 3, BC = 4; // STRIDE: cols → row bytes, BC: block cols → bytes
-  const C0 = 5, CEND = 6, W = 7, RP = 8, R = 9, J = 10, REND = 11, M = 12, ACC = 13, SV = 14, C = 15, T = 21;
-  const locals: ValType[] = [I32, I32, I32, I32, I32, I32, I32, F32, V128, V128, ...Array<ValType>(9).fill(V128)];
+  const C0 = 5, CEND = 6, W = 7, RP = 8, R = 9, J = 10, REND = 11, M = 12, ACC = 13, SV = 17, C = 18, T = C + CONSTANTS;
+  const locals: ValType[] = [I32, I32, I32, I32, I32, I32, I32, F32, ...Array<ValType>(5 + CONSTANTS + 3).fill(V128)];
   const region = (inner: number[][]): number[][] => [g(C0), set(RP), g(ROWS), set(R), ...rowsLoop(RP, R, W, STRIDE, J, REND, inner)];
   const body: number[][] = [
     ...elementConstants(E4M3, C),
@@ -395,12 +421,7 @@ function blocksFunction(): WasmFunction {
     ...region(amaxLoop(J, REND, ACC, 'ignoreNan')),
     ...horizontal(ACC, 'ignoreNan'), set(M),
     ...scaleCode('fp8', M, SCALES, SV, 0, 0, M),
-    ...region([
-      op.loop(),
-      ...quantizeVector(J, 0, SV, null, C, T, 'fold0'),
-      g(J), op.i32Const(16), op.i32Add(), op.localTee(J), g(REND), op.i32LtU(), op.brIf(0),
-      op.end(),
-    ]),
+    ...region(vectorLoop(J, REND, (offset) => quantizeVector(J, offset, SV, null, C, T, 'fold0'))),
     g(C0), g(BC), op.i32Add(), set(C0),
     g(SCALES), op.i32Const(4), op.i32Add(), set(SCALES),
     op.br(0),
