@@ -15,7 +15,7 @@ import { F32, I32, V128, assembleModule, f32Lanes, op, type MemoryImport, type V
  *
  *   nvfp4Quad(…, g) / mx4Quad / mx8Quad / fp8GroupQuad(ptr, scales, groups, groupSize): the same, four groups a
  *   time (`groups` a multiple of 4, `groupSize` of 16): the four amaxes reduced into one vector, the four scales
- *   computed as one vector, element loops unrolled by four vectors.
+ *   computed as one vector, element loops unrolled by four vectors; all quads' scales first, then all elements.
  *
  * Group functions: per group of `groupSize` floats (a multiple of 4) the amax, the scale of the format (its
  * stored value to `scales`, 4 bytes per group), then every element `q(clamp(x/s, ±max))·s`, all in float32
@@ -79,6 +79,7 @@ const v = {
   i32x4ShrU: () => simd(0xad),
   i32x4Sub: () => simd(0xb1),
   f32x4ConvertI32x4S: () => simd(0xfa),
+  i32x4TruncSatF32x4S: () => simd(0xf8),
   f32x4ExtractLane0: () => [...simd(0x1f), 0],
 };
 const s32 = {
@@ -284,11 +285,11 @@ function runFunction(name: string, zero: ZeroSign): WasmFunction {
 }
 
 /**
- * Four groups' scales from the v128 local `M` (their amaxes, lane i = group i): stores the recorded values
- * (16 bytes at local `out`), leaves the effective scales in `SV` and, for MX, their exact reciprocals in `RV`.
- * `G` holds the splatted global scale (NVFP4), `X` is scratch. Lane for lane the scalar `scaleCode`.
+ * Four groups' recorded scales from the v128 local `M` (their amaxes, lane i = group i), stored (16 bytes at
+ * local `out`); `G` holds the splatted global scale (NVFP4), `X` is scratch. Lane for lane the scalar
+ * `scaleCode`.
  */
-function scaleVectorCode(rule: ScaleRule, M: number, out: number, SV: number, RV: number, G: number, X: number): number[][] {
+function recordedScalesCode(rule: ScaleRule, M: number, out: number, G: number, X: number): number[][] {
   const e4m3Round = (x: number): number[][] => [
     g(x), g(x), i32x4Const(0x7f800000), v.and(), i32x4Const(121 << 23), v.i32x4MaxS(), i32x4Const(20 << 23), v.i32x4Add(), op.localTee(X),
     op.f32x4Add(), g(X), op.f32x4Sub(), set(x),
@@ -301,23 +302,30 @@ function scaleVectorCode(rule: ScaleRule, M: number, out: number, SV: number, RV
       g(G), g(M), f32x4Const(6), v.f32x4Div(), op.f32x4Mul(), f32x4Const(448), v.f32x4Pmin(), set(M),
       ...e4m3Round(M), ...zeroTo(M, 0.125),
       g(out), g(M), op.v128Store(),
-      g(M), g(G), v.f32x4Div(), set(SV),
     ];
   }
   if (rule === 'fp8') {
-    return [
-      g(M), f32x4Const(448), v.f32x4Div(), set(M), ...zeroTo(M, 2 ** -23),
-      g(out), g(M), op.v128Store(),
-      g(M), set(SV),
-    ];
+    return [g(M), f32x4Const(448), v.f32x4Div(), set(M), ...zeroTo(M, 2 ** -23), g(out), g(M), op.v128Store()];
   }
   const emax = rule === 'mx4' ? 2 : 8;
   return [
+    g(out),
     g(M), i32x4Const(0x200000), v.i32x4Add(), i32x4Const(0xff800000 | 0), v.and(), op.i32Const(23), v.i32x4ShrU(),
-    i32x4Const(emax), v.i32x4Sub(), i32x4Const(0), v.i32x4MaxS(), set(M),
-    g(out), g(M), v.f32x4ConvertI32x4S(), op.v128Store(),
-    i32x4Const(0x400000), g(M), op.i32Const(23), v.i32x4Shl(), g(M), i32x4Const(0), v.i32x4Eq(), v.bitselect(), set(SV),
-    i32x4Const(254), g(M), v.i32x4Sub(), op.i32Const(23), v.i32x4Shl(), set(RV),
+    i32x4Const(emax), v.i32x4Sub(), i32x4Const(0), v.i32x4MaxS(), v.f32x4ConvertI32x4S(), op.v128Store(),
+  ];
+}
+
+/**
+ * The effective scales of four groups from their recorded ones (16 bytes at local `at`) into `SV` and, for MX,
+ * their exact reciprocals into `RV`: NVFP4 `s/g`, FP8 the recorded scale, MX `2^(E−127)` (E = 0: 2⁻¹²⁷).
+ */
+function effectiveScalesCode(rule: ScaleRule, at: number, SV: number, RV: number, G: number, E: number): number[][] {
+  if (rule === 'nvfp4') return [g(at), op.v128Load(), g(G), v.f32x4Div(), set(SV)];
+  if (rule === 'fp8') return [g(at), op.v128Load(), set(SV)];
+  return [
+    g(at), op.v128Load(), v.i32x4TruncSatF32x4S(), set(E),
+    i32x4Const(0x400000), g(E), op.i32Const(23), v.i32x4Shl(), g(E), i32x4Const(0), v.i32x4Eq(), v.bitselect(), set(SV),
+    i32x4Const(254), g(E), v.i32x4Sub(), op.i32Const(23), v.i32x4Shl(), set(RV),
   ];
 }
 
@@ -326,49 +334,60 @@ function quadFunction(name: string, rule: ScaleRule, f: ElementFormat): WasmFunc
   const mx = rule === 'mx4' || rule === 'mx8';
   const PTR = 0, SCALES = 1, GROUPS = 2, GB = 3, GL = 4;
   const first = nv ? 5 : 4;
-  const END = first, J = first + 1, GEND = first + 2; // i32
-  const ACC = first + 3, M = first + 7, SV = first + 8, RV = first + 9, S = first + 10, R = first + 11, G = first + 12, X = first + 13;
-  const C = first + 14, T = C + CONSTANTS; // v128: ACC..ACC+3, …, constants from C, T..T+2 scratch
-  const locals: ValType[] = [I32, I32, I32, ...Array<ValType>(T + 3 - ACC).fill(V128)];
+  const END = first, J = first + 1, GEND = first + 2, P0 = first + 3, S0 = first + 4; // i32
+  const ACC = first + 5, M = ACC + 4, SV = ACC + 5, RV = ACC + 6, S = ACC + 7, R = ACC + 8, G = ACC + 9, X = ACC + 10;
+  const C = ACC + 11, T = C + CONSTANTS; // v128: ACC..ACC+3, …, constants from C, T..T+2 scratch
+  const locals: ValType[] = [I32, I32, I32, I32, I32, ...Array<ValType>(T + 3 - ACC).fill(V128)];
   const pmax = v.f32x4Pmax();
   const shuffle = (a: number, b: number, lanes: [number, number, number, number]): number[][] => [g(a), g(b), op.i8x16Shuffle(f32Lanes(lanes))];
-  const perGroup = (i: number, inner: number[][]): number[][] => [
+  /** `vector(addr, offset)` over group i's vectors, four a time. */
+  const perGroup = (i: number, vector: (addr: number, offset: number) => number[][]): number[][] => [
     g(PTR), ...(i === 0 ? [] : [g(GB), op.i32Const(i), op.i32Mul(), op.i32Add()]), op.localTee(J), g(GB), op.i32Add(), set(GEND),
-    op.loop(), ...inner,
+    op.loop(), ...[0, 16, 32, 48].flatMap((o) => vector(J, o)),
     g(J), op.i32Const(64), op.i32Add(), op.localTee(J), g(GEND), op.i32LtU(), op.brIf(0),
     op.end(),
   ];
   const amax = (i: number): number[][] => [
     f32x4Const(0), set(ACC + i),
-    ...perGroup(i, [
-      g(ACC + i),
-      ...[0, 16, 32, 48].flatMap((o) => [g(J), op.v128Load(o), v.f32x4Abs(), pmax]),
-      set(ACC + i),
-    ]),
+    ...perGroup(i, (addr, o) => [g(ACC + i), g(addr), op.v128Load(o), v.f32x4Abs(), pmax, set(ACC + i)]),
   ];
   const lane = (from: number, i: number, into: number): number[][] => [...shuffle(from, from, [i, i, i, i]), set(into)];
+  /** `inner` per quad from PTR to END, then the next quad (PTR, SCALES advanced). */
+  const quads = (inner: number[][]): number[][] => [
+    op.block(), op.loop(),
+    g(PTR), g(END), op.i32GeU(), op.brIf(1),
+    ...inner,
+    g(SCALES), op.i32Const(16), op.i32Add(), set(SCALES),
+    g(PTR), g(GB), op.i32Const(2), op.i32Shl(), op.i32Add(), set(PTR),
+    op.br(0),
+    op.end(), op.end(),
+  ];
   const quantize = (i: number): number[][] => [
     ...lane(SV, i, S), ...(mx ? lane(RV, i, R) : []),
-    ...perGroup(i, [0, 16, 32, 48].flatMap((o) => quantizeVector(J, o, S, mx ? R : null, C, T, 'fold0'))),
+    ...perGroup(i, (addr, o) => quantizeVector(addr, o, S, mx ? R : null, C, T, 'fold0')),
   ];
   const body: number[][] = [
     ...elementConstants(f, C),
     ...(nv ? [g(GL), op.f32x4Splat(), set(G)] : []),
     g(GB), op.i32Const(2), op.i32Shl(), set(GB),
     g(PTR), g(GROUPS), g(GB), op.i32Mul(), op.i32Add(), set(END),
-    op.block(), op.loop(),
-    g(PTR), g(END), op.i32GeU(), op.brIf(1),
-    ...amax(0), ...amax(1), ...amax(2), ...amax(3),
-    // [m0, m1, m2, m3]: pairwise maxima of (a0, a1) and (a2, a3), then of those (the accumulators hold no NaN)
-    ...shuffle(ACC, ACC + 1, [0, 1, 4, 5]), ...shuffle(ACC, ACC + 1, [2, 3, 6, 7]), pmax, set(ACC),
-    ...shuffle(ACC + 2, ACC + 3, [0, 1, 4, 5]), ...shuffle(ACC + 2, ACC + 3, [2, 3, 6, 7]), pmax, set(ACC + 2),
-    ...shuffle(ACC, ACC + 2, [0, 2, 4, 6]), ...shuffle(ACC, ACC + 2, [1, 3, 5, 7]), pmax, set(M),
-    ...scaleVectorCode(rule, M, SCALES, SV, RV, G, X),
-    g(SCALES), op.i32Const(16), op.i32Add(), set(SCALES),
-    ...quantize(0), ...quantize(1), ...quantize(2), ...quantize(3),
-    g(PTR), g(GB), op.i32Const(2), op.i32Shl(), op.i32Add(), set(PTR),
-    op.br(0),
-    op.end(), op.end(),
+    g(PTR), set(P0), g(SCALES), set(S0),
+    // pass 1: every quad's scales, so that the scale arithmetic's long latency chains (divisions) of one quad
+    // overlap the next quad's loads instead of stalling its elements
+    ...quads([
+      ...amax(0), ...amax(1), ...amax(2), ...amax(3),
+      // [m0, m1, m2, m3]: pairwise maxima of (a0, a1) and (a2, a3), then of those (the accumulators hold no NaN)
+      ...shuffle(ACC, ACC + 1, [0, 1, 4, 5]), ...shuffle(ACC, ACC + 1, [2, 3, 6, 7]), pmax, set(ACC),
+      ...shuffle(ACC + 2, ACC + 3, [0, 1, 4, 5]), ...shuffle(ACC + 2, ACC + 3, [2, 3, 6, 7]), pmax, set(ACC + 2),
+      ...shuffle(ACC, ACC + 2, [0, 2, 4, 6]), ...shuffle(ACC, ACC + 2, [1, 3, 5, 7]), pmax, set(M),
+      ...recordedScalesCode(rule, M, SCALES, G, X),
+    ]),
+    g(P0), set(PTR), g(S0), set(SCALES),
+    // pass 2: the elements, each quad's effective scales from its recorded ones
+    ...quads([
+      ...effectiveScalesCode(rule, SCALES, SV, RV, G, X),
+      ...quantize(0), ...quantize(1), ...quantize(2), ...quantize(3),
+    ]),
   ];
   return { name, params: nv ? [I32, I32, I32, I32, F32] : [I32, I32, I32, I32], results: [], locals, body };
 }
