@@ -250,15 +250,18 @@ export function fp8BlockWasm(
   return true;
 }
 
-/** `dst = e4m3(clamp(src/scale, ±448))·scale` with x's sign on a zero (`fakeQuantizeFp8`'s elements); `scale` float32. */
-export function e4m3Wasm(src: Float32Array, dst: Float32Array, scale: number): boolean {
-  if (src.length % 4 !== 0 || !Object.is(Math.fround(scale), scale)) return false;
-  const rt = withMemory(DATA + CHUNK * 4);
+/**
+ * `dst = e4m3(clamp(src/scale, ±448))·scale` with x's sign on a zero (`fakeQuantizeFp8`'s elements), `dst`
+ * may be `src`; `scale` float32, `chunk` a multiple of 4.
+ */
+export function e4m3Wasm(src: Float32Array, dst: Float32Array, scale: number, chunk = CHUNK): boolean {
+  if (src.length % 4 !== 0 || chunk % 4 !== 0 || chunk <= 0 || !Object.is(Math.fround(scale), scale)) return false;
+  const rt = withMemory(DATA + chunk * 4);
   if (!rt) return false;
   const m = rt.f32;
   const at = DATA / 4;
-  for (let from = 0; from < src.length; from += CHUNK) {
-    const to = Math.min(src.length, from + CHUNK);
+  for (let from = 0; from < src.length; from += chunk) {
+    const to = Math.min(src.length, from + chunk);
     m.set(src.subarray(from, to), at);
     rt.e4m3Keep0(DATA, 1, (to - from) * 4, 0, scale);
     dst.set(m.subarray(at, at + to - from), from);
@@ -267,20 +270,21 @@ export function e4m3Wasm(src: Float32Array, dst: Float32Array, scale: number): b
 }
 
 /**
- * The extremes of float32 data (`dataRange`: NaN ignored), or null where the kernel cannot run. A zero
- * extreme gets the sign of the first zero in the data, as the sequential loop keeps it.
+ * The extremes of float32 data (`dataRange`: NaN ignored), or null where the kernel cannot run (`chunk`: a
+ * multiple of 4). A zero extreme gets the sign of the first zero in the data, as the sequential loop keeps it.
  */
-export function rangeWasm(src: Float32Array): { lo: number; hi: number } | null {
-  const rt = withMemory(DATA + CHUNK * 4 + 16);
+export function rangeWasm(src: Float32Array, chunk = CHUNK): { lo: number; hi: number } | null {
+  if (chunk % 4 !== 0 || chunk <= 0) return null;
+  const rt = withMemory(DATA + chunk * 4 + 16);
   if (!rt) return null;
   const m = rt.f32;
   const at = DATA / 4;
-  const out = at + CHUNK; // float index of the two results
+  const out = at + chunk; // float index of the two results
   m[out] = Infinity;
   m[out + 1] = -Infinity;
   const whole = src.length - (src.length % 4);
-  for (let from = 0; from < whole; from += CHUNK) {
-    const to = Math.min(whole, from + CHUNK);
+  for (let from = 0; from < whole; from += chunk) {
+    const to = Math.min(whole, from + chunk);
     m.set(src.subarray(from, to), at);
     rt.range(DATA, (to - from) * 4, out * 4);
   }
