@@ -1,6 +1,7 @@
 /**
  * Float fake-quantization kernels (issue 11: each ≥ 1 G elements/s): NVFP4, MXFP4, MXFP8, FP8 block 128×128,
- * FP8 group 128 and FP8 per channel on a 4096×4096 float32 weight. Rows, all in the same run:
+ * FP8 group 128, FP8 per channel, FP8 per tensor and FP8 static on a 4096×4096 float32 weight. Rows, all in the
+ * same run:
  * - `baseline`: copying the weight into a preallocated array (one pass over memory), and copying it into a
  *   shared WebAssembly memory and back out in the kernels' chunks (2¹⁸ floats) with no kernel in between:
  *   the copies every kernel on plain (non-shared) arrays makes, since wasm reads only its own memory;
@@ -19,12 +20,12 @@
  */
 import os from 'node:os';
 import {
-  fakeQuantizeFp8, fakeQuantizeFp8Block, fakeQuantizeFp8Group, fakeQuantizeMx, fakeQuantizeNvfp4,
+  fakeQuantizeFp8, fakeQuantizeFp8Block, fakeQuantizeFp8Group, fakeQuantizeFp8Static, fakeQuantizeMx, fakeQuantizeNvfp4,
 } from '../src/tensor/ops.ts';
 import { Rng } from '../src/tensor/rng.ts';
 import { Tensor } from '../src/tensor/tensor.ts';
 import { wasmApi, type WasmApi } from '../src/tensor/wasm/api.ts';
-import { fp8BlockWasm, groupsWasm } from '../src/tensor/wasm/floatQuant.ts';
+import { absMaxWasm, e4m3Wasm, fp8BlockWasm, groupsWasm } from '../src/tensor/wasm/floatQuant.ts';
 import type { BenchRow } from './types.ts';
 
 const GOAL = 1e9;
@@ -33,6 +34,9 @@ const REPS = 7;
 const CHUNK = 1 << 18;
 
 type Timing = { wall: number; cpu: number; best: number };
+
+/** FP8 per tensor's scale from its amax (`fakeQuantizeFp8`): amax/448 in float32, 0 → 2⁻²³. */
+const fp8Scale = (amax: number): number => Math.fround(amax / 448) || (Number.isNaN(amax) ? NaN : 2 ** -23);
 
 /** Median wall and CPU seconds of `REPS` calls after one warm-up, and the best wall time (the least disturbed by other load). */
 function timed(fn: () => unknown): Timing {
@@ -74,6 +78,7 @@ export async function benchFp4(): Promise<BenchRow[]> {
   const dst = new Float32Array(n * n);
   const scales = new Float32Array(n * n / 16);
   const g = fakeQuantizeNvfp4(w, 16).globalScale;
+  const staticScale = fakeQuantizeFp8(w, 'tensor').scales.data[0];
   const formats: [string, () => unknown, (threads?: number) => boolean][] = [
     ['NVFP4 (e2m1, FP8 group-16 scales, global scale)', () => fakeQuantizeNvfp4(w, 16), (t) => groupsWasm('nvfp4', data, dst, scales, 16, g, t)],
     ['MXFP4 (e2m1, E8M0 group-32 scales)', () => fakeQuantizeMx(w, 4), (t) => groupsWasm('mx4', data, dst, scales, 32, 1, t)],
@@ -81,6 +86,8 @@ export async function benchFp4(): Promise<BenchRow[]> {
     ['FP8 block 128×128', () => fakeQuantizeFp8Block(w, 128, 128), (t) => fp8BlockWasm(data, dst, scales, n, n, 128, 128, t)],
     ['FP8 group 128 (FP8_BLOCK activations)', () => fakeQuantizeFp8Group(w, 128), (t) => groupsWasm('fp8Group', data, dst, scales, 128, 1, t)],
     ['FP8 per channel', () => fakeQuantizeFp8(w, 'channel'), (t) => groupsWasm('fp8Channel', data, dst, scales, n, 1, t)],
+    ['FP8 per tensor (FP8 weights: the amax, then one scale)', () => fakeQuantizeFp8(w, 'tensor'), (t) => e4m3Wasm(data, dst, fp8Scale(absMaxWasm(data) ?? NaN), t)],
+    ['FP8 static (a given scale: calibrated activations)', () => fakeQuantizeFp8Static(w, staticScale), (t) => e4m3Wasm(data, dst, staticScale, t)],
   ];
   const gs = (t: Timing): number => w.size / t.wall / 1e9;
   if (!wasmApi || !formats[0][2]()) return [{ name: 'fp4', seconds: 0, note: 'skipped: no WebAssembly SIMD in this engine' }];

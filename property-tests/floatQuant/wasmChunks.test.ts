@@ -2,14 +2,15 @@
  * The WebAssembly runtime of the float fake quantization (src/tensor/wasm/floatQuant.ts) equals the scalar
  * reference bit for bit however it splits the work: chunks small enough that a tensor spans many of them (a
  * chunk size that does not divide the groups, the last chunk short), on the calling thread and on worker pools
- * of 2 and 3 (each worker with jobs queued), and in place (`dst` the same array as `src`). Data: the edge
+ * of 2 and 3 (each worker with jobs queued), and in place (`dst` the same array as `src`); FP8 per tensor's
+ * amax (NaN-propagating) and the data range at any length. Data: the edge
  * values of data.ts (NaN, ±∞, ±0, subnormals, grid ties), group sizes that leave vectors over from the
  * four-vector loops and groups over from the four-group kernels.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '../../src/tensor/tensor.ts';
-import { e4m3Wasm, floatQuantWasmSupported, fp8BlockWasm, groupsWasm, rangeWasm, type GroupKernel } from '../../src/tensor/wasm/floatQuant.ts';
+import { absMaxWasm, e4m3Wasm, floatQuantWasmSupported, fp8BlockWasm, groupsWasm, rangeWasm, type GroupKernel } from '../../src/tensor/wasm/floatQuant.ts';
 import { data, same } from './data.ts';
 import { fp8BlockReference, fp8GroupReference, fp8RowsReference, fp8StaticReference, mxReference, nvfp4Reference } from './reference.ts';
 
@@ -71,13 +72,27 @@ describe.skipIf(!floatQuantWasmSupported())('the wasm float fake quantization, w
     }), { numRuns: 80 });
   });
 
-  it('FP8 with one given scale (per tensor, static) = the scalar reference', () => {
-    const args = fc.record({ ...dataArgs, chunk: split.chunk, inPlace: split.inPlace, n: fc.integer({ min: 1, max: 3000 }).map((k) => 4 * k) });
+  it('FP8 per tensor (its amax, then one scale for every element) and static = the scalar reference', () => {
+    const args = fc.record({ ...dataArgs, ...split, n: fc.integer({ min: 1, max: 3000 }).map((k) => 4 * k) });
     fc.assert(fc.property(args, (p) => {
       const x = new Tensor(data(p.n, p.seed, p.edge, p.ties, p.exp, 'float32'), [p.n]);
-      const scale = fp8RowsReference(x, 1).scales.data[0];
-      const got = run(x.data as Float32Array, p.inPlace, (s, d) => e4m3Wasm(s, d, scale, p.chunk));
+      const want = fp8RowsReference(x, 1);
+      const m = absMaxWasm(x.data as Float32Array, p.chunk);
+      const scale = Math.fround((m ?? 0) / 448) === 0 ? 2 ** -23 : Math.fround((m ?? 0) / 448);
+      expect(m !== null && Object.is(scale, want.scales.data[0])).toBe(true);
+      const got = run(x.data as Float32Array, p.inPlace, (s, d) => e4m3Wasm(s, d, scale, p.threads, p.chunk));
+      expect(same(got, want.value.data)).toBe(true);
       expect(same(got, fp8StaticReference(x, scale).data)).toBe(true);
+    }), { numRuns: 80 });
+  });
+
+  it('the per-tensor amax = Math.max of |x| from 0, NaN if any is NaN, any length', () => {
+    const args = fc.record({ ...dataArgs, chunk: split.chunk, n: fc.integer({ min: 0, max: 9000 }) });
+    fc.assert(fc.property(args, (p) => {
+      const x = data(p.n, p.seed, p.edge, p.ties, p.exp, 'float32') as Float32Array;
+      let m = 0;
+      for (const v of x) m = Math.max(m, Math.abs(v));
+      expect(Object.is(absMaxWasm(x, p.chunk), m)).toBe(true);
     }), { numRuns: 60 });
   });
 
@@ -101,8 +116,9 @@ describe.skipIf(!floatQuantWasmSupported())('the wasm float fake quantization, w
     const dst = new Float32Array(6).fill(7);
     expect(groupsWasm('mx4', src, dst, new Float32Array(2), 3)).toBe(false);
     expect(e4m3Wasm(src, dst, 1)).toBe(false);
-    expect(e4m3Wasm(src.subarray(0, 4), dst, 1, 6)).toBe(false);
+    expect(e4m3Wasm(src.subarray(0, 4), dst, 1, 1, 6)).toBe(false);
     expect(rangeWasm(src, 6)).toBeNull();
+    expect(absMaxWasm(src, 6)).toBeNull();
     expect([...dst]).toEqual([7, 7, 7, 7, 7, 7]);
   });
 });

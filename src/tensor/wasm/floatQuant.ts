@@ -17,12 +17,13 @@ type RunFn = (ptr: number, rows: number, widthBytes: number, strideBytes: number
 /** The group kernels: NVFP4, MXFP4, MXFP8, FP8 groups (NaN-ignoring amax), FP8 rows (`Math.max` amax, −0 kept). */
 export type GroupKernel = 'nvfp4' | 'mx4' | 'mx8' | 'fp8Group' | 'fp8Channel';
 /** Kernel ids in the workers' control slots. */
-const POOL_KERNELS: readonly (GroupKernel | 'fp8Blocks')[] = ['nvfp4', 'mx4', 'mx8', 'fp8Group', 'fp8Channel', 'fp8Blocks'];
+const POOL_KERNELS: readonly (GroupKernel | 'fp8Blocks' | 'e4m3')[] = ['nvfp4', 'mx4', 'mx8', 'fp8Group', 'fp8Channel', 'fp8Blocks', 'e4m3'];
 
 interface Runtime extends WorkerPool {
   exports: Record<string, unknown>;
   e4m3Keep0: RunFn;
   range: (ptr: number, bytes: number, out: number) => void;
+  absMax: (ptr: number, bytes: number, out: number) => void;
   f32: Float32Array;
 }
 
@@ -60,7 +61,8 @@ function getRuntime(): Runtime | null {
     const e = new wa.Instance(module, { env: { mem: memory } }).exports;
     runtime = {
       memory, module, exports: e,
-      e4m3Keep0: e.e4m3Keep0 as RunFn, range: e.range as Runtime['range'], f32: new Float32Array(memory.buffer),
+      e4m3Keep0: e.e4m3Keep0 as RunFn, range: e.range as Runtime['range'], absMax: e.absMax as Runtime['absMax'],
+      f32: new Float32Array(memory.buffer),
       workers: [], poolBroken: !shared,
     };
   } catch {
@@ -103,6 +105,7 @@ const WORKER_SOURCE = workerSource(CONTROL_BYTES / 4, SLOT, 8, `const kernels = 
   const kernel = kernels[ctl[d]], ptr = ctl[d + 1], scales = ctl[d + 2], n = ctl[d + 3], gs = ctl[d + 4], g = f32[d + 5];
   const bulk = kernel !== 'fp8Channel' && gs % 16 === 0 ? n - (n % 4) : 0;
   if (kernel === 'fp8Blocks') e.fp8Blocks(ptr, scales, n, gs, ctl[d + 6]);
+  else if (kernel === 'e4m3') e.e4m3Keep0(ptr, 1, n * 4, 0, g);
   else {
     if (bulk > 0) e[kernel + 'Quad'](ptr, scales, bulk, gs, g);
     if (bulk < n) e[kernel](ptr + bulk * gs * 4, scales + bulk * 4, n - bulk, gs, g);
@@ -252,12 +255,23 @@ export function fp8BlockWasm(
 
 /**
  * `dst = e4m3(clamp(src/scale, ±448))·scale` with x's sign on a zero (`fakeQuantizeFp8`'s elements), `dst`
- * may be `src`; `scale` float32, `chunk` a multiple of 4.
+ * may be `src`; `scale` float32, `chunk` a multiple of 4. More than one chunk and `threads` > 1: on the pool.
  */
-export function e4m3Wasm(src: Float32Array, dst: Float32Array, scale: number, chunk = CHUNK): boolean {
+export function e4m3Wasm(src: Float32Array, dst: Float32Array, scale: number, threads = THREADS, chunk = CHUNK): boolean {
   if (src.length % 4 !== 0 || chunk % 4 !== 0 || chunk <= 0 || !Object.is(Math.fround(scale), scale)) return false;
-  const rt = withMemory(DATA + chunk * 4);
+  const pool = threads > 1 && src.length > chunk;
+  const rt = withMemory(DATA + chunk * 4 * (pool ? threads * DEPTH : 1));
   if (!rt) return false;
+  if (pool && ensureWorkers(rt, threads, WORKER_SOURCE, SLOT, 8)) {
+    const jobs = function* (): Generator<PoolJob> {
+      for (let from = 0; from < src.length; from += chunk) {
+        const to = Math.min(src.length, from + chunk);
+        yield { from, to, scaleAt: 0, scaleCount: 0, n: to - from, size: 0, g: scale, blockCols: 0 };
+      }
+    };
+    poolRun(rt, 'e4m3', jobs(), src, dst, new Float32Array(0), threads, chunk * 4, chunk * 4);
+    return true;
+  }
   const m = rt.f32;
   const at = DATA / 4;
   for (let from = 0; from < src.length; from += chunk) {
@@ -267,6 +281,29 @@ export function e4m3Wasm(src: Float32Array, dst: Float32Array, scale: number, ch
     dst.set(m.subarray(at, at + to - from), from);
   }
   return true;
+}
+
+/**
+ * `Math.max` of |x| over float32 data from 0 (NaN if any element is NaN; +0 for none or only zeros): FP8 per
+ * tensor's amax, or null where the kernel cannot run (`chunk`: a multiple of 4).
+ */
+export function absMaxWasm(src: Float32Array, chunk = CHUNK): number | null {
+  if (chunk % 4 !== 0 || chunk <= 0) return null;
+  const rt = withMemory(DATA + chunk * 4 + 16);
+  if (!rt) return null;
+  const m = rt.f32;
+  const at = DATA / 4;
+  const out = at + chunk; // float index of the result
+  m[out] = 0;
+  const whole = src.length - (src.length % 4);
+  for (let from = 0; from < whole; from += chunk) {
+    const to = Math.min(whole, from + chunk);
+    m.set(src.subarray(from, to), at);
+    rt.absMax(DATA, (to - from) * 4, out * 4);
+  }
+  let a = m[out];
+  for (let j = whole; j < src.length; j++) a = Math.max(a, Math.abs(src[j]));
+  return a;
 }
 
 /**

@@ -12,6 +12,8 @@ import { F32, I32, V128, assembleModule, f32Lanes, op, type MemoryImport, type V
  *   `amax/448` (0 → 2⁻²³, NaN-ignoring amax, −0 folded): one block row of `fakeQuantizeFp8Block`
  *   range(ptr, bytes, out): the smallest and largest value (NaN ignored) of floats at ptr, folded into the two
  *   floats at `out` (which the caller seeds with +∞, −∞ or the previous chunk's result)
+ *   absMax(ptr, bytes, out): `Math.max` of |x| over floats at ptr (NaN if any is NaN), folded into the float at
+ *   `out` (seeded with 0 or the previous chunk's result): FP8 per tensor's amax
  *
  *   nvfp4Quad(…, g) / mx4Quad / mx8Quad / fp8GroupQuad(ptr, scales, groups, groupSize): the same, four groups a
  *   time (`groups` a multiple of 4, `groupSize` of 16): the four amaxes reduced into one vector, the four scales
@@ -39,6 +41,7 @@ export function floatQuantKernelBytes(memory: MemoryImport): Uint8Array {
     groupFunction('fp8Channel', 'nan', 'fp8', E4M3, 'keep0'),
     runFunction('e4m3Keep0', 'keep0'),
     rangeFunction(),
+    absMaxFunction(),
     blocksFunction(),
   ]);
 }
@@ -397,6 +400,19 @@ function quadFunction(name: string, rule: ScaleRule, f: ElementFormat): WasmFunc
  * NaN ignored), then across lanes and with out[0], out[1]. Zeros of both signs may be kept in either order
  * (the caller settles a zero extreme).
  */
+function absMaxFunction(): WasmFunction {
+  const PTR = 0, BYTES = 1, OUT = 2, END = 3, ACC = 4; // v128 ACC … ACC + 3
+  const body: number[][] = [
+    g(PTR), g(BYTES), op.i32Add(), set(END),
+    f32x4Const(0), set(ACC),
+    ...amaxLoop(PTR, END, ACC, 'nan'),
+    // fold in the previous result: the same integer max, on the bits (lane 0 of the splat)
+    g(ACC), g(OUT), [0xfd, 0x09, 2, 0], amaxStep('nan'), set(ACC), // v128.load32_splat
+    g(OUT), ...horizontal(ACC, 'nan'), s32.f32Store(),
+  ];
+  return { name: 'absMax', params: [I32, I32, I32], results: [], locals: [I32, V128, V128, V128, V128], body };
+}
+
 function rangeFunction(): WasmFunction {
   const PTR = 0, BYTES = 1, OUT = 2, END = 3, LO = 4, HI = 5;
   const pmin = v.f32x4Pmin(), pmax = v.f32x4Pmax();
