@@ -23,7 +23,7 @@ interface Runtime extends WorkerPool {
   exports: Record<string, unknown>;
   e4m3Keep0: RunFn;
   range: (ptr: number, bytes: number, out: number) => void;
-  absMax: (ptr: number, bytes: number, out: number) => void;
+  absMax: Runtime['range'];
   f32: Float32Array;
 }
 
@@ -284,25 +284,38 @@ export function e4m3Wasm(src: Float32Array, dst: Float32Array, scale: number, th
 }
 
 /**
- * `Math.max` of |x| over float32 data from 0 (NaN if any element is NaN; +0 for none or only zeros): FP8 per
- * tensor's amax, or null where the kernel cannot run (`chunk`: a multiple of 4).
+ * A reduction kernel `reduce(ptr, bytes, out)` over the whole vectors of `src`, chunk by chunk, folding into
+ * the floats at `out` that `seed` holds first; the float32 view and index of `out` afterwards (the caller
+ * folds in the last `src.length % 4` elements). Null where the kernel cannot run (`chunk`: a multiple of 4).
  */
-export function absMaxWasm(src: Float32Array, chunk = CHUNK): number | null {
+function reduceWasm(
+  src: Float32Array, chunk: number, seed: readonly number[], reduce: (rt: Runtime) => Runtime['range'],
+): { m: Float32Array; out: number; whole: number } | null {
   if (chunk % 4 !== 0 || chunk <= 0) return null;
   const rt = withMemory(DATA + chunk * 4 + 16);
   if (!rt) return null;
   const m = rt.f32;
   const at = DATA / 4;
-  const out = at + chunk; // float index of the result
-  m[out] = 0;
+  const out = at + chunk; // float index of the results
+  seed.forEach((v, i) => (m[out + i] = v));
   const whole = src.length - (src.length % 4);
   for (let from = 0; from < whole; from += chunk) {
     const to = Math.min(whole, from + chunk);
     m.set(src.subarray(from, to), at);
-    rt.absMax(DATA, (to - from) * 4, out * 4);
+    reduce(rt)(DATA, (to - from) * 4, out * 4);
   }
-  let a = m[out];
-  for (let j = whole; j < src.length; j++) a = Math.max(a, Math.abs(src[j]));
+  return { m, out, whole };
+}
+
+/**
+ * `Math.max` of |x| over float32 data from 0 (NaN if any element is NaN; +0 for none or only zeros): FP8 per
+ * tensor's amax, or null where the kernel cannot run (`chunk`: a multiple of 4).
+ */
+export function absMaxWasm(src: Float32Array, chunk = CHUNK): number | null {
+  const r = reduceWasm(src, chunk, [0], (rt) => rt.absMax);
+  if (!r) return null;
+  let a = r.m[r.out];
+  for (let j = r.whole; j < src.length; j++) a = Math.max(a, Math.abs(src[j]));
   return a;
 }
 
@@ -311,23 +324,11 @@ export function absMaxWasm(src: Float32Array, chunk = CHUNK): number | null {
  * multiple of 4). A zero extreme gets the sign of the first zero in the data, as the sequential loop keeps it.
  */
 export function rangeWasm(src: Float32Array, chunk = CHUNK): { lo: number; hi: number } | null {
-  if (chunk % 4 !== 0 || chunk <= 0) return null;
-  const rt = withMemory(DATA + chunk * 4 + 16);
-  if (!rt) return null;
-  const m = rt.f32;
-  const at = DATA / 4;
-  const out = at + chunk; // float index of the two results
-  m[out] = Infinity;
-  m[out + 1] = -Infinity;
-  const whole = src.length - (src.length % 4);
-  for (let from = 0; from < whole; from += chunk) {
-    const to = Math.min(whole, from + chunk);
-    m.set(src.subarray(from, to), at);
-    rt.range(DATA, (to - from) * 4, out * 4);
-  }
-  let lo = m[out];
-  let hi = m[out + 1];
-  for (let j = whole; j < src.length; j++) {
+  const r = reduceWasm(src, chunk, [Infinity, -Infinity], (rt) => rt.range);
+  if (!r) return null;
+  let lo = r.m[r.out];
+  let hi = r.m[r.out + 1];
+  for (let j = r.whole; j < src.length; j++) {
     const x = src[j];
     if (x < lo) lo = x;
     if (x > hi) hi = x;
