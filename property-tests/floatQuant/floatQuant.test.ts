@@ -4,8 +4,8 @@
  * (reference.ts) bit for bit, values and scales, −0 and NaN included (Object.is), on random shapes and data
  * mixing normal values with the edge cases: zeros of both signs, NaN, ±∞, subnormals, float32's extremes,
  * exact ties of the element grids at power-of-two scales, whole zero groups; float32 and float64. Shapes
- * cross the wasm runtime's chunks (2¹⁴ floats; past 2¹⁶ the group kernels go through its worker pool) and leave groups over
- * from its four-group kernels.
+ * leave groups over from the four-group kernels; the wasm runtime's chunks, worker pool and in-place use are
+ * exercised with small chunks in wasmChunks.test.ts.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -13,33 +13,11 @@ import {
   fakeQuantizeFp8, fakeQuantizeFp8Block, fakeQuantizeFp8Group, fakeQuantizeFp8Static, fakeQuantizeMx, fakeQuantizeNvfp4, nvfp4GlobalScale, dataRange,
 } from '../../src/tensor/ops.ts';
 import { roundToE4M3 } from '../../src/tensor/kernels/fp8.ts';
-import { Rng } from '../../src/tensor/rng.ts';
 import { Tensor } from '../../src/tensor/tensor.ts';
+import { data, same } from './data.ts';
 import { e4m3, fp8BlockReference, fp8GroupReference, fp8RowsReference, fp8StaticReference, mxReference, nvfp4Reference } from './reference.ts';
 
-const EDGE = [0, -0, NaN, Infinity, -Infinity, 1e-45, -1e-45, 2 ** -126, 1e-40, 3.4028234663852886e38, -3.4028234663852886e38, 6, -448, 0.25, 2.5, -5];
 const BACKENDS = ['ts', 'wasm'] as const;
-
-/** Data of `n` values from `seed`: edge values at rate `edge`, grid ties (k/8·2^e) at rate `ties`, else normal·2^exp. */
-function data(n: number, seed: number, edge: number, ties: number, exp: number, dtype: 'float32' | 'float64'): Tensor['data'] {
-  const rng = new Rng(seed);
-  const out = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
-  const zeroGroupAt = rng.int(Math.max(1, n >> 4)) << 4; // one run of 16 zeros: a zero group for sizes ≤ 16
-  for (let i = 0; i < n; i++) {
-    const u = rng.uniform();
-    if (i >= zeroGroupAt && i < zeroGroupAt + 16) out[i] = 0;
-    else if (u < edge) out[i] = EDGE[rng.int(EDGE.length)];
-    else if (u < edge + ties) out[i] = ((rng.int(97) - 48) / 8) * 2 ** (rng.int(21) - 10);
-    else out[i] = rng.normal() * 2 ** exp;
-  }
-  return out;
-}
-
-const same = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
-  return true;
-};
 
 function expectSame(got: { value: Tensor; scales: Tensor }, want: { value: Tensor; scales: Tensor }): void {
   expect(same(got.scales.data, want.scales.data)).toBe(true);

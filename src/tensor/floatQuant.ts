@@ -4,7 +4,7 @@ import { fakeQuantizeFp8 as fp8, fakeQuantizeFp8Static as fp8Static, type FastFp
 import { fakeQuantizeFp8Block as fp8Block, fakeQuantizeFp8Group as fp8Group } from './kernels/fp8Block.ts';
 import { fakeQuantizeMx as mx, type MxElementBits } from './kernels/mx.ts';
 import type { Tensor } from './tensor.ts';
-import { e4m3Wasm, fp8BlockWasm, groupsWasm, rangeWasm } from './wasm/floatQuant.ts';
+import { absMaxWasm, e4m3Wasm, fp8BlockWasm, groupsWasm, rangeWasm } from './wasm/floatQuant.ts';
 
 /**
  * The float formats' fake quantization (NVFP4, MXFP4/MXFP8, FP8 per tensor/channel/token/group/block/static),
@@ -21,7 +21,8 @@ const onWasm = (x: Tensor, options: BackendOption): boolean =>
 
 const FP8_WASM: FastFp8 = {
   rows: (src, dst, scales, cols) => groupsWasm('fp8Channel', src, dst, scales, cols),
-  all: e4m3Wasm,
+  all: (src, dst, scale) => e4m3Wasm(src, dst, scale),
+  absMax: (src) => absMaxWasm(src),
 };
 
 /** kernels/fp4.ts `fakeQuantizeNvfp4`, on the backend of the call. */

@@ -36,10 +36,12 @@ export function roundToE4M3(v: number): number {
 /**
  * Whole-tensor float32 implementations (the WebAssembly ones): `rows` quantizes each row with its own scale
  * (amax with `Math.max`'s NaN), `all` every element with one given scale; each fills its outputs or returns false.
+ * `absMax` is the per-tensor amax (`Math.max` of |x| from 0, NaN if any is NaN), or null to leave it to the loop.
  */
 export interface FastFp8 {
   rows: FastGroups;
   all: (src: Float32Array, dst: Float32Array, scale: number) => boolean;
+  absMax: (src: Float32Array) => number | null;
 }
 
 /**
@@ -61,8 +63,11 @@ export function fakeQuantizeFp8(x: Tensor, strategy: 'tensor' | 'channel' | 'tok
   }
   const all = fast && rows === 1 && x.data instanceof Float32Array ? fast.all : undefined;
   for (let i = 0; i < rows; i++) {
-    let m = 0;
-    for (let j = i * cols; j < (i + 1) * cols; j++) m = Math.max(m, Math.abs(x.data[j]));
+    let m = (all && fast?.absMax(x.data as Float32Array)) ?? null;
+    if (m === null) {
+      m = 0;
+      for (let j = i * cols; j < (i + 1) * cols; j++) m = Math.max(m, Math.abs(x.data[j]));
+    }
     let scale = r(m / FP8_E4M3_MAX);
     if (scale === 0) scale = eps;
     scales.data[i] = scale;

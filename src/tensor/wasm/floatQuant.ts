@@ -17,29 +17,35 @@ type RunFn = (ptr: number, rows: number, widthBytes: number, strideBytes: number
 /** The group kernels: NVFP4, MXFP4, MXFP8, FP8 groups (NaN-ignoring amax), FP8 rows (`Math.max` amax, −0 kept). */
 export type GroupKernel = 'nvfp4' | 'mx4' | 'mx8' | 'fp8Group' | 'fp8Channel';
 /** Kernel ids in the workers' control slots. */
-const POOL_KERNELS: readonly (GroupKernel | 'fp8Blocks')[] = ['nvfp4', 'mx4', 'mx8', 'fp8Group', 'fp8Channel', 'fp8Blocks'];
+const POOL_KERNELS: readonly (GroupKernel | 'fp8Blocks' | 'e4m3')[] = ['nvfp4', 'mx4', 'mx8', 'fp8Group', 'fp8Channel', 'fp8Blocks', 'e4m3'];
 
 interface Runtime extends WorkerPool {
   exports: Record<string, unknown>;
   e4m3Keep0: RunFn;
   range: (ptr: number, bytes: number, out: number) => void;
+  absMax: Runtime['range'];
   f32: Float32Array;
 }
 
 const PAGE = 65536;
 const MAX_PAGES = 32768; // 2 GiB of address space reserved (shared memories need a maximum)
-/** Floats per chunk: source, result and scales of one chunk stay in L2 between the copies and the kernel. */
-const CHUNK = 1 << 14; // a multiple of 64: every chunk of groups of 16 is whole quads
-/** Floats per chunk handed to a worker: larger, so that the hand-offs (a notify and a wait each) stay rare. */
-const POOL_CHUNK = 1 << 16;
 /**
- * Memory layout: control slots (SLOT int32 per worker: 0 seq, 1 done, 2 kernel, 3 ptr, 4 scales, 5 groups
- * (rows for blocks), 6 groupSize (cols for blocks), 7 g as f32 bits, 8 ready, 9 block cols), then one region per thread (a chunk and its scales); the
- * single-threaded functions use the memory from DATA on.
+ * Floats per chunk (the calling thread's or a worker's): large, since each chunk costs a round of copies and
+ * calls and, on the pool, a hand-off (a notify and a wait), which cost more than the cache misses of chunks
+ * past L2 (the bench, `npm run bench -- --only fp4`, measured the sizes). Tests pass smaller ones.
+ */
+const CHUNK = 1 << 18;
+/** Jobs queued per worker: the calling thread copies the next chunk in while the worker quantizes the last. */
+const DEPTH = 2;
+/**
+ * Memory layout: control slots (SLOT int32 per worker: 0 seq, 1 done, 8 ready; from 16 one job per parity of
+ * its sequence number, JOB int32 each: 0 kernel, 1 ptr, 2 scales, 3 groups (rows for blocks), 4 groupSize
+ * (cols for blocks), 5 g as f32 bits, 6 block cols), then DEPTH regions per worker (a chunk and its scales);
+ * the single-threaded functions use the memory from DATA on.
  */
 const CONTROL_BYTES = 4096;
-const SLOT = 16;
-const REGION = POOL_CHUNK * 4 + POOL_CHUNK;
+const SLOT = 32;
+const JOB = 8;
 const DATA = CONTROL_BYTES;
 let runtime: Runtime | null | undefined;
 
@@ -55,7 +61,8 @@ function getRuntime(): Runtime | null {
     const e = new wa.Instance(module, { env: { mem: memory } }).exports;
     runtime = {
       memory, module, exports: e,
-      e4m3Keep0: e.e4m3Keep0 as RunFn, range: e.range as Runtime['range'], f32: new Float32Array(memory.buffer),
+      e4m3Keep0: e.e4m3Keep0 as RunFn, range: e.range as Runtime['range'], absMax: e.absMax as Runtime['absMax'],
+      f32: new Float32Array(memory.buffer),
       workers: [], poolBroken: !shared,
     };
   } catch {
@@ -94,9 +101,11 @@ function runGroups(e: Record<string, unknown>, kernel: GroupKernel, ptr: number,
 }
 
 const WORKER_SOURCE = workerSource(CONTROL_BYTES / 4, SLOT, 8, `const kernels = ${JSON.stringify(POOL_KERNELS)};`, `
-  const kernel = kernels[ctl[base + 2]], ptr = ctl[base + 3], scales = ctl[base + 4], n = ctl[base + 5], gs = ctl[base + 6], g = f32[base + 7];
+  const d = base + 16 + (seq & 1) * ${JOB};
+  const kernel = kernels[ctl[d]], ptr = ctl[d + 1], scales = ctl[d + 2], n = ctl[d + 3], gs = ctl[d + 4], g = f32[d + 5];
   const bulk = kernel !== 'fp8Channel' && gs % 16 === 0 ? n - (n % 4) : 0;
-  if (kernel === 'fp8Blocks') e.fp8Blocks(ptr, scales, n, gs, ctl[base + 9]);
+  if (kernel === 'fp8Blocks') e.fp8Blocks(ptr, scales, n, gs, ctl[d + 6]);
+  else if (kernel === 'e4m3') e.e4m3Keep0(ptr, 1, n * 4, 0, g);
   else {
     if (bulk > 0) e[kernel + 'Quad'](ptr, scales, bulk, gs, g);
     if (bulk < n) e[kernel](ptr + bulk * gs * 4, scales + bulk * 4, n - bulk, gs, g);
@@ -106,22 +115,23 @@ const WORKER_SOURCE = workerSource(CONTROL_BYTES / 4, SLOT, 8, `const kernels = 
 const THREADS = 2;
 
 /**
- * `kernel` on consecutive groups of `groupSize` floats of `src` into `dst`, one recorded scale per group into
- * `scales`; `g` is NVFP4's global scale (a float32 value). With `threads` > 1 and more than one chunk, the
+ * `kernel` on consecutive groups of `groupSize` floats of `src` into `dst` (which may be `src`: each chunk is
+ * read before it is written), one recorded scale per group into `scales`; `g` is NVFP4's global scale (a
+ * float32 value). With `threads` > 1 and more than one chunk (of about `chunk` floats, whole groups), the
  * chunks go round-robin to a pool of worker threads on the shared memory while the calling thread copies the
  * next chunk in and the finished ones out, so copies overlap the kernels; the calling thread waits
  * (Atomics.wait) and the API stays synchronous.
  */
 export function groupsWasm(
-  kernel: GroupKernel, src: Float32Array, dst: Float32Array, scales: Float32Array, groupSize: number, g = 1, threads = THREADS,
+  kernel: GroupKernel, src: Float32Array, dst: Float32Array, scales: Float32Array, groupSize: number, g = 1, threads = THREADS, chunk = CHUNK,
 ): boolean {
   if (groupSize % 4 !== 0 || groupSize <= 0 || !Object.is(Math.fround(g), g)) return false;
   const total = src.length / groupSize;
-  const pool = threads > 1 && total * groupSize > POOL_CHUNK;
-  const perChunk = Math.max(1, Math.floor((pool ? POOL_CHUNK : CHUNK) / groupSize));
+  const perChunk = Math.max(1, Math.floor(chunk / groupSize));
+  const pool = threads > 1 && total > perChunk;
   const chunkBytes = align16(perChunk * groupSize * 4);
-  const regionBytes = Math.max(REGION, chunkBytes + align16(perChunk * 4));
-  const rt = withMemory(DATA + regionBytes * (pool ? threads : 1));
+  const regionBytes = chunkBytes + align16(perChunk * 4);
+  const rt = withMemory(DATA + regionBytes * (pool ? threads * DEPTH : 1));
   if (!rt) return false;
   if (pool && ensureWorkers(rt, threads, WORKER_SOURCE, SLOT, 8)) {
     const jobs = function* (): Generator<PoolJob> {
@@ -160,9 +170,9 @@ interface PoolJob {
 }
 
 /**
- * The jobs round-robin over `threads` workers, each in its own region (`regionBytes`: the chunk, its scales
- * at `chunkBytes`): the calling thread copies a job in, hands it over, and before reusing a worker waits for
- * it and copies its previous job out.
+ * The jobs round-robin over `threads` workers, DEPTH regions each (`regionBytes`: the chunk, its scales at
+ * `chunkBytes`), so that each worker has its next job queued while it runs one: the calling thread copies a
+ * job in and hands it over; before reusing a region it waits for that region's job and copies it out.
  */
 function poolRun(
   rt: Runtime, kernel: (typeof POOL_KERNELS)[number], jobs: Iterable<PoolJob>, src: Float32Array, dst: Float32Array, scales: Float32Array,
@@ -171,34 +181,39 @@ function poolRun(
   const ctl = new Int32Array(rt.memory.buffer as SharedArrayBuffer, 0, CONTROL_BYTES / 4);
   const cf = new Float32Array(rt.memory.buffer, 0, CONTROL_BYTES / 4);
   const m = rt.f32;
-  const pending: ({ seq: number; job: PoolJob } | null)[] = Array(threads).fill(null);
-  const finish = (w: number): void => {
-    const p = pending[w];
+  const pending: ({ seq: number; job: PoolJob } | null)[] = Array(threads * DEPTH).fill(null);
+  const finish = (r: number): void => {
+    const p = pending[r];
     if (!p) return;
-    awaitWorker(rt, ctl, w * SLOT + 1, p.seq, 'fake-quantization');
-    const at = (DATA + w * regionBytes) / 4;
+    awaitWorker(rt, ctl, Math.floor(r / DEPTH) * SLOT + 1, p.seq, 'fake-quantization');
+    const at = (DATA + r * regionBytes) / 4;
     dst.set(m.subarray(at, at + p.job.to - p.job.from), p.job.from);
     scales.set(m.subarray(at + chunkBytes / 4, at + chunkBytes / 4 + p.job.scaleCount), p.job.scaleAt);
-    pending[w] = null;
+    pending[r] = null;
   };
   let c = 0;
   for (const job of jobs) {
-    const w = c++ % threads;
-    finish(w);
-    const at = DATA + w * regionBytes;
+    const w = c % threads;
+    const r = w * DEPTH + (Math.floor(c / threads) % DEPTH);
+    c++;
+    finish(r); // also frees the job slot: its previous user was this worker's job DEPTH before
+    const at = DATA + r * regionBytes;
     m.set(src.subarray(job.from, job.to), at / 4);
     const b = w * SLOT;
-    ctl[b + 2] = POOL_KERNELS.indexOf(kernel);
-    ctl[b + 3] = at;
-    ctl[b + 4] = at + chunkBytes;
-    ctl[b + 5] = job.n;
-    ctl[b + 6] = job.size;
-    cf[b + 7] = job.g;
-    ctl[b + 9] = job.blockCols;
-    pending[w] = { seq: Atomics.add(ctl, b, 1) + 1, job };
+    const seq = (Atomics.load(ctl, b) + 1) | 0;
+    const d = b + 16 + (seq & 1) * JOB;
+    ctl[d] = POOL_KERNELS.indexOf(kernel);
+    ctl[d + 1] = at;
+    ctl[d + 2] = at + chunkBytes;
+    ctl[d + 3] = job.n;
+    ctl[d + 4] = job.size;
+    cf[d + 5] = job.g;
+    ctl[d + 6] = job.blockCols;
+    Atomics.store(ctl, b, seq);
     Atomics.notify(ctl, b);
+    pending[r] = { seq, job };
   }
-  for (let w = 0; w < threads; w++) finish(w);
+  for (let r = 0; r < threads * DEPTH; r++) finish(r);
 }
 
 /**
@@ -214,7 +229,7 @@ export function fp8BlockWasm(
   const chunkBytes = align16(blockRows * cols * 4);
   const regionBytes = chunkBytes + align16(bc * 4);
   const pool = threads > 1 && rows > blockRows;
-  const rt = withMemory(DATA + regionBytes * (pool ? threads : 1));
+  const rt = withMemory(DATA + regionBytes * (pool ? threads * DEPTH : 1));
   if (!rt) return false;
   const jobs = function* (): Generator<PoolJob> {
     for (let bi = 0; bi * blockRows < rows; bi++) {
@@ -238,15 +253,29 @@ export function fp8BlockWasm(
   return true;
 }
 
-/** `dst = e4m3(clamp(src/scale, ±448))·scale` with x's sign on a zero (`fakeQuantizeFp8`'s elements); `scale` float32. */
-export function e4m3Wasm(src: Float32Array, dst: Float32Array, scale: number): boolean {
-  if (src.length % 4 !== 0 || !Object.is(Math.fround(scale), scale)) return false;
-  const rt = withMemory(DATA + CHUNK * 4);
+/**
+ * `dst = e4m3(clamp(src/scale, ±448))·scale` with x's sign on a zero (`fakeQuantizeFp8`'s elements), `dst`
+ * may be `src`; `scale` float32, `chunk` a multiple of 4. More than one chunk and `threads` > 1: on the pool.
+ */
+export function e4m3Wasm(src: Float32Array, dst: Float32Array, scale: number, threads = THREADS, chunk = CHUNK): boolean {
+  if (src.length % 4 !== 0 || chunk % 4 !== 0 || chunk <= 0 || !Object.is(Math.fround(scale), scale)) return false;
+  const pool = threads > 1 && src.length > chunk;
+  const rt = withMemory(DATA + chunk * 4 * (pool ? threads * DEPTH : 1));
   if (!rt) return false;
+  if (pool && ensureWorkers(rt, threads, WORKER_SOURCE, SLOT, 8)) {
+    const jobs = function* (): Generator<PoolJob> {
+      for (let from = 0; from < src.length; from += chunk) {
+        const to = Math.min(src.length, from + chunk);
+        yield { from, to, scaleAt: 0, scaleCount: 0, n: to - from, size: 0, g: scale, blockCols: 0 };
+      }
+    };
+    poolRun(rt, 'e4m3', jobs(), src, dst, new Float32Array(0), threads, chunk * 4, chunk * 4);
+    return true;
+  }
   const m = rt.f32;
   const at = DATA / 4;
-  for (let from = 0; from < src.length; from += CHUNK) {
-    const to = Math.min(src.length, from + CHUNK);
+  for (let from = 0; from < src.length; from += chunk) {
+    const to = Math.min(src.length, from + chunk);
     m.set(src.subarray(from, to), at);
     rt.e4m3Keep0(DATA, 1, (to - from) * 4, 0, scale);
     dst.set(m.subarray(at, at + to - from), from);
@@ -255,26 +284,51 @@ export function e4m3Wasm(src: Float32Array, dst: Float32Array, scale: number): b
 }
 
 /**
- * The extremes of float32 data (`dataRange`: NaN ignored), or null where the kernel cannot run. A zero
- * extreme gets the sign of the first zero in the data, as the sequential loop keeps it.
+ * A reduction kernel `reduce(ptr, bytes, out)` over the whole vectors of `src`, chunk by chunk, folding into
+ * the floats at `out` that `seed` holds first; the float32 view and index of `out` afterwards (the caller
+ * folds in the last `src.length % 4` elements). Null where the kernel cannot run (`chunk`: a multiple of 4).
  */
-export function rangeWasm(src: Float32Array): { lo: number; hi: number } | null {
-  const rt = withMemory(DATA + CHUNK * 4 + 16);
+function reduceWasm(
+  src: Float32Array, chunk: number, seed: readonly number[], reduce: (rt: Runtime) => Runtime['range'],
+): { m: Float32Array; out: number; whole: number } | null {
+  if (chunk % 4 !== 0 || chunk <= 0) return null;
+  const rt = withMemory(DATA + chunk * 4 + 16);
   if (!rt) return null;
   const m = rt.f32;
   const at = DATA / 4;
-  const out = at + CHUNK; // float index of the two results
-  m[out] = Infinity;
-  m[out + 1] = -Infinity;
+  const out = at + chunk; // float index of the results
+  seed.forEach((v, i) => (m[out + i] = v));
   const whole = src.length - (src.length % 4);
-  for (let from = 0; from < whole; from += CHUNK) {
-    const to = Math.min(whole, from + CHUNK);
+  for (let from = 0; from < whole; from += chunk) {
+    const to = Math.min(whole, from + chunk);
     m.set(src.subarray(from, to), at);
-    rt.range(DATA, (to - from) * 4, out * 4);
+    reduce(rt)(DATA, (to - from) * 4, out * 4);
   }
-  let lo = m[out];
-  let hi = m[out + 1];
-  for (let j = whole; j < src.length; j++) {
+  return { m, out, whole };
+}
+
+/**
+ * `Math.max` of |x| over float32 data from 0 (NaN if any element is NaN; +0 for none or only zeros): FP8 per
+ * tensor's amax, or null where the kernel cannot run (`chunk`: a multiple of 4).
+ */
+export function absMaxWasm(src: Float32Array, chunk = CHUNK): number | null {
+  const r = reduceWasm(src, chunk, [0], (rt) => rt.absMax);
+  if (!r) return null;
+  let a = r.m[r.out];
+  for (let j = r.whole; j < src.length; j++) a = Math.max(a, Math.abs(src[j]));
+  return a;
+}
+
+/**
+ * The extremes of float32 data (`dataRange`: NaN ignored), or null where the kernel cannot run (`chunk`: a
+ * multiple of 4). A zero extreme gets the sign of the first zero in the data, as the sequential loop keeps it.
+ */
+export function rangeWasm(src: Float32Array, chunk = CHUNK): { lo: number; hi: number } | null {
+  const r = reduceWasm(src, chunk, [Infinity, -Infinity], (rt) => rt.range);
+  if (!r) return null;
+  let lo = r.m[r.out];
+  let hi = r.m[r.out + 1];
+  for (let j = r.whole; j < src.length; j++) {
     const x = src[j];
     if (x < lo) lo = x;
     if (x > hi) hi = x;

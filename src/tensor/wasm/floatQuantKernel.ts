@@ -12,10 +12,12 @@ import { F32, I32, V128, assembleModule, f32Lanes, op, type MemoryImport, type V
  *   `amax/448` (0 → 2⁻²³, NaN-ignoring amax, −0 folded): one block row of `fakeQuantizeFp8Block`
  *   range(ptr, bytes, out): the smallest and largest value (NaN ignored) of floats at ptr, folded into the two
  *   floats at `out` (which the caller seeds with +∞, −∞ or the previous chunk's result)
+ *   absMax(ptr, bytes, out): `Math.max` of |x| over floats at ptr (NaN if any is NaN), folded into the float at
+ *   `out` (seeded with 0 or the previous chunk's result): FP8 per tensor's amax
  *
  *   nvfp4Quad(…, g) / mx4Quad / mx8Quad / fp8GroupQuad(ptr, scales, groups, groupSize): the same, four groups a
  *   time (`groups` a multiple of 4, `groupSize` of 16): the four amaxes reduced into one vector, the four scales
- *   computed as one vector, element loops unrolled by four vectors.
+ *   computed as one vector, element loops unrolled by four vectors; all quads' scales first, then all elements.
  *
  * Group functions: per group of `groupSize` floats (a multiple of 4) the amax, the scale of the format (its
  * stored value to `scales`, 4 bytes per group), then every element `q(clamp(x/s, ±max))·s`, all in float32
@@ -39,6 +41,7 @@ export function floatQuantKernelBytes(memory: MemoryImport): Uint8Array {
     groupFunction('fp8Channel', 'nan', 'fp8', E4M3, 'keep0'),
     runFunction('e4m3Keep0', 'keep0'),
     rangeFunction(),
+    absMaxFunction(),
     blocksFunction(),
   ]);
 }
@@ -79,6 +82,7 @@ const v = {
   i32x4ShrU: () => simd(0xad),
   i32x4Sub: () => simd(0xb1),
   f32x4ConvertI32x4S: () => simd(0xfa),
+  i32x4TruncSatF32x4S: () => simd(0xf8),
   f32x4ExtractLane0: () => [...simd(0x1f), 0],
 };
 const s32 = {
@@ -104,54 +108,88 @@ const set = op.localSet;
 const i32x4Const = (x: number): number[] => [...op.i32Const(x), ...v.i32x4Splat()];
 const f32x4Const = (x: number): number[] => op.v128Const(Float32Array.of(x, x, x, x));
 
-/** The constants an element loop keeps in v128 locals, at `base`: max, −max, sign mask, exponent mask, floor, shift. */
+/** The constants an element loop keeps in v128 locals, at `base`: max, sign mask, exponent mask, floor, shift. */
 function elementConstants(f: ElementFormat, base: number): number[][] {
   return [
     f32x4Const(f.max), set(base),
-    f32x4Const(-f.max), set(base + 1),
-    i32x4Const(0x80000000 | 0), set(base + 2),
-    i32x4Const(0x7f800000), set(base + 3),
-    i32x4Const((127 + f.minExponent) << 23), set(base + 4),
-    i32x4Const((23 - f.mantissaBits) << 23), set(base + 5),
+    i32x4Const(0x80000000 | 0), set(base + 1),
+    i32x4Const(0x7f800000), set(base + 2),
+    i32x4Const((127 + f.minExponent) << 23), set(base + 3),
+    i32x4Const((23 - f.mantissaBits) << 23), set(base + 4),
   ];
 }
+/** v128 locals elementConstants fills. */
+const CONSTANTS = 5;
 
 /**
  * One vector at byte address local `addr` (offset `offset`): `x := q(clamp(x/S, ±max))·S`, S in v128 local
  * `scale`; with `recip` (MX's power-of-two scales only, where it is exact) `x·(1/S)` instead of the division.
- * Constants at `c` (elementConstants), scratch v128 locals `t` … `t + 2`. The clamp is pmin/pmax, which are the
- * TypeScript ternaries exactly (NaN and −0 pass through).
+ * Constants at `c` (elementConstants), scratch v128 locals `t` … `t + 2`. The clamp is one pmin of |v| against
+ * max (the TypeScript ternaries' result: clamping keeps the sign, NaN passes through pmin).
  */
 function quantizeVector(addr: number, offset: number, scale: number, recip: number | null, c: number, t: number, zero: ZeroSign): number[][] {
   const V = t, SIGN = t + 1;
   return [
-    g(addr), g(addr), op.v128Load(offset), ...(recip === null ? [g(scale), v.f32x4Div()] : [g(recip), op.f32x4Mul()]), g(c), v.f32x4Pmin(), g(c + 1), v.f32x4Pmax(), op.localTee(V),
+    g(addr), g(addr), op.v128Load(offset), ...(recip === null ? [g(scale), v.f32x4Div()] : [g(recip), op.f32x4Mul()]), op.localTee(V),
     // sign: of a negative value (fold0: −0 → +0) or x's sign bit (keep0)
-    ...(zero === 'fold0' ? [f32x4Const(0), v.f32x4Lt()] : []), g(c + 2), v.and(), set(SIGN),
-    g(V), v.f32x4Abs(), op.localTee(V),
+    ...(zero === 'fold0' ? [f32x4Const(0), v.f32x4Lt()] : []), g(c + 1), v.and(), set(SIGN),
+    g(V), v.f32x4Abs(), g(c), v.f32x4Pmin(), op.localTee(V),
     // C = max(exponent bits of |v|, smallest normal) + (23 − mantissa bits) binades
-    g(V), g(c + 3), v.and(), g(c + 4), v.i32x4MaxS(), g(c + 5), v.i32x4Add(), op.localTee(t + 2),
+    g(V), g(c + 2), v.and(), g(c + 3), v.i32x4MaxS(), g(c + 4), v.i32x4Add(), op.localTee(t + 2),
     op.f32x4Add(), g(t + 2), op.f32x4Sub(), g(SIGN), v.or(), g(scale), op.f32x4Mul(),
     op.v128Store(offset),
   ];
 }
 
-/** max over a vector's lanes into lane 0 (pmax for ignoreNan, max for nan). */
+/**
+ * The lane-wise amax step: pmax (NaN ignored, as `a > m`, while the accumulator, its first operand, holds no
+ * NaN) or, for 'nan' (`Math.max`: any NaN wins), the signed-integer max of |x|'s bits, under which every NaN
+ * lies above +∞ and the non-negative floats keep their order: one instruction where f32x4.max is several.
+ */
+const amaxStep = (kind: AmaxKind): number[] => (kind === 'ignoreNan' ? v.f32x4Pmax() : v.i32x4MaxS());
+
+/** max over a vector's lanes into lane 0, as an f32 (`amaxStep` of `kind`). */
 function horizontal(acc: number, kind: AmaxKind): number[][] {
-  const m = kind === 'ignoreNan' ? v.f32x4Pmax() : v.f32x4Max();
+  const m = amaxStep(kind);
   return [
     g(acc), g(acc), g(acc), op.i8x16Shuffle(f32Lanes([2, 3, 2, 3])), m, set(acc),
     g(acc), g(acc), g(acc), op.i8x16Shuffle(f32Lanes([1, 1, 1, 1])), m, v.f32x4ExtractLane0(),
   ];
 }
 
-/** acc := max(acc, |x|) over bytes [from, to) of local addresses, `addr` walking by 16. */
-function amaxLoop(addr: number, to: number, acc: number, kind: AmaxKind): number[][] {
+/**
+ * `body(offset)` over the 16-byte vectors of bytes [addr, to) (local addresses, `to − addr` a multiple of 16,
+ * possibly 0): four vectors an iteration while 64 bytes remain, then one at a time.
+ */
+function vectorLoop(addr: number, to: number, body: (offset: number) => number[][]): number[][] {
   return [
-    op.loop(),
-    g(acc), g(addr), op.v128Load(), v.f32x4Abs(), kind === 'ignoreNan' ? v.f32x4Pmax() : v.f32x4Max(), set(acc),
-    g(addr), op.i32Const(16), op.i32Add(), op.localTee(addr), g(to), op.i32LtU(), op.brIf(0),
-    op.end(),
+    op.block(), op.loop(),
+    g(addr), op.i32Const(64), op.i32Add(), g(to), I32_GT_U, op.brIf(1),
+    ...[0, 16, 32, 48].flatMap(body),
+    g(addr), op.i32Const(64), op.i32Add(), set(addr),
+    op.br(0),
+    op.end(), op.end(),
+    op.block(), op.loop(),
+    g(addr), g(to), op.i32GeU(), op.brIf(1),
+    ...body(0),
+    g(addr), op.i32Const(16), op.i32Add(), set(addr),
+    op.br(0),
+    op.end(), op.end(),
+  ];
+}
+const I32_GT_U = [0x4b];
+
+/**
+ * v128 `acc` := amax over bytes [addr, to) (folded into acc's lanes), `addr` walking: four accumulators
+ * acc … acc + 3 (so the max chains run side by side), combined into `acc` at the end.
+ */
+function amaxLoop(addr: number, to: number, acc: number, kind: AmaxKind): number[][] {
+  const m = amaxStep(kind);
+  return [
+    f32x4Const(0), set(acc + 1), f32x4Const(0), set(acc + 2), f32x4Const(0), set(acc + 3),
+    // the vector at `offset` goes to accumulator offset/16 (the one-at-a-time tail to acc)
+    ...vectorLoop(addr, to, (offset) => [g(acc + offset / 16), g(addr), op.v128Load(offset), v.f32x4Abs(), m, set(acc + offset / 16)]),
+    g(acc), g(acc + 1), m, g(acc + 2), g(acc + 3), m, m, set(acc),
   ];
 }
 
@@ -201,8 +239,8 @@ function groupFunction(name: string, kind: AmaxKind, rule: ScaleRule, f: Element
   const first = nv ? 5 : 4;
   const END = first, GEND = first + 1, J = first + 2, E = first + 3; // i32
   const M = first + 4, S = first + 5; // f32
-  const ACC = first + 6, SV = first + 7, C = first + 8, T = first + 14; // v128: C..C+5 constants, T..T+2 scratch
-  const locals: ValType[] = [I32, I32, I32, I32, F32, F32, V128, V128, ...Array<ValType>(6).fill(V128), V128, V128, V128];
+  const ACC = first + 6, SV = first + 10, C = first + 11, T = C + CONSTANTS; // v128: ACC..ACC+3, constants, T..T+2 scratch
+  const locals: ValType[] = [I32, I32, I32, I32, F32, F32, ...Array<ValType>(5 + CONSTANTS + 3).fill(V128)];
   const body: number[][] = [
     ...elementConstants(f, C),
     g(GS), op.i32Const(2), op.i32Shl(), set(GS),
@@ -215,10 +253,7 @@ function groupFunction(name: string, kind: AmaxKind, rule: ScaleRule, f: Element
     ...horizontal(ACC, kind), set(M),
     ...scaleCode(rule, M, SCALES, SV, GL, E, S),
     g(PTR), set(J),
-    op.loop(),
-    ...quantizeVector(J, 0, SV, null, C, T, zero),
-    g(J), op.i32Const(16), op.i32Add(), op.localTee(J), g(GEND), op.i32LtU(), op.brIf(0),
-    op.end(),
+    ...vectorLoop(J, GEND, (offset) => quantizeVector(J, offset, SV, null, C, T, zero)),
     g(GEND), set(PTR),
     g(SCALES), op.i32Const(4), op.i32Add(), set(SCALES),
     op.br(0),
@@ -242,27 +277,22 @@ function rowsLoop(PTR: number, ROWS: number, W: number, STRIDE: number, J: numbe
 }
 
 function runFunction(name: string, zero: ZeroSign): WasmFunction {
-  const PTR = 0, ROWS = 1, W = 2, STRIDE = 3, SCALE = 4, J = 5, REND = 6, SV = 7, C = 8, T = 14;
+  const PTR = 0, ROWS = 1, W = 2, STRIDE = 3, SCALE = 4, J = 5, REND = 6, SV = 7, C = 8, T = C + CONSTANTS;
   const body: number[][] = [
     ...elementConstants(E4M3, C),
     g(SCALE), op.f32x4Splat(), set(SV),
-    ...rowsLoop(PTR, ROWS, W, STRIDE, J, REND, [
-      op.loop(),
-      ...quantizeVector(J, 0, SV, null, C, T, zero),
-      g(J), op.i32Const(16), op.i32Add(), op.localTee(J), g(REND), op.i32LtU(), op.brIf(0),
-      op.end(),
-    ]),
+    ...rowsLoop(PTR, ROWS, W, STRIDE, J, REND, vectorLoop(J, REND, (offset) => quantizeVector(J, offset, SV, null, C, T, zero))),
   ];
-  const locals: ValType[] = [I32, I32, V128, ...Array<ValType>(6).fill(V128), V128, V128, V128];
+  const locals: ValType[] = [I32, I32, ...Array<ValType>(1 + CONSTANTS + 3).fill(V128)];
   return { name, params: [I32, I32, I32, I32, F32], results: [], locals, body };
 }
 
 /**
- * Four groups' scales from the v128 local `M` (their amaxes, lane i = group i): stores the recorded values
- * (16 bytes at local `out`), leaves the effective scales in `SV` and, for MX, their exact reciprocals in `RV`.
- * `G` holds the splatted global scale (NVFP4), `X` is scratch. Lane for lane the scalar `scaleCode`.
+ * Four groups' recorded scales from the v128 local `M` (their amaxes, lane i = group i), stored (16 bytes at
+ * local `out`); `G` holds the splatted global scale (NVFP4), `X` is scratch. Lane for lane the scalar
+ * `scaleCode`.
  */
-function scaleVectorCode(rule: ScaleRule, M: number, out: number, SV: number, RV: number, G: number, X: number): number[][] {
+function recordedScalesCode(rule: ScaleRule, M: number, out: number, G: number, X: number): number[][] {
   const e4m3Round = (x: number): number[][] => [
     g(x), g(x), i32x4Const(0x7f800000), v.and(), i32x4Const(121 << 23), v.i32x4MaxS(), i32x4Const(20 << 23), v.i32x4Add(), op.localTee(X),
     op.f32x4Add(), g(X), op.f32x4Sub(), set(x),
@@ -275,23 +305,30 @@ function scaleVectorCode(rule: ScaleRule, M: number, out: number, SV: number, RV
       g(G), g(M), f32x4Const(6), v.f32x4Div(), op.f32x4Mul(), f32x4Const(448), v.f32x4Pmin(), set(M),
       ...e4m3Round(M), ...zeroTo(M, 0.125),
       g(out), g(M), op.v128Store(),
-      g(M), g(G), v.f32x4Div(), set(SV),
     ];
   }
   if (rule === 'fp8') {
-    return [
-      g(M), f32x4Const(448), v.f32x4Div(), set(M), ...zeroTo(M, 2 ** -23),
-      g(out), g(M), op.v128Store(),
-      g(M), set(SV),
-    ];
+    return [g(M), f32x4Const(448), v.f32x4Div(), set(M), ...zeroTo(M, 2 ** -23), g(out), g(M), op.v128Store()];
   }
   const emax = rule === 'mx4' ? 2 : 8;
   return [
+    g(out),
     g(M), i32x4Const(0x200000), v.i32x4Add(), i32x4Const(0xff800000 | 0), v.and(), op.i32Const(23), v.i32x4ShrU(),
-    i32x4Const(emax), v.i32x4Sub(), i32x4Const(0), v.i32x4MaxS(), set(M),
-    g(out), g(M), v.f32x4ConvertI32x4S(), op.v128Store(),
-    i32x4Const(0x400000), g(M), op.i32Const(23), v.i32x4Shl(), g(M), i32x4Const(0), v.i32x4Eq(), v.bitselect(), set(SV),
-    i32x4Const(254), g(M), v.i32x4Sub(), op.i32Const(23), v.i32x4Shl(), set(RV),
+    i32x4Const(emax), v.i32x4Sub(), i32x4Const(0), v.i32x4MaxS(), v.f32x4ConvertI32x4S(), op.v128Store(),
+  ];
+}
+
+/**
+ * The effective scales of four groups from their recorded ones (16 bytes at local `at`) into `SV` and, for MX,
+ * their exact reciprocals into `RV`: NVFP4 `s/g`, FP8 the recorded scale, MX `2^(E−127)` (E = 0: 2⁻¹²⁷).
+ */
+function effectiveScalesCode(rule: ScaleRule, at: number, SV: number, RV: number, G: number, E: number): number[][] {
+  if (rule === 'nvfp4') return [g(at), op.v128Load(), g(G), v.f32x4Div(), set(SV)];
+  if (rule === 'fp8') return [g(at), op.v128Load(), set(SV)];
+  return [
+    g(at), op.v128Load(), v.i32x4TruncSatF32x4S(), set(E),
+    i32x4Const(0x400000), g(E), op.i32Const(23), v.i32x4Shl(), g(E), i32x4Const(0), v.i32x4Eq(), v.bitselect(), set(SV),
+    i32x4Const(254), g(E), v.i32x4Sub(), op.i32Const(23), v.i32x4Shl(), set(RV),
   ];
 }
 
@@ -300,49 +337,60 @@ function quadFunction(name: string, rule: ScaleRule, f: ElementFormat): WasmFunc
   const mx = rule === 'mx4' || rule === 'mx8';
   const PTR = 0, SCALES = 1, GROUPS = 2, GB = 3, GL = 4;
   const first = nv ? 5 : 4;
-  const END = first, J = first + 1, GEND = first + 2; // i32
-  const ACC = first + 3, M = first + 7, SV = first + 8, RV = first + 9, S = first + 10, R = first + 11, G = first + 12, X = first + 13;
-  const C = first + 14, T = first + 20; // v128: ACC..ACC+3, …, C..C+5 constants, T..T+2 scratch
-  const locals: ValType[] = [I32, I32, I32, ...Array<ValType>(T + 3 - ACC).fill(V128)];
+  const END = first, J = first + 1, GEND = first + 2, P0 = first + 3, S0 = first + 4; // i32
+  const ACC = first + 5, M = ACC + 4, SV = ACC + 5, RV = ACC + 6, S = ACC + 7, R = ACC + 8, G = ACC + 9, X = ACC + 10;
+  const C = ACC + 11, T = C + CONSTANTS; // v128: ACC..ACC+3, …, constants from C, T..T+2 scratch
+  const locals: ValType[] = [I32, I32, I32, I32, I32, ...Array<ValType>(T + 3 - ACC).fill(V128)];
   const pmax = v.f32x4Pmax();
   const shuffle = (a: number, b: number, lanes: [number, number, number, number]): number[][] => [g(a), g(b), op.i8x16Shuffle(f32Lanes(lanes))];
-  const perGroup = (i: number, inner: number[][]): number[][] => [
+  /** `vector(addr, offset)` over group i's vectors, four a time. */
+  const perGroup = (i: number, vector: (addr: number, offset: number) => number[][]): number[][] => [
     g(PTR), ...(i === 0 ? [] : [g(GB), op.i32Const(i), op.i32Mul(), op.i32Add()]), op.localTee(J), g(GB), op.i32Add(), set(GEND),
-    op.loop(), ...inner,
+    op.loop(), ...[0, 16, 32, 48].flatMap((o) => vector(J, o)),
     g(J), op.i32Const(64), op.i32Add(), op.localTee(J), g(GEND), op.i32LtU(), op.brIf(0),
     op.end(),
   ];
   const amax = (i: number): number[][] => [
     f32x4Const(0), set(ACC + i),
-    ...perGroup(i, [
-      g(ACC + i),
-      ...[0, 16, 32, 48].flatMap((o) => [g(J), op.v128Load(o), v.f32x4Abs(), pmax]),
-      set(ACC + i),
-    ]),
+    ...perGroup(i, (addr, o) => [g(ACC + i), g(addr), op.v128Load(o), v.f32x4Abs(), pmax, set(ACC + i)]),
   ];
   const lane = (from: number, i: number, into: number): number[][] => [...shuffle(from, from, [i, i, i, i]), set(into)];
+  /** `inner` per quad from PTR to END, then the next quad (PTR, SCALES advanced). */
+  const quads = (inner: number[][]): number[][] => [
+    op.block(), op.loop(),
+    g(PTR), g(END), op.i32GeU(), op.brIf(1),
+    ...inner,
+    g(SCALES), op.i32Const(16), op.i32Add(), set(SCALES),
+    g(PTR), g(GB), op.i32Const(2), op.i32Shl(), op.i32Add(), set(PTR),
+    op.br(0),
+    op.end(), op.end(),
+  ];
   const quantize = (i: number): number[][] => [
     ...lane(SV, i, S), ...(mx ? lane(RV, i, R) : []),
-    ...perGroup(i, [0, 16, 32, 48].flatMap((o) => quantizeVector(J, o, S, mx ? R : null, C, T, 'fold0'))),
+    ...perGroup(i, (addr, o) => quantizeVector(addr, o, S, mx ? R : null, C, T, 'fold0')),
   ];
   const body: number[][] = [
     ...elementConstants(f, C),
     ...(nv ? [g(GL), op.f32x4Splat(), set(G)] : []),
     g(GB), op.i32Const(2), op.i32Shl(), set(GB),
     g(PTR), g(GROUPS), g(GB), op.i32Mul(), op.i32Add(), set(END),
-    op.block(), op.loop(),
-    g(PTR), g(END), op.i32GeU(), op.brIf(1),
-    ...amax(0), ...amax(1), ...amax(2), ...amax(3),
-    // [m0, m1, m2, m3]: pairwise maxima of (a0, a1) and (a2, a3), then of those (the accumulators hold no NaN)
-    ...shuffle(ACC, ACC + 1, [0, 1, 4, 5]), ...shuffle(ACC, ACC + 1, [2, 3, 6, 7]), pmax, set(ACC),
-    ...shuffle(ACC + 2, ACC + 3, [0, 1, 4, 5]), ...shuffle(ACC + 2, ACC + 3, [2, 3, 6, 7]), pmax, set(ACC + 2),
-    ...shuffle(ACC, ACC + 2, [0, 2, 4, 6]), ...shuffle(ACC, ACC + 2, [1, 3, 5, 7]), pmax, set(M),
-    ...scaleVectorCode(rule, M, SCALES, SV, RV, G, X),
-    g(SCALES), op.i32Const(16), op.i32Add(), set(SCALES),
-    ...quantize(0), ...quantize(1), ...quantize(2), ...quantize(3),
-    g(PTR), g(GB), op.i32Const(2), op.i32Shl(), op.i32Add(), set(PTR),
-    op.br(0),
-    op.end(), op.end(),
+    g(PTR), set(P0), g(SCALES), set(S0),
+    // pass 1: every quad's scales, so that the scale arithmetic's long latency chains (divisions) of one quad
+    // overlap the next quad's loads instead of stalling its elements
+    ...quads([
+      ...amax(0), ...amax(1), ...amax(2), ...amax(3),
+      // [m0, m1, m2, m3]: pairwise maxima of (a0, a1) and (a2, a3), then of those (the accumulators hold no NaN)
+      ...shuffle(ACC, ACC + 1, [0, 1, 4, 5]), ...shuffle(ACC, ACC + 1, [2, 3, 6, 7]), pmax, set(ACC),
+      ...shuffle(ACC + 2, ACC + 3, [0, 1, 4, 5]), ...shuffle(ACC + 2, ACC + 3, [2, 3, 6, 7]), pmax, set(ACC + 2),
+      ...shuffle(ACC, ACC + 2, [0, 2, 4, 6]), ...shuffle(ACC, ACC + 2, [1, 3, 5, 7]), pmax, set(M),
+      ...recordedScalesCode(rule, M, SCALES, G, X),
+    ]),
+    g(P0), set(PTR), g(S0), set(SCALES),
+    // pass 2: the elements, each quad's effective scales from its recorded ones
+    ...quads([
+      ...effectiveScalesCode(rule, SCALES, SV, RV, G, X),
+      ...quantize(0), ...quantize(1), ...quantize(2), ...quantize(3),
+    ]),
   ];
   return { name, params: nv ? [I32, I32, I32, I32, F32] : [I32, I32, I32, I32], results: [], locals, body };
 }
@@ -352,6 +400,19 @@ function quadFunction(name: string, rule: ScaleRule, f: ElementFormat): WasmFunc
  * NaN ignored), then across lanes and with out[0], out[1]. Zeros of both signs may be kept in either order
  * (the caller settles a zero extreme).
  */
+function absMaxFunction(): WasmFunction {
+  const PTR = 0, BYTES = 1, OUT = 2, END = 3, ACC = 4; // v128 ACC … ACC + 3
+  const body: number[][] = [
+    g(PTR), g(BYTES), op.i32Add(), set(END),
+    f32x4Const(0), set(ACC),
+    ...amaxLoop(PTR, END, ACC, 'nan'),
+    // fold in the previous result: the same integer max, on the bits (lane 0 of the splat)
+    g(ACC), g(OUT), [0xfd, 0x09, 2, 0], amaxStep('nan'), set(ACC), // v128.load32_splat
+    g(OUT), ...horizontal(ACC, 'nan'), s32.f32Store(),
+  ];
+  return { name: 'absMax', params: [I32, I32, I32], results: [], locals: [I32, V128, V128, V128, V128], body };
+}
+
 function rangeFunction(): WasmFunction {
   const PTR = 0, BYTES = 1, OUT = 2, END = 3, LO = 4, HI = 5;
   const pmin = v.f32x4Pmin(), pmax = v.f32x4Pmax();
@@ -379,8 +440,8 @@ function rangeFunction(): WasmFunction {
 
 function blocksFunction(): WasmFunction {
   const PTR = 0, SCALES = 1, ROWS = 2, STRIDE = 3, BC = 4; // STRIDE: cols → row bytes, BC: block cols → bytes
-  const C0 = 5, CEND = 6, W = 7, RP = 8, R = 9, J = 10, REND = 11, M = 12, ACC = 13, SV = 14, C = 15, T = 21;
-  const locals: ValType[] = [I32, I32, I32, I32, I32, I32, I32, F32, V128, V128, ...Array<ValType>(9).fill(V128)];
+  const C0 = 5, CEND = 6, W = 7, RP = 8, R = 9, J = 10, REND = 11, M = 12, ACC = 13, SV = 17, C = 18, T = C + CONSTANTS;
+  const locals: ValType[] = [I32, I32, I32, I32, I32, I32, I32, F32, ...Array<ValType>(5 + CONSTANTS + 3).fill(V128)];
   const region = (inner: number[][]): number[][] => [g(C0), set(RP), g(ROWS), set(R), ...rowsLoop(RP, R, W, STRIDE, J, REND, inner)];
   const body: number[][] = [
     ...elementConstants(E4M3, C),
@@ -395,12 +456,7 @@ function blocksFunction(): WasmFunction {
     ...region(amaxLoop(J, REND, ACC, 'ignoreNan')),
     ...horizontal(ACC, 'ignoreNan'), set(M),
     ...scaleCode('fp8', M, SCALES, SV, 0, 0, M),
-    ...region([
-      op.loop(),
-      ...quantizeVector(J, 0, SV, null, C, T, 'fold0'),
-      g(J), op.i32Const(16), op.i32Add(), op.localTee(J), g(REND), op.i32LtU(), op.brIf(0),
-      op.end(),
-    ]),
+    ...region(vectorLoop(J, REND, (offset) => quantizeVector(J, offset, SV, null, C, T, 'fold0'))),
     g(C0), g(BC), op.i32Add(), set(C0),
     g(SCALES), op.i32Const(4), op.i32Add(), set(SCALES),
     op.br(0),

@@ -43,11 +43,12 @@ export function ensureWorkers(pool: WorkerPool, count: number, source: string, s
 }
 
 /**
- * Blocks until int32 `at` of the control memory `ctl` (a worker's done counter) reads `seq`; throws a
- * RuntimeError saying `what` failed (and how to bypass the pool) when the pool broke meanwhile.
+ * Blocks until int32 `at` of the control memory `ctl` (a worker's done counter) reaches `seq` (it may be past
+ * it: a worker with several jobs queued); throws a RuntimeError saying `what` failed (and how to bypass the
+ * pool) when the pool broke meanwhile. Counters wrap as int32.
  */
 export function awaitWorker(pool: WorkerPool, ctl: Int32Array, at: number, seq: number, what: string): void {
-  for (let done = Atomics.load(ctl, at); done !== seq; done = Atomics.load(ctl, at)) {
+  for (let done = Atomics.load(ctl, at); ((done - seq) | 0) < 0; done = Atomics.load(ctl, at)) {
     if (Atomics.wait(ctl, at, done, 1000) === 'timed-out' && pool.poolBroken) {
       throw new RuntimeError(`a wasm ${what} worker failed; set LLMC_SIM_BACKEND=ts to bypass the worker pool`);
     }
@@ -57,8 +58,9 @@ export function awaitWorker(pool: WorkerPool, ctl: Int32Array, at: number, seq: 
 /**
  * The source of a pool worker: instantiates the module on the shared memory (`e`: its exports; `ctl`, `f32`:
  * int32 and float32 views of the first `controlInts` control words; `base`: this worker's slot of `slotInts`),
- * runs `setup` once, reports ready at int32 `ready` of the slot, then per bump of the slot's sequence number
- * (word 0) runs `job` and stores the sequence number in word 1 (done).
+ * runs `setup` once, reports ready at int32 `ready` of the slot, then runs `job` once per bump of the slot's
+ * sequence number (word 0), in order, with `seq` the job's number, storing each finished one in word 1 (done):
+ * a caller may queue a second job (its arguments elsewhere in the slot, chosen by `seq`) before the first ends.
  */
 export function workerSource(controlInts: number, slotInts: number, ready: number, setup: string, job: string): string {
   return `
@@ -74,12 +76,13 @@ Atomics.store(ctl, base + ${ready}, 1);
 Atomics.notify(ctl, base + ${ready});
 for (;;) {
   Atomics.wait(ctl, base, seen);
-  const seq = Atomics.load(ctl, base);
-  if (seq === seen) continue;
-  seen = seq;
-  ${job}
-  Atomics.store(ctl, base + 1, seq);
-  Atomics.notify(ctl, base + 1);
+  while (Atomics.load(ctl, base) !== seen) {
+    const seq = (seen + 1) | 0;
+    ${job}
+    seen = seq;
+    Atomics.store(ctl, base + 1, seq);
+    Atomics.notify(ctl, base + 1);
+  }
 }
 `;
 }
