@@ -19,6 +19,7 @@ import { Modifier, type Kwargs, type ModifierArgs } from '../modifier.ts';
 import { requireModel } from '../_internals/requireModel.ts';
 import { CalibrationModifier } from '../calibrationModifier.ts';
 import { legacyTargetProblem } from '../_internals/legacyTargets.ts';
+import { owlLayerSparsity } from './owl.ts';
 
 export type Sparsity = number | number[] | Record<string, number> | null;
 
@@ -125,18 +126,32 @@ export abstract class SparsityModifierBase extends CalibrationModifier {
       const problem = legacyTargetProblem(t);
       if (problem && t !== '__ALL_PRUNABLE__') throw new ValueError(`${this.constructor.name}: ${problem}`);
     }
-    if (this.sparsityProfile === 'owl') {
-      throw new ValueError(`${this.constructor.name}: sparsity_profile 'owl' (OWL layer-wise sparsities) is not simulated by llmc-sim; give sparsity per layer instead`);
-    }
+    const decoderLayers = match(model, ['LlamaDecoderLayer']);
+    if (this.sparsityProfile === 'owl') this.#inferOwlSparsity(model, decoderLayers.map(([name]) => name), state?.data?.calib);
     const layers = this.#targetLayers(model);
-    const decoderLayers = match(model, ['LlamaDecoderLayer']).length;
     if (this.sparsity !== null && typeof this.sparsity === 'object') {
       const count = Array.isArray(this.sparsity) ? this.sparsity.length : Object.keys(this.sparsity).length;
       if (count !== layers.length) {
-        throw new ValueError(`${this.constructor.name} was initialized with ${count} sparsities values, but model has ${decoderLayers} target layers`);
+        throw new ValueError(`${this.constructor.name} was initialized with ${count} sparsities values, but model has ${decoderLayers.length} target layers`);
       }
     }
     return true;
+  }
+
+  /**
+   * `sparsity_profile: owl`: the sparsity becomes one value per decoder layer, by name (src/modifiers/sparsegpt/owl.ts),
+   * from a calibration pass run here, in initialize, as upstream's. Those names are what the target layers are
+   * then looked up by: with the default targets (`Linear`), the count check below refuses them, as upstream's does.
+   */
+  #inferOwlSparsity(model: Model, layers: string[], calib: unknown): void {
+    const cls = this.constructor.name;
+    if (!Array.isArray(calib) || calib.length === 0 || !calib.every((t) => Array.isArray(t))) {
+      throw new ValueError(`${cls}: sparsity_profile 'owl' infers layer sparsities from calibration data, and the run has none`);
+    }
+    if (typeof this.sparsity !== 'number') throw new ValueError(`${cls}: sparsity_profile 'owl' needs one target sparsity, got ${JSON.stringify(this.sparsity)}`);
+    const sparsities = owlLayerSparsity(model, layers, calib as number[][], { sparsity: this.sparsity, owlM: this.owlM!, owlLmbda: this.owlLmbda! });
+    this.recordEffect('owl.sparsity', { target: this.sparsity, layers: sparsities });
+    this.sparsity = sparsities;
   }
 
   /** `__ALL_PRUNABLE__` still expands here in 0.12 (deprecated): to Linear, the only prunable class we have. */
@@ -156,6 +171,8 @@ export abstract class SparsityModifierBase extends CalibrationModifier {
     this.#targetLayers(model).forEach(([layerName], index) => {
       const s = this.sparsity;
       const layerSparsity = s === null ? 0 : typeof s === 'number' ? s : Array.isArray(s) ? s[index] : s[layerName];
+      // Upstream's KeyError: OWL's sparsities are named by decoder layer, the target layers by the targets.
+      if (layerSparsity === undefined) throw new ValueError(`${this.constructor.name}: OWL gave no sparsity for target layer '${layerName}' (its sparsities name the decoder layers: target them)`);
       for (const [name, module] of model.namedModules()) {
         if (module.kind !== 'linear' || !(name === layerName || name.startsWith(`${layerName}.`))) continue;
         if (this.ignore.some((t) => matchesTarget(name, module, t))) continue;
