@@ -263,8 +263,10 @@ export function readOptions(r: ByteReader, keys: KeyTable, build: boolean): { [k
       k = keys.names[ref - 1];
     }
     const v = readValue(r);
-    if (out !== null) setOwn(out, k, v);
-    else if (k === 'globalStep') keys.globalStep = v;
+    if (out === null) {
+      if (k === 'globalStep') keys.globalStep = v;
+    } else if (k === '__proto__') setOwn(out, k, v);
+    else out[k] = v; // a store site of its own: the options' few shapes stay monomorphic
   }
   return out;
 }

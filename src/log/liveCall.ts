@@ -74,7 +74,9 @@ function restore(v: unknown, ctx: RestoreContext): unknown {
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     path.push(k);
-    setOwn(out, k, restore(o[k], ctx));
+    const v = restore(o[k], ctx);
+    if (k === '__proto__') setOwn(out, k, v);
+    else out[k] = v;
     path.pop();
   }
   return out;

@@ -277,7 +277,7 @@ export abstract class Modifier {
     const sink = this[EFFECT_SINK];
     if (sink !== null) {
       if (sink.tallying) sink.tally(false, event.type);
-      else this.#report(OP_ON_EVENT, event);
+      else sink.hook('onEvent', event.type);
     }
     this.onEvent(state, event, ctx);
     let rest = routine;
@@ -293,7 +293,7 @@ export abstract class Modifier {
       const sink = this[EFFECT_SINK];
       if (sink !== null) {
         if (sink.tallying) sink.tally(true, event.type);
-        else this.#report(OP_ON_UPDATE, event);
+        else sink.hook('onUpdate', event.type);
       }
       this.onUpdate(state, event, ctx);
     }
