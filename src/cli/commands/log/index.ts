@@ -39,8 +39,9 @@ export function logShow(file: string, options: { ndjson?: boolean; recover?: boo
     out.line(`${h.journal} v${journal.storedVersion}${journal.storedVersion !== h.version ? ` (read as v${h.version})` : ''} · llmc-sim ${h.llmcSim} · fidelity ${h.fidelity} · seed ${h.seed}`);
     out.line(`settings: ${JSON.stringify(h.settings)}`);
     const m = h.model;
-    const from = m && 'journal' in m ? `the final model of journal ${m.journal.file} (${m.journal.calls} calls, closing sha256 ${m.journal.sha256.slice(0, 16)}…)` : m?.source;
-    out.line(`model: ${m ? `${from} (sha256 ${m.sha256.slice(0, 16)}…, ${Object.keys(m.tensors).length} tensors)` : 'none'}`);
+    const hashes = m ? `sha256 ${m.sha256.slice(0, 16)}…, ${Object.keys(m.tensors).length} tensors` : '';
+    const from = m && 'journal' in m ? `the final model of journal ${m.journal.file} (${m.journal.calls} calls, closing sha256 ${m.journal.sha256.slice(0, 16)}…; ${hashes})` : `${m?.source} (${hashes})`;
+    out.line(`model: ${m ? from : 'none'}`);
     out.line(`recipe: ${h.recipe === null ? 'none' : `${h.recipe.split('\n').length} lines (in the header)`}`);
     for (const c of journal.calls) {
       const what = c.c.call === 'event' ? `event ${c.c.type} ${JSON.stringify(c.c.options)}` : c.c.call === 'optimizerStep' ? `optimizerStep step ${c.c.globalStep}` : c.c.call;
