@@ -18,7 +18,7 @@
 export { toJsonValue, serializeRecord } from './serialize.ts';
 export { modelSha256 } from './modelHash.ts';
 export { type CallEntry, type JournalHeader } from './format.ts';
-export { type HeaderInput } from './header.ts';
+export { type HeaderInput, type HeaderModel } from './header.ts';
 export { recordTo, writeJournal, memorySink, type Recorder, type DriverCall } from './writer.ts';
 export { readJournal, readWholeJournal, type Journal } from './reader.ts';
 export {

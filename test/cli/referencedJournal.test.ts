@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +88,23 @@ describe("the tour's one-shot journal on the command line", () => {
     await saveSafetensors(trained, join(d, 'trained'));
     const right = await runCli(['replay', join(d, 'oneshot.llog'), '--model', join(d, 'trained')]);
     expect(right.code, right.stderr).toBe(0);
+  });
+
+  it('oneshot --model run.llog --log: starts from its final model, names it in the header, and replays', async () => {
+    const sub = join(dir, 'sub');
+    mkdirSync(sub);
+    const q = join(sub, 'q.llog');
+    const r = await runCli(['oneshot', 'examples/spinquant.yaml', '--model', run, '--log', q, '--samples', '2', '--length', '8', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`model: the final model of journal ${run} (${readJournal(run).calls.length} calls)`);
+    expect(readJournal(q).header.model).toMatchObject({ source: 'journal', journal: { file: '../out/run.llog', sha256: readJournal(run).end!.sha256 } });
+    expect((await runCli(['replay', q])).code).toBe(0);
+    const bytes = readFileSync(run);
+    bytes[bytes.length - 60] ^= 0x04;
+    writeFileSync(join(sub, 'edited.llog'), bytes);
+    const damaged = await runCli(['oneshot', 'examples/spinquant.yaml', '--model', join(sub, 'edited.llog'), '-q']);
+    expect(damaged.code).toBe(2);
+    expect(damaged.stderr).toMatch(/--model: .*edited\.llog: damaged journal at record \d+ \(byte offset \d+\)/);
   });
 
   it('a run.llog whose replay diverges: exit 1 naming it and the call', async () => {
