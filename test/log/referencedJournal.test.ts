@@ -13,13 +13,17 @@ import {
   JournalModelError,
   modelSha256,
   readJournal,
+  recordTo,
   ReferencedJournalError,
   replayJournal,
+  SnapshotCache,
   stateAt,
 } from '../../src/log/index.ts';
+import { CompressionLifecycle } from '../../src/lifecycle/lifecycle.ts';
+import { simulateTraining } from '../../src/sim/training.ts';
 import { useWarningCapture } from '../helpers/errors.ts';
 import { recordPair } from './referencedFixture.ts';
-import { smallModel } from './fixture.ts';
+import { RECIPE, smallModel } from './fixture.ts';
 
 useWarningCapture();
 
@@ -115,6 +119,31 @@ describe('a journal whose model is another journal’s final model', () => {
     const wrong = refusal(join(d, 'oneshot.llog'), { model: smallModel(0) });
     expect(wrong).toBeInstanceOf(JournalModelError);
     expect(wrong.message).toMatch(/^wrong model: tensor '[^']+' differs \(journal sha256 [0-9a-f]{16}…, given [0-9a-f]{16}…\)$/);
+  });
+
+  it('a training journal from another journal’s final model: --to resumes from its snapshots, same states', () => {
+    const d = fresh();
+    copyFileSync(pair.training, join(d, 'training.llog'));
+    const model = pair.trained.clone();
+    const second = join(d, 'second.llog');
+    const lifecycle = new CompressionLifecycle({ fidelity: 'default' });
+    const journal = recordTo(lifecycle, second, { recipe: RECIPE, seed: 1, model: { journal: journalReference(join(d, 'training.llog'), d), model } });
+    try {
+      simulateTraining({ lifecycle, recipe: RECIPE, epochs: 2, stepsPerEpoch: 2, model, seed: 1, onOptimizerStep: (g, lr) => journal.optimizerStep(g, lr) });
+    } finally {
+      journal.close();
+    }
+    const j = readJournal(second);
+    expect(replayJournal(j).divergence).toBeNull();
+    const cache = new SnapshotCache();
+    const total = j.calls.length;
+    stateAt(j, total, { snapshots: cache });
+    expect(cache.snapshots.length).toBeGreaterThan(0);
+    const plain = stateAt(j, total - 1);
+    const cached = stateAt(j, total - 1, { snapshots: cache });
+    expect(cached.startedAt).toBeGreaterThan(0);
+    expect(cached.divergence).toBeNull();
+    expect(cached.state).toEqual(plain.state);
   });
 
   it('cannot find the referenced journal from bytes: says to give the model', () => {
