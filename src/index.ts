@@ -101,6 +101,7 @@ export {
   memorySink,
   trainingDriverCalls,
   recordOneshot,
+  journalReference,
   SnapshotCache,
   readSnapshotFile,
   writeSnapshotFile,
@@ -108,6 +109,7 @@ export {
   JournalDamageError,
   JournalModelError,
   JournalReplayError,
+  ReferencedJournalError,
 } from './log/index.ts';
 export type { JournalHeader, CallEntry, Journal, Recorder, HeaderInput, ReplayResult, Divergence, EffectDifference, StateSummary, JournalDiff, DriverCall } from './log/index.ts';
 

@@ -5,7 +5,8 @@
  * and a version-2 journal store effects differently: their calls and model hashes are compared, and
  * their effects through the replay.
  */
-import type { CallEntry, JournalHeader } from './format.ts';
+import { ReferencedJournalError } from './errors.ts';
+import { isJournalModel, type CallEntry, type JournalHeader } from './format.ts';
 import { readJournal, type Journal } from './reader.ts';
 import type { ReplayOptions } from './replay.ts';
 import type { JsonValue } from './serialize.ts';
@@ -49,6 +50,9 @@ function headerDiff(a: JournalHeader, b: JournalHeader): HeaderDifference[] {
     if (ma !== mb) out.push({ field: 'model', a: ma?.source ?? null, b: mb?.source ?? null });
   } else {
     if (ma.source !== mb.source) out.push({ field: 'model.source', a: ma.source, b: mb.source });
+    const ra = isJournalModel(ma) ? ma.journal : null;
+    const rb = isJournalModel(mb) ? mb.journal : null;
+    if (ra && rb && !same(ra, rb)) out.push({ field: 'model.journal', a: { ...ra }, b: { ...rb } });
     const names = [...new Set([...Object.keys(ma.tensors), ...Object.keys(mb.tensors)])];
     const differ = names.filter((t) => ma.tensors[t] !== mb.tensors[t]);
     if (differ.length) {
@@ -72,7 +76,10 @@ function entryDiff(a: CallEntry | undefined, b: CallEntry | undefined, effects: 
 function effectsOf(j: Journal, n: number, options: Omit<ReplayOptions, 'to' | 'onCall'>): JsonValue[] | null {
   try {
     return stateAt(j, n, { ...options, recover: true }).state.effects;
-  } catch {
+  } catch (e) {
+    // A journal whose model cannot be rebuilt is compared by its stored entries; a referenced journal that
+    // cannot give the model is an error naming it (replay.ts `startModel`).
+    if (e instanceof ReferencedJournalError) throw e;
     return null;
   }
 }
@@ -80,7 +87,10 @@ function effectsOf(j: Journal, n: number, options: Omit<ReplayOptions, 'to' | 'o
 function finalPhases(j: Journal, options: Omit<ReplayOptions, 'to' | 'onCall'>): string[] | null {
   try {
     return stateAt(j, j.calls.length, { ...options, recover: true }).state.modifiers.map((m) => `${m.type}:${m.phase}`);
-  } catch {
+  } catch (e) {
+    // A journal whose model cannot be rebuilt is compared by its stored entries; a referenced journal that
+    // cannot give the model is an error naming it (replay.ts `startModel`).
+    if (e instanceof ReferencedJournalError) throw e;
     return null;
   }
 }

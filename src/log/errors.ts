@@ -20,3 +20,17 @@ export class JournalModelError extends ValueError {}
 
 /** A replay cannot rebuild a call (a live object the journal only references, an unknown call). */
 export class JournalReplayError extends RuntimeError {}
+
+/**
+ * What stops a referenced journal (a header's `model.journal`) from giving its final model: it cannot be
+ * found or read, it is damaged, it is not the journal the header names (another closing hash), or its
+ * replay diverges. The CLI exits 1 for `diverged` (as for any divergence) and 2 for the others.
+ */
+export type ReferenceProblem = 'unreadable' | 'damaged' | 'different' | 'diverged';
+
+/** The journal `journal` starts from the final model of `referenced`, which cannot give it (see {@link ReferenceProblem}). */
+export class ReferencedJournalError extends ValueError {
+  constructor(readonly journal: string, readonly referenced: string, readonly problem: ReferenceProblem, detail: string) {
+    super(`${journal}: its model is the final model of journal ${referenced}, which ${detail}`);
+  }
+}

@@ -43,15 +43,41 @@ export const EVENT_STEP_GIVEN = 4;
 export const EVENT_NO_STEP = 8;
 export const EVENT_JSON_OPTIONS = 16;
 
-/** The model a journal was recorded with: where it came from and a SHA-256 per tensor. */
-export interface ModelIdentity {
+/** The content hashes every model identity carries: a replay refuses a model whose tensors differ, naming the first. */
+interface ModelHashes {
+  sha256: string;
+  tensors: Record<string, string>;
+}
+
+/** A model built in or loaded from a file. */
+export interface BuiltModelIdentity extends ModelHashes {
   /** `synthetic` (rebuilt from `seed`) or the file name the model was loaded from (never its directory). */
   source: string;
   /** For `synthetic`: the options that rebuild it. */
   options?: { [key: string]: JsonValue };
-  sha256: string;
-  tensors: Record<string, string>;
 }
+
+/**
+ * Another journal, whose final model this journal starts from (the tour's one-shot stage runs on the model its
+ * training journal ends with): `file` relative to this journal's directory, and that journal's call count and
+ * closing SHA-256 (of every byte before its closing record), so a re-recorded or edited file is refused by name.
+ */
+export interface JournalReference {
+  file: string;
+  calls: number;
+  sha256: string;
+}
+
+export interface JournalModelIdentity extends ModelHashes {
+  source: 'journal';
+  journal: JournalReference;
+}
+
+/** The model a journal was recorded with: where it came from and a SHA-256 per tensor. */
+export type ModelIdentity = BuiltModelIdentity | JournalModelIdentity;
+
+/** Whether the identity names another journal's final model (told by its reference, not by `source`, which a file may share). */
+export const isJournalModel = (id: ModelIdentity): id is JournalModelIdentity => 'journal' in id && typeof id.journal === 'object' && id.journal !== null;
 
 export interface JournalHeader {
   journal: typeof FORMAT_NAME;

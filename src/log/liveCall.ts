@@ -8,7 +8,7 @@ import { createSyntheticModel } from '../model/synthetic.ts';
 import type { Model } from '../model/model.ts';
 import type { RecipeInput } from '../recipe/recipe.ts';
 import { JournalModelError, JournalReplayError } from './errors.ts';
-import type { JournalCall, JournalHeader } from './format.ts';
+import { isJournalModel, type JournalCall, type JournalHeader } from './format.ts';
 import { tensorHashes } from './modelHash.ts';
 import { setOwn } from './serialize.ts';
 
@@ -17,16 +17,18 @@ export function replayModel(header: JournalHeader, given: Model | null | undefin
   const id = header.model;
   if (!id) return given ?? null;
   let model = given ?? null;
+  const named = isJournalModel(id) ? `the final model of journal ${id.journal.file}` : `'${id.source}'`;
   if (!model) {
-    if (id.source !== 'synthetic') throw new JournalModelError(`the journal was recorded with model '${id.source}': pass it with --model PATH`);
+    // The final model of another journal is rebuilt by replaying it (replay.ts `startModel`), not here.
+    if (isJournalModel(id) || id.source !== 'synthetic') throw new JournalModelError(`the journal was recorded with model ${named}: pass it with --model PATH`);
     model = createSyntheticModel((id.options ?? {}) as Record<string, number>);
   }
   const got = tensorHashes(model);
   for (const [name, sha] of Object.entries(id.tensors)) {
-    if (!(name in got)) throw new JournalModelError(`wrong model: tensor '${name}' of the journal's model '${id.source}' is missing`);
+    if (!(name in got)) throw new JournalModelError(`wrong model: tensor '${name}' of the journal's model ${named} is missing`);
     if (got[name] !== sha) throw new JournalModelError(`wrong model: tensor '${name}' differs (journal sha256 ${sha.slice(0, 16)}…, given ${got[name].slice(0, 16)}…)`);
   }
-  for (const name of Object.keys(got)) if (!(name in id.tensors)) throw new JournalModelError(`wrong model: tensor '${name}' is not in the journal's model '${id.source}'`);
+  for (const name of Object.keys(got)) if (!(name in id.tensors)) throw new JournalModelError(`wrong model: tensor '${name}' is not in the journal's model ${named}`);
   return model;
 }
 

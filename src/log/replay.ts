@@ -13,8 +13,9 @@ import { simulatedOptimizerStep } from '../sim/training.ts';
 import { derivedV1, derivedV2, type Deriver, type EffectDifference } from './derive.ts';
 
 export type { EffectDifference } from './derive.ts';
-import { JournalDamageError, JournalReplayError } from './errors.ts';
-import type { CallEntry } from './format.ts';
+import { JournalDamageError, JournalReplayError, ReferencedJournalError } from './errors.ts';
+import { isJournalModel, type CallEntry } from './format.ts';
+import { openReferencedJournal } from './journalSource.ts';
 import { liveCall, replayModel } from './liveCall.ts';
 import { applyCalibrationCall, calibrationContext, isCalibrationCall } from '../sim/pipelines/calls.ts';
 import { readJournal, type Journal } from './reader.ts';
@@ -65,12 +66,32 @@ export interface ReplayResult {
 
 const asJournal = (j: Journal | string | Uint8Array): Journal => (typeof j === 'string' || j instanceof Uint8Array ? readJournal(j) : j);
 
+const short = (h: string | undefined) => (h ? `${h.slice(0, 12)}…` : 'none');
+
+/**
+ * The model a replay of `journal` starts from, checked tensor by tensor against its header: the given one, else
+ * the one the header names — built in, or the final model of the journal it references (journalSource.ts),
+ * which is replayed and verified first (and so on down a chain; each link's closing hash rules out a cycle).
+ */
+export function startModel(journal: Journal, given: Model | null | undefined): Model | null {
+  const id = journal.header.model;
+  if (given || !id || !isJournalModel(id)) return replayModel(journal.header, given);
+  const other = openReferencedJournal(journal, id.journal);
+  const r = replayJournal(other, { keepRecords: false });
+  const d = r.divergence;
+  if (d) {
+    const what = d.what === 'model' ? `model sha256 expected ${short(d.expected.m)} got ${short(d.got.m)}` : d.effect ? `first differing effect #${d.effect.index}: expected ${d.effect.expected ?? 'nothing'}, got ${d.effect.got ?? 'nothing'}` : `effects digest expected ${d.expected.e} got ${d.got.e}`;
+    throw new ReferencedJournalError(journal.source, other.source, 'diverged', `does not replay: diverged at call ${d.call} (step ${d.step}, event ${d.event}): ${what}`);
+  }
+  return replayModel(journal.header, r.model);
+}
+
 /** Replays a journal (see the file comment). Damage throws {@link JournalDamageError} unless `recover`. */
 export function replayJournal(input: Journal | string | Uint8Array, options: ReplayOptions = {}): ReplayResult {
   const journal = asJournal(input);
   if (journal.damage && !options.recover) throw new JournalDamageError(journal.source, journal.damage);
   const { header } = journal;
-  const model = options.resume ? options.resume.model : replayModel(header, options.model);
+  const model = options.resume ? options.resume.model : startModel(journal, options.model);
   const lifecycle = options.resume?.lifecycle ?? new CompressionLifecycle({ fidelity: header.fidelity });
   const recipe = () => (options.recipe ? options.recipe() : header.recipe);
   const keep = options.keepRecords !== false;

@@ -23,8 +23,8 @@ import { isRestorable, type SavedModifierState } from '../modifiers/restorable.t
 import type { CallEntry } from './format.ts';
 import { modelSha256, namedTensors } from './modelHash.ts';
 import type { Journal } from './reader.ts';
-import { liveCall, replayModel } from './liveCall.ts';
-import type { ReplayOptions } from './replay.ts';
+import { liveCall } from './liveCall.ts';
+import { startModel, type ReplayOptions } from './replay.ts';
 
 export interface Snapshot {
   /** The state after this call. */
@@ -126,7 +126,7 @@ export interface Restored {
  */
 export function restoreSnapshot(journal: Journal, snapshot: Snapshot, options: Pick<ReplayOptions, 'model' | 'recipe'> = {}): Restored | string {
   const { header } = journal;
-  const model = replayModel(header, options.model);
+  const model = startModel(journal, options.model);
   const lifecycle = new CompressionLifecycle({ fidelity: header.fidelity });
   const init = journal.calls[snapshot.initializeCall - 1];
   if (!init || init.c.call !== 'initialize') return `call ${snapshot.initializeCall} is not an initialize call`;

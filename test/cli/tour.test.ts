@@ -20,6 +20,11 @@ describe('llmc-sim tour', () => {
     const replay = replayJournal(join(dir, 'run.llog'));
     expect(replay.divergence).toBeNull();
     expect(replay.calls).toBeGreaterThan(60);
+    // The one-shot stage's journal starts from run.llog's final model: its replay replays run.llog first.
+    expect(text).toMatch(/journal .*oneshot\.llog \(\d+ calls, from the final model of .*run\.llog\), replay matches/);
+    const oneshot = replayJournal(join(dir, 'oneshot.llog'));
+    expect(oneshot.divergence).toBeNull();
+    expect(oneshot.journal.header.model).toMatchObject({ source: 'journal', journal: { file: 'run.llog', calls: replay.journal.end!.end, sha256: replay.journal.end!.sha256 } });
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html).toMatch(/<input id="step" type="range"/);
     expect(html).toContain('MagnitudePruning');

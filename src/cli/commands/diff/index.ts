@@ -6,7 +6,7 @@
 import { diffJournals, type JournalDiff } from '../../../log/index.ts';
 import { ExitError } from '../../errors.ts';
 import { Stdout } from '../log/output.ts';
-import { openJournal } from '../replay/index.ts';
+import { modelProblemExit, openJournal } from '../replay/index.ts';
 
 const show = (v: unknown) => {
   const s = JSON.stringify(v) ?? 'undefined';
@@ -34,7 +34,12 @@ export function formatDiff(d: JournalDiff, a: string, b: string): string[] {
 
 export function diff(a: string, b: string, opts: { json?: boolean }): void {
   const out = new Stdout();
-  const d = diffJournals(openJournal(a), openJournal(b));
+  let d: JournalDiff;
+  try {
+    d = diffJournals(openJournal(a), openJournal(b));
+  } catch (e) {
+    throw modelProblemExit(e, `${a} or ${b}`);
+  }
   if (opts.json) out.line(JSON.stringify(d));
   else formatDiff(d, a, b).forEach(out.line);
   out.flush();

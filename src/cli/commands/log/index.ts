@@ -5,7 +5,7 @@
  */
 import { replayJournal, serializeRecord } from '../../../log/index.ts';
 import { ExitError } from '../../errors.ts';
-import { describeDivergence, openJournal } from '../replay/index.ts';
+import { describeDivergence, modelProblemExit, openJournal } from '../replay/index.ts';
 import { Stdout } from './output.ts';
 
 export function logShow(file: string, options: { ndjson?: boolean; recover?: boolean }): void {
@@ -18,12 +18,17 @@ export function logShow(file: string, options: { ndjson?: boolean; recover?: boo
   try {
     if (options.ndjson) {
       // Serialized as each call replays, so a model reference carries the hash of that moment.
-      const r = replayJournal(journal, {
-        recover: options.recover,
-        onCall: (_stored, _got, records) => {
-          if (!out.broken) for (const rec of records ?? []) out.line(JSON.stringify(serializeRecord(rec)));
-        },
-      });
+      let r: ReturnType<typeof replayJournal>;
+      try {
+        r = replayJournal(journal, {
+          recover: options.recover,
+          onCall: (_stored, _got, records) => {
+            if (!out.broken) for (const rec of records ?? []) out.line(JSON.stringify(serializeRecord(rec)));
+          },
+        });
+      } catch (e) {
+        throw modelProblemExit(e, file);
+      }
       if (r.divergence) {
         for (const rec of r.divergence.records) out.line(JSON.stringify(serializeRecord(rec)));
         throw new ExitError(describeDivergence(r.divergence), 1);
@@ -33,7 +38,10 @@ export function logShow(file: string, options: { ndjson?: boolean; recover?: boo
     const h = journal.header;
     out.line(`${h.journal} v${journal.storedVersion}${journal.storedVersion !== h.version ? ` (read as v${h.version})` : ''} · llmc-sim ${h.llmcSim} · fidelity ${h.fidelity} · seed ${h.seed}`);
     out.line(`settings: ${JSON.stringify(h.settings)}`);
-    out.line(`model: ${h.model ? `${h.model.source} (sha256 ${h.model.sha256.slice(0, 16)}…, ${Object.keys(h.model.tensors).length} tensors)` : 'none'}`);
+    const m = h.model;
+    const hashes = m ? `sha256 ${m.sha256.slice(0, 16)}…, ${Object.keys(m.tensors).length} tensors` : '';
+    const from = m && 'journal' in m ? `the final model of journal ${m.journal.file} (${m.journal.calls} calls, closing sha256 ${m.journal.sha256.slice(0, 16)}…; ${hashes})` : `${m?.source} (${hashes})`;
+    out.line(`model: ${m ? from : 'none'}`);
     out.line(`recipe: ${h.recipe === null ? 'none' : `${h.recipe.split('\n').length} lines (in the header)`}`);
     for (const c of journal.calls) {
       const what = c.c.call === 'event' ? `event ${c.c.type} ${JSON.stringify(c.c.options)}` : c.c.call === 'optimizerStep' ? `optimizerStep step ${c.c.globalStep}` : c.c.call;

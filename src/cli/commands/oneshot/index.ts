@@ -21,7 +21,7 @@ import { startProgress } from '../../progress.ts';
 import { colours, warningLine } from '../../format/colour.ts';
 import { describeModifiers, hasOnlineTransforms } from './summary.ts';
 import { saveCompressed } from './save.ts';
-import { oneshotWithLog } from './journal.ts';
+import { isJournalSpec, journalFinalModel, oneshotWithLog } from './journal.ts';
 
 export interface OneshotCliOptions {
   model?: string;
@@ -55,7 +55,7 @@ const oneshotInputs = (recipe: string, model: string | undefined) => [recipe, ..
 
 /** Loads the model, samples calibration data from it and runs the recipe one-shot in a new session. */
 export async function compressOneshot(recipe: string, options: OneshotCliOptions, loaded: () => void = () => {}): Promise<OneshotResult> {
-  const { model, label } = await loadCliModel(options.model, options.seed);
+  const { model, label } = isJournalSpec(options.model) ? journalFinalModel(options.model as string) : await loadCliModel(options.model, options.seed);
   const calibration = sampleSequences(model, options.samples, options.length, options.seed);
   loaded();
   const records: LifecycleRecord[] = [];
@@ -100,7 +100,7 @@ export async function runOneshot(recipe: string, options: OneshotCliOptions, out
     const cfg = model.config;
     out(c.bold(`llmc-sim oneshot · recipe ${recipe}`));
     out(`model: ${label} · hidden ${cfg.hiddenSize}, ${cfg.numHiddenLayers} layers, vocab ${cfg.vocabSize} · seed ${options.seed} · fidelity ${options.fidelity}`);
-    out(`calibration: ${calibration.length} sequences × ${options.length} tokens sampled from the float model`);
+    out(`calibration: ${calibration.length} sequences × ${options.length} tokens sampled from ${isJournalSpec(options.model) ? 'that model' : 'the float model'}`);
     out('');
     for (const line of describeModifiers(modifiers, records)) out(`  ${line}`);
     out('');
@@ -130,7 +130,7 @@ export function registerOneshot(program: Command): void {
     .command('oneshot')
     .description('run a recipe one-shot (calibration, no training) as LLM Compressor\'s oneshot does; print what each modifier did and optionally save the model')
     .argument('<recipe>', 'recipe file (YAML, JSON or a .md card), e.g. examples/spinquant.yaml')
-    .option('--model <model>', "'synthetic' (built-in), 'stories260K' or a .bin / safetensors path", 'synthetic')
+    .option('--model <model>', "'synthetic' (built-in), 'stories260K', a .bin / safetensors path, or a journal (.llog): its final model, replayed and checked", 'synthetic')
     .option('--output <dir>', 'save model.safetensors, config.json and recipe.yaml into DIR')
     .option('--log <file>', "write the run's journal to FILE ('-' for standard output): `llmc-sim replay FILE` re-runs and checks it")
     .option('--force', 'overwrite an existing --log file')
@@ -142,7 +142,7 @@ export function registerOneshot(program: Command): void {
     .option('-q, --quiet', 'no progress bar on stderr')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ llmc-sim oneshot examples/spinquant.yaml\n  $ llmc-sim oneshot examples/spinquant.yaml --model stories260K --output out/stories-w4a4\n  $ llmc-sim oneshot examples/spinquant.yaml --pipeline sequential --seed 3\n  $ llmc-sim oneshot examples/spinquant.yaml --log out/oneshot.llog && llmc-sim replay out/oneshot.llog',
+      '\nExamples:\n  $ llmc-sim oneshot examples/spinquant.yaml\n  $ llmc-sim oneshot examples/spinquant.yaml --model stories260K --output out/stories-w4a4\n  $ llmc-sim oneshot examples/spinquant.yaml --pipeline sequential --seed 3\n  $ llmc-sim oneshot examples/spinquant.yaml --log out/oneshot.llog && llmc-sim replay out/oneshot.llog\n  $ llmc-sim oneshot examples/spinquant.yaml --model out/run.llog --log out/q.llog   # from the final model of a journal',
     )
     .action(async (recipe: string, opts: OneshotCliOptions) => {
       await runOneshot(recipe, opts, (line) => process.stdout.write(`${line}\n`), (line) => process.stderr.write(`${line}\n`));

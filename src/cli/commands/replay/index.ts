@@ -11,6 +11,7 @@ import {
   JournalDamageError,
   JournalModelError,
   readJournal,
+  ReferencedJournalError,
   readSnapshotFile,
   replayJournal,
   SnapshotCache,
@@ -116,13 +117,22 @@ function saveSnapshots(cache: SnapshotCache, file: string): void {
   for (const note of [...cache.notes, ...(why ? [`snapshots not saved: ${why}`] : [])]) process.stderr.write(`snapshot: ${note}\n`);
 }
 
+/**
+ * The exit for a journal whose starting model cannot be had: the wrong model (or none where one is needed), and a
+ * referenced journal that is missing, damaged or not the one the header names, are usage problems (2, naming the
+ * tensor or the file); a referenced journal whose replay diverges exits 1, as any divergence. Other errors pass.
+ */
+export function modelProblemExit(e: unknown, file: string): unknown {
+  if (e instanceof ReferencedJournalError) return new ExitError(e.message, e.problem === 'diverged' ? 1 : 2);
+  if (e instanceof JournalModelError) return new ExitError(`${file}: ${e.message}`, 2);
+  return e;
+}
+
 export async function replay(file: string, options: ReplayCliOptions): Promise<void> {
   try {
     await replayChecked(file, options);
   } catch (e) {
-    // The wrong model (or none where one is needed) is a usage problem: exit 2, naming the tensor.
-    if (e instanceof JournalModelError) throw new ExitError(`${file}: ${e.message}`, 2);
-    throw e;
+    throw modelProblemExit(e, file);
   }
 }
 

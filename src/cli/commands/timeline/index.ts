@@ -19,6 +19,7 @@ import { renderSvg } from '../../../viz/svg.ts';
 import { renderHtml } from '../../../viz/html.ts';
 import { machineDiagrams } from '../../../viz/diagram.ts';
 import { UsageError } from '../../errors.ts';
+import { modelProblemExit } from '../replay/index.ts';
 import { emit } from './output.ts';
 
 export type TimelineFormat = 'ascii' | 'svg' | 'html';
@@ -52,8 +53,14 @@ async function timelineOf(source: string, options: TimelineOptions): Promise<Tim
   }
   if (ext === '.llog') {
     // A journal built on a model file needs it again (`--model`); a synthetic one is rebuilt from its header.
-    const run = recordJournalRun(source, options.model ? { model: await loadModel(options.model) } : {});
-    return buildTimeline(run.records, run.schedule);
+    // One whose model is another journal's final model replays that journal first (a problem with it exits as `replay` does).
+    const given = options.model ? { model: await loadModel(options.model) } : {};
+    try {
+      const run = recordJournalRun(source, given);
+      return buildTimeline(run.records, run.schedule);
+    } catch (e) {
+      throw modelProblemExit(e, source);
+    }
   }
   const model = options.model ? await loadModel(options.model) : createSyntheticModel({ seed: options.seed });
   const run = recordRecipeRun({

@@ -5,8 +5,9 @@
  *    the run as a journal (`out/run.llog`).
  * 2. Replay the journal on a fresh lifecycle and model, and compare every effect digest and model hash.
  * 3. Verify the lifecycle's default properties exhaustively to a bound (holds / known quirk / VIOLATED).
- * 4. Compress the pruned model one-shot with the recipe's quantization stage (SpinQuant rotations + W4A16) and
- *    measure how far each stage moved the model's outputs.
+ * 4. Compress the pruned model one-shot with the recipe's quantization stage (SpinQuant rotations + W4A16),
+ *    recording it as a journal (`out/oneshot.llog`) whose model is the final model of `out/run.llog`, replay
+ *    that, and measure how far each stage moved the model's outputs.
  * 5. Draw the run: an ASCII timeline here, and `out/report.html` (timeline, step slider, machine diagrams, the
  *    error table) for a browser.
  */
@@ -20,10 +21,9 @@ import { createSession } from '../../../lifecycle/session.ts';
 import { createSyntheticModel } from '../../../model/synthetic.ts';
 import { Recipe } from '../../../recipe/recipe.ts';
 import { simulateTraining } from '../../../sim/training.ts';
-import { oneshot } from '../../../sim/oneshot.ts';
 import { compareModels } from '../../../eval/compareModels.ts';
 import { errorRowCells, formatErrorRows, sampleSequences } from '../../../eval/errorTable.ts';
-import { journalRecords, readJournal, recordTo, replayJournal } from '../../../log/index.ts';
+import { journalRecords, journalReference, readJournal, recordOneshot, recordTo, replayJournal, type HeaderInput } from '../../../log/index.ts';
 import { defaultConfig } from '../../../verify/config.ts';
 import { verify } from '../../../verify/verify.ts';
 import { buildTimeline, machineDiagrams, renderAscii, renderHtml, scheduleFromRecords } from '../../../viz/index.ts';
@@ -66,6 +66,7 @@ export async function tour(options: TourOptions, out: (line: string) => void): P
   const quantText = stageText(text, QUANT_STAGE, recipePath);
   mkdirSync(options.out, { recursive: true });
   const logPath = join(options.out, 'run.llog');
+  const oneshotPath = join(options.out, 'oneshot.llog');
   const reportPath = join(options.out, 'report.html');
   const { seed, epochs, stepsPerEpoch, fidelity } = options;
 
@@ -107,11 +108,17 @@ export async function tour(options: TourOptions, out: (line: string) => void): P
   out(`3. verify: ${report.states} states, ${report.transitions} transitions to depth ${report.depthReached}${report.complete ? ' (exhaustive)' : ''}; ${report.ok ? 'every property holds or is a known quirk' : 'A PROPERTY IS VIOLATED'}  [${lap()}]`);
   for (const v of verdicts) out(`     ${v}`);
 
-  // 4. Compress one-shot and measure.
-  createSession(() => oneshot({ model, recipe: quantText, seed }));
+  // 4. Compress one-shot, journaled: its model is the final model of run.llog, which `llmc-sim replay` rebuilds by
+  // replaying run.llog first. Here step 2's replay already rebuilt it (verified), so the tour gives it (checked
+  // tensor by tensor against the header) instead of replaying run.llog a second time.
+  const header: HeaderInput = { recipe: quantText, model: { journal: journalReference(logPath, options.out), model } };
+  createSession(() => recordOneshot({ model, recipe: quantText, seed }, oneshotPath, header, { force: true }), { fidelity });
+  const oneshotReplay = replayJournal(oneshotPath, { keepRecords: false, model: replay.model });
+  if (oneshotReplay.divergence) throw new Error(`the tour's own one-shot journal did not replay: call ${oneshotReplay.divergence.call}`);
   const sequences = sampleSequences(float, 8, 48, seed);
   const rows = compareModels(float, { 'pruned (stage 1)': pruned, 'pruned + SpinQuant + W4A16 (stage 2)': model }, sequences);
-  out(`4. one-shot ${QUANT_STAGE} on the pruned model; outputs against the float model on ${sequences.length} sampled sequences:  [${lap()}]`);
+  out(`4. one-shot ${QUANT_STAGE} on the pruned model; journal ${oneshotPath} (${oneshotReplay.calls} calls, from the final model of ${logPath}), replay matches  [${lap()}]`);
+  out(`   outputs against the float model on ${sequences.length} sampled sequences:`);
   for (const line of formatErrorRows(rows, 'model')) out(`     ${line}`);
 
   // 5. Draw it.
@@ -126,5 +133,5 @@ export async function tour(options: TourOptions, out: (line: string) => void): P
   });
   writeOutput(reportPath, html);
   out('');
-  out(`done in ${lap()}. Files: ${logPath} (llmc-sim replay ${logPath} --to 10), ${reportPath} (open in a browser).`);
+  out(`done in ${lap()}. Files: ${logPath} (llmc-sim replay ${logPath} --to 10), ${oneshotPath} (llmc-sim replay ${oneshotPath}), ${reportPath} (open in a browser).`);
 }
