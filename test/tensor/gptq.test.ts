@@ -1,8 +1,7 @@
 /**
  * GPTQ against the independent float64 numpy reference (bench/python/gptq_reference.py, written from the
  * paper, int and NVFP4 cases; fixtures regenerated with `python3 bench/python/gptq_reference.py --fixtures`), and
- * the pieces:
- * Cholesky, triangular inverse, U = chol(H⁻¹) upper.
+ * the pieces: Cholesky, triangular inverse, U = chol(H⁻¹) upper.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

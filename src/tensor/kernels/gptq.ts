@@ -3,7 +3,7 @@ import { finishLayer, permutedHessian, prepareLayer, type GptqOptions, type Gptq
 import { upperCholeskyOfInverse } from './inverseCholesky.ts';
 import { blockUpdate, identity } from './obsBlockUpdate.ts';
 
-export type { GptqFloatFormat, GptqOptions, GptqResult } from './gptqPrepare.ts';
+export type { GptqOptions, GptqResult } from './gptqPrepare.ts';
 
 /** Columns per sub-block inside a GPTQ block: the scalar feedback runs within one, products between them. */
 export const SUB = 16;

@@ -1,6 +1,6 @@
 import { ColumnQuantizer, type GptqOptions } from './gptqColumnQuantizer.ts';
 
-export type { GptqFloatFormat, GptqOptions } from './gptqColumnQuantizer.ts';
+export type { GptqOptions } from './gptqColumnQuantizer.ts';
 
 export interface GptqResult {
   /** Quantized weight [rows, cols] row-major, original column order. */
@@ -42,7 +42,7 @@ export interface PreparedLayer {
 }
 
 /**
- * Upstream `quantize_weight` up to the inverse: actorder permutation, min-max scales and zero points of
+ * Upstream `quantize_weight` up to the inverse: actorder permutation, the quantizer's scales (gptqColumnQuantizer.ts) of
  * the weight before GPTQ (of the permuted weight with actorder group), the sparsity mask, dead inputs
  * (H_ii = 0: H_ii = 1 and a zero column) and dampening λ = dampening_frac · mean(diag H).
  */
