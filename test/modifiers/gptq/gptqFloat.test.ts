@@ -11,10 +11,9 @@ import { createSession } from '../../../src/lifecycle/session.ts';
 import { oneshot } from '../../../src/sim/oneshot.ts';
 import { createSyntheticModel } from '../../../src/model/synthetic.ts';
 import type { Linear } from '../../../src/model/modules.ts';
-import type { Model } from '../../../src/model/model.ts';
 import { Recipe } from '../../../src/recipe/index.ts';
-import type { Tensor } from '../../../src/tensor/tensor.ts';
 import { useWarningCapture } from '../../helpers/errors.ts';
+import { layerError, linearInputs } from '../../helpers/layerwise.ts';
 
 const warnings = useWarningCapture();
 const small = () => createSyntheticModel({ dim: 64, hiddenDim: 128, layers: 2, heads: 4, kvHeads: 2, vocab: 64 });
@@ -22,30 +21,6 @@ const CALIB = Array.from({ length: 4 }, (_, b) => Array.from({ length: 12 }, (_,
 const RECIPE = fileURLToPath(new URL('../../../examples/upstream/llama3_gptq_nvfp4.yaml', import.meta.url));
 const LAYER0 = ['self_attn.q_proj', 'self_attn.k_proj', 'self_attn.v_proj', 'self_attn.o_proj', 'mlp.gate_proj', 'mlp.up_proj', 'mlp.down_proj']
   .map((m) => `model.layers.0.${m}`);
-
-/** Inputs of every Linear during a forward of the calibration data through `model` as it is. */
-function linearInputs(model: Model): Map<string, Tensor[]> {
-  const out = new Map<string, Tensor[]>();
-  const handles = model.namedModules().filter(([, m]) => m.kind === 'linear').map(([name, m]) =>
-    (m as Linear).registerForwardPreHook((x) => void (out.get(name) ?? out.set(name, []).get(name)!).push(x)));
-  for (const b of CALIB) model.forward(b);
-  handles.forEach((h) => h.remove());
-  return out;
-}
-
-/** ‖(W − Ŵ)·Xᵀ‖² over inputs X [tokens, in]. */
-function layerError(w: Tensor, q: Tensor, xs: Tensor[]): number {
-  const [rows, cols] = w.shape;
-  let s = 0;
-  for (const x of xs)
-    for (let t = 0; t < x.size / cols; t++)
-      for (let r = 0; r < rows; r++) {
-        let d = 0;
-        for (let c = 0; c < cols; c++) d += (w.data[r * cols + c] - q.data[r * cols + c]) * x.data[t * cols + c];
-        s += d * d;
-      }
-  return s;
-}
 
 describe("upstream's NVFP4 GPTQ example (examples/quantization_w4a4_fp4/llama3_gptq_example.py)", () => {
   it('runs end to end: every Linear but lm_head by GPTQ, layer 0 with RTN\'s scales (fused global scales) and a lower layer-wise error', () => {
@@ -59,7 +34,7 @@ describe("upstream's NVFP4 GPTQ example (examples/quantization_w4a4_fp4/llama3_g
     expect([...m.losses.values()].every((l) => Number.isFinite(l) && l > 0)).toBe(true);
     const q = new QuantizationModifier({ scheme: 'NVFP4', ignore: ['lm_head'] });
     createSession(() => oneshot({ model: rtn, recipe: [q], calibrationData: CALIB }));
-    const inputs = linearInputs(base);
+    const inputs = linearInputs(base, CALIB);
     for (const name of LAYER0) {
       // layer 0's weights are the original ones when GPTQ observes them, so its scales are RTN's, global scale included;
       // q/k/v and gate/up take it fused over their siblings before any of them is written
@@ -81,7 +56,7 @@ describe("upstream's NVFP4 GPTQ example (examples/quantization_w4a4_fp4/llama3_g
     createSession(() => oneshot({ model: gptq, recipe: [m], calibrationData: CALIB }));
     createSession(() => oneshot({ model: rtn, recipe: [new QuantizationModifier({ scheme, ignore: ['lm_head'] })], calibrationData: CALIB }));
     expect(m.losses.size).toBe(14);
-    const inputs = linearInputs(base);
+    const inputs = linearInputs(base, CALIB);
     for (const name of LAYER0) {
       const w = (base.getModule(name) as Linear).weight;
       const g = (gptq.getModule(name) as Linear).weight;
