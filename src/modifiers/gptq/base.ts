@@ -1,7 +1,8 @@
 /**
  * GPTQModifier (LLM Compressor 0.12 `modifiers/gptq/base.py`; the algorithm in tensor/kernels/gptq.ts):
  * QuantizationModifier's schemes and activation handling, with each targeted Linear's weight quantized by
- * GPTQ from the Hessian of its calibration inputs instead of round-to-nearest.
+ * GPTQ from the Hessian of its calibration inputs instead of round-to-nearest, in every weight format RTN has
+ * (int, FP8, NVFP4, MX, FP8 block/group; tensor/kernels/gptqColumnQuantizer.ts), on RTN's grid.
  * - start: a forward-pre hook on each targeted Linear adds 2·XᵀX of its input (one sample per batch);
  * - SEQUENTIAL_EPOCH_END: the covered modules are quantized from H / samples and ŵ written at once, so the
  *   next subgraph calibrates on quantized outputs (upstream); Hessians of modules not covered are dropped
@@ -24,7 +25,7 @@ import { floatFormat, type ActivationOrdering, type QuantizationArgs, type Quant
 import { coveredBy } from '../_internals/covered.ts';
 import { writeFinalWeight } from '../_internals/finalWeight.ts';
 import {
-  ActorderConflictError, GROUP_ACTORDER_NEEDS_GROUPS, groupActorderFallback, HESSIAN_NOT_INVERTIBLE, noCalibrationSamples, NothingToQuantizeError, quantizingWith,
+  ActorderConflictError, groupActorderFallback, HESSIAN_NOT_INVERTIBLE, noCalibrationSamples, NothingToQuantizeError, quantizingWith,
 } from './errors.ts';
 
 /** Upstream's `Sentinel("static")`: actorder not given, so `static` (= weight) fills schemes that have none. */
@@ -143,11 +144,6 @@ export class GPTQModifier extends QuantizationModifier {
     }
     this.#done.add(name);
     this.recordEffect('gptq.quantize', { module: name, message: quantizingWith(name, entry.samples) });
-    let actorder = args.actorder;
-    if (actorder === 'group' && args.strategy !== 'group' && args.strategy !== 'tensor_group') {
-      this.warn(GROUP_ACTORDER_NEEDS_GROUPS);
-      actorder = null;
-    }
     const [rows, cols] = module.weight.shape;
     const format = floatFormat(args);
     const r = gptqQuantize(module.weight.data, rows, cols, entry.h, {
@@ -159,7 +155,7 @@ export class GPTQModifier extends QuantizationModifier {
       groupSize: args.groupSize,
       blockStructure: args.blockStructure ?? null,
       ...(globalScale === undefined ? {} : { globalScale }),
-      actorder,
+      actorder: args.actorder, // group only with group/tensor_group: resolvedSchemes, or the args' own validation
       blockSize: this.blockSize,
       dampeningFrac: this.dampeningFrac ?? 0,
       dtype: module.weight.dtype,
@@ -172,7 +168,8 @@ export class GPTQModifier extends QuantizationModifier {
   /**
    * NVFP4's global scales of the modules this SEQUENTIAL_EPOCH_END covers, from their weights before GPTQ
    * writes any of them (upstream observes every covered weight, then compresses): q/k/v and gate/up share
-   * theirs, and a sibling quantized first must not change the others'.
+   * theirs, and a sibling quantized first must not change the others' (its ŵ keeps the largest magnitude only
+   * up to rounding: the clamp at ±6·s/g).
    */
   #observeGlobalScales(modules: unknown): void {
     const covered = coveredBy(modules);

@@ -20,10 +20,6 @@ export class NothingToQuantizeError extends ValueError {
 export const groupActorderFallback = (strategy: string) =>
   `ActivationOrdering.GROUP is not compatible with strategy=${strategy}; falling back to actorder=None for this scheme.`;
 
-/** `quantize_weight`'s fallback, for a scheme whose actorder group was not resolved away (an inherited one). */
-export const GROUP_ACTORDER_NEEDS_GROUPS =
-  'ActivationOrdering.GROUP requires a grouped quantization strategy; falling back to actorder=None for this module.';
-
 export const HESSIAN_NOT_INVERTIBLE =
   'Failed to invert hessian due to numerical instability. Consider increasing GPTQModifier.dampening_frac, increasing ' +
   'the number of calibration samples, or shuffling the calibration dataset. Falling back to round-to-nearest for this module.';
