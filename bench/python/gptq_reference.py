@@ -10,6 +10,10 @@ compressed-tensors' min-max quantizer, independent of llmc-sim's TypeScript:
   w_k -= e * U_jk for the block's later columns; after the block, W[:, i2:] -= E . U[i1:i2, i2:].
   actorder: columns by decreasing diag H; 'weight' keeps the original column groups (g_idx), 'group'
   recomputes scales on the permuted weight. Scales: min-max of the weight before GPTQ.
+  NVFP4 (format="nvfp4", tensor_group): compressed-tensors' scales of the weight before GPTQ, global scale
+  g = 448*6/amax(W), per (row, group) s = e4m3(min(g*amax/6, 448)) (0 -> 0.125), each column quantized as
+  e2m1(clip(w/(s/g), +-6))*(s/g) with its group's s (upstream quantize_weight's tensor_group branch); the
+  element and scale casts by ml_dtypes (float4_e2m1fn, float8_e4m3fn), all in float64.
 
 Usage:
   python3 bench/python/gptq_reference.py --fixtures   # writes test/fixtures/gptq/cases.json
@@ -20,6 +24,7 @@ import json
 import pathlib
 import time
 
+import ml_dtypes
 import numpy as np
 
 
@@ -49,11 +54,24 @@ def minmax_qparams(W, bits, symmetric, strategy, group_size):
     return scale, zp, qmin, qmax
 
 
+def nvfp4_qparams(W, group_size, g):
+    """NVFP4's FP8 group scales s [rows, groups] and the divisors s/g, float64."""
+    rows, cols = W.shape
+    m = np.max(np.abs(W.reshape(rows, cols // group_size, group_size)), axis=2)
+    s = np.minimum(g * (m / 6.0), 448.0).astype(ml_dtypes.float8_e4m3fn).astype(np.float64)
+    s[s == 0] = 0.125
+    return s, s / g
+
+
+def quant_e2m1(x, divisor):
+    return np.clip(x / divisor, -6.0, 6.0).astype(ml_dtypes.float4_e2m1fn).astype(np.float64) * divisor
+
+
 def quant(x, scale, zp, qmin, qmax):
     return (np.round(np.clip(x / scale + zp, qmin, qmax)) - zp) * scale
 
 
-def gptq(W, H, bits=4, symmetric=True, strategy="group", group_size=8, actorder=None, block=4, damp=0.01):
+def gptq(W, H, bits=4, symmetric=True, strategy="group", group_size=8, actorder=None, block=4, damp=0.01, fmt=None):
     W = W.astype(np.float64).copy()
     H = H.astype(np.float64).copy()
     rows, cols = W.shape
@@ -61,9 +79,20 @@ def gptq(W, H, bits=4, symmetric=True, strategy="group", group_size=8, actorder=
     if actorder:
         perm = np.argsort(-np.diag(H), kind="stable")
         W, H = W[:, perm], H[perm][:, perm]
-    scale, zp, qmin, qmax = minmax_qparams(W if actorder == "group" else W[:, np.argsort(perm)], bits, symmetric, strategy, group_size)
-    if strategy == "group":
+    observed = W if actorder == "group" else W[:, np.argsort(perm)]
+    if fmt == "nvfp4":
+        scale, divisor = nvfp4_qparams(observed, group_size, 2688.0 / np.max(np.abs(W)))
+        zp = np.zeros_like(scale)
+    else:
+        scale, zp, qmin, qmax = minmax_qparams(observed, bits, symmetric, strategy, group_size)
+    if strategy in ("group", "tensor_group"):
         g_idx = (perm if actorder == "weight" else np.arange(cols)) // group_size
+
+    def quantize(w, j):
+        if fmt == "nvfp4":
+            return quant_e2m1(w, divisor[:, g_idx[j]])
+        s, z = col_params(j)
+        return quant(w, s, z, qmin, qmax)
 
     def col_params(j):
         if strategy == "tensor":
@@ -83,9 +112,8 @@ def gptq(W, H, bits=4, symmetric=True, strategy="group", group_size=8, actorder=
         i2 = min(i1 + block, cols)
         E = np.zeros((rows, i2 - i1))
         for j in range(i1, i2):
-            s, z = col_params(j)
             w = W[:, j].copy()
-            q = quant(w, s, z, qmin, qmax)
+            q = quantize(w, j)
             e = (w - q) / U[j, j]
             loss += np.sum(e * e)
             W[:, j] = q
@@ -95,7 +123,7 @@ def gptq(W, H, bits=4, symmetric=True, strategy="group", group_size=8, actorder=
     out = np.empty_like(W)
     out[:, perm] = W
     result = {"weight": out, "scales": scale, "zero_points": zp, "loss": loss / 2}
-    if strategy == "group":
+    if strategy in ("group", "tensor_group"):
         g = np.empty(cols, dtype=np.int64)
         g[perm] = g_idx
         result["g_idx"] = g
@@ -112,6 +140,9 @@ CASES = [
     dict(name="group-no-actorder-asym", rows=5, cols=16, bits=3, symmetric=False, strategy="group", group_size=4, actorder=None, block=3, damp=0.05),
     dict(name="channel-dead-input", rows=7, cols=12, bits=4, symmetric=True, strategy="channel", group_size=None, actorder=None, block=4, damp=0.01, dead=[3]),
     dict(name="tensor-8bit-sparse", rows=4, cols=10, bits=8, symmetric=True, strategy="tensor", group_size=None, actorder="weight", block=128, damp=0.01, sparse=True),
+    dict(name="nvfp4-static-actorder", rows=6, cols=48, bits=4, symmetric=True, strategy="tensor_group", group_size=16, actorder="weight", block=20, damp=0.01, format="nvfp4"),
+    dict(name="nvfp4-actorder-group", rows=5, cols=32, bits=4, symmetric=True, strategy="tensor_group", group_size=16, actorder="group", block=128, damp=0.01, format="nvfp4"),
+    dict(name="nvfp4-no-actorder", rows=7, cols=32, bits=4, symmetric=True, strategy="tensor_group", group_size=16, actorder=None, block=8, damp=0.05, format="nvfp4"),
 ]
 
 
@@ -128,7 +159,7 @@ def fixtures():
             for d in c.get("dead", []):
                 b[:, d] = 0.0
         H = hessian(batches)
-        r = gptq(W, H, c["bits"], c["symmetric"], c["strategy"], c["group_size"], c["actorder"], c["block"], c["damp"])
+        r = gptq(W, H, c["bits"], c["symmetric"], c["strategy"], c["group_size"], c["actorder"], c["block"], c["damp"], c.get("format"))
         out.append({
             **c,
             "W": W.ravel().tolist(),

@@ -1,7 +1,7 @@
 /**
  * GPTQ against the independent float64 numpy reference (bench/python/gptq_reference.py, written from the
- * paper; fixtures regenerated with `python3 bench/python/gptq_reference.py --fixtures`), and the pieces:
- * Cholesky, triangular inverse, U = chol(H⁻¹) upper.
+ * paper, int and NVFP4 cases; fixtures regenerated with `python3 bench/python/gptq_reference.py --fixtures`), and
+ * the pieces: Cholesky, triangular inverse, U = chol(H⁻¹) upper.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +16,8 @@ import { Rng } from '../../src/tensor/rng.ts';
 interface Case {
   name: string; rows: number; cols: number; bits: number; symmetric: boolean; strategy: GptqOptions['strategy'];
   group_size: number | null; actorder: GptqOptions['actorder']; block: number; damp: number;
+  /** `nvfp4`: tensor_group with FP8 group scales and the weight's global scale (ml_dtypes' casts). */
+  format?: 'nvfp4';
   W: number[]; batches: number[][]; tokens: number[];
   expected: { weight: number[]; scales: number[]; zero_points: number[]; g_idx?: number[]; loss: number };
 }
@@ -36,7 +38,7 @@ describe('GPTQ = the numpy float64 reference', () => {
     c.batches.forEach((b, i) => accumulateGram(h, b, c.tokens[i], c.cols, 2));
     for (let i = 0; i < h.length; i++) h[i] /= c.batches.length;
     const r = gptqQuantize(c.W, c.rows, c.cols, h, {
-      numBits: c.bits, symmetric: c.symmetric, strategy: c.strategy, groupSize: c.group_size, actorder: c.actorder,
+      numBits: c.bits, ...(c.format ? { type: 'float', format: c.format } : {}), symmetric: c.symmetric, strategy: c.strategy, groupSize: c.group_size, actorder: c.actorder,
       blockSize: c.block, dampeningFrac: c.damp, dtype: 'float64',
     });
     expect(r.inverted).toBe(true);

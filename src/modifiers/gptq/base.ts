@@ -1,7 +1,8 @@
 /**
  * GPTQModifier (LLM Compressor 0.12 `modifiers/gptq/base.py`; the algorithm in tensor/kernels/gptq.ts):
  * QuantizationModifier's schemes and activation handling, with each targeted Linear's weight quantized by
- * GPTQ from the Hessian of its calibration inputs instead of round-to-nearest.
+ * GPTQ from the Hessian of its calibration inputs instead of round-to-nearest, in every weight format RTN has
+ * (int, FP8, NVFP4, MX, FP8 block/group; tensor/kernels/gptqColumnQuantizer.ts), on RTN's grid.
  * - start: a forward-pre hook on each targeted Linear adds 2·XᵀX of its input (one sample per batch);
  * - SEQUENTIAL_EPOCH_END: the covered modules are quantized from H / samples and ŵ written at once, so the
  *   next subgraph calibrates on quantized outputs (upstream); Hessians of modules not covered are dropped
@@ -21,7 +22,7 @@ import type { Kwargs } from '../modifier.ts';
 import { requireModel } from '../_internals/requireModel.ts';
 import { QuantizationModifier, quantizeWeight, type QuantizationModifierArgs, type WeightQuantization } from '../quantization/base.ts';
 import { floatFormat, type ActivationOrdering, type QuantizationArgs, type QuantizationScheme } from '../quantization/presets.ts';
-import { NotSimulatedError } from '../quantization/errors.ts';
+import { coveredBy } from '../_internals/covered.ts';
 import { writeFinalWeight } from '../_internals/finalWeight.ts';
 import {
   ActorderConflictError, groupActorderFallback, HESSIAN_NOT_INVERTIBLE, noCalibrationSamples, NothingToQuantizeError, quantizingWith,
@@ -72,6 +73,8 @@ export class GPTQModifier extends QuantizationModifier {
   readonly #hessians = new HessianAccumulator();
   readonly #done = new Set<string>();
   readonly #gptqHooks = new HooksMixin();
+  /** NVFP4 weights' global scales, observed at SEQUENTIAL_EPOCH_END before any GPTQ write. */
+  readonly #globalScales = new Map<string, number>();
   /** GPTQ's logged loss per module (upstream's CompressionLogger), after its SEQUENTIAL_EPOCH_END. */
   readonly losses = new Map<string, number>();
 
@@ -85,7 +88,7 @@ export class GPTQModifier extends QuantizationModifier {
     for (const s of schemes) {
       if (!s.weights) continue;
       s.weights = { ...s.weights, actorder: this.#resolveActorder(s.weights.actorder) };
-      if (s.weights.actorder === 'group' && s.weights.strategy !== 'group') {
+      if (s.weights.actorder === 'group' && s.weights.strategy !== 'group' && s.weights.strategy !== 'tensor_group') {
         this.warn(groupActorderFallback(s.weights.strategy));
         s.weights.actorder = null;
       }
@@ -123,38 +126,58 @@ export class GPTQModifier extends QuantizationModifier {
   }
 
   protected override onEvent(state: State, event: Event, kwargs: Kwargs): void {
+    if (event.type === EventType.SEQUENTIAL_EPOCH_END) this.#observeGlobalScales(kwargs.modules);
     super.onEvent(state, event, kwargs);
-    if (event.type === EventType.SEQUENTIAL_EPOCH_END) this.#hessians.clear();
+    if (event.type === EventType.SEQUENTIAL_EPOCH_END) {
+      this.#hessians.clear();
+      this.#globalScales.clear();
+    }
   }
 
   protected override calibrateWeight(name: string, module: Linear | Embedding, args: QuantizationArgs): WeightQuantization {
-    if (module.kind !== 'linear') return quantizeWeight(module.weight, args);
-    const format = floatFormat(args);
-    if (format !== null && format !== 'fp8') throw new NotSimulatedError(`GPTQModifier on ${name} with ${format} weights`);
-    if (args.strategy === 'block' || args.strategy === 'tensor_group') throw new NotSimulatedError(`GPTQModifier on ${name} with ${args.strategy} weights`);
+    const globalScale = this.#globalScales.get(name) ?? this.weightGlobalScale(name, args);
+    if (module.kind !== 'linear') return quantizeWeight(module.weight, args, globalScale);
     const entry = this.#hessians.take(name);
     if (!entry) {
       this.warn(noCalibrationSamples(name));
-      return quantizeWeight(module.weight, args);
+      return quantizeWeight(module.weight, args, globalScale);
     }
     this.#done.add(name);
     this.recordEffect('gptq.quantize', { module: name, message: quantizingWith(name, entry.samples) });
     const [rows, cols] = module.weight.shape;
-    const h = entry.h;
-    const r = gptqQuantize(module.weight.data, rows, cols, h, {
+    const format = floatFormat(args);
+    const r = gptqQuantize(module.weight.data, rows, cols, entry.h, {
       numBits: args.numBits,
       type: args.type,
+      ...(format === null ? {} : { format }),
       symmetric: args.symmetric,
       strategy: args.strategy === 'token' ? 'channel' : args.strategy,
       groupSize: args.groupSize,
-      actorder: args.actorder,
+      blockStructure: args.blockStructure ?? null,
+      ...(globalScale === undefined ? {} : { globalScale }),
+      actorder: args.actorder, // group only with group/tensor_group: resolvedSchemes, or the args' own validation
       blockSize: this.blockSize,
       dampeningFrac: this.dampeningFrac ?? 0,
       dtype: module.weight.dtype,
     });
     if (!r.inverted) this.warn(HESSIAN_NOT_INVERTIBLE);
     this.losses.set(name, r.loss);
-    return writeFinalWeight(module, r.weight, r.scales, r.zeroPoints, args.strategy);
+    return writeFinalWeight(module, r.weight, r.scales, r.zeroPoints, args.strategy, r.scaleShape);
+  }
+
+  /**
+   * NVFP4's global scales of the modules this SEQUENTIAL_EPOCH_END covers, from their weights before GPTQ
+   * writes any of them (upstream observes every covered weight, then compresses): q/k/v and gate/up share
+   * theirs, and a sibling quantized first must not change the others' (its ŵ keeps the largest magnitude only
+   * up to rounding: the clamp at ±6·s/g).
+   */
+  #observeGlobalScales(modules: unknown): void {
+    const covered = coveredBy(modules);
+    for (const [name, scheme] of this.attachedSchemes) {
+      if (!covered(name) || !scheme.weights || floatFormat(scheme.weights) !== 'nvfp4') continue;
+      const g = this.weightGlobalScale(name, scheme.weights);
+      if (g !== undefined) this.#globalScales.set(name, g);
+    }
   }
 
   protected override onEnd(state: State, event: Event | null, kwargs: Kwargs): void {

@@ -370,7 +370,7 @@ export class QuantizationModifier extends Modifier {
 
   /** ŵ by the weight observer: an MSE kind's grid search (imatrix_mse with its importance), else min-max RTN. */
   #observeWeight(name: string, module: Linear | Embedding, args: QuantizationArgs): WeightQuantization {
-    if (!isMseObserver(args.observer)) return quantizeWeight(module.weight, args, this.#globalScale(name, args));
+    if (!isMseObserver(args.observer)) return quantizeWeight(module.weight, args, this.weightGlobalScale(name, args));
     let importance: Float64Array | null = null;
     if (args.observer === 'imatrix_mse') {
       const imp = normalizedImportance(this.#importance.get(name), args.strategy, module.weight.shape[1]);
@@ -387,8 +387,11 @@ export class QuantizationModifier extends Modifier {
     this.warn(message);
   }
 
-  /** NVFP4 weights: the global scale fused over q/k/v and gate/up (`fusedGlobalScales.ts`); else none. */
-  #globalScale(name: string, args: QuantizationArgs): number | undefined {
+  /**
+   * NVFP4 weights: the global scale fused over q/k/v and gate/up (`fusedGlobalScales.ts`) of the modules'
+   * current weights; else none. GPTQ takes it before it writes any of the siblings' quantized weights.
+   */
+  protected weightGlobalScale(name: string, args: QuantizationArgs): number | undefined {
     if (floatFormat(args) !== 'nvfp4') return undefined;
     return nvfp4WeightGlobalScale(name, (sibling) => {
       const a = this.#attached.get(sibling);

@@ -1,33 +1,16 @@
-import { Tensor } from '../tensor.ts';
-import { fakeQuantize } from './fakeQuant.ts';
-import { FP8_E4M3_MAX, fakeQuantizeFp8, roundToE4M3 } from './fp8.ts';
+import { ColumnQuantizer, type GptqOptions } from './gptqColumnQuantizer.ts';
 
-/** What GPTQ needs of a weight's quantization args (compressed-tensors names in camelCase). */
-export interface GptqOptions {
-  numBits: number;
-  /** `float`: FP8 e4m3 (symmetric, tensor or channel). */
-  type?: 'int' | 'float';
-  symmetric: boolean;
-  strategy: 'tensor' | 'channel' | 'group';
-  groupSize: number | null;
-  /** `weight`: quantize columns by decreasing Hessian diagonal, groups by original column; `group`: groups of the permuted order too. */
-  actorder: 'group' | 'weight' | null;
-  blockSize: number;
-  dampeningFrac: number;
-  /**
-   * The weight's dtype. float32 (upstream's GPTQ_PRECISION): the factorization and the error feedback run in
-   * float32 (gptq32.ts) and the quantizer rounds like the float32 model; float64: all of it in float64.
-   */
-  dtype: 'float32' | 'float64';
-}
+export type { GptqOptions } from './gptqColumnQuantizer.ts';
 
 export interface GptqResult {
   /** Quantized weight [rows, cols] row-major, original column order. */
   weight: Float64Array;
-  /** [1] (tensor), [rows] (channel) or [rows, groups] (group). */
+  /** [1] (tensor), [rows] (channel) or [rows, groups] (group); float formats as their RTN kernel records them. */
   scales: Float64Array;
+  /** The float group and block formats' scales' shape as RTN's (`ColumnQuantizer.scaleShape`); null: by strategy. */
+  scaleShape: number[] | null;
   zeroPoints: Int32Array;
-  /** Column → group (group strategy), null otherwise. */
+  /** Column → group (group, tensor_group; block: block column), null otherwise. */
   gIdx: Int32Array | null;
   /** Σ (w − q)²/d² / 2 over every weight (upstream's logged loss). */
   loss: number;
@@ -59,7 +42,7 @@ export interface PreparedLayer {
 }
 
 /**
- * Upstream `quantize_weight` up to the inverse: actorder permutation, min-max scales and zero points of
+ * Upstream `quantize_weight` up to the inverse: actorder permutation, the quantizer's scales (gptqColumnQuantizer.ts) of
  * the weight before GPTQ (of the permuted weight with actorder group), the sparsity mask, dead inputs
  * (H_ii = 0: H_ii = 1 and a zero column) and dampening λ = dampening_frac · mean(diag H).
  */
@@ -111,74 +94,6 @@ export function permutedHessian(p: PreparedLayer): Float64Array {
   return out;
 }
 
-const RNE = 6755399441055744;
-const roundHalfEven = (v: number): number => v + RNE - RNE;
-
-/**
- * The quantizer of the sweep: `column(c)` selects sweep column c's scales (its group), `q(x, r)` fake-
- * quantizes row r's value with them, rounding intermediates to float32 for a float32 weight.
- */
-export class ColumnQuantizer {
-  readonly scales: Float64Array;
-  readonly zeroPoints: Int32Array;
-  readonly #groupSize: number;
-  readonly #stride: number;
-  readonly #perm: Int32Array | null;
-  readonly #byOriginalColumn: boolean;
-  readonly #fp8: boolean;
-  readonly #r32: (x: number) => number;
-  readonly #qmin: number;
-  readonly #qmax: number;
-  #offset = 0;
-
-  constructor(w: ArrayLike<number>, rows: number, n: number, o: GptqOptions, perm: Int32Array | null) {
-    const qp = observeWeight(w, rows, n, o);
-    this.scales = qp.scales;
-    this.zeroPoints = qp.zeroPoints;
-    this.#groupSize = o.strategy === 'group' ? (o.groupSize as number) : 0;
-    // scale index of (row r, column c) = r·stride + (group strategy: group of c)
-    this.#stride = o.strategy === 'tensor' ? 0 : o.strategy === 'channel' ? 1 : Math.ceil(n / this.#groupSize);
-    this.#perm = perm;
-    this.#byOriginalColumn = o.actorder === 'weight';
-    this.#fp8 = o.type === 'float';
-    this.#r32 = o.dtype === 'float32' ? Math.fround : (x: number) => x;
-    this.#qmin = -(2 ** (o.numBits - 1));
-    this.#qmax = 2 ** (o.numBits - 1) - 1;
-  }
-
-  /** Group of sweep column c (original column's group with actorder weight). */
-  groupOf(c: number): number {
-    return this.#byOriginalColumn && this.#perm ? Math.floor(this.#perm[c] / this.#groupSize) : Math.floor(c / this.#groupSize);
-  }
-
-  column(c: number): void {
-    this.#offset = this.#groupSize ? this.groupOf(c) : 0;
-  }
-
-  q(x: number, r: number): number {
-    const k = r * this.#stride + this.#offset;
-    const scale = this.scales[k];
-    const r32 = this.#r32;
-    if (this.#fp8) {
-      let v = r32(x / scale);
-      v = v < -FP8_E4M3_MAX ? -FP8_E4M3_MAX : v > FP8_E4M3_MAX ? FP8_E4M3_MAX : v;
-      return r32(roundToE4M3(v) * scale);
-    }
-    const zp = this.zeroPoints[k];
-    let v = r32(r32(x / scale) + zp);
-    v = v < this.#qmin ? this.#qmin : v > this.#qmax ? this.#qmax : v;
-    return r32((roundHalfEven(v) - zp) * scale);
-  }
-
-  /** Column → group in the original column order (group strategy), null otherwise. */
-  gIdx(n: number): Int32Array | null {
-    if (!this.#groupSize) return null;
-    const g = new Int32Array(n);
-    for (let j = 0; j < n; j++) g[this.#perm ? this.#perm[j] : j] = this.groupOf(j);
-    return g;
-  }
-}
-
 /** The sweep's result: the working weight (sweep order, read through `at(column, row)`) back to [rows, n] in the original order. */
 export function finishLayer(p: PreparedLayer, at: (c: number, r: number) => number, loss: number, inverted: boolean): GptqResult {
   const { rows, n, perm } = p;
@@ -188,22 +103,7 @@ export function finishLayer(p: PreparedLayer, at: (c: number, r: number) => numb
     for (let r = 0; r < rows; r++) out[r * n + dst] = at(j, r);
   }
   const q = p.quantizer;
-  return { weight: out, scales: q.scales, zeroPoints: q.zeroPoints, gIdx: q.gIdx(n), loss: loss / 2, inverted };
-}
-
-/** Min-max scales and zero points of the weight, by strategy (the `memoryless_minmax` weight observer). */
-function observeWeight(w: ArrayLike<number>, rows: number, cols: number, o: GptqOptions): { scales: Float64Array; zeroPoints: Int32Array } {
-  const t = new Tensor(o.dtype === 'float32' ? Float32Array.from(w) : Float64Array.from(w), [rows, cols]);
-  if (o.type === 'float') {
-    const f = fakeQuantizeFp8(t, o.strategy === 'tensor' ? 'tensor' : 'channel');
-    return { scales: Float64Array.from(f.scales.data), zeroPoints: new Int32Array(f.scales.size) };
-  }
-  const opts = { numBits: o.numBits, symmetric: o.symmetric };
-  const r =
-    o.strategy === 'tensor'
-      ? fakeQuantize(t.reshape([1, rows * cols]), { ...opts, strategy: 'channel' })
-      : fakeQuantize(t, { ...opts, strategy: o.strategy === 'group' ? 'group' : 'channel', groupSize: o.groupSize ?? undefined });
-  return { scales: Float64Array.from(r.scales.data), zeroPoints: r.zeroPoints };
+  return { weight: out, scales: q.scales, scaleShape: q.scaleShape, zeroPoints: q.zeroPoints, gIdx: q.gIdx(n), loss: loss / 2, inverted };
 }
 
 function diagonal(h: Float64Array, n: number): Float64Array {

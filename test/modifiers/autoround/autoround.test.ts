@@ -13,6 +13,7 @@ import type { Modifier } from '../../../src/modifiers/modifier.ts';
 import { Recipe } from '../../../src/recipe/index.ts';
 import type { Tensor } from '../../../src/tensor/tensor.ts';
 import { thrown, useWarningCapture } from '../../helpers/errors.ts';
+import { layerError } from '../../helpers/layerwise.ts';
 
 const warningsNow = useWarningCapture();
 const small = () => createSyntheticModel({ dim: 32, hiddenDim: 64, layers: 2, heads: 4, kvHeads: 2, vocab: 64 });
@@ -30,19 +31,6 @@ function inputsOf(model: Model, name: string): Tensor[] {
   for (const s of CALIB) model.forward(s);
   handle.remove();
   return xs;
-}
-
-function outputError(w: Tensor, q: Tensor, xs: Tensor[]): number {
-  const [rows, cols] = w.shape;
-  let s = 0;
-  for (const x of xs)
-    for (let t = 0; t < x.size / cols; t++)
-      for (let r = 0; r < rows; r++) {
-        let d = 0;
-        for (let c = 0; c < cols; c++) d += (q.data[r * cols + c] - w.data[r * cols + c]) * x.data[t * cols + c];
-        s += d * d;
-      }
-  return s;
 }
 
 describe('fields and defaults (0.12)', () => {
@@ -91,8 +79,8 @@ describe('tuning', () => {
     for (const { init, best } of m.losses.values()) expect(best).toBeLessThanOrEqual(init);
     const w = weightOf(ar, 'model.layers.1.mlp.down_proj').data;
     for (let g = 0; g < 4; g++) expect(new Set(w.slice(g * 16, g * 16 + 16)).size).toBeLessThanOrEqual(16);
-    const errAr = outputError(weightOf(float, Q), weightOf(ar, Q), xs);
-    const errRtn = outputError(weightOf(float, Q), weightOf(rtn, Q), xs);
+    const errAr = layerError(weightOf(float, Q), weightOf(ar, Q), xs);
+    const errRtn = layerError(weightOf(float, Q), weightOf(rtn, Q), xs);
     expect(errAr).toBeLessThan(errRtn);
     expect(weightOf(ar, 'lm_head')).toBe(weightOf(ar, 'model.embed_tokens'));
   });

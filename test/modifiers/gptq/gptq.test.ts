@@ -7,7 +7,6 @@ import { oneshot } from '../../../src/sim/oneshot.ts';
 import { inferPipeline } from '../../../src/sim/pipelines/index.ts';
 import { createSyntheticModel } from '../../../src/model/synthetic.ts';
 import type { Linear } from '../../../src/model/modules.ts';
-import type { Model } from '../../../src/model/model.ts';
 import { Recipe } from '../../../src/recipe/index.ts';
 import { accumulateGram } from '../../../src/tensor/kernels/gram.ts';
 import { gptqQuantize } from '../../../src/tensor/kernels/gptq.ts';
@@ -15,6 +14,7 @@ import { fakeQuantize } from '../../../src/tensor/kernels/fakeQuant.ts';
 import { Tensor } from '../../../src/tensor/tensor.ts';
 import { Rng } from '../../../src/tensor/rng.ts';
 import { thrown, useWarningCapture } from '../../helpers/errors.ts';
+import { linearInputs } from '../../helpers/layerwise.ts';
 
 const warningsNow = useWarningCapture();
 const small = () => createSyntheticModel({ dim: 64, hiddenDim: 128, layers: 2, heads: 4, kvHeads: 2, vocab: 64 });
@@ -69,16 +69,6 @@ describe('fields, defaults and messages (0.12)', () => {
 });
 
 describe('GPTQ on the model', () => {
-  /** Inputs of every Linear during a forward of the calibration data through `model` as it is. */
-  function linearInputs(model: Model): Map<string, Tensor[]> {
-    const out = new Map<string, Tensor[]>();
-    const handles = model.namedModules().filter(([, m]) => m.kind === 'linear').map(([name, m]) =>
-      (m as Linear).registerForwardPreHook((x) => void (out.get(name) ?? out.set(name, []).get(name)!).push(x)));
-    for (const b of CALIB) model.forward(b);
-    handles.forEach((h) => h.remove());
-    return out;
-  }
-
   it('quantizes every targeted Linear onto the 4-bit grid, layer by layer, with lower reconstruction error than RTN', () => {
     const base = small();
     const gptq = base.clone();
@@ -88,7 +78,7 @@ describe('GPTQ on the model', () => {
     createSession(() => oneshot({ model: rtn, recipe: [new QuantizationModifier(W4G32)], pipeline: 'datafree' }));
     expect(m.losses.size).toBe(14);
     // layer 0's inputs are the same for both; compare the layer-wise objective GPTQ minimizes
-    const inputs = linearInputs(base);
+    const inputs = linearInputs(base, CALIB);
     for (const name of ['model.layers.0.self_attn.q_proj', 'model.layers.0.mlp.gate_proj', 'model.layers.0.mlp.down_proj']) {
       const w = (base.getModule(name) as Linear).weight;
       const g = (gptq.getModule(name) as Linear).weight;
