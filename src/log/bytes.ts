@@ -117,11 +117,11 @@ export class ByteReader {
 
 // ---- options ----------------------------------------------------------------------------------
 
-export const V_NULL = 0;
-export const V_FALSE = 1;
-export const V_TRUE = 2;
-export const V_INT = 3;
-export const V_FLOAT = 4;
+const V_NULL = 0;
+const V_FALSE = 1;
+const V_TRUE = 2;
+const V_INT = 3;
+const V_FLOAT = 4;
 const V_TEXT = 5;
 
 /**
@@ -182,8 +182,9 @@ export function writeOptions(w: ByteWriter, o: Record<string, unknown>, keys: Ke
     }
     n++;
     const id = keys.idOf(k);
-    if (id < 0 || id >= 0x7f || typeof v === 'string') {
-      // A new name, a many-byte name number or a text: the general writer.
+    if (id >= 0 && id < 0x7f) w.buf[p++] = id + 1;
+    else {
+      // A new name, or a many-byte name number.
       w.pos = p;
       if (id < 0) {
         w.varint(0);
@@ -191,31 +192,18 @@ export function writeOptions(w: ByteWriter, o: Record<string, unknown>, keys: Ke
         keys.ids.set(k, keys.names.length);
         keys.names.push(k);
       } else w.varint(id + 1);
-      writeValue(w, v as string | number | boolean | null);
       w.ensure(FIELD_BYTES);
       p = w.pos;
-      continue;
     }
-    const buf = w.buf;
-    buf[p++] = id + 1;
-    if (v === null) buf[p++] = V_NULL;
-    else if (v === false) buf[p++] = V_FALSE;
-    else if (v === true) buf[p++] = V_TRUE;
-    else if (Number.isInteger(v) && (v as number) <= 0x3fffffff && (v as number) >= -0x3fffffff) {
-      buf[p++] = V_INT;
-      let z = (v as number) >= 0 ? (v as number) * 2 : -(v as number) * 2 - 1;
-      while (z >= 0x80) {
-        buf[p++] = (z & 0x7f) | 0x80;
-        z >>>= 7;
-      }
-      buf[p++] = z;
-    } else {
-      buf[p++] = V_FLOAT;
-      w.view.setFloat64(p, v as number, true);
-      p += 8;
-    }
+    if (typeof v === 'string') {
+      w.pos = p;
+      w.u8(V_TEXT);
+      w.text(v);
+      p = w.pos;
+    } else p = writeScalar(w.buf, p, v, w.view);
     w.pos = p;
     w.ensure(FIELD_BYTES);
+    p = w.pos;
   }
   w.pos = p;
   if (n < 0x80) w.buf[at] = n;
@@ -229,21 +217,30 @@ export function writeOptions(w: ByteWriter, o: Record<string, unknown>, keys: Ke
   return true;
 }
 
-/** A scalar value: its type byte, then the value. */
-function writeValue(w: ByteWriter, v: string | number | boolean | null): void {
-  if (v === null) w.u8(V_NULL);
-  else if (v === false) w.u8(V_FALSE);
-  else if (v === true) w.u8(V_TRUE);
-  else if (typeof v === 'string') {
-    w.u8(V_TEXT);
-    w.text(v);
-  } else if (Number.isInteger(v) && Math.abs(v) <= 0x3fffffff) {
-    w.u8(V_INT);
-    w.varint(v >= 0 ? v * 2 : -v * 2 - 1);
+/**
+ * A number, boolean or null at `buf[p]` as an option value (type byte, then an integer as a zigzag varint
+ * or a float64), room for 10 bytes assumed; returns the position after it, or -1 (nothing written) for a
+ * value stored otherwise (a text, a non-finite number, anything else). The encoder's event path shares it.
+ */
+export function writeScalar(buf: Uint8Array, p: number, v: unknown, view: DataView): number {
+  if (v === null) buf[p++] = V_NULL;
+  else if (v === false) buf[p++] = V_FALSE;
+  else if (v === true) buf[p++] = V_TRUE;
+  else if (typeof v !== 'number' || !Number.isFinite(v)) return -1;
+  else if (Number.isInteger(v) && v <= 0x3fffffff && v >= -0x3fffffff) {
+    buf[p++] = V_INT;
+    let z = v >= 0 ? v * 2 : -v * 2 - 1;
+    while (z >= 0x80) {
+      buf[p++] = (z & 0x7f) | 0x80;
+      z >>>= 7;
+    }
+    buf[p++] = z;
   } else {
-    w.u8(V_FLOAT);
-    w.f64(v);
+    buf[p++] = V_FLOAT;
+    view.setFloat64(p, v, true);
+    p += 8;
   }
+  return p;
 }
 
 /** Reads options written by {@link writeOptions}; with `build` false it only checks them (a reader's first pass) and returns null. */

@@ -28,34 +28,9 @@ export const EVENT_TYPES: readonly string[] = [
   'optim_pre_step',
   'optim_post_step',
 ];
-/** The code of an event type, or -1 for one the format has no code for (stored as a generic). A switch: every event call asks. */
-export function eventCode(type: string | null): number {
-  switch (type) {
-    case null:
-      return 0;
-    case 'batch_start':
-      return 3;
-    case 'loss_calculated':
-      return 4;
-    case 'batch_end':
-      return 5;
-    case 'optim_pre_step':
-      return 9;
-    case 'optim_post_step':
-      return 10;
-    case 'calibration_epoch_start':
-      return 6;
-    case 'sequential_epoch_end':
-      return 7;
-    case 'calibration_epoch_end':
-      return 8;
-    case 'initialize':
-      return 1;
-    case 'finalize':
-      return 2;
-  }
-  return -1;
-}
+const EVENT_CODE = new Map(EVENT_TYPES.map((t, i) => [t, i]));
+/** The code of an event type, or -1 for one the format has no code for (stored as a generic). */
+export const eventCode = (type: string | null): number => (type === null ? 0 : (EVENT_CODE.get(type) ?? -1));
 
 export const HOOKS: readonly HookName[] = ['onInitialize', 'onStart', 'onUpdate', 'onEnd', 'onEvent', 'onFinalize'];
 export const FLAGS = ['initialized', 'started', 'ended', 'finalized'] as const;

@@ -5,9 +5,9 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { AppendOnlyFile } from '../io/appendOnly.ts';
-import { ByteWriter, KeyTable, V_FALSE, V_FLOAT, V_INT, V_NULL, V_TRUE, writeOptions } from './bytes.ts';
+import { ByteWriter, KeyTable, writeOptions, writeScalar } from './bytes.ts';
 import { journalOptions } from './callRecorder.ts';
-import { crc32, CRC_TABLE } from './crc32.ts';
+import { crc32 } from './crc32.ts';
 import { eventCode, EVENT_TYPES } from './effects.ts';
 import {
   EVENT_JSON_OPTIONS,
@@ -243,23 +243,8 @@ export class JournalEncoder {
       n++;
       if (k === 'globalStep') given = v;
       buf[p++] = id + 1;
-      if (v === null) buf[p++] = V_NULL;
-      else if (typeof v === 'number') {
-        if ((v | 0) === v && v <= 0x3fffffff && v >= -0x3fffffff) {
-          buf[p++] = V_INT;
-          let z = v >= 0 ? v * 2 : -v * 2 - 1;
-          while (z >= 0x80) {
-            buf[p++] = (z & 0x7f) | 0x80;
-            z >>>= 7;
-          }
-          buf[p++] = z;
-        } else if (Number.isFinite(v)) {
-          buf[p++] = V_FLOAT;
-          w.view.setFloat64(p, v, true);
-          p += 8;
-        } else return false;
-      } else if (typeof v === 'boolean') buf[p++] = v ? V_TRUE : V_FALSE;
-      else return false;
+      p = writeScalar(buf, p, v, w.view);
+      if (p < 0) return false;
     }
     if (n > 8) return false;
     let flags = 0;
@@ -291,31 +276,8 @@ export class JournalEncoder {
       w.sha256(m);
     }
     w.buf[start + 3] = flags;
-    const length = w.pos - start - 1;
-    if (length < 0x80) {
-      // The common record, framed here: its length in one byte and its CRC-32 (src/log/crc32.ts) inlined.
-      const buf = w.buf;
-      const p = w.pos;
-      buf[start] = length;
-      let c = ~this.#k;
-      let i = start;
-      for (; i + 4 <= p; i += 4) {
-        c ^= buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24);
-        c = CRC_TABLE[768 + (c & 0xff)] ^ CRC_TABLE[512 + ((c >>> 8) & 0xff)] ^ CRC_TABLE[256 + ((c >>> 16) & 0xff)] ^ CRC_TABLE[c >>> 24];
-      }
-      for (; i < p; i++) c = CRC_TABLE[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
-      c = ~c;
-      this.#k = c >>> 0;
-      w.ensure(4);
-      w.buf[p] = c;
-      w.buf[p + 1] = c >>> 8;
-      w.buf[p + 2] = c >>> 16;
-      w.buf[p + 3] = c >>> 24;
-      w.pos = p + 4;
-    } else {
-      this.#start = start;
-      this.#finish(start);
-    }
+    this.#start = start;
+    this.#finish(start);
     if (w.pos >= FLUSH_BYTES) this.flush();
   }
 

@@ -83,7 +83,8 @@ export class CallTap implements RecordingTap {
   /** The tallies of the quiet call: bit i of `events` is sink i's `onEvent`, of `updates` its `onUpdate`. */
   events = 0;
   updates = 0;
-  readonly #quiet: boolean;
+  /** The `quiet` option: whether this tap may tally at all. */
+  readonly #mayTally: boolean;
   #sinks: TapSink[] = [];
   #tallying = false;
   #direct: DirectEncoder | null = null;
@@ -104,7 +105,7 @@ export class CallTap implements RecordingTap {
 
   constructor(lifecycle: CompressionLifecycle, options: CallTapOptions) {
     this.#options = options;
-    this.#quiet = options.quiet ?? false;
+    this.#mayTally = options.quiet ?? false;
     this.#model = options.model;
     this.#detach = lifecycle.attachTap(this);
   }
@@ -243,7 +244,8 @@ export class CallTap implements RecordingTap {
     if (r.type === 'effect.modifier' && this.#pending) this.#weights = true;
   }
 
-  #start(call: JournalCall | null, type: string, options: Record<string, unknown> | null): void {
+  /** Starts the pending call; its modifiers tally their routine hooks when `tally` (a quiet event call), else report them. */
+  #start(call: JournalCall | null, type: string, options: Record<string, unknown> | null, tally = false): void {
     const c = this.#current;
     c.call = call;
     c.type = type;
@@ -251,7 +253,7 @@ export class CallTap implements RecordingTap {
     c.options = options;
     c.step = undefined;
     this.#pending = true;
-    if (this.#tallying) this.#tally(false); // event() turns it back on for a quiet call
+    if (this.#tallying !== tally) this.#tally(tally);
     this.#weights = call ? mayChangeWeights(call.call, (call as { type?: string }).type ?? null) : mayChangeWeights('event', type);
   }
 
@@ -262,23 +264,14 @@ export class CallTap implements RecordingTap {
     this.lastType = eventType;
     this.lastCode = code;
     const quiet = this.#canTally && code > 0 && hint === null;
+    this.#hint = null;
+    this.#start(hint, eventType, hint ? null : options, quiet);
     if (quiet) {
-      // #start, for the call of nearly every event.
-      const c = this.#current;
-      c.call = null;
-      c.type = eventType;
-      c.options = options;
-      this.#pending = true;
-      this.#weights = mayChangeWeights('event', eventType);
       this.quiet = true;
-      if (!this.#tallying) this.#tally(true);
       if (this.#direct !== null && this.#direct.beginEvent(code, options, globalStep)) {
         this.#open = true;
         this.#onBegin();
       }
-    } else {
-      this.#hint = null;
-      this.#start(hint, eventType, hint ? null : options);
     }
     this.#current.step = globalStep;
     this.#current.code = code;
@@ -319,7 +312,7 @@ export class CallTap implements RecordingTap {
     this.wake();
     this.#tally(false);
     this.#sinks = refs.map((ref, i) => new TapSink(this, ref, records[i]));
-    this.#canTally = this.#quiet && refs.length <= 30 && records.every((r) => r === null) && this.#sinks.every((s) => s.base >= 0);
+    this.#canTally = this.#mayTally && refs.length <= 30 && records.every((r) => r === null) && this.#sinks.every((s) => s.base >= 0);
     return this.#sinks;
   }
 }

@@ -56,6 +56,12 @@ export function recordTo(lifecycle: CompressionLifecycle, target: string | Journ
     tap.commit();
     encoder.flush();
   };
+  const scheduleFlush = () => {
+    if (!scheduled) {
+      scheduled = true;
+      queueMicrotask(flushBurst);
+    }
+  };
   // The tap first: a lifecycle that already has one refuses it before any file is opened.
   const tap: CallTap = new CallTap(lifecycle, {
     recipeRef: full.recipe !== null,
@@ -65,10 +71,7 @@ export function recordTo(lifecycle: CompressionLifecycle, target: string | Journ
       encoder.tapCall(c);
       // A finalized run is on disk at once, whatever the driver does next.
       if (c.call?.call === 'finalize') encoder.flush();
-      else if (!scheduled) {
-        scheduled = true;
-        queueMicrotask(flushBurst);
-      }
+      else scheduleFlush();
     },
   });
   let sink: JournalSink;
@@ -79,12 +82,7 @@ export function recordTo(lifecycle: CompressionLifecycle, target: string | Journ
     throw e;
   }
   const encoder = new JournalEncoder(sink, full);
-  tap.writeTo(encoder, () => {
-    if (!scheduled) {
-      scheduled = true;
-      queueMicrotask(flushBurst);
-    }
-  });
+  tap.writeTo(encoder, scheduleFlush);
   const close = () => {
     if (closed) return;
     closed = true;
