@@ -50,8 +50,6 @@ class CountingTap implements RecordingTap {
   }
 }
 class CountingSink implements EffectSink {
-  readonly tallying = false;
-  tally(): void {}
   constructor(readonly tap: CountingTap) {}
   untally(): void {}
   hook(): void {

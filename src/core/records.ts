@@ -16,20 +16,30 @@ export type CallName = 'initialize' | 'event' | 'finalize' | 'reset';
  * be called, a flag set, a domain effect, a warning); the lifecycle adds which modifier it was.
  */
 export interface EffectSink {
-  /**
-   * While true, `updateEvent`'s routine path (`onEvent`, maybe then `onUpdate`: what most events cause) does
-   * not call `hook` for them but `tally` (false before `onEvent`, true before `onUpdate`, with the event's type
-   * then), and the recording tap turns tallies into records when the call ends or anything else is reported.
-   * False but in the journal's tap.
-   */
-  tallying: boolean;
-  tally(update: boolean, eventType: EventType | null): void;
-  /** Reports what has been tallied and stops tallying for the rest of the call (a path a tally cannot describe). */
+  /** Reports what the routine stamps say so far and has routine hooks reported one by one for the rest of the call (a path stamps cannot describe). */
   untally(): void;
   hook(hook: HookName, eventType: EventType | null): void;
   transition(flag: 'initialized' | 'started' | 'ended' | 'finalized', from: ModifierPhase, to: ModifierPhase): void;
   effect(kind: string, data: unknown): void;
   warning(message: string): void;
+}
+
+/** Where a modifier reports its routine hooks (`onEvent`, then maybe `onUpdate`: what most events cause): its effect sink, or null while they are stamped. */
+export const ROUTINE_SINK = Symbol('llmc-sim.routineSink');
+/** The serial of the last event call in which the modifier entered `onEvent` on its routine path while it had no routine sink. */
+export const ON_EVENT_AT = Symbol('llmc-sim.onEventAt');
+/** The same for `onUpdate`. */
+export const ON_UPDATE_AT = Symbol('llmc-sim.onUpdateAt');
+
+/**
+ * What a modifier leaves for the journal's tap on its routine path: while its `ROUTINE_SINK` is null, each
+ * routine hook stores the event call's serial instead of calling a sink (one store, no call), and the tap reads
+ * the stamps when the call ends or anything else is reported (src/log/tap.ts).
+ */
+export interface RoutineStamps {
+  [ROUTINE_SINK]: EffectSink | null;
+  [ON_EVENT_AT]: number;
+  [ON_UPDATE_AT]: number;
 }
 
 /**
@@ -42,10 +52,16 @@ export interface EffectSink {
  */
 export interface RecordingTap {
   record(r: LifecycleRecord): void;
-  /** An accepted event's call record, without building it (the common call: `record` gets it only while `records$` is observed too). */
-  event(eventType: EventType, globalStep: number, options: Record<string, unknown>): void;
-  /** The sinks for the recipe's modifiers, in recipe order; `records[i]` publishes to `records$` while someone subscribes, else null. */
-  sinks(refs: readonly ModifierRef[], records: readonly (EffectSink | null)[]): EffectSink[];
+  /**
+   * An accepted event's call record, without building it (the common call: `record` gets it only while
+   * `records$` is observed too); `serial` is what the modifiers stamp during this call.
+   */
+  event(eventType: EventType, globalStep: number, options: Record<string, unknown>, serial: number): void;
+  /**
+   * The sinks for the recipe's modifiers, in recipe order; `records[i]` publishes to `records$` while someone
+   * subscribes, else null. `modifiers[i]` is the modifier itself, whose routine sink the tap may clear to read stamps.
+   */
+  sinks(refs: readonly ModifierRef[], records: readonly (EffectSink | null)[], modifiers: readonly RoutineStamps[]): EffectSink[];
 }
 
 export interface ModifierRef {

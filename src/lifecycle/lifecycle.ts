@@ -33,7 +33,7 @@ import {
 } from '../core/lifecycleErrors.ts';
 import { eventTypeCode, eventTypeOfCode, INITIAL_ORDER_STATE, orderCellAt, type OrderCell } from '../core/order.ts';
 import { record, type CallName, type EffectSink, type HookName, type LifecycleRecord, type ModifierRef, type RecordingTap } from '../core/records.ts';
-import { dispatchEvent, EFFECT_SINK, kindOf, RECIPE_POSITION, type HookContext, type Modifier, type ModifierPhase } from '../modifiers/modifier.ts';
+import { dispatchEvent, installEffectSink, kindOf, RECIPE_POSITION, type HookContext, type Modifier, type ModifierPhase } from '../modifiers/modifier.ts';
 import { Recipe, type RecipeInput } from '../recipe/recipe.ts';
 import { FIDELITY_POLICIES, type FidelityPolicy } from './fidelityPolicy.ts';
 import { RecordsSubscriberError, ReentrantCallError } from './errors.ts';
@@ -105,6 +105,8 @@ export class CompressionLifecycle {
   #recording = false;
   #observed = false;
   #tap: RecordingTap | null = null;
+  /** Numbers the accepted event calls: what modifiers stamp on their routine path (RoutineStamps). */
+  #serial = 0;
 
   /**
    * Every accepted call and each effect it caused, in order (see `records.ts`). A subscriber that
@@ -212,7 +214,7 @@ export class CompressionLifecycle {
         this.#emit(record.warning('W1', message, null));
       }
     }
-    for (const m of this.#recipe.modifiers) m[EFFECT_SINK] = null;
+    for (const m of this.#recipe.modifiers) installEffectSink(m, null);
     this.#state = new State();
     this.#recipe = new Recipe();
     this.#initialized = false;
@@ -364,7 +366,7 @@ export class CompressionLifecycle {
       if (this.#observed) this.#emit(record.event(type, this.#globalStep, options));
       else {
         this.#seq++;
-        this.#tap!.event(type, this.#globalStep, options);
+        this.#tap!.event(type, this.#globalStep, options, this.#serial);
       }
     }
     const event = policy.buildEvent(type, this.#globalStep, this.#stepsPerEpoch, this.#batchesPerStep);
@@ -373,7 +375,8 @@ export class CompressionLifecycle {
     const kind = KIND_OF_CODE[code];
     const results: unknown[] = [];
     try {
-      for (let i = 0; i < modifiers.length; i++) collect(results, dispatchEvent(modifiers[i], this.#state, event, ctx, type, kind));
+      const serial = this.#serial++;
+      for (let i = 0; i < modifiers.length; i++) collect(results, dispatchEvent(modifiers[i], this.#state, event, ctx, type, kind, serial));
     } catch (e) {
       this.#emit(record.error('event', e));
       throw e;
@@ -459,15 +462,13 @@ export class CompressionLifecycle {
     const tap = this.#tap;
     const refs: ModifierRef[] = modifiers.map((m: Modifier, position: number) => ({ position, modifierType: m.constructor.name }));
     const records = refs.map((ref) => (this.#observed ? new ModifierSink(ref, publish) : null));
-    const sinks = tap !== null ? tap.sinks(refs, records) : records;
-    modifiers.forEach((m: Modifier, i: number) => (m[EFFECT_SINK] = sinks[i]));
+    const sinks = tap !== null ? tap.sinks(refs, records, modifiers) : records;
+    modifiers.forEach((m: Modifier, i: number) => installEffectSink(m, sinks[i]));
   }
 }
 
 /** A modifier's reports as records naming it (installed while someone records). */
 class ModifierSink implements EffectSink {
-  readonly tallying = false;
-  tally(): void {}
   untally(): void {}
   constructor(
     readonly ref: ModifierRef,

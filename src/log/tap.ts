@@ -5,7 +5,7 @@
  * effects exactly as the recording did; record → replay → record is byte-identical by construction.
  */
 import { EventType } from '../core/events.ts';
-import type { EffectSink, HookName, LifecycleRecord, ModifierRef, RecordingTap } from '../core/records.ts';
+import { ON_EVENT_AT, ON_UPDATE_AT, ROUTINE_SINK, type EffectSink, type HookName, type LifecycleRecord, type ModifierRef, type RecordingTap, type RoutineStamps } from '../core/records.ts';
 import { record } from '../core/records.ts';
 import type { ModifierPhase } from '../../machines/modifier.machine.ts';
 import type { CompressionLifecycle } from '../lifecycle/lifecycle.ts';
@@ -45,9 +45,9 @@ export interface CallTapOptions {
   /** The model whose hash follows weight-changing calls; an initialize call's `model` replaces it. */
   model: Model | null;
   /**
-   * Track the hooks every event causes (each modifier's `onEvent`, maybe `onUpdate`, in recipe order) as two
-   * numbers instead of a word each, written out only when the call's effects differ from the last call of its
-   * code (`TapCall.same`). For recording; a replay compares words and leaves it off.
+   * Read the hooks every event causes (each modifier's `onEvent`, maybe `onUpdate`, in recipe order) from the
+   * modifiers' stamps (`RoutineStamps`) instead of a word each, written out only when the call's effects differ
+   * from the last call of its code (`TapCall.same`). For recording; a replay compares words and leaves it off.
    */
   quiet?: boolean;
   onCall: (call: TapCall) => void;
@@ -76,17 +76,19 @@ export class CallTap implements RecordingTap {
   #hint: JournalCall | null = null;
   readonly #current: TapCall = { call: null, type: '', code: -1, options: null, step: undefined, same: false, words: this.words, count: 0, generic: [], m: undefined };
   /**
-   * While `quiet`, the sinks tally (`EffectSink.tallying`): the hooks after the call word are each tallied sink's
-   * `onEvent`, then its `onUpdate` if tallied too, in recipe order; anything else writes them out first (`wake`).
+   * While `quiet`, the modifiers stamp their routine hooks (`RoutineStamps`): the hooks after the call word are
+   * each stamped modifier's `onEvent`, then its `onUpdate` if stamped too, in recipe order; anything else writes
+   * them out first (`wake`).
    */
   quiet = false;
-  /** The tallies of the quiet call: bit i of `events` is sink i's `onEvent`, of `updates` its `onUpdate`. */
-  events = 0;
-  updates = 0;
-  /** The `quiet` option: whether this tap may tally at all. */
+  /** The `quiet` option: whether this tap may read stamps at all. */
   readonly #mayTally: boolean;
   #sinks: TapSink[] = [];
+  #modifiers: readonly RoutineStamps[] = [];
+  /** Whether the modifiers' routine sinks are cleared (they stamp). */
   #tallying = false;
+  /** The serial of the pending quiet call: what its modifiers stamp. */
+  #serial = -1;
   #direct: DirectEncoder | null = null;
   #onBegin: () => void = () => {};
   /** Whether the pending call's record was started in the direct encoder. */
@@ -98,6 +100,12 @@ export class CallTap implements RecordingTap {
   readonly #lastUpdates: number[] = EVENT_TYPES.map(() => -1);
   /** Whether any of those is not -1. */
   #remembered = false;
+  /**
+   * How many times stamps stopped telling the whole story: a wake, a call that was not quiet, new sinks. A code's
+   * last pure call is armed with the count then; while it holds, the next pure call of the code needs no reading.
+   */
+  #disturbances = 0;
+  readonly #armedAt: number[] = EVENT_TYPES.map(() => -1);
   #n = 0;
   /** The event type of the call record seen last and its code: hooks name it, compared by reference. */
   lastType: string | null = null;
@@ -158,22 +166,36 @@ export class CallTap implements RecordingTap {
     if (this.quiet) {
       this.quiet = false;
       const code = c.code;
-      const events = this.events;
-      const updates = this.updates;
-      this.events = 0;
-      this.updates = 0;
-      // A call of nothing but the call word and tallies, as the last of its code: its effects are that call's.
+      // A call of nothing but the call word and stamps, as the last of its code: its effects are that call's.
       const pure = this.count === 1 && this.#generic.length === 0;
-      if (pure && this.#lastEvents[code] === events && this.#lastUpdates[code] === updates) c.same = true;
-      else this.#writeTallies(events, updates);
-      this.#lastEvents[code] = pure ? events : -1;
-      this.#lastUpdates[code] = pure ? updates : -1;
-      this.#remembered ||= pure;
-    } else if (this.#remembered) {
-      // Conservative: the encoder's last effects of any code may have changed.
-      this.#lastEvents.fill(-1);
-      this.#lastUpdates.fill(-1);
-      this.#remembered = false;
+      // With nothing reported since the last pure call of this code, every modifier took its routine path in a
+      // state it was in then, and the stamps are that call's: which hooks the path calls is a function of the
+      // state and the event's kind (test/modifiers/routine.test.ts), and a change of state is reported.
+      if (pure && this.#armedAt[code] === this.#disturbances) c.same = true;
+      else {
+        let events = 0;
+        let updates = 0;
+        const ms = this.#modifiers;
+        const serial = this.#serial;
+        for (let i = 0; i < ms.length; i++) {
+          if (ms[i][ON_EVENT_AT] === serial) events |= 1 << i;
+          if (ms[i][ON_UPDATE_AT] === serial) updates |= 1 << i;
+        }
+        if (pure && this.#lastEvents[code] === events && this.#lastUpdates[code] === updates) c.same = true;
+        else this.#writeTallies(events, updates);
+        this.#lastEvents[code] = pure ? events : -1;
+        this.#lastUpdates[code] = pure ? updates : -1;
+        this.#armedAt[code] = pure ? this.#disturbances : -1;
+        this.#remembered ||= pure;
+      }
+    } else {
+      this.#disturbances++;
+      if (this.#remembered) {
+        // Conservative: the encoder's last effects of any code may have changed.
+        this.#lastEvents.fill(-1);
+        this.#lastUpdates.fill(-1);
+        this.#remembered = false;
+      }
     }
     const m = this.#weights && this.#model ? modelSha256(this.#model) : undefined;
     if (this.#open) {
@@ -195,29 +217,39 @@ export class CallTap implements RecordingTap {
     this.#detach();
   }
 
-  /** Writes out what the sinks have tallied and stops tallying for the rest of the call. */
+  /** Writes out what the modifiers have stamped and has their routine hooks reported for the rest of the call. */
   wake(): void {
     if (!this.quiet) return;
     this.quiet = false;
+    this.#disturbances++;
     this.#tally(false);
-    const events = this.events;
-    const updates = this.updates;
-    this.events = 0;
-    this.updates = 0;
-    this.#writeTallies(events, updates);
+    const e = this.lastCode;
+    const serial = this.#serial;
+    const ms = this.#modifiers;
+    for (let i = 0; i < ms.length; i++) {
+      if (ms[i][ON_EVENT_AT] !== serial) continue;
+      this.push(this.#sinks[i].base | (4 << 4) | (e << 8));
+      if (ms[i][ON_UPDATE_AT] === serial) this.push(this.#sinks[i].base | (2 << 4) | (e << 8));
+    }
+  }
+
+  /** `wake`, and no stamps until the next quiet call (a modifier's hooks outside a lifecycle call, or off the base path). */
+  untally(): void {
+    this.wake();
+    if (this.#tallying) this.#tally(false);
   }
 
   /**
-   * Turns the sinks' tallying on or off. It stays on from one quiet call to the next (a hook outside any call
-   * is then tallied into the next one, where a loud recording would have put it too: either way a replay
-   * diverges there) and goes off for any other call.
+   * Clears the modifiers' routine sinks (they stamp) or restores them. Cleared from one quiet call to the next,
+   * restored for any other call.
    */
   #tally(on: boolean): void {
     this.#tallying = on;
-    for (const s of this.#sinks) s.tallying = on;
+    const ms = this.#modifiers;
+    for (let i = 0; i < ms.length; i++) ms[i][ROUTINE_SINK] = on ? null : this.#sinks[i];
   }
 
-  /** Tallies as words: each sink's `onEvent`, then its `onUpdate` where tallied, in recipe order. */
+  /** Stamps as words: each modifier's `onEvent`, then its `onUpdate` where stamped, in recipe order (masks as in `commit`). */
   #writeTallies(events: number, updates: number): void {
     const e = this.lastCode;
     const sinks = this.#sinks;
@@ -257,8 +289,9 @@ export class CallTap implements RecordingTap {
     this.#weights = call ? mayChangeWeights(call.call, (call as { type?: string }).type ?? null) : mayChangeWeights('event', type);
   }
 
-  event(eventType: EventType, globalStep: number, options: Record<string, unknown>): void {
+  event(eventType: EventType, globalStep: number, options: Record<string, unknown>, serial: number): void {
     if (this.#pending) this.commit();
+    this.#serial = serial;
     const hint = this.#hint;
     const code = eventType === this.lastType ? this.lastCode : eventCode(eventType);
     this.lastType = eventType;
@@ -282,7 +315,7 @@ export class CallTap implements RecordingTap {
     this.wake();
     switch (r.type) {
       case 'call.event':
-        this.event(r.eventType, r.globalStep, r.options);
+        this.event(r.eventType, r.globalStep, r.options, -1);
         return;
       case 'call.initialize':
       case 'call.finalize':
@@ -308,10 +341,12 @@ export class CallTap implements RecordingTap {
     }
   }
 
-  sinks(refs: readonly ModifierRef[], records: readonly (EffectSink | null)[]): EffectSink[] {
+  sinks(refs: readonly ModifierRef[], records: readonly (EffectSink | null)[], modifiers: readonly RoutineStamps[]): EffectSink[] {
     this.wake();
-    this.#tally(false);
+    this.#disturbances++;
+    this.#tallying = false;
     this.#sinks = refs.map((ref, i) => new TapSink(this, ref, records[i]));
+    this.#modifiers = modifiers;
     this.#canTally = this.#mayTally && refs.length <= 30 && records.every((r) => r === null) && this.#sinks.every((s) => s.base >= 0);
     return this.#sinks;
   }
@@ -321,26 +356,15 @@ export class CallTap implements RecordingTap {
 class TapSink implements EffectSink {
   /** The modifier's position in a word, or -1 when it does not fit one. */
   readonly base: number;
-  tallying = false;
-  /** This sink's bit in the tap's tallies (sinks past the 30th never tally). */
-  readonly bit: number;
   constructor(
     readonly tap: CallTap,
     readonly ref: ModifierRef,
     readonly next: EffectSink | null,
   ) {
     this.base = ref.position <= MAX_POSITION ? hookWord(ref.position, 0, 0) : -1;
-    this.bit = ref.position < 30 ? 1 << ref.position : 0;
-  }
-  tally(update: boolean, eventType: EventType | null): void {
-    const tap = this.tap;
-    // A tally stands for a hook of the call's event type; a hook after something changed the type is reported.
-    if (eventType !== tap.lastType) this.hook(update ? 'onUpdate' : 'onEvent', eventType);
-    else if (update) tap.updates |= this.bit;
-    else tap.events |= this.bit;
   }
   untally(): void {
-    this.tap.wake();
+    this.tap.untally();
   }
   /** Runs for every hook of every event a replay re-executes: the common case is one comparison per name and one store. */
   hook(hook: HookName, eventType: EventType | null): void {

@@ -32,7 +32,7 @@ import {
   type Step,
 } from '../../machines/modifier.plan.ts';
 import { assignFields, BASE_FIELDS, dumpFields, type FieldSpecs } from '../core/fields.ts';
-import type { EffectSink, HookName } from '../core/records.ts';
+import { ON_EVENT_AT, ON_UPDATE_AT, ROUTINE_SINK, type EffectSink, type HookName, type RoutineStamps } from '../core/records.ts';
 import { warn as logWarning } from '../core/logger.ts';
 import { ValueError } from '../core/errors.ts';
 import { describeValue } from '../core/options.ts';
@@ -159,15 +159,26 @@ const UPDATE_EVENT = Symbol('llmc-sim.updateEvent');
 
 /**
  * §6.3's call of `updateEvent` on one modifier, for the lifecycle, which built `event` (so it is an
- * Event) with `type`, of the machine's `kind`: while the event still has that type and the context a
- * fidelity (a hook may change either), `updateEvent`'s checks are skipped. A subclass that overrides
- * `updateEvent` gets the call itself, and its result is returned.
+ * Event) with `type`, of the machine's `kind`, in its event call numbered `serial`: while the event still
+ * has that type and the context a fidelity (a hook may change either), `updateEvent`'s checks are skipped.
+ * A subclass that overrides `updateEvent` gets the call itself, and its result is returned.
  */
-export function dispatchEvent(m: Modifier, state: State, event: Event, ctx: HookContext, type: EventType, kind: number): unknown {
-  if (m.updateEvent === BASE_UPDATE_EVENT && event.type === type && isFidelity(ctx.fidelity)) return m[UPDATE_EVENT](state, event, ctx, kind);
-  // A tally names the call's event type and the base class's path: anything else is reported hook by hook.
+export function dispatchEvent(m: Modifier, state: State, event: Event, ctx: HookContext, type: EventType, kind: number, serial: number): unknown {
+  if (m.updateEvent === BASE_UPDATE_EVENT && event.type === type && isFidelity(ctx.fidelity)) return m[UPDATE_EVENT](state, event, ctx, kind, type, serial);
+  // A stamp stands for a hook of the call's event type on the base class's path: anything else is reported hook by hook.
   m[EFFECT_SINK]?.untally();
   return m.updateEvent(state, event, ctx);
+}
+
+/**
+ * Installs where a modifier reports while the lifecycle records (null: nowhere); its routine hooks are reported
+ * there too until the journal's tap clears its `ROUTINE_SINK` to read stamps instead. @internal
+ */
+export function installEffectSink(m: Modifier, sink: EffectSink | null): void {
+  m[EFFECT_SINK] = sink;
+  m[ROUTINE_SINK] = sink;
+  m[ON_EVENT_AT] = -1;
+  m[ON_UPDATE_AT] = -1;
 }
 
 /** Where a modifier reports its effects; set by the lifecycle while someone records. @internal */
@@ -180,7 +191,7 @@ export const RECIPE_POSITION = Symbol('llmc-sim.recipePosition');
  * properties with `declare` (a plain class-field declaration would reset the value the base
  * constructor assigned).
  */
-export abstract class Modifier {
+export abstract class Modifier implements RoutineStamps {
   static readonly fields: FieldSpecs = BASE_FIELDS;
 
   declare index: number | null;
@@ -195,6 +206,12 @@ export abstract class Modifier {
   [EFFECT_SINK]: EffectSink | null = null;
   /** @internal */
   [RECIPE_POSITION]: number | null = null;
+  /** @internal */
+  [ROUTINE_SINK]: EffectSink | null = null;
+  /** @internal */
+  [ON_EVENT_AT] = -1;
+  /** @internal */
+  [ON_UPDATE_AT] = -1;
 
   constructor(args: ModifierArgs = {}) {
     const cls = new.target as unknown as ModifierClass;
@@ -257,7 +274,9 @@ export abstract class Modifier {
   /** §3.3, the hot path. Returns what `lifecycle.event` collects (§6.3); nothing for the base class. */
   updateEvent(state: State, event: Event, kwargs: Readonly<Record<string, unknown>> = {}): unknown {
     checkEvent('updateEvent', event);
-    this[UPDATE_EVENT](state, event, hookContext(kwargs), kindOf(event.type));
+    // Not the lifecycle's call (or a subclass's override): no stamps, every hook reported.
+    this[EFFECT_SINK]?.untally();
+    this[UPDATE_EVENT](state, event, hookContext(kwargs), kindOf(event.type), event.type, -1);
     return undefined;
   }
 
@@ -265,7 +284,7 @@ export abstract class Modifier {
    * `updateEvent` once its arguments are checked and the event's kind known; the lifecycle calls it
    * directly (see `dispatchEvent`). @internal
    */
-  [UPDATE_EVENT](state: State, event: Event, ctx: HookContext, kind: number): void {
+  [UPDATE_EVENT](state: State, event: Event, ctx: HookContext, kind: number, type: EventType | null, serial: number): void {
     const at = this.#at;
     const routine = ROUTINE[at * 3 + kind];
     if (routine === EXECUTE) {
@@ -273,12 +292,10 @@ export abstract class Modifier {
       return;
     }
     // onEvent, then the rest of the plan, looked up again only if onEvent moved us or a verdict matters; each hook
-    // reported just before it runs, as the executor reports it (or tallied, see EffectSink.tallying).
-    const sink = this[EFFECT_SINK];
-    if (sink !== null) {
-      if (sink.tallying) sink.tally(false, event.type);
-      else sink.hook('onEvent', event.type);
-    }
+    // reported just before it runs, as the executor reports it, or stamped (see RoutineStamps).
+    const sink = this[ROUTINE_SINK];
+    if (sink !== null) sink.hook('onEvent', type);
+    else this[ON_EVENT_AT] = serial;
     this.onEvent(state, event, ctx);
     let rest = routine;
     if (this.#at !== at || routine === ASK_SCHEDULE) {
@@ -290,11 +307,10 @@ export abstract class Modifier {
       }
     }
     if (rest === ON_EVENT_THEN_UPDATE) {
-      const sink = this[EFFECT_SINK];
-      if (sink !== null) {
-        if (sink.tallying) sink.tally(true, event.type);
-        else sink.hook('onUpdate', event.type);
-      }
+      const sink = this[ROUTINE_SINK];
+      if (sink !== null) sink.hook('onUpdate', event.type);
+      else if (event.type === type) this[ON_UPDATE_AT] = serial;
+      else this[EFFECT_SINK]?.hook('onUpdate', event.type); // onEvent retyped the event: a stamp stands for the call's type
       this.onUpdate(state, event, ctx);
     }
   }

@@ -70,15 +70,13 @@ async function load() {
   function record(m: Probe): string[] {
     const seen: string[] = [];
     const sink: EffectSink = {
-      tallying: false,
-      tally: () => {},
       untally: () => {},
       hook: (hook, type) => seen.push(`${hook}(${type ?? '-'})`),
       transition: (flag, from, to) => seen.push(`${flag}:${from}->${to}`),
       effect: (kind, data) => seen.push(`effect ${kind} ${JSON.stringify(data)}`),
       warning: (message) => seen.push(`warning ${message}`),
     };
-    m[mod.EFFECT_SINK] = sink;
+    mod.installEffectSink(m, sink);
     return seen;
   }
   return { mod, Event, EventType, State, errors, ValueError, Probe, record };

@@ -7,9 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { Event, EventType } from '../../src/core/events.ts';
 import { State } from '../../src/core/state.ts';
-import { EFFECT_SINK, type Modifier, type ModifierArgs } from '../../src/modifiers/modifier.ts';
+import { installEffectSink, type Modifier, type ModifierArgs } from '../../src/modifiers/modifier.ts';
 import type { EffectSink } from '../../src/core/records.ts';
 import { CalibrationTestModifier, TestModifier } from '../helpers/testModifier.ts';
+import { compiledPlans, EVENT_CODES, STATE_NAMES, updateEventCode } from '../../machines/modifier.plan.ts';
 
 type Call = 'initialize' | 'finalize' | EventType;
 const CALLS: Call[] = ['initialize', 'finalize', EventType.BATCH_START, EventType.BATCH_END, EventType.OPTIM_PRE_STEP, EventType.CALIBRATION_EPOCH_START, EventType.CALIBRATION_EPOCH_END];
@@ -22,7 +23,7 @@ const SCHEDULES = [
   { start: 3, end: null },
 ];
 
-const quietSink: EffectSink = { tallying: false, tally: () => {}, untally() {}, hook() {}, transition() {}, effect() {}, warning() {} };
+const quietSink: EffectSink = { untally() {}, hook() {}, transition() {}, effect() {}, warning() {} };
 
 /** Every call sequence of `length` over CALLS, the step advancing by one per call. */
 function* sequences(length: number): Generator<Call[]> {
@@ -31,7 +32,7 @@ function* sequences(length: number): Generator<Call[]> {
 }
 
 function trace(m: TestModifier, calls: readonly Call[], recorded: boolean): unknown[] {
-  if (recorded) (m as Modifier)[EFFECT_SINK] = quietSink;
+  if (recorded) installEffectSink(m as Modifier, quietSink);
   const out: unknown[] = [];
   calls.forEach((call, step) => {
     m.calls = [];
@@ -63,4 +64,21 @@ describe('routine rows (unrecorded) equal the executor (recorded)', () => {
       expect(compared).toBe(SCHEDULES.length * CALLS.length ** 4);
     });
   }
+});
+
+describe('what the journal predicts from (src/log/tap.ts: a quiet call with nothing reported since)', () => {
+  it('without a flag change or an error, the hooks updateEvent calls depend only on the state and the event kind, never on a verdict', () => {
+    const { plans } = compiledPlans();
+    let checked = 0;
+    STATE_NAMES.forEach((_name, s) => {
+      for (let kind = 0; kind < 3; kind++) {
+        const quiet = [false, true]
+          .flatMap((start) => [false, true].map((end) => plans[s * EVENT_CODES + updateEventCode(kind, start, end)]))
+          .filter((steps) => steps.every((step) => !step.startsWith('mark') && !step.startsWith('reject')));
+        for (const steps of quiet) expect(steps).toEqual(quiet[0]);
+        checked += quiet.length;
+      }
+    });
+    expect(checked).toBeGreaterThan(STATE_NAMES.length * 3);
+  });
 });
