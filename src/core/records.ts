@@ -54,9 +54,10 @@ export interface RecordingTap {
   record(r: LifecycleRecord): void;
   /**
    * An accepted event's call record, without building it (the common call: `record` gets it only while
-   * `records$` is observed too); `serial` is what the modifiers stamp during this call.
+   * `records$` is observed too); `typeCode` is `eventTypeCode(eventType)` (src/core/order.ts), `serial` what
+   * the modifiers stamp during this call.
    */
-  event(eventType: EventType, globalStep: number, options: Record<string, unknown>, serial: number): void;
+  event(eventType: EventType, typeCode: number, globalStep: number, options: Record<string, unknown>, serial: number): void;
   /**
    * The sinks for the recipe's modifiers, in recipe order; `records[i]` publishes to `records$` while someone
    * subscribes, else null. `modifiers[i]` is the modifier itself, whose routine sink the tap may clear to read stamps.

@@ -366,7 +366,7 @@ export class CompressionLifecycle {
       if (this.#observed) this.#emit(record.event(type, this.#globalStep, options));
       else {
         this.#seq++;
-        this.#tap!.event(type, this.#globalStep, options, this.#serial);
+        this.#tap!.event(type, code, this.#globalStep, options, this.#serial);
       }
     }
     const event = policy.buildEvent(type, this.#globalStep, this.#stepsPerEpoch, this.#batchesPerStep);

@@ -243,11 +243,23 @@ export function writeScalar(buf: Uint8Array, p: number, v: unknown, view: DataVi
   return p;
 }
 
-/** Reads options written by {@link writeOptions}; with `build` false it only checks them (a reader's first pass) and returns null. */
-export function readOptions(r: ByteReader, keys: KeyTable, build: boolean): { [k: string]: JsonValue } | null {
+/** Option names and values as read, in order (`n` of them): what a journal's prediction learns from. */
+export interface ReadFields {
+  names: string[];
+  values: JsonValue[];
+  n: number;
+}
+
+/**
+ * Reads options written by {@link writeOptions} into `fields`; with `build` false it only checks them (a
+ * reader's first pass) and returns null, else the options object.
+ */
+export function readOptions(r: ByteReader, keys: KeyTable, build: boolean, fields: ReadFields): { [k: string]: JsonValue } | null {
   const n = r.varint();
   const out: { [k: string]: JsonValue } | null = build ? {} : null;
   keys.globalStep = undefined;
+  if (n > r.end - r.pos) throw new Overrun('option count runs past the record');
+  fields.n = n;
   for (let i = 0; i < n; i++) {
     const ref = r.varint();
     let k: string;
@@ -260,6 +272,8 @@ export function readOptions(r: ByteReader, keys: KeyTable, build: boolean): { [k
       k = keys.names[ref - 1];
     }
     const v = readValue(r);
+    fields.names[i] = k;
+    fields.values[i] = v;
     if (out === null) {
       if (k === 'globalStep') keys.globalStep = v;
     } else if (k === '__proto__') setOwn(out, k, v);

@@ -28,9 +28,12 @@ export const EVENT_TYPES: readonly string[] = [
   'optim_pre_step',
   'optim_post_step',
 ];
-const EVENT_CODE = new Map(EVENT_TYPES.map((t, i) => [t, i]));
-/** The code of an event type, or -1 for one the format has no code for (stored as a generic). */
-export const eventCode = (type: string | null): number => (type === null ? 0 : (EVENT_CODE.get(type) ?? -1));
+/** The code of an event type, or -1 for one the format has no code for (stored as a generic): a scan of the few (interned) names, cheaper than a Map on the path of every event. */
+export function eventCode(type: string | null): number {
+  if (type === null) return 0;
+  for (let i = 1; i < EVENT_TYPES.length; i++) if (EVENT_TYPES[i] === type) return i;
+  return -1;
+}
 
 export const HOOKS: readonly HookName[] = ['onInitialize', 'onStart', 'onUpdate', 'onEnd', 'onEvent', 'onFinalize'];
 export const FLAGS = ['initialized', 'started', 'ended', 'finalized'] as const;

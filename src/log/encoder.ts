@@ -1,7 +1,8 @@
 /**
- * Writing a binary journal (version 2, docs/journal-format.md): records go into one preallocated
+ * Writing a binary journal (version 3, docs/journal-format.md): records go into one preallocated
  * buffer, framed and CRC-chained as they come, and reach the sink in large whole-record chunks
- * (`flush`), so a process killed between flushes leaves an intact prefix.
+ * (`flush`), so a process killed between flushes leaves an intact prefix. An event call that is its
+ * code's prediction (src/log/prediction.ts) with the same effects as the last is one byte of a run record.
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { AppendOnlyFile } from '../io/appendOnly.ts';
@@ -20,11 +21,14 @@ import {
   RECORD_END,
   RECORD_EVENT,
   RECORD_HEADER,
+  RECORD_RUN,
   type CallEntry,
   type JournalCall,
   type JournalHeader,
 } from './format.ts';
 import type { TapCall } from './tap.ts';
+import { CallPrediction } from './prediction.ts';
+import type { JsonValue } from './serialize.ts';
 
 /**
  * Where journal bytes go: a file (`openAppendOnly`) or anything with the same two methods. `write`
@@ -34,6 +38,14 @@ export type JournalSink = Pick<AppendOnlyFile, 'write' | 'close'>;
 
 /** Flush once this many bytes are buffered. */
 const FLUSH_BYTES = 1 << 16;
+/** Calls per run record at most: what damage to one record can cost. */
+const RUN_CALLS = 4096;
+
+const NO_WORDS = new Int32Array(0);
+const NO_GENERIC: readonly string[] = [];
+
+/** An option value as a reader decodes it (−0 is stored as the integer 0). */
+const decoded = (v: unknown): JsonValue => (v === 0 ? 0 : (v as JsonValue));
 
 /** How many bytes an unsigned LEB128 varint of `n` takes. */
 function varintSize(n: number): number {
@@ -60,6 +72,17 @@ export class JournalEncoder {
   readonly #shapeIds: Uint8Array[] = EVENT_TYPES.map(() => new Uint8Array(8));
   /** Where the record `beginEvent` started lies, or -1. */
   #open = -1;
+  /** Per event code, the call a run repeats (the reader keeps the same). */
+  readonly #predictions = EVENT_TYPES.map(() => new CallPrediction());
+  /** Where the open run record starts, or -1. */
+  #run = -1;
+  /** The code of the call `beginEvent` found to be its code's prediction (nothing written yet), or 0. */
+  #predicted = 0;
+  /** The open event record's options as a reader decodes them (names, values, count; -1: not field by field) and its step. */
+  readonly #names: string[] = [];
+  readonly #values: JsonValue[] = [];
+  #fields = -1;
+  #step = 0;
   constructor(
     readonly sink: JournalSink,
     header: JournalHeader,
@@ -114,6 +137,7 @@ export class JournalEncoder {
   }
 
   flush(): void {
+    if (this.#run >= 0) this.#closeRun();
     const w = this.#w;
     const whole = this.#open >= 0 ? this.#open : w.pos; // an open record stays, moved to the front
     if (whole === 0 || this.#ended) return;
@@ -130,6 +154,7 @@ export class JournalEncoder {
 
   /** Starts a record: one byte for its length, widened in `#finish` if the payload needs more. */
   #begin(): void {
+    if (this.#run >= 0) this.#closeRun();
     const w = this.#w;
     w.ensure(1);
     this.#start = w.pos;
@@ -183,6 +208,7 @@ export class JournalEncoder {
       this.#json({ call: 'event', type, options: json as never }, step, Array.from(words.subarray(0, count)), generic, m);
       return;
     }
+    if (this.#run >= 0) this.#closeRun();
     const w = this.#w;
     w.ensure(4);
     const start = w.pos;
@@ -195,22 +221,38 @@ export class JournalEncoder {
     // Live options are what `journalOptions` makes of them (the same bytes as a driver's JSON form): a recipe
     // becomes a reference, which is not a scalar.
     let stepGiven: unknown;
-    if (writeOptions(w, options, keys, this.#recipeRef ? 'recipe' : null)) stepGiven = keys.globalStep;
-    else {
+    if (writeOptions(w, options, keys, this.#recipeRef ? 'recipe' : null)) {
+      stepGiven = keys.globalStep;
+      this.#capture(options);
+    } else {
       const json = live ? journalOptions(options, this.#recipeRef) : options;
-      if (writeOptions(w, json, keys)) stepGiven = keys.globalStep;
-      else {
+      if (writeOptions(w, json, keys)) {
+        stepGiven = keys.globalStep;
+        this.#capture(json);
+      } else {
         flags |= EVENT_JSON_OPTIONS;
         w.text(JSON.stringify(json));
         stepGiven = json.globalStep;
+        this.#fields = -1;
       }
     }
     if (step === undefined) flags |= EVENT_NO_STEP;
     else if (Object.is(stepGiven, step)) flags |= EVENT_STEP_GIVEN;
     else w.f64(step);
+    this.#step = step ?? 0;
     w.buf[start + 3] = flags;
     this.#open = start;
     this.endEvent(same, words, count, generic, m);
+  }
+
+  /** The options an event record stores field by field, as a reader decodes them (for the prediction). */
+  #capture(o: Record<string, unknown>): void {
+    let n = 0;
+    for (const k in o) {
+      this.#names[n] = k;
+      this.#values[n++] = decoded(o[k]);
+    }
+    this.#fields = n;
   }
 
   /**
@@ -220,6 +262,32 @@ export class JournalEncoder {
    */
   beginEvent(code: number, options: Record<string, unknown>, step: number): boolean {
     if ((options as { __proto__?: unknown }).__proto__ !== Object.prototype) return false;
+    const p = this.#predictions[code];
+    if (p.runnable && p.matches(options, step)) {
+      this.#predicted = code;
+      return true;
+    }
+    if (this.#run >= 0) this.#closeRun();
+    return this.#beginRecord(code, options, step);
+  }
+
+  /**
+   * The tap's common step, as one call: ends the call begun last with the effects of the last call of its code
+   * and no model hash (`endEvent(true, …)`: one byte of a run when it was its code's prediction), then begins
+   * the next (`beginEvent`).
+   */
+  endSameAndBegin(code: number, options: Record<string, unknown>, step: number): boolean {
+    const last = this.#predicted;
+    if (last !== 0) {
+      this.#predicted = 0;
+      this.#runCall(last);
+      this.#predictions[last].advance();
+    } else this.endEvent(true, NO_WORDS, 0, NO_GENERIC, undefined);
+    return this.beginEvent(code, options, step);
+  }
+
+  /** `beginEvent` past the prediction: the call's own event record. */
+  #beginRecord(code: number, options: Record<string, unknown>, step: number): boolean {
     const w = this.#w;
     if (w.pos + 128 > w.buf.length) w.ensure(128);
     const buf = w.buf;
@@ -240,13 +308,17 @@ export class JournalEncoder {
         shape.push(k);
         this.#shapeIds[code][n] = id;
       }
-      n++;
       if (k === 'globalStep') given = v;
+      this.#names[n] = k;
+      this.#values[n] = decoded(v);
+      n++;
       buf[p++] = id + 1;
       p = writeScalar(buf, p, v, w.view);
       if (p < 0) return false;
     }
     if (n > 8) return false;
+    this.#fields = n;
+    this.#step = step;
     let flags = 0;
     if (given === step && (step !== 0 || 1 / step === 1 / (given as number))) flags = EVENT_STEP_GIVEN; // Object.is, inlined
     else {
@@ -262,8 +334,29 @@ export class JournalEncoder {
     return true;
   }
 
-  /** Ends the record `beginEvent` started: the call's effects (`same`: as the last event's of its code, see `TapCall.same`) and model hash. */
+  /**
+   * Ends the call `beginEvent` started: the call's effects (`same`: as the last event's of its code, see
+   * `TapCall.same`) and model hash. A predicted call with the same effects and no hash is one byte of a run.
+   */
   endEvent(same: boolean, words: Int32Array, count: number, generic: readonly string[], m: string | undefined): void {
+    if (this.#predicted !== 0) {
+      const code = this.#predicted;
+      this.#predicted = 0;
+      const p = this.#predictions[code];
+      if (same && m === undefined) {
+        this.#runCall(code);
+        p.advance();
+        return;
+      }
+      // Its effects differ: the call is written as an event record, with the options it was matched with.
+      const options: Record<string, unknown> = {};
+      for (let i = 0; i < p.names.length; i++) options[p.names[i]] = p.valueAt(i);
+      if (this.#run >= 0) this.#closeRun();
+      if (!this.#beginRecord(code, options, p.nextStep)) {
+        this.#event(EVENT_TYPES[code], code, options, false, p.nextStep, same, words, count, generic, m);
+        return;
+      }
+    }
     const w = this.#w;
     const start = this.#open;
     this.#open = -1;
@@ -278,7 +371,37 @@ export class JournalEncoder {
     w.buf[start + 3] = flags;
     this.#start = start;
     this.#finish(start);
+    const p = this.#predictions[code];
+    if (this.#fields < 0 || flags & EVENT_NO_STEP) p.forget();
+    else p.observe(this.#names, this.#values, this.#fields, flags & EVENT_STEP_GIVEN ? decoded(this.#step) as number : this.#step, (flags & EVENT_STEP_GIVEN) !== 0);
     if (w.pos >= FLUSH_BYTES) this.flush();
+  }
+
+  /** Appends a call of `code` to the open run record, opening one if needed. */
+  #runCall(code: number): void {
+    const w = this.#w;
+    const pos = w.pos;
+    // The common case: an open run with room, in a buffer with room.
+    if (this.#run >= 0 && pos - this.#run - 2 < RUN_CALLS && pos < FLUSH_BYTES - 1) {
+      w.buf[pos] = code;
+      w.pos = pos + 1;
+      return;
+    }
+    if (this.#run >= 0 && w.pos - this.#run - 2 >= RUN_CALLS) this.#closeRun();
+    if (w.pos + 3 > w.buf.length) w.ensure(3);
+    if (this.#run < 0) {
+      this.#run = w.pos;
+      w.buf[w.pos + 1] = RECORD_RUN;
+      w.pos += 2;
+    }
+    w.buf[w.pos++] = code;
+    if (w.pos >= FLUSH_BYTES) this.flush();
+  }
+
+  #closeRun(): void {
+    this.#start = this.#run;
+    this.#run = -1;
+    this.#finish(this.#start);
   }
 
   /** An event's effects after its step: a reference to the last event's of the code when equal (returns the flag), else the words and generic records. */

@@ -22,7 +22,7 @@ export function mayChangeWeights(kind: string, eventType: string | null): boolea
 }
 
 export const FORMAT_NAME = 'llmc-sim-journal';
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 export const LLMC_SIM_VERSION = '0.1.0';
 
 /** The first bytes of a binary journal: a non-ASCII byte (no text tool takes it for text), the name, CR LF and SUB (a newline-mangling copy breaks it). */
@@ -35,6 +35,8 @@ export const RECORD_EVENT = 1;
 /** Any other call (initialize, finalize, reset, optimizerStep, and any later kind): stored as JSON. */
 export const RECORD_CALL = 2;
 export const RECORD_END = 3;
+/** Version 3: event calls that are each their code's prediction (src/log/prediction.ts), one code byte per call. */
+export const RECORD_RUN = 4;
 
 /** Flags of an event record. */
 export const EVENT_MODEL = 1;

@@ -1,10 +1,11 @@
 /**
- * Reading a binary journal (version 2, docs/journal-format.md): the magic, then each record's frame
- * (`[varint length][payload][CRC-32]`, the CRC chained from the previous record's and, for the
- * header, covering the magic too), its payload, and the closing record's count and SHA-256.
+ * Reading a binary journal (versions 2 and 3, docs/journal-format.md): the magic, then each record's
+ * frame (`[varint length][payload][CRC-32]`, the CRC chained from the previous record's and, for the
+ * header, covering the magic too), its payload, and the closing record's count and SHA-256. A run
+ * record (version 3) holds several calls, one code byte each, decoded from their code's prediction.
  */
 import { createHash } from 'node:crypto';
-import { ByteReader, isScalarOptions, KeyTable, Overrun, readOptions } from './bytes.ts';
+import { ByteReader, isScalarOptions, KeyTable, Overrun, readOptions, type ReadFields } from './bytes.ts';
 import { hex8 } from './crc32.ts';
 import { crc32 } from './crc32.ts';
 import { effectsDigest, EVENT_TYPES, type Effects } from './effects.ts';
@@ -21,6 +22,7 @@ import {
   RECORD_END,
   RECORD_EVENT,
   RECORD_HEADER,
+  RECORD_RUN,
   type CallEntry,
   type Journal,
   type EndEntry,
@@ -29,6 +31,8 @@ import {
 } from './format.ts';
 import type { JsonValue } from './serialize.ts';
 import { upcastHeader } from './upcasters.ts';
+import { CallPrediction } from './prediction.ts';
+import { setOwn } from './serialize.ts';
 
 const TORN = 'torn record: the file ends in the middle of it (truncated, or the recording process was killed)';
 
@@ -112,6 +116,9 @@ class CallDecoder {
   readonly r: ByteReader;
   /** Whether the options of the call decoded last were stored field by field (scalars: no restoring needed). */
   scalar = false;
+  /** Per event code, the call a run repeats (the encoder keeps the same). */
+  readonly predictions = EVENT_TYPES.map(() => new CallPrediction());
+  readonly #fields: ReadFields = { names: [], values: [], n: 0 };
   constructor(
     bytes: Uint8Array,
     readonly build: boolean,
@@ -125,7 +132,7 @@ class CallDecoder {
   call(tag: number, start: number, end: number, n: number): CallEntry | null {
     const r = this.r.at(start, end);
     this.scalar = false;
-    const entry = tag === RECORD_EVENT ? this.#event(n) : readCall(r, n, this.digests);
+    const entry = tag === RECORD_EVENT ? this.#event(n) : tag === RECORD_RUN ? this.#runCall(n) : readCall(r, n, this.digests);
     if (r.pos !== r.end) throw new Overrun(`${r.end - r.pos} unread bytes at the end of the record`);
     return this.build ? entry : null;
   }
@@ -137,12 +144,14 @@ class CallDecoder {
     const flags = r.u8();
     if (flags >= 32) throw new Overrun(`unknown event flags ${flags}`);
     let options: { [k: string]: JsonValue } | null;
+    const fields = this.#fields;
+    fields.n = -1;
     if (flags & EVENT_JSON_OPTIONS) {
       const parsed = JSON.parse(r.text()) as unknown;
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Overrun('event options are not a JSON object');
       options = parsed as { [k: string]: JsonValue };
     } else {
-      options = readOptions(r, this.keys, this.build);
+      options = readOptions(r, this.keys, this.build, fields);
       this.scalar = true;
     }
     let s: number | undefined;
@@ -179,8 +188,36 @@ class CallDecoder {
       }
     }
     const m = flags & EVENT_MODEL ? r.sha256() : undefined;
+    const p = this.predictions[code];
+    if (fields.n < 0 || s === undefined) p.forget();
+    else p.observe(fields.names, fields.values, fields.n, s, (flags & EVENT_STEP_GIVEN) !== 0);
     if (!this.build) return null;
     return entryOf(n, { call: 'event', type: EVENT_TYPES[code], options: options! }, fx, this.digests ? base : null, s, m);
+  }
+
+  /** One call of a run record: its code's prediction, with the code's last effects. */
+  #runCall(n: number): CallEntry | null {
+    const code = this.r.u8();
+    if (code === 0 || code >= EVENT_TYPES.length) throw new Overrun(`unknown event type code ${code}`);
+    const p = this.predictions[code];
+    if (!p.runnable) throw new Overrun(`a run repeats ${EVENT_TYPES[code]}, which has no two earlier calls to follow`);
+    const fx = this.last[code];
+    if (fx === null) throw new Overrun(`a run repeats ${EVENT_TYPES[code]}, whose last effects are not stored`);
+    const s = p.nextStep;
+    if (s !== s) throw new Overrun(`a run repeats ${EVENT_TYPES[code]}, whose next step is not a finite number`);
+    let options: { [k: string]: JsonValue } | null = null;
+    if (this.build) options = {};
+    for (let i = 0; i < p.names.length; i++) {
+      const v = p.valueAt(i);
+      if (v === undefined) throw new Overrun(`a run repeats ${EVENT_TYPES[code]}, whose option '${p.names[i]}' would not be a finite number`);
+      if (options === null) continue;
+      if (p.names[i] === '__proto__') setOwn(options, '__proto__', v);
+      else options[p.names[i]] = v;
+    }
+    p.advance();
+    this.scalar = true;
+    if (options === null) return null;
+    return entryOf(n, { call: 'event', type: EVENT_TYPES[code], options }, fx, this.digests ? this.lastDigest[code] : null, s, undefined);
   }
 }
 
@@ -254,9 +291,13 @@ export function readJournalV2(bytes: Buffer, source: string): Journal {
   let k = 0;
   let start = 0;
   let record = 0;
+  /** The version the header was written with (2 or 3). */
+  let version = 0;
+  /** The number of calls before the record being read. */
+  let firstCall = 0;
   const journal = (damage: Journal['damage'], dropped: number): Journal => {
     const lazy: Lazy = { bytes, tags, starts, ends, count };
-    const j = { source, header: header!, end, damage, dropped, bytes: bytes.length, storedVersion: 2 } as Journal;
+    const j = { source, header: header!, end, damage, dropped, bytes: bytes.length, storedVersion: version } as Journal;
     // The calls are decoded when first asked for; a replay decodes them as it goes instead (callsOf).
     const settle = (calls: CallEntry[]) => {
       LAZY.delete(j);
@@ -281,6 +322,7 @@ export function readJournalV2(bytes: Buffer, source: string): Journal {
     const stored = bytes.readUInt32LE(f.end);
     if (crc !== stored) return fail(`checksum mismatch (stored ${hex8(stored)}, computed ${hex8(crc)}): the record was edited, or one before it was removed or moved`);
     r.at(f.payload, f.end);
+    firstCall = count;
     try {
       const tag = r.u8();
       if (record === 0) {
@@ -290,18 +332,26 @@ export function readJournalV2(bytes: Buffer, source: string): Journal {
         const up = upcastHeader(v);
         if (typeof up === 'string') return fail(up);
         header = up;
+        version = v.version as number;
         if (r.pos !== r.end) return fail(`${r.end - r.pos} unread bytes at the end of the record`);
-      } else if (tag === RECORD_EVENT || tag === RECORD_CALL) {
-        check.call(tag, r.pos, f.end, record);
-        if (count === tags.length) {
-          tags = grow(tags, new Uint8Array(count * 2));
-          starts = grow(starts, new Uint32Array(count * 2));
-          ends = grow(ends, new Uint32Array(count * 2));
+      } else if (tag === RECORD_EVENT || tag === RECORD_CALL || (tag === RECORD_RUN && version >= 3)) {
+        // A run's calls are one byte each; any other call record is one call.
+        const run = tag === RECORD_RUN;
+        if (run && r.pos === f.end) return fail('not a valid record (a run of no calls)');
+        for (let p = r.pos; p < f.end || !run; p = run ? p + 1 : f.end) {
+          const step = run ? 1 : f.end - p;
+          check.call(tag, p, p + step, count + 1);
+          if (count === tags.length) {
+            tags = grow(tags, new Uint8Array(count * 2));
+            starts = grow(starts, new Uint32Array(count * 2));
+            ends = grow(ends, new Uint32Array(count * 2));
+          }
+          tags[count] = tag;
+          starts[count] = p;
+          ends[count] = p + step;
+          count++;
+          if (!run) break;
         }
-        tags[count] = tag;
-        starts[count] = f.payload + 1;
-        ends[count] = f.end;
-        count++;
       } else if (tag === RECORD_END) {
         const n = r.varint();
         const sha = r.sha256();
@@ -312,6 +362,7 @@ export function readJournalV2(bytes: Buffer, source: string): Journal {
         end = { end: n, sha256: digest };
       } else return fail(`unknown record tag ${tag}`);
     } catch (e) {
+      count = firstCall; // none of a damaged run's calls is kept
       if (e instanceof Overrun || e instanceof SyntaxError || e instanceof TypeError) return fail(`not a valid record (${e.message})`);
       throw e;
     }

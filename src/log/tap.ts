@@ -4,7 +4,8 @@
  * transitions every event causes. Recording and replay both use it, so a replay derives each call's
  * effects exactly as the recording did; record → replay → record is byte-identical by construction.
  */
-import { EventType } from '../core/events.ts';
+import { ALL_EVENT_TYPES, EventType } from '../core/events.ts';
+import { eventTypeCode } from '../core/order.ts';
 import { ON_EVENT_AT, ON_UPDATE_AT, ROUTINE_SINK, type EffectSink, type HookName, type LifecycleRecord, type ModifierRef, type RecordingTap, type RoutineStamps } from '../core/records.ts';
 import { record } from '../core/records.ts';
 import type { ModifierPhase } from '../../machines/modifier.machine.ts';
@@ -58,10 +59,17 @@ export interface DirectEncoder {
   /** Starts the record; false (nothing written) when the call needs `onCall`. */
   beginEvent(code: number, options: Record<string, unknown>, step: number): boolean;
   /** Ends it with the call's effects (`same`: see `TapCall.same`) and model hash. */
+  /** `endEvent(true, …)` without effects or hash, then `beginEvent`: the common step in one call. */
+  endSameAndBegin(code: number, options: Record<string, unknown>, step: number): boolean;
   endEvent(same: boolean, words: Int32Array, count: number, generic: readonly string[], m: string | undefined): void;
 }
 
 const CALL_CODES: Record<string, number> = { initialize: 0, event: 1, finalize: 2, reset: 3 };
+const NO_GENERIC: readonly string[] = [];
+/** The format's code (src/log/effects.ts) of each `eventTypeCode`. */
+const CODE_OF_TYPE = ALL_EVENT_TYPES.map((t) => eventCode(t));
+/** Per event code, whether a call of it may change the weights (its entry then carries the model's hash). */
+const CHANGES_WEIGHTS = EVENT_TYPES.map((t) => mayChangeWeights('event', t));
 
 export class CallTap implements RecordingTap {
   readonly #options: CallTapOptions;
@@ -91,6 +99,15 @@ export class CallTap implements RecordingTap {
   #serial = -1;
   #direct: DirectEncoder | null = null;
   #onBegin: () => void = () => {};
+  /** Whether `onBegin` ran since the last `endBurst`. */
+  #burst = false;
+  /**
+   * The pending call is a quiet event call the encoder has begun, and nothing else is known of it yet (the call
+   * word and `#current` wait): it ends as the last pure call of its code when nothing is reported during it, else
+   * it is filled in when the first report arrives (`#materialize`) and committed as any other call.
+   */
+  #held = false;
+  #heldStep = 0;
   /** Whether the pending call's record was started in the direct encoder. */
   #open = false;
   /** Whether the sinks may tally: none forwards to `records$`, and their tallies fit two 30-bit masks. */
@@ -101,11 +118,10 @@ export class CallTap implements RecordingTap {
   /** Whether any of those is not -1. */
   #remembered = false;
   /**
-   * How many times stamps stopped telling the whole story: a wake, a call that was not quiet, new sinks. A code's
-   * last pure call is armed with the count then; while it holds, the next pure call of the code needs no reading.
+   * Bit c: the last call of event code c was pure, needed no model hash, and nothing has been reported since
+   * (no wake, no call that was not quiet, no new sinks): the next pure call of the code needs no reading.
    */
-  #disturbances = 0;
-  readonly #armedAt: number[] = EVENT_TYPES.map(() => -1);
+  #armed = 0;
   #n = 0;
   /** The event type of the call record seen last and its code: hooks name it, compared by reference. */
   lastType: string | null = null;
@@ -126,6 +142,11 @@ export class CallTap implements RecordingTap {
     this.commit();
     this.#direct = encoder;
     this.#onBegin = onBegin;
+  }
+
+  /** The flush `onBegin` scheduled has run: the next call schedules another. */
+  endBurst(): void {
+    this.#burst = false;
   }
 
   /** Calls committed so far. */
@@ -159,6 +180,10 @@ export class CallTap implements RecordingTap {
   /** Ends the pending call (its effects are complete once the lifecycle method returned). */
   commit(): void {
     if (!this.#pending) return;
+    if (this.#held) {
+      this.#endHeld();
+      return;
+    }
     this.#pending = false;
     this.#n++;
     const c = this.#current;
@@ -171,7 +196,7 @@ export class CallTap implements RecordingTap {
       // With nothing reported since the last pure call of this code, every modifier took its routine path in a
       // state it was in then, and the stamps are that call's: which hooks the path calls is a function of the
       // state and the event's kind (test/modifiers/routine.test.ts), and a change of state is reported.
-      if (pure && this.#armedAt[code] === this.#disturbances) c.same = true;
+      if (pure && (this.#armed & (1 << code)) !== 0) c.same = true;
       else {
         let events = 0;
         let updates = 0;
@@ -185,11 +210,12 @@ export class CallTap implements RecordingTap {
         else this.#writeTallies(events, updates);
         this.#lastEvents[code] = pure ? events : -1;
         this.#lastUpdates[code] = pure ? updates : -1;
-        this.#armedAt[code] = pure ? this.#disturbances : -1;
+        if (pure && !(CHANGES_WEIGHTS[code] && this.#model !== null)) this.#armed |= 1 << code;
+        else this.#armed &= ~(1 << code);
         this.#remembered ||= pure;
       }
     } else {
-      this.#disturbances++;
+      this.#armed = 0;
       if (this.#remembered) {
         // Conservative: the encoder's last effects of any code may have changed.
         this.#lastEvents.fill(-1);
@@ -220,8 +246,9 @@ export class CallTap implements RecordingTap {
   /** Writes out what the modifiers have stamped and has their routine hooks reported for the rest of the call. */
   wake(): void {
     if (!this.quiet) return;
+    if (this.#held) this.#materialize();
     this.quiet = false;
-    this.#disturbances++;
+    this.#armed = 0;
     this.#tally(false);
     const e = this.lastCode;
     const serial = this.#serial;
@@ -289,24 +316,103 @@ export class CallTap implements RecordingTap {
     this.#weights = call ? mayChangeWeights(call.call, (call as { type?: string }).type ?? null) : mayChangeWeights('event', type);
   }
 
-  event(eventType: EventType, globalStep: number, options: Record<string, unknown>, serial: number): void {
-    if (this.#pending) this.commit();
+  event(eventType: EventType, typeCode: number, globalStep: number, options: Record<string, unknown>, serial: number): void {
+    const code = typeCode >= 0 ? CODE_OF_TYPE[typeCode] : eventCode(eventType);
+    if (this.#held && (this.#armed & (1 << this.lastCode)) !== 0 && code > 0 && this.#hint === null) {
+      // The common step: the held call ends as the last of its code (see #endHeld), and this one is held in turn.
+      this.#n++;
+      this.#serial = serial;
+      this.lastType = eventType;
+      this.lastCode = code;
+      if (this.#direct!.endSameAndBegin(code, options, globalStep)) {
+        this.#heldStep = globalStep;
+        if (!this.#burst) {
+          this.#burst = true;
+          this.#onBegin();
+        }
+        return;
+      }
+      this.#held = false;
+      this.#pending = false;
+      this.quiet = false;
+      this.#slowEvent(eventType, code, globalStep, options, false);
+      return;
+    }
+    if (this.#pending) {
+      if (this.#held) this.#endHeld();
+      else this.commit();
+    }
     this.#serial = serial;
-    const hint = this.#hint;
-    const code = eventType === this.lastType ? this.lastCode : eventCode(eventType);
     this.lastType = eventType;
     this.lastCode = code;
+    const quiet = this.#canTally && code > 0 && this.#hint === null;
+    let begun = false;
+    if (quiet && this.#direct !== null) {
+      begun = this.#direct.beginEvent(code, options, globalStep);
+      if (begun && this.count === 0) {
+        // The common call (see #held).
+        this.#pending = true;
+        this.#held = true;
+        this.quiet = true;
+        this.#heldStep = globalStep;
+        if (!this.#tallying) this.#tally(true);
+        if (!this.#burst) {
+          this.#burst = true;
+          this.#onBegin();
+        }
+        return;
+      }
+    }
+    this.#slowEvent(eventType, code, globalStep, options, begun);
+  }
+
+  /** An event call the tap does not hold: its state and call word now (`begun`: the encoder has begun its record). */
+  #slowEvent(eventType: EventType, code: number, globalStep: number, options: Record<string, unknown>, begun: boolean): void {
+    const hint = this.#hint;
     const quiet = this.#canTally && code > 0 && hint === null;
     this.#hint = null;
     this.#start(hint, eventType, hint ? null : options, quiet);
     if (quiet) {
       this.quiet = true;
-      if (this.#direct !== null && this.#direct.beginEvent(code, options, globalStep)) {
+      if (begun) {
         this.#open = true;
-        this.#onBegin();
+        if (!this.#burst) {
+          this.#burst = true;
+          this.#onBegin();
+        }
       }
     }
     this.#current.step = globalStep;
+    this.#current.code = code;
+    this.push(callWord(1, code));
+  }
+
+  /**
+   * Ends the held call: nothing was reported during it, so its stamps are those of the last pure call of its code
+   * while that one is armed (see `commit`), and its effects the same; a run takes it when it is also its code's
+   * prediction. Else it is committed as any other call.
+   */
+  #endHeld(): void {
+    this.#held = false;
+    const code = this.lastCode;
+    if ((this.#armed & (1 << code)) !== 0) {
+      this.#pending = false;
+      this.quiet = false;
+      this.#n++;
+      this.#direct!.endEvent(true, this.words, 0, NO_GENERIC, undefined);
+      return;
+    }
+    this.#materialize();
+    this.commit();
+  }
+
+  /** Fills in the held call as any other quiet event call: its state, its call word. */
+  #materialize(): void {
+    this.#held = false;
+    const code = this.lastCode;
+    this.#start(null, this.lastType!, null, true);
+    this.#open = true;
+    this.#current.step = this.#heldStep;
     this.#current.code = code;
     this.push(callWord(1, code));
   }
@@ -315,7 +421,7 @@ export class CallTap implements RecordingTap {
     this.wake();
     switch (r.type) {
       case 'call.event':
-        this.event(r.eventType, r.globalStep, r.options, -1);
+        this.event(r.eventType, eventTypeCode(r.eventType), r.globalStep, r.options, -1);
         return;
       case 'call.initialize':
       case 'call.finalize':
@@ -343,7 +449,7 @@ export class CallTap implements RecordingTap {
 
   sinks(refs: readonly ModifierRef[], records: readonly (EffectSink | null)[], modifiers: readonly RoutineStamps[]): EffectSink[] {
     this.wake();
-    this.#disturbances++;
+    this.#armed = 0;
     this.#tallying = false;
     this.#sinks = refs.map((ref, i) => new TapSink(this, ref, records[i]));
     this.#modifiers = modifiers;

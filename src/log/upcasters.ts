@@ -15,6 +15,11 @@ const UPCASTERS: Record<number, Upcaster> = {
    * effects (readerV1.ts); a replay checks them with the version-1 fold.
    */
   1: (v1) => ({ ...v1 }),
+  /**
+   * 2 → 3: the header's fields are the same; version 3 adds the run record (event calls that each repeat
+   * their code's prediction, one byte each), which a version-2 journal does not contain.
+   */
+  2: (v2) => ({ ...v2 }),
 };
 
 const FIELDS: Array<[string, string]> = [

@@ -52,6 +52,7 @@ export function recordTo(lifecycle: CompressionLifecycle, target: string | Journ
   let closed = false;
   const flushBurst = () => {
     scheduled = false;
+    tap.endBurst();
     if (closed) return;
     tap.commit();
     encoder.flush();

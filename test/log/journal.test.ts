@@ -240,7 +240,7 @@ describe('files', () => {
     const sink = memorySink();
     const enc = new JournalEncoder(sink, { ...readJournal(journalBytes(header, [])).header, version: 99 });
     enc.end(0);
-    expect(() => readJournal(sink.bytes())).toThrow(/unknown journal version 99: this llmc-sim reads versions 1 to 2/);
+    expect(() => readJournal(sink.bytes())).toThrow(/unknown journal version 99: this llmc-sim reads versions 1 to 3/);
   });
 });
 
@@ -250,7 +250,7 @@ describe('version 1 (JSON Lines) journals', () => {
     const j = readJournal(V1);
     expect(j.damage).toBeNull();
     expect(j.storedVersion).toBe(1);
-    expect(j.header.version).toBe(2);
+    expect(j.header.version).toBe(3);
     expect(j.calls.length).toBe(26);
     expect(j.calls[0].fx).toBeUndefined();
     const r = replayJournal(j);
