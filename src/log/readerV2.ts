@@ -204,7 +204,7 @@ class CallDecoder {
     const fx = this.last[code];
     if (fx === null) throw new Overrun(`a run repeats ${EVENT_TYPES[code]}, whose last effects are not stored`);
     const s = p.nextStep;
-    if (s !== s) throw new Overrun(`a run repeats ${EVENT_TYPES[code]}, whose next step is not a finite number`);
+    if (s - s !== 0) throw new Overrun(`a run repeats ${EVENT_TYPES[code]}, whose next step is not a finite number`);
     let options: { [k: string]: JsonValue } | null = null;
     if (this.build) options = {};
     for (let i = 0; i < p.names.length; i++) {
