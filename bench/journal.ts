@@ -4,9 +4,11 @@
  * reading and JSON.parse-ing the same calls as JSON Lines, bytes per call beside `--records` NDJSON,
  * and the model hash per step beside the simulated optimizer step it follows.
  *
- * Each recording mode runs in its own child process (`--mode`), so one mode's effect sinks do not
+ * Each recording mode runs in its own child processes (`--mode`), so one mode's effect sinks do not
  * make the modifiers' hot call sites polymorphic for the next; times are the process's CPU seconds
- * (user + system), which a loaded machine disturbs less than wall time. A child prints JSON.
+ * (user + system), which a loaded machine disturbs less than wall time. A child prints JSON. V8 does
+ * not inline the same way in every process (the lifecycle's own hot path, recorded or not), so each
+ * mode runs in ROUNDS processes, the modes interleaved, and the median process counts.
  *
  *   npx tsx bench/journal.ts
  */
@@ -91,8 +93,25 @@ function timedRun(steps: number, mode: Mode): { seconds: number; bytes: number; 
   return { seconds, bytes: mode === 'records' ? ndjson : sink.bytes().length, calls: steps * 5 + 2 };
 }
 
+type Timed = { seconds: number; bytes: number; calls: number };
+
+/** Processes per mode. */
+const ROUNDS = 5;
+
+/** Each mode in ROUNDS child processes, interleaved: per mode the median process, and the fastest and slowest. */
+function isolatedRuns(steps: number, modes: readonly Mode[]): Map<Mode, Timed & { min: number; max: number }> {
+  const runs = new Map<Mode, Timed[]>(modes.map((m) => [m, []]));
+  for (let r = 0; r < ROUNDS; r++) for (const m of modes) runs.get(m)!.push(isolatedRun(steps, m));
+  return new Map(
+    modes.map((m) => {
+      const sorted = runs.get(m)!.sort((a, b) => a.seconds - b.seconds);
+      return [m, { ...sorted[ROUNDS >> 1], min: sorted[0].seconds, max: sorted[ROUNDS - 1].seconds }];
+    }),
+  );
+}
+
 /** `timedRun` in a child process of its own: the best of three runs after a warm-up. */
-function isolatedRun(steps: number, mode: Mode): { seconds: number; bytes: number; calls: number } {
+function isolatedRun(steps: number, mode: Mode): Timed {
   const child = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--mode', mode, String(steps)], { encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`journal bench child (${mode}) failed: ${child.stderr}`);
   return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { seconds: number; bytes: number; calls: number };
@@ -112,17 +131,19 @@ function journalOf(steps: number): Uint8Array {
 export async function benchJournal(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const STEPS = 100_000;
-  const plain = isolatedRun(STEPS, 'plain');
-  const counting = isolatedRun(STEPS, 'counting');
-  const subscribed = isolatedRun(STEPS, 'subscribed');
-  const journal = isolatedRun(STEPS, 'journal');
+  process.stderr.write(`journal bench: recording overhead, ${ROUNDS} processes per mode…\n`);
+  const runs = isolatedRuns(STEPS, ['plain', 'counting', 'subscribed', 'journal']);
+  const plain = runs.get('plain')!;
+  const counting = runs.get('counting')!;
+  const subscribed = runs.get('subscribed')!;
+  const journal = runs.get('journal')!;
   const overhead = journal.seconds / plain.seconds - 1;
   const pct = (x: { seconds: number }) => `+${((x.seconds / plain.seconds - 1) * 100).toFixed(0)}%`;
   rows.push({
-    name: 'journal: record lifecycle bench (100k steps x 5 events x 8 modifiers; CPU s, one process per mode)',
+    name: `journal: record lifecycle bench (100k steps x 5 events x 8 modifiers; CPU s, median of ${ROUNDS} processes per mode)`,
     seconds: journal.seconds,
     ratio: `${pct(journal)} over unrecorded${overhead <= 0.25 ? '' : ' (goal <= 25%: MISSED)'}`,
-    note: `unrecorded ${plain.seconds.toFixed(3)} s; a tap that only counts each record, one sink call per hook (the journal tallies them instead) ${counting.seconds.toFixed(3)} s (${pct(counting)}); records$ with a no-op subscriber ${subscribed.seconds.toFixed(3)} s (${pct(subscribed)})`,
+    note: `unrecorded ${plain.seconds.toFixed(3)} s (processes ${plain.min.toFixed(3)}–${plain.max.toFixed(3)}), journal processes ${journal.min.toFixed(3)}–${journal.max.toFixed(3)}; a tap that only counts each record, one sink call per hook (the journal reads stamps instead) ${counting.seconds.toFixed(3)} s (${pct(counting)}); records$ with a no-op subscriber ${subscribed.seconds.toFixed(3)} s (${pct(subscribed)})`,
   });
 
   process.stderr.write('journal bench: --records NDJSON size…\n');
