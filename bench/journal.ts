@@ -53,7 +53,7 @@ class CountingTap implements RecordingTap {
 }
 class CountingSink implements EffectSink {
   constructor(readonly tap: CountingTap) {}
-  untally(): void {}
+  reportRoutineHooks(): void {}
   hook(): void {
     this.tap.n++;
   }

@@ -17,7 +17,7 @@ export type CallName = 'initialize' | 'event' | 'finalize' | 'reset';
  */
 export interface EffectSink {
   /** Reports what the routine stamps say so far and has routine hooks reported one by one for the rest of the call (a path stamps cannot describe). */
-  untally(): void;
+  reportRoutineHooks(): void;
   hook(hook: HookName, eventType: EventType | null): void;
   transition(flag: 'initialized' | 'started' | 'ended' | 'finalized', from: ModifierPhase, to: ModifierPhase): void;
   effect(kind: string, data: unknown): void;

@@ -469,7 +469,7 @@ export class CompressionLifecycle {
 
 /** A modifier's reports as records naming it (installed while someone records). */
 class ModifierSink implements EffectSink {
-  untally(): void {}
+  reportRoutineHooks(): void {}
   constructor(
     readonly ref: ModifierRef,
     readonly emit: (r: LifecycleRecord) => void,

@@ -90,11 +90,11 @@ export class CallTap implements RecordingTap {
    */
   quiet = false;
   /** The `quiet` option: whether this tap may read stamps at all. */
-  readonly #mayTally: boolean;
+  readonly #mayStamp: boolean;
   #sinks: TapSink[] = [];
   #modifiers: readonly RoutineStamps[] = [];
   /** Whether the modifiers' routine sinks are cleared (they stamp). */
-  #tallying = false;
+  #stamping = false;
   /** The serial of the pending quiet call: what its modifiers stamp. */
   #serial = -1;
   #direct: DirectEncoder | null = null;
@@ -110,9 +110,9 @@ export class CallTap implements RecordingTap {
   #heldStep = 0;
   /** Whether the pending call's record was started in the direct encoder. */
   #open = false;
-  /** Whether the sinks may tally: none forwards to `records$`, and their tallies fit two 30-bit masks. */
-  #canTally = false;
-  /** Per event code, the masks (`onEvent`, `onUpdate` by sink) of the last call of that code if it was nothing but tallies, else -1. */
+  /** Whether the modifiers may stamp: no sink forwards to `records$`, and their stamps fit two 30-bit masks. */
+  #canStamp = false;
+  /** Per event code, the masks (`onEvent`, `onUpdate` by modifier) of the last call of that code if it was nothing but stamps, else -1. */
   readonly #lastEvents: number[] = EVENT_TYPES.map(() => -1);
   readonly #lastUpdates: number[] = EVENT_TYPES.map(() => -1);
   /** Whether any of those is not -1. */
@@ -129,7 +129,7 @@ export class CallTap implements RecordingTap {
 
   constructor(lifecycle: CompressionLifecycle, options: CallTapOptions) {
     this.#options = options;
-    this.#mayTally = options.quiet ?? false;
+    this.#mayStamp = options.quiet ?? false;
     this.#model = options.model;
     this.#detach = lifecycle.attachTap(this);
   }
@@ -207,7 +207,7 @@ export class CallTap implements RecordingTap {
           if (ms[i][ON_UPDATE_AT] === serial) updates |= 1 << i;
         }
         if (pure && this.#lastEvents[code] === events && this.#lastUpdates[code] === updates) c.same = true;
-        else this.#writeTallies(events, updates);
+        else this.#writeStamps(events, updates);
         this.#lastEvents[code] = pure ? events : -1;
         this.#lastUpdates[code] = pure ? updates : -1;
         if (pure && !(CHANGES_WEIGHTS[code] && this.#model !== null)) this.#armed |= 1 << code;
@@ -249,7 +249,7 @@ export class CallTap implements RecordingTap {
     if (this.#held) this.#materialize();
     this.quiet = false;
     this.#armed = 0;
-    this.#tally(false);
+    this.#stamp(false);
     const e = this.lastCode;
     const serial = this.#serial;
     const ms = this.#modifiers;
@@ -261,23 +261,23 @@ export class CallTap implements RecordingTap {
   }
 
   /** `wake`, and no stamps until the next quiet call (a modifier's hooks outside a lifecycle call, or off the base path). */
-  untally(): void {
+  reportRoutineHooks(): void {
     this.wake();
-    if (this.#tallying) this.#tally(false);
+    if (this.#stamping) this.#stamp(false);
   }
 
   /**
    * Clears the modifiers' routine sinks (they stamp) or restores them. Cleared from one quiet call to the next,
    * restored for any other call.
    */
-  #tally(on: boolean): void {
-    this.#tallying = on;
+  #stamp(on: boolean): void {
+    this.#stamping = on;
     const ms = this.#modifiers;
     for (let i = 0; i < ms.length; i++) ms[i][ROUTINE_SINK] = on ? null : this.#sinks[i];
   }
 
   /** Stamps as words: each modifier's `onEvent`, then its `onUpdate` where stamped, in recipe order (masks as in `commit`). */
-  #writeTallies(events: number, updates: number): void {
+  #writeStamps(events: number, updates: number): void {
     const e = this.lastCode;
     const sinks = this.#sinks;
     for (let i = 0; i < sinks.length; i++) {
@@ -303,8 +303,8 @@ export class CallTap implements RecordingTap {
     if (r.type === 'effect.modifier' && this.#pending) this.#weights = true;
   }
 
-  /** Starts the pending call; its modifiers tally their routine hooks when `tally` (a quiet event call), else report them. */
-  #start(call: JournalCall | null, type: string, options: Record<string, unknown> | null, tally = false): void {
+  /** Starts the pending call; its modifiers stamp their routine hooks when `stamp` (a quiet event call), else report them. */
+  #start(call: JournalCall | null, type: string, options: Record<string, unknown> | null, stamp = false): void {
     const c = this.#current;
     c.call = call;
     c.type = type;
@@ -312,7 +312,7 @@ export class CallTap implements RecordingTap {
     c.options = options;
     c.step = undefined;
     this.#pending = true;
-    if (this.#tallying !== tally) this.#tally(tally);
+    if (this.#stamping !== stamp) this.#stamp(stamp);
     this.#weights = call ? mayChangeWeights(call.call, (call as { type?: string }).type ?? null) : mayChangeWeights('event', type);
   }
 
@@ -345,7 +345,7 @@ export class CallTap implements RecordingTap {
     this.#serial = serial;
     this.lastType = eventType;
     this.lastCode = code;
-    const quiet = this.#canTally && code > 0 && this.#hint === null;
+    const quiet = this.#canStamp && code > 0 && this.#hint === null;
     let begun = false;
     if (quiet && this.#direct !== null) {
       begun = this.#direct.beginEvent(code, options, globalStep);
@@ -355,7 +355,7 @@ export class CallTap implements RecordingTap {
         this.#held = true;
         this.quiet = true;
         this.#heldStep = globalStep;
-        if (!this.#tallying) this.#tally(true);
+        if (!this.#stamping) this.#stamp(true);
         if (!this.#burst) {
           this.#burst = true;
           this.#onBegin();
@@ -369,7 +369,7 @@ export class CallTap implements RecordingTap {
   /** An event call the tap does not hold: its state and call word now (`begun`: the encoder has begun its record). */
   #slowEvent(eventType: EventType, code: number, globalStep: number, options: Record<string, unknown>, begun: boolean): void {
     const hint = this.#hint;
-    const quiet = this.#canTally && code > 0 && hint === null;
+    const quiet = this.#canStamp && code > 0 && hint === null;
     this.#hint = null;
     this.#start(hint, eventType, hint ? null : options, quiet);
     if (quiet) {
@@ -450,10 +450,10 @@ export class CallTap implements RecordingTap {
   sinks(refs: readonly ModifierRef[], records: readonly (EffectSink | null)[], modifiers: readonly RoutineStamps[]): EffectSink[] {
     this.wake();
     this.#armed = 0;
-    this.#tallying = false;
+    this.#stamping = false;
     this.#sinks = refs.map((ref, i) => new TapSink(this, ref, records[i]));
     this.#modifiers = modifiers;
-    this.#canTally = this.#mayTally && refs.length <= 30 && records.every((r) => r === null) && this.#sinks.every((s) => s.base >= 0);
+    this.#canStamp = this.#mayStamp && refs.length <= 30 && records.every((r) => r === null) && this.#sinks.every((s) => s.base >= 0);
     return this.#sinks;
   }
 }
@@ -469,8 +469,8 @@ class TapSink implements EffectSink {
   ) {
     this.base = ref.position <= MAX_POSITION ? hookWord(ref.position, 0, 0) : -1;
   }
-  untally(): void {
-    this.tap.untally();
+  reportRoutineHooks(): void {
+    this.tap.reportRoutineHooks();
   }
   /** Runs for every hook of every event a replay re-executes: the common case is one comparison per name and one store. */
   hook(hook: HookName, eventType: EventType | null): void {

@@ -166,7 +166,7 @@ const UPDATE_EVENT = Symbol('llmc-sim.updateEvent');
 export function dispatchEvent(m: Modifier, state: State, event: Event, ctx: HookContext, type: EventType, kind: number, serial: number): unknown {
   if (m.updateEvent === BASE_UPDATE_EVENT && event.type === type && isFidelity(ctx.fidelity)) return m[UPDATE_EVENT](state, event, ctx, kind, type, serial);
   // A stamp stands for a hook of the call's event type on the base class's path: anything else is reported hook by hook.
-  m[EFFECT_SINK]?.untally();
+  m[EFFECT_SINK]?.reportRoutineHooks();
   return m.updateEvent(state, event, ctx);
 }
 
@@ -275,7 +275,7 @@ export abstract class Modifier implements RoutineStamps {
   updateEvent(state: State, event: Event, kwargs: Readonly<Record<string, unknown>> = {}): unknown {
     checkEvent('updateEvent', event);
     // Not the lifecycle's call (or a subclass's override): no stamps, every hook reported.
-    this[EFFECT_SINK]?.untally();
+    this[EFFECT_SINK]?.reportRoutineHooks();
     this[UPDATE_EVENT](state, event, hookContext(kwargs), kindOf(event.type), event.type, -1);
     return undefined;
   }

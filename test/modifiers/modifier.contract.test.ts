@@ -70,7 +70,7 @@ async function load() {
   function record(m: Probe): string[] {
     const seen: string[] = [];
     const sink: EffectSink = {
-      untally: () => {},
+      reportRoutineHooks: () => {},
       hook: (hook, type) => seen.push(`${hook}(${type ?? '-'})`),
       transition: (flag, from, to) => seen.push(`${flag}:${from}->${to}`),
       effect: (kind, data) => seen.push(`effect ${kind} ${JSON.stringify(data)}`),

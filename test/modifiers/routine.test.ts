@@ -23,7 +23,7 @@ const SCHEDULES = [
   { start: 3, end: null },
 ];
 
-const quietSink: EffectSink = { untally() {}, hook() {}, transition() {}, effect() {}, warning() {} };
+const quietSink: EffectSink = { reportRoutineHooks() {}, hook() {}, transition() {}, effect() {}, warning() {} };
 
 /** Every call sequence of `length` over CALLS, the step advancing by one per call. */
 function* sequences(length: number): Generator<Call[]> {

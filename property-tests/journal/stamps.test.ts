@@ -1,6 +1,6 @@
 /**
- * A passive recording tallies the hooks every event causes and writes most event records as the call
- * is made (src/log/tap.ts, `EffectSink.tallying`); a recording whose lifecycle also has a `records$`
+ * A passive recording reads the hooks every event causes from the modifiers' stamps and writes most event
+ * calls as runs (src/log/tap.ts, `RoutineStamps`); a recording whose lifecycle also has a `records$`
  * subscriber reports every hook as it happens. Both must give the same bytes, whatever the modifiers
  * do inside their hooks: report domain effects, warn, start or end themselves, throw, override
  * `updateEvent`, or change the event's type for the modifiers after them.
@@ -24,7 +24,7 @@ interface Spec {
 const modifierSpec: fc.Arbitrary<Spec> = fc.record({
   start: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 4 })),
   end: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 5 })),
-  // Mostly quiet scripts, so that calls stay on the tallied path between the acts.
+  // Mostly quiet scripts, so that calls stay on the stamped path between the acts.
   script: fc.array(fc.oneof({ arbitrary: fc.constant<Act>('nothing'), weight: 5 }, { arbitrary: fc.constantFrom(...ACTS), weight: 1 }), { minLength: 1, maxLength: 12 }),
   overrides: fc.boolean(),
 });
@@ -67,7 +67,7 @@ function apply(lc: CompressionLifecycle, call: CallSpec, specs: Spec[], more: Ex
 function record(calls: [CallSpec, Extra][], specs: Spec[], loud: boolean): Buffer {
   const lc = new CompressionLifecycle();
   const sink = memorySink();
-  // A records$ subscriber makes every sink forward each hook: nothing is tallied.
+  // A records$ subscriber makes every sink forward each hook: nothing is stamped.
   const sub = loud ? lc.records$.subscribe(() => {}) : null;
   const rec = recordTo(lc, sink, { recipe: null, settings: { driver: 'property' } });
   apply(lc, { kind: 'initialize', recipe: true, stepsPerEpoch: 2 } as CallSpec, specs);
@@ -77,7 +77,7 @@ function record(calls: [CallSpec, Extra][], specs: Spec[], loud: boolean): Buffe
   return Buffer.from(sink.bytes());
 }
 
-describe('tallied recording (property)', () => {
+describe('stamped recording (property)', () => {
   it('a passive recording equals one that reports every hook, byte for byte, whatever the hooks do', () => {
     const previous = setWarningSink(() => {});
     try {

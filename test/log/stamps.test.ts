@@ -1,5 +1,5 @@
 /**
- * The tallied recording (src/log/tap.ts) against the one that reports every hook: a call whose effects
+ * The stamped recording (src/log/tap.ts) against the one that reports every hook: a call whose effects
  * look like the last of its code by their `onEvent` hooks, but not by their `onUpdate` hooks, because a
  * modifier started itself in a call of another code between them.
  */
@@ -26,7 +26,7 @@ function record(loud: boolean): Uint8Array {
   return sink.bytes();
 }
 
-describe('tallied recording', () => {
+describe('stamped recording', () => {
   it('a call with the same onEvent hooks as the last of its code, but another onUpdate, is stored with its own effects', () => {
     const quiet = record(false);
     expect(Buffer.from(quiet).equals(Buffer.from(record(true)))).toBe(true);
@@ -37,7 +37,7 @@ describe('tallied recording', () => {
   });
 });
 
-describe('tallied recording: a hook that changes the event type', () => {
+describe('stamped recording: a hook that changes the event type', () => {
   function run(loud: boolean): Uint8Array {
     const lc = new CompressionLifecycle();
     const sink = memorySink();
