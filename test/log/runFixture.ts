@@ -34,17 +34,14 @@ export interface Frame {
 
 /** Every record's tag and call count: a run record (tag 4) holds one call per payload byte after its tag, an event or call record one, the header and the closing record none. */
 export function frames(bytes: Uint8Array): Frame[] {
-  return recordStarts(bytes).map((start, r) => {
+  const starts = recordStarts(bytes);
+  return starts.map((start, r) => {
+    // The payload follows the length varint (and, in record 0, the magic); the 4-byte CRC ends the record.
     let q = r === 0 ? 8 : start;
-    let length = 0;
-    let scale = 1;
-    for (;;) {
-      const b = bytes[q++];
-      length += (b & 0x7f) * scale;
-      scale *= 128;
-      if (b < 0x80) break;
-    }
-    const tag = bytes[q];
+    while (bytes[q] >= 0x80) q++;
+    const payload = q + 1;
+    const length = (starts[r + 1] ?? bytes.length) - 4 - payload;
+    const tag = bytes[payload];
     const calls = tag === RECORD_RUN ? length - 1 : tag === 1 || tag === 2 ? 1 : 0;
     return { start, tag, calls };
   });
