@@ -8,7 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { JournalDamageError, readJournal, replayJournal, type ReplayOptions } from '../../src/log/index.ts';
-import { RECORD_RUN } from '../../src/log/format.ts';
+import { createHash } from 'node:crypto';
+import { EVENT_TYPES } from '../../src/log/effects.ts';
+import { crc32 } from '../../src/log/crc32.ts';
+import { RECORD_END, RECORD_RUN } from '../../src/log/format.ts';
 import { journalBytes, recordStarts, trainingRun } from '../../test/log/fixture.ts';
 import { countingRecipe, frames, lifecycleJournal } from '../../test/log/runFixture.ts';
 
@@ -25,6 +28,14 @@ const CASES: Case[] = [
   { name: 'a training run (one call per record)', bytes: journalBytes(training.header, training.calls), replay: {}, runs: false },
   { name: 'a lifecycle-only run (run records of many calls)', bytes: lifecycleJournal(200), replay: { recipe: countingRecipe }, runs: true },
 ];
+
+/** An unsigned LEB128 varint. */
+function varint(n: number): number[] {
+  const out: number[] = [];
+  for (; n >= 0x80; n = Math.floor(n / 128)) out.push((n & 0x7f) | 0x80);
+  out.push(n);
+  return out;
+}
 
 describe.each(CASES)('journal damage (property): $name', ({ bytes: BYTES, replay, runs }) => {
   const STARTS = recordStarts(BYTES); // record r starts at STARTS[r]; the closing record is the last
@@ -100,6 +111,63 @@ describe.each(CASES)('journal damage (property): $name', ({ bytes: BYTES, replay
         [ls[r], ls[r + 1]] = [ls[r + 1], ls[r]];
         expectDamageAt(Buffer.concat(ls), r, STARTS.length - r);
       }),
+    );
+  });
+
+  /**
+   * A forgery: one call byte of a run record set to another code, every CRC from there rechained and the
+   * closing record's SHA-256 recomputed. Intact framing, so the reader must decode: either the record (or a
+   * later one, whose prediction the forged call moved) is not decodable — damage located there, the calls of
+   * the records before it kept — or the journal is whole and holds the forged call.
+   */
+  /** The journal with call `i` of run record `r` set to `code`, every CRC from there rechained and the closing SHA-256 recomputed. */
+  function forged(r: number, i: number, code: number): Buffer {
+    const ls = records().map((b) => Buffer.from(b));
+    ls[r][ls[r].length - 4 - FRAMES[r].calls + i] = code;
+    const crcOf = (b: Buffer) => b.readUInt32LE(b.length - 4);
+    const last = ls.length - 1;
+    for (let k = r; k < last; k++) ls[k].writeUInt32LE(crc32(ls[k], 0, ls[k].length - 4, crcOf(ls[k - 1])), ls[k].length - 4);
+    const before = Buffer.concat(ls.slice(0, last));
+    const payload = [RECORD_END, ...varint(N), ...createHash('sha256').update(before).digest()];
+    const closing = Buffer.from([...varint(payload.length), ...payload, 0, 0, 0, 0]);
+    closing.writeUInt32LE(crc32(closing, 0, closing.length - 4, crcOf(ls[last - 1])), closing.length - 4);
+    return Buffer.concat([before, closing]);
+  }
+
+  /**
+   * A forgery: one call byte of a run record set to another code, with recomputed checksums. The framing is
+   * intact, so the reader must decode: either that record (or a later one, whose prediction the forged call
+   * moved) is not decodable — damage located there, the calls of the records before it kept — or the journal
+   * is whole and holds the forged call.
+   */
+  it.runIf(runs)('a run record forged with recomputed checksums is decoded or refused at its record', () => {
+    const RUNS = FRAMES.flatMap((f, r) => (f.tag === RECORD_RUN ? [r] : []));
+    const codeAt = (r: number, i: number) => BYTES[STARTS[r + 1] - 4 - FRAMES[r].calls + i];
+    // The forging itself is sound: rewriting a call's own code gives the journal back, byte for byte.
+    expect(forged(RUNS[0], 0, codeAt(RUNS[0], 0)).equals(BYTES)).toBe(true);
+    // Mostly a code the format knows, so that the forged call is often decodable.
+    const code = fc.oneof({ arbitrary: fc.integer({ min: 1, max: EVENT_TYPES.length - 1 }), weight: 4 }, { arbitrary: fc.integer({ min: 0, max: 255 }), weight: 1 });
+    fc.assert(
+      fc.property(fc.constantFrom(...RUNS), fc.nat(), code, (r, at, code) => {
+        const i = at % FRAMES[r].calls;
+        fc.pre(codeAt(r, i) !== code);
+        const bytes = forged(r, i, code);
+        expect(bytes.length).toBe(BYTES.length);
+        const j = readJournal(bytes);
+        if (j.damage) {
+          const at = j.damage.record;
+          expect(at).toBeGreaterThanOrEqual(r);
+          expect(j.damage.offset).toBe(STARTS[at]);
+          expect(j.dropped).toBe(STARTS.length - at);
+          expect(j.calls.length).toBe(BEFORE[at]);
+          if (at === r) expect(replayJournal(j, { ...replay, recover: true })).toMatchObject({ calls: BEFORE[r], divergence: null });
+        } else {
+          expect(j.calls.length).toBe(N);
+          const c = j.calls[BEFORE[r] + i].c;
+          expect(c.call === 'event' && c.type).toBe(EVENT_TYPES[code]);
+        }
+      }),
+      { numRuns: 150 },
     );
   });
 
