@@ -137,8 +137,7 @@ function* eventsOf(seg: Segment): Generator<{ type: string; options: Record<stri
       if (twists.includes('text')) entries = entries.map(([k, v]) => [k, typeof v === 'number' && k !== 'globalStep' ? String(v) : v]);
       // A passive recording stores a refused call without its options (docs/journal-format.md, Limits), so a
       // replay cannot refuse a bad globalStep again: keep it a finite number (or null, where it overflowed).
-      // And never −0: a step of −0 kept by a later event does not replay (the known bug at the end of this file).
-      entries = entries.map(([k, v]) => [k, k === 'globalStep' ? (typeof v === 'number' && Number.isFinite(v) ? v + 0 : null) : v]);
+      entries = entries.map(([k, v]) => [k, k === 'globalStep' ? (typeof v === 'number' && Number.isFinite(v) ? v : null) : v]);
       const options: Record<string, unknown> = seg.nullProto || twists.includes('nullProto') ? Object.create(null) : {};
       for (const [k, v] of entries) put(options, k, v);
       yield { type, options };
@@ -149,12 +148,11 @@ function* eventsOf(seg: Segment): Generator<{ type: string; options: Record<stri
 interface Made {
   type: string;
   options: Record<string, unknown>;
-  /** The lifecycle's step after an accepted call; undefined when it was refused. */
-  step: number | undefined;
+  /** The lifecycle's step after the call (whether it was accepted, refused, or threw from a hook). */
+  step: number;
 }
 
 const HEADER: HeaderInput = { recipe: null, settings: { driver: 'property' } };
-const zero = (v: number | undefined) => (v === 0 ? 0 : v);
 
 /** Records the run live; the calls made, with what became of them, and the bytes. */
 function record(r: { fidelity: 'default' | 'reference'; stepsPerEpoch: number; segments: Segment[] }) {
@@ -165,19 +163,17 @@ function record(r: { fidelity: 'default' | 'reference'; stepsPerEpoch: number; s
   const made: Made[] = [];
   for (const seg of r.segments) {
     for (const { type, options } of eventsOf(seg)) {
-      let step: number | undefined;
       try {
         lc.event(type as EventType, options);
-        step = lc.globalStep;
       } catch {
-        step = undefined; // refused: recorded with its refusal
+        // refused (recorded with its refusal), or accepted and thrown by a hook (recorded with its error)
       }
-      made.push({ type, options, step });
+      made.push({ type, options, step: lc.globalStep });
     }
   }
   lc.finalize();
   rec.close();
-  return { made, bytes: Buffer.from(sink.bytes()), nullProto: made.some((m) => Object.getPrototypeOf(m.options) === null) };
+  return { made, bytes: Buffer.from(sink.bytes()) };
 }
 
 describe('run records (property)', () => {
@@ -188,7 +184,7 @@ describe('run records (property)', () => {
     try {
       fc.assert(
         fc.property(run, (r) => {
-          const { made, bytes, nullProto } = record(r);
+          const { made, bytes } = record(r);
           // (a) whole, and a replay matches.
           const j = readJournal(bytes);
           expect(j.damage).toBeNull();
@@ -202,10 +198,12 @@ describe('run records (property)', () => {
             expect(c.c.call).toBe('event');
             if (c.c.call !== 'event') return;
             expect(c.c.type).toBe(m.type);
-            const expected = m.step === undefined ? {} : toJsonValue(m.options);
+            // A refused call has no resolved step, and a passive recording stores it without its options.
+            const refused = c.fx!.g.some((g) => g.startsWith('{"type":"call.rejected"'));
+            const expected = refused ? {} : toJsonValue(m.options);
             expect(JSON.stringify(c.c.options)).toBe(JSON.stringify(expected));
             expect(Object.keys(c.c.options)).toEqual(Object.keys(expected as object));
-            expect(zero(c.s)).toBe(zero(m.step));
+            expect(c.s).toBe(refused ? undefined : m.step);
           });
           // (c) record → replay → record: the same bytes, live and from the calls.
           // Fresh modifiers for each recording: liveCall builds the recipe when it makes the initialize call.
@@ -221,9 +219,7 @@ describe('run records (property)', () => {
             }
           }
           rec.close();
-          // Options without a prototype are never written as runs, the replay's plain ones are: see the known bug below.
-          if (!nullProto) expect(Buffer.from(sink.bytes()).equals(bytes)).toBe(true);
-          else expect(JSON.stringify(readJournal(sink.bytes()).calls)).toBe(JSON.stringify(j.calls));
+          expect(Buffer.from(sink.bytes()).equals(bytes)).toBe(true);
           // From the calls (writeJournal): the same calls, steps, effects and hashes (its bytes: see the test below).
           const sink2 = memorySink();
           writeJournal(sink2, { ...HEADER, fidelity: r.fidelity }, again());
@@ -244,18 +240,13 @@ describe('run records (property)', () => {
 });
 
 /**
- * Known bug (src/log/encoder.ts): only the passive tap's fast path (`beginEvent`, plain-prototype options,
- * no `records$` subscriber) writes run records; the general path (`tapCall` → `#event`, taken by a
- * recording with a `records$` subscriber, by options without a prototype and by `writeJournal`) writes
- * every call as an event record. The journals decode to the same calls, but their bytes differ, against
- * docs/journal-format.md ("a passive recording of simulateTraining and writeJournal of the same run are
- * byte-identical", "record → replay → record is byte-identical") and property-tests/journal/tally.test.ts
- * (passive = reporting every hook, byte for byte; its sequences seldom form runs). The smallest case: no
- * modifiers, three `calibration_epoch_start` events with `{}` — the passive recording ends in a run of one
- * call (record tags 0 2 1 1 4 3), the others in three event records (0 2 1 1 1 3).
- * These tests fail until the general path writes runs too; then drop `.fails`.
+ * Every recording path writes the same run records: the passive tap's held calls, a recording with a `records$`
+ * subscriber (every hook reported), options without a prototype (stored as their JSON form), and `writeJournal`
+ * (the driver's calls). docs/journal-format.md promises "a passive recording of simulateTraining and writeJournal
+ * of the same run are byte-identical" and "record → replay → record is byte-identical". The smallest case: no
+ * modifiers, three `calibration_epoch_start` events with `{}`, the last one a run (record tags 0 2 1 1 4 3).
  */
-describe('run records whatever the recording path (known bug: .fails)', () => {
+describe('run records whatever the recording path', () => {
   const N = 3;
   function passive(options: () => Record<string, unknown>, subscribed = false): Buffer {
     const lc = new CompressionLifecycle({ fidelity: 'default' });
@@ -276,19 +267,19 @@ describe('run records whatever the recording path (known bug: .fails)', () => {
     expect(tags(PLAIN)).toEqual([0, 2, 1, 1, RECORD_RUN, 3]);
   });
 
-  it.fails('a recording with a records$ subscriber gives the same bytes', () => {
+  it('a recording with a records$ subscriber gives the same bytes', () => {
     const loud = passive(() => ({}), true);
     expect(calls(loud)).toBe(calls(PLAIN));
     expect(tags(loud)).toEqual(tags(PLAIN));
   });
 
-  it.fails('options without a prototype give the same bytes as plain ones', () => {
+  it('options without a prototype give the same bytes as plain ones', () => {
     const bare = passive(() => Object.create(null) as Record<string, unknown>);
     expect(calls(bare)).toBe(calls(PLAIN));
     expect(tags(bare)).toEqual(tags(PLAIN));
   });
 
-  it.fails('writeJournal of the same calls gives the same bytes', () => {
+  it('writeJournal of the same calls gives the same bytes', () => {
     const sink = memorySink();
     const events = Array.from({ length: N }, () => ({ call: 'event' as const, type: 'calibration_epoch_start' as EventType, options: {} }));
     writeJournal(sink, { ...HEADER, fidelity: 'default' }, [{ call: 'initialize', options: { recipe: [] } }, ...events]);
@@ -298,14 +289,12 @@ describe('run records whatever the recording path (known bug: .fails)', () => {
 });
 
 /**
- * Known bug, older than run records (commit 6f66029, version 2, has it too): an option of −0 is stored as
- * the integer 0 (src/log/bytes.ts `writeScalar`), but a step of −0 that a later event keeps (no `globalStep`
- * option, 'default' fidelity) is stored as the float −0. The replay gets `globalStep: 0`, so that later
- * event resolves to step 0, and the resolved steps are compared as distinct: "diverged at call 3 … expected
- * resolved global step 0, got resolved global step 0". Drop `.fails` once the journal keeps −0 or maps it to 0 throughout.
+ * A step of −0 kept by a later event replays: an option of −0 is stored as a float64 −0 (it was once stored as the
+ * integer 0, while the kept step stayed −0, and the replay diverged with "expected resolved global step 0, got
+ * resolved global step 0").
  */
-describe('a step of −0 (known bug: .fails)', () => {
-  it.fails('an event keeping the step −0 replays', () => {
+describe('a step of −0', () => {
+  it('an event keeping the step −0 replays', () => {
     const lc = new CompressionLifecycle({ fidelity: 'default' });
     const sink = memorySink();
     const rec = recordTo(lc, sink, HEADER);

@@ -219,7 +219,7 @@ export function writeOptions(w: ByteWriter, o: Record<string, unknown>, keys: Ke
 
 /**
  * A number, boolean or null at `buf[p]` as an option value (type byte, then an integer as a zigzag varint
- * or a float64), room for 10 bytes assumed; returns the position after it, or -1 (nothing written) for a
+ * or a float64, −0 included), room for 10 bytes assumed; returns the position after it, or -1 (nothing written) for a
  * value stored otherwise (a text, a non-finite number, anything else). The encoder's event path shares it.
  */
 export function writeScalar(buf: Uint8Array, p: number, v: unknown, view: DataView): number {
@@ -227,7 +227,7 @@ export function writeScalar(buf: Uint8Array, p: number, v: unknown, view: DataVi
   else if (v === false) buf[p++] = V_FALSE;
   else if (v === true) buf[p++] = V_TRUE;
   else if (typeof v !== 'number' || !Number.isFinite(v)) return -1;
-  else if (Number.isInteger(v) && v <= 0x3fffffff && v >= -0x3fffffff) {
+  else if (Number.isInteger(v) && v <= 0x3fffffff && v >= -0x3fffffff && (v !== 0 || 1 / v > 0)) {
     buf[p++] = V_INT;
     let z = v >= 0 ? v * 2 : -v * 2 - 1;
     while (z >= 0x80) {

@@ -44,8 +44,6 @@ const RUN_CALLS = 4096;
 const NO_WORDS = new Int32Array(0);
 const NO_GENERIC: readonly string[] = [];
 
-/** An option value as a reader decodes it (−0 is stored as the integer 0). */
-const decoded = (v: unknown): JsonValue => (v === 0 ? 0 : (v as JsonValue));
 
 /** How many bytes an unsigned LEB128 varint of `n` takes. */
 function varintSize(n: number): number {
@@ -208,6 +206,16 @@ export class JournalEncoder {
       this.#json({ call: 'event', type, options: json as never }, step, Array.from(words.subarray(0, count)), generic, m);
       return;
     }
+    // A call that is its code's prediction with the last effects is a run's byte, however it reached the encoder.
+    const p = this.#predictions[code];
+    if (p.runnable && m === undefined && step !== undefined && this.#sameAsLast(code, same, words, count, generic)) {
+      const stored = isPlain(options) || !live ? options : journalOptions(options, this.#recipeRef);
+      if (isPlain(stored) && p.matches(stored, step)) {
+        this.#runCall(code);
+        p.advance();
+        return;
+      }
+    }
     if (this.#run >= 0) this.#closeRun();
     const w = this.#w;
     w.ensure(4);
@@ -250,7 +258,7 @@ export class JournalEncoder {
     let n = 0;
     for (const k in o) {
       this.#names[n] = k;
-      this.#values[n++] = decoded(o[k]);
+      this.#values[n++] = o[k] as JsonValue;
     }
     this.#fields = n;
   }
@@ -310,7 +318,7 @@ export class JournalEncoder {
       }
       if (k === 'globalStep') given = v;
       this.#names[n] = k;
-      this.#values[n] = decoded(v);
+      this.#values[n] = v as JsonValue;
       n++;
       buf[p++] = id + 1;
       p = writeScalar(buf, p, v, w.view);
@@ -343,7 +351,7 @@ export class JournalEncoder {
       const code = this.#predicted;
       this.#predicted = 0;
       const p = this.#predictions[code];
-      if (same && m === undefined) {
+      if (m === undefined && this.#sameAsLast(code, same, words, count, generic)) {
         this.#runCall(code);
         p.advance();
         return;
@@ -373,7 +381,7 @@ export class JournalEncoder {
     this.#finish(start);
     const p = this.#predictions[code];
     if (this.#fields < 0 || flags & EVENT_NO_STEP) p.forget();
-    else p.observe(this.#names, this.#values, this.#fields, flags & EVENT_STEP_GIVEN ? decoded(this.#step) as number : this.#step, (flags & EVENT_STEP_GIVEN) !== 0);
+    else p.observe(this.#names, this.#values, this.#fields, this.#step, (flags & EVENT_STEP_GIVEN) !== 0);
     if (w.pos >= FLUSH_BYTES) this.flush();
   }
 
@@ -404,6 +412,13 @@ export class JournalEncoder {
     this.#finish(this.#start);
   }
 
+  /** Whether a call's effects are the last event's of its code (`same`: the tap knows they are; see `TapCall.same`). */
+  #sameAsLast(code: number, same: boolean, words: Int32Array, count: number, generic: readonly string[]): boolean {
+    if (same) return true;
+    const last = this.#last[code];
+    return generic.length === 0 && last !== null && last.length === count && sameWords(last, words, count);
+  }
+
   /** An event's effects after its step: a reference to the last event's of the code when equal (returns the flag), else the words and generic records. */
   #effects(code: number, words: Int32Array, count: number, generic: readonly string[]): number {
     const last = this.#last[code];
@@ -428,6 +443,8 @@ export class JournalEncoder {
     this.#finish(this.#start);
   }
 }
+
+const isPlain = (o: object): boolean => (o as { __proto__?: unknown }).__proto__ === Object.prototype;
 
 function sameWords(a: Int32Array, b: Int32Array, count: number): boolean {
   for (let i = 0; i < count; i++) if (a[i] !== b[i]) return false;

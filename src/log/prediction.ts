@@ -28,7 +28,7 @@ export class CallPrediction {
   runnable = false;
   #seen = false;
 
-  /** An event record of the code with options stored field by field (as the reader decodes them: −0 is 0) and a step. */
+  /** An event record of the code with options stored field by field and a step. */
   observe(names: readonly string[], values: readonly JsonValue[], n: number, step: number, stepGiven: boolean): void {
     let same = this.#seen && this.names.length === n && this.stepGiven === stepGiven;
     for (let i = 0; same && i < n; i++) same = this.names[i] === names[i];
@@ -61,8 +61,8 @@ export class CallPrediction {
   }
 
   /**
-   * Whether a live call is the prediction: the same option names in order, each value as predicted (−0 as 0, as a
-   * reader decodes it), and the predicted step. A predicted number that overflowed equals no option value.
+   * Whether a live call is the prediction: the same option names in order, each value exactly as predicted (−0 is
+   * not 0), and the predicted step. No call is a prediction that overflowed.
    */
   matches(options: Record<string, unknown>, step: number): boolean {
     const names = this.names;
@@ -75,8 +75,13 @@ export class CallPrediction {
     for (const key in options) {
       if (i === names.length || names[i] !== key) return false;
       const d = delta[i];
-      const e = d === 0 ? base[i] : (base[i] as number) + k * d;
-      if (options[key] !== e) return false;
+      let e = base[i];
+      if (d !== 0) {
+        e = (e as number) + k * d;
+        if (e - e !== 0) return false; // overflowed: no stored value is infinite
+      }
+      const v = options[key];
+      if (v !== e || (v === 0 && 1 / v !== 1 / (e as number))) return false;
       if (i === stepAt) s = e as number;
       i++;
     }
