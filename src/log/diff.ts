@@ -107,7 +107,8 @@ export function diffJournals(
   let differing = 0;
   const n = Math.max(a.calls.length, b.calls.length);
   for (let i = 0; i < n; i++) {
-    const what = entryDiff(a.calls[i], b.calls[i], a.storedVersion === b.storedVersion);
+    // Version 1 stored a digest of records$, versions 2 and 3 the effects: the two compare only among themselves.
+    const what = entryDiff(a.calls[i], b.calls[i], (a.storedVersion === 1) === (b.storedVersion === 1));
     if (!what) continue;
     differing++;
     if (!first) first = { call: i + 1, what, a: a.calls[i] ?? null, b: b.calls[i] ?? null, effect: null };

@@ -21,10 +21,11 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readJournal, replayJournal, type Journal } from '../../src/log/index.ts';
+import { diffJournals, readJournal, replayJournal, type Journal } from '../../src/log/index.ts';
 import { RECORD_EVENT, RECORD_RUN } from '../../src/log/format.ts';
 import { journalBytes, trainingRun } from './fixture.ts';
 import { countingRecipe, frames, lifecycleJournal } from './runFixture.ts';
+import { CountingModifier, SCHEDULES } from '../../bench/lifecycle.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
@@ -78,6 +79,14 @@ describe('version 2 journals', () => {
     expect(now.some((f) => f.tag === RECORD_RUN && f.calls > 1)).toBe(true);
     expect(now.length).toBeLessThan(old.length);
     expect(bytes.length).toBeLessThan(stored.length);
+    // diff compares the effects of versions 2 and 3 (only version 1's digests are another kind): nothing differs
+    // from today's recording, and a run whose first modifier starts a step later differs in effects, not calls.
+    const same = diffJournals(j, today, { a: { recipe: countingRecipe }, b: { recipe: countingRecipe } });
+    expect(same.first).toBeNull();
+    expect(same.summary.differingCalls).toBe(0);
+    const later = () => countingRecipe().map((m, i) => (i === 0 ? new CountingModifier({ ...SCHEDULES[0], start: 1 }) : m));
+    const other = diffJournals(j, lifecycleJournal(300, 10, later), { a: { recipe: countingRecipe }, b: { recipe: later } });
+    expect(other.first?.what).toBe('effects');
     expect(replayJournal(today, { recipe: countingRecipe }).divergence).toBeNull();
   });
 });

@@ -14,11 +14,11 @@ import { recordStarts } from './fixture.ts';
 export const countingRecipe = () => SCHEDULES.map((s) => new CountingModifier(s));
 
 /** Records initialize, `steps` steps (`runSteps`) and finalize; the bytes of the closed journal. */
-export function lifecycleJournal(steps: number, stepsPerEpoch = 10): Uint8Array {
+export function lifecycleJournal(steps: number, stepsPerEpoch = 10, recipe = countingRecipe): Uint8Array {
   const lc = new CompressionLifecycle({ fidelity: 'default' });
   const sink = memorySink();
   const rec = recordTo(lc, sink, { recipe: null, settings: { driver: 'lifecycle' } });
-  lc.initialize({ recipe: countingRecipe(), stepsPerEpoch, batchesPerStep: 1 });
+  lc.initialize({ recipe: recipe(), stepsPerEpoch, batchesPerStep: 1 });
   runSteps(lc, 0, steps);
   lc.finalize();
   rec.close();
