@@ -1,9 +1,11 @@
 /**
- * The journal's on-disk form (docs/journal-format.md). Version 2, written today, is binary: the
+ * The journal's on-disk form (docs/journal-format.md). Version 3, written today, is binary: the
  * magic bytes, then records framed as `[varint length][payload][CRC-32]`, each CRC chained from the
  * previous record's, so an edit, a deletion, a swap or a cut is caught at the first record it
- * touches. Record 0 is the header (JSON), record n (n ≥ 1) is call n, the last record closes the
- * journal with the SHA-256 of every byte before it. Version 1 (JSON Lines) is read by readerV1.ts.
+ * touches. Record 0 is the header (JSON); then each record holds one call, or a run of calls that
+ * repeat their code's prediction (src/log/prediction.ts), one byte each; the last record closes the
+ * journal with the SHA-256 of every byte before it. Version 2 (no runs) reads as it is; version 1
+ * (JSON Lines) is read by readerV1.ts.
  */
 import { EventType } from '../core/events.ts';
 import type { Fidelity } from '../core/fidelity.ts';
