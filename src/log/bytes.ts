@@ -136,6 +136,18 @@ export function isScalarOptions(o: object): boolean {
 
 const isScalar = (v: unknown): boolean => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 
+/**
+ * Whether options are a plain object or one without a prototype: either has only its own keys to enumerate (a
+ * class instance's inherited ones would be lost), and a reader gives back a plain object with the same keys.
+ * `__proto__` is an inlined accessor, `getPrototypeOf` a call: the former decides the common case.
+ */
+export function isPlainObject(o: object): boolean {
+  const proto = (o as { __proto__?: unknown }).__proto__;
+  if (proto === Object.prototype) return true;
+  const actual = Object.getPrototypeOf(o);
+  return actual === null || actual === Object.prototype;
+}
+
 /** Option names get a number on first use (written once, in order), shared by writer and reader. */
 export class KeyTable {
   readonly ids = new Map<string, number>();
@@ -163,8 +175,7 @@ const FIELD_BYTES = 16;
  * so the common field (a known name, a number or null) is written straight into the buffer.
  */
 export function writeOptions(w: ByteWriter, o: Record<string, unknown>, keys: KeyTable, refuse: string | null = null): boolean {
-  // `__proto__` is an inlined accessor, `getPrototypeOf` a call: the former decides the common case.
-  if ((o as { __proto__?: unknown }).__proto__ !== Object.prototype && Object.getPrototypeOf(o) !== Object.prototype) return false;
+  if (!isPlainObject(o)) return false;
   const at = w.pos;
   const known = keys.names.length;
   w.ensure(1 + FIELD_BYTES);

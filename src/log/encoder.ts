@@ -6,7 +6,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { AppendOnlyFile } from '../io/appendOnly.ts';
-import { ByteWriter, KeyTable, writeOptions, writeScalar } from './bytes.ts';
+import { ByteWriter, isPlainObject, KeyTable, writeOptions, writeScalar } from './bytes.ts';
 import { journalOptions } from './callRecorder.ts';
 import { crc32 } from './crc32.ts';
 import { eventCode, EVENT_TYPES } from './effects.ts';
@@ -209,8 +209,8 @@ export class JournalEncoder {
     // A call that is its code's prediction with the last effects is a run's byte, however it reached the encoder.
     const p = this.#predictions[code];
     if (p.runnable && m === undefined && step !== undefined && this.#sameAsLast(code, same, words, count, generic)) {
-      const stored = isPlain(options) || !live ? options : journalOptions(options, this.#recipeRef);
-      if (isPlain(stored) && p.matches(stored, step)) {
+      const stored = isPlainObject(options) || !live ? options : journalOptions(options, this.#recipeRef);
+      if (isPlainObject(stored) && p.matches(stored, step)) {
         this.#runCall(code);
         p.advance();
         return;
@@ -240,7 +240,8 @@ export class JournalEncoder {
       } else {
         flags |= EVENT_JSON_OPTIONS;
         w.text(JSON.stringify(json));
-        stepGiven = json.globalStep;
+        // As a reader decodes it: JSON text has no −0, so a step of −0 is then written out.
+        stepGiven = json.globalStep === 0 ? 0 : json.globalStep;
         this.#fields = -1;
       }
     }
@@ -269,7 +270,7 @@ export class JournalEncoder {
    * Returns false, having written nothing, for anything else (the tap then commits the call through `tapCall`).
    */
   beginEvent(code: number, options: Record<string, unknown>, step: number): boolean {
-    if ((options as { __proto__?: unknown }).__proto__ !== Object.prototype) return false;
+    if (!isPlainObject(options)) return false;
     const p = this.#predictions[code];
     if (p.runnable && p.matches(options, step)) {
       this.#predicted = code;
@@ -444,7 +445,6 @@ export class JournalEncoder {
   }
 }
 
-const isPlain = (o: object): boolean => (o as { __proto__?: unknown }).__proto__ === Object.prototype;
 
 function sameWords(a: Int32Array, b: Int32Array, count: number): boolean {
   for (let i = 0; i < count; i++) if (a[i] !== b[i]) return false;

@@ -40,7 +40,9 @@ function toJson(v: unknown, seen: Set<object>): JsonValue {
     case 'boolean':
       return v;
     case 'number':
-      return Number.isFinite(v) ? v : { $number: String(v) };
+      // JSON text has no −0 and no non-finite numbers: those are references a replay restores.
+      if (!Number.isFinite(v)) return { $number: String(v) };
+      return v === 0 && 1 / v < 0 ? { $number: '-0' } : v;
     case 'bigint':
       return { $bigint: v.toString() };
     case 'undefined':

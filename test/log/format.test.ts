@@ -79,7 +79,7 @@ describe('journalOptions', () => {
     const cases: Record<string, unknown>[] = [
       {},
       { globalStep: 3, loss: 0.5 },
-      { a: 'x', b: true, c: null, 2: 1, z: -0 },
+      { a: 'x', b: true, c: null, 2: 1, z: 0 },
       { loss: NaN },
       { loss: Infinity, globalStep: 1 },
       { gone: undefined, kept: 1 },
@@ -93,6 +93,14 @@ describe('journalOptions', () => {
       expect(JSON.stringify(got)).toBe(JSON.stringify(toJsonValue(o)));
       expect(got).toEqual(toJsonValue(o));
     }
+  });
+
+  it('keeps −0: a number on the scalar path (stored as a float64), a reference where JSON text would lose it', async () => {
+    const { journalOptions } = await import('../../src/log/callRecorder.ts');
+    const { toJsonValue } = await import('../../src/log/serialize.ts');
+    expect(Object.is(journalOptions({ z: -0 }, false).z, -0)).toBe(true);
+    expect(toJsonValue({ z: -0 })).toEqual({ z: { $number: '-0' } });
+    expect(journalOptions({ z: -0, nested: { a: 1 } }, false)).toEqual({ z: { $number: '-0' }, nested: { a: 1 } });
   });
 });
 
