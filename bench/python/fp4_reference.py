@@ -13,11 +13,11 @@ test/tensor/fp4.test.ts.
 
 Run: python3 bench/python/fp4_reference.py   (needs numpy and ml_dtypes >= 0.5)
 """
-import json
-import pathlib
 
 import ml_dtypes
 import numpy as np
+
+from fixture_cases import write_cases
 
 F = np.float32
 
@@ -118,10 +118,7 @@ def main():
         "fp8_block": [lst(v) for v in fp8_block(w, 128, 128)],
         "fp8_group": [lst(v) for v in fp8_group(x, 32)],
     }
-    path = pathlib.Path(__file__).resolve().parents[2] / "test" / "fixtures" / "fp4" / "cases.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out) + "\n")
-    print(path)
+    write_cases("fp4", out)
 
 
 if __name__ == "__main__":

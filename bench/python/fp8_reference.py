@@ -4,11 +4,11 @@ does: nearest, ties to even), in float32 as compressed-tensors: scale = max|x| /
 e4m3(clamp(x/scale, -448, 448)), x_hat = q * scale. Writes test/fixtures/fp8/cases.json.
 Run: python3 bench/python/fp8_reference.py   (needs numpy and ml_dtypes)
 """
-import json
-import pathlib
 
 import ml_dtypes
 import numpy as np
+
+from fixture_cases import write_cases
 
 
 def fq(x, axis_rows):
@@ -33,10 +33,7 @@ def main():
         "channel": [v.ravel().tolist() for v in fq(x, True)],
         "grid": (grid * np.float32(2 ** 9)).tolist(), "grid_e4m3": ref_grid.tolist(),
     }
-    path = pathlib.Path(__file__).resolve().parents[2] / "test" / "fixtures" / "fp8" / "cases.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out) + "\n")
-    print(path)
+    write_cases("fp8", out)
 
 
 if __name__ == "__main__":

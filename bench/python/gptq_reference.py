@@ -21,11 +21,12 @@ Usage:
 """
 import argparse
 import json
-import pathlib
 import time
 
 import ml_dtypes
 import numpy as np
+
+from fixture_cases import write_cases
 
 
 def minmax_qparams(W, bits, symmetric, strategy, group_size):
@@ -167,10 +168,7 @@ def fixtures():
             "tokens": [b.shape[0] for b in batches],
             "expected": {k: np.asarray(v).ravel().tolist() for k, v in r.items() if k != "loss"} | {"loss": r["loss"]},
         })
-    path = pathlib.Path(__file__).resolve().parents[2] / "test" / "fixtures" / "gptq" / "cases.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out) + "\n")
-    print(path)
+    write_cases("gptq", out)
 
 
 def bench(rows, cols, tokens, group_size, reps):

@@ -7,10 +7,10 @@ independent of llmc-sim's TypeScript:
 - ratios rescaled to (r - min) / (max - min) * 2 * lambda; layer sparsity 1 - (r - mean(r) + 1 - target).
 Usage: python3 bench/python/owl_reference.py   # writes test/fixtures/owl/cases.json
 """
-import json
-import pathlib
 
 import numpy as np
+
+from fixture_cases import write_cases
 
 CASES = [
     {"layers": 3, "linears": 2, "rows": 8, "cols": 12, "sparsity": 0.7, "m": 5, "lmbda": 0.05},
@@ -56,10 +56,7 @@ def main():
             "ratios": ratios,
             "sparsities": sparsities(ratios, c["sparsity"], c["lmbda"]).tolist(),
         })
-    path = pathlib.Path(__file__).resolve().parents[2] / "test" / "fixtures" / "owl" / "cases.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out) + "\n")
-    print(path)
+    write_cases("owl", out)
 
 
 if __name__ == "__main__":

@@ -5,10 +5,10 @@ max|X_j|)) with LLM Compressor 0.12's conventions: the activation statistic is t
 max - min over all calibration tokens, the weight statistic 2 * max |W_:,j| over every balance layer, and
 scales floored at 1e-5. Writes test/fixtures/smoothquant/cases.json.
 """
-import json
-import pathlib
 
 import numpy as np
+
+from fixture_cases import write_cases
 
 
 def scales(X, Ws, alpha, algorithm):
@@ -32,10 +32,7 @@ def main():
         Ws[0][:, 3] = 0.0  # a channel no balance weight uses: s = a
         out.append({"name": name, "alpha": alpha, "algorithm": algorithm, "X": X.ravel().tolist(), "tokens": 30, "channels": ch,
                     "W": [W.ravel().tolist() for W in Ws], "rows": [W.shape[0] for W in Ws], "scales": scales(X, Ws, alpha, algorithm).tolist()})
-    path = pathlib.Path(__file__).resolve().parents[2] / "test" / "fixtures" / "smoothquant" / "cases.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out) + "\n")
-    print(path)
+    write_cases("smoothquant", out)
 
 
 if __name__ == "__main__":

@@ -9,10 +9,10 @@ SparseGPT and Wanda in float64 numpy, written from the papers, independent of ll
   smallest floor(cols * sparsity) (stable), or N smallest of every M.
 Usage: python3 bench/python/sparsity_reference.py   # writes test/fixtures/sparsity/cases.json
 """
-import json
-import pathlib
 
 import numpy as np
+
+from fixture_cases import write_cases
 
 
 def sparsegpt(W, H, sparsity, n, m, block, damp):
@@ -93,10 +93,7 @@ def main():
         Ww = wanda(W, batches, c["sparsity"], c["n"], c["m"])
         out.append({**c, "W": W.ravel().tolist(), "batches": [b.ravel().tolist() for b in batches], "tokens": [b.shape[0] for b in batches],
                     "sparsegpt": Ws.ravel().tolist(), "loss": loss, "wanda": Ww.ravel().tolist()})
-    path = pathlib.Path(__file__).resolve().parents[2] / "test" / "fixtures" / "sparsity" / "cases.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out) + "\n")
-    print(path)
+    write_cases("sparsity", out)
 
 
 if __name__ == "__main__":
