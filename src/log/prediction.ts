@@ -39,7 +39,7 @@ export class CallPrediction {
         this.#delta[i] = typeof v === 'number' && typeof before === 'number' && v !== before ? v - before : 0;
         this.#base[i] = v;
       }
-      this.#stepDelta = step - (this.#baseStep + this.#k * this.#stepDelta);
+      this.#stepDelta = step - this.#stepOf(this.#k);
     } else {
       this.names = names.slice(0, n);
       this.#base = values.slice(0, n);
@@ -66,20 +66,14 @@ export class CallPrediction {
    */
   matches(options: Record<string, unknown>, step: number): boolean {
     const names = this.names;
-    const base = this.#base;
-    const delta = this.#delta;
     const k = this.#k + 1;
     const stepAt = this.stepGiven ? this.#stepAt : -1;
-    let s = this.#baseStep + k * this.#stepDelta;
+    let s = this.#stepOf(k);
     let i = 0;
     for (const key in options) {
       if (i === names.length || names[i] !== key) return false;
-      const d = delta[i];
-      let e = base[i];
-      if (d !== 0) {
-        e = (e as number) + k * d;
-        if (e - e !== 0) return false; // overflowed: no stored value is infinite
-      }
+      const e = this.#valueAt(i, k);
+      if (this.#delta[i] !== 0 && (e as number) - (e as number) !== 0) return false; // overflowed: no stored value is infinite
       const v = options[key];
       if (v !== e || (v === 0 && 1 / v !== 1 / (e as number))) return false;
       if (i === stepAt) s = e as number;
@@ -93,9 +87,9 @@ export class CallPrediction {
     this.#k++;
   }
 
-  /** The next call's step (NaN when no call can have it). */
+  /** The next call's step (not finite when no call can have it). */
   get nextStep(): number {
-    if (!this.stepGiven) return this.#baseStep + (this.#k + 1) * this.#stepDelta;
+    if (!this.stepGiven) return this.#stepOf(this.#k + 1);
     const v = this.#stepAt >= 0 ? this.#valueAt(this.#stepAt, this.#k + 1) : null;
     return typeof v === 'number' ? v : NaN;
   }
@@ -104,6 +98,11 @@ export class CallPrediction {
   valueAt(i: number): JsonValue | undefined {
     const v = this.#valueAt(i, this.#k + 1);
     return typeof v === 'number' && v - v !== 0 ? undefined : v;
+  }
+
+  /** The step of the k-th call after the record (k = 0: the record's), when it is not an option. */
+  #stepOf(k: number): number {
+    return this.#baseStep + k * this.#stepDelta;
   }
 
   /** Option `i` of the k-th call after the record (k = 0: the record's). */
