@@ -44,7 +44,6 @@ const RUN_CALLS = 4096;
 const NO_WORDS = new Int32Array(0);
 const NO_GENERIC: readonly string[] = [];
 
-
 /** How many bytes an unsigned LEB128 varint of `n` takes. */
 function varintSize(n: number): number {
   let size = 1;
@@ -371,8 +370,7 @@ export class JournalEncoder {
     this.#open = -1;
     const code = w.buf[start + 2];
     let flags = w.buf[start + 3];
-    if (same) flags |= EVENT_SAME_EFFECTS;
-    else flags |= this.#effects(code, words, count, generic);
+    flags |= this.#effects(code, same, words, count, generic);
     if (m !== undefined) {
       flags |= EVENT_MODEL;
       w.sha256(m);
@@ -421,9 +419,8 @@ export class JournalEncoder {
   }
 
   /** An event's effects after its step: a reference to the last event's of the code when equal (returns the flag), else the words and generic records. */
-  #effects(code: number, words: Int32Array, count: number, generic: readonly string[]): number {
-    const last = this.#last[code];
-    if (generic.length === 0 && last !== null && last.length === count && sameWords(last, words, count)) return EVENT_SAME_EFFECTS;
+  #effects(code: number, same: boolean, words: Int32Array, count: number, generic: readonly string[]): number {
+    if (this.#sameAsLast(code, same, words, count, generic)) return EVENT_SAME_EFFECTS;
     const w = this.#w;
     w.varint(count);
     for (let i = 0; i < count; i++) w.varint(words[i]);
@@ -444,7 +441,6 @@ export class JournalEncoder {
     this.#finish(this.#start);
   }
 }
-
 
 function sameWords(a: Int32Array, b: Int32Array, count: number): boolean {
   for (let i = 0; i < count; i++) if (a[i] !== b[i]) return false;
