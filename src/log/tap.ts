@@ -58,9 +58,9 @@ export interface CallTapOptions {
 export interface DirectEncoder {
   /** Starts the record; false (nothing written) when the call needs `onCall`. */
   beginEvent(code: number, options: Record<string, unknown>, step: number): boolean;
-  /** Ends it with the call's effects (`same`: see `TapCall.same`) and model hash. */
   /** `endEvent(true, …)` without effects or hash, then `beginEvent`: the common step in one call. */
   endSameAndBegin(code: number, options: Record<string, unknown>, step: number): boolean;
+  /** Ends it with the call's effects (`same`: see `TapCall.same`) and model hash. */
   endEvent(same: boolean, words: Int32Array, count: number, generic: readonly string[], m: string | undefined): void;
 }
 
@@ -198,14 +198,7 @@ export class CallTap implements RecordingTap {
       // state and the event's kind (test/modifiers/routine.test.ts), and a change of state is reported.
       if (pure && (this.#armed & (1 << code)) !== 0) c.same = true;
       else {
-        let events = 0;
-        let updates = 0;
-        const ms = this.#modifiers;
-        const serial = this.#serial;
-        for (let i = 0; i < ms.length; i++) {
-          if (ms[i][ON_EVENT_AT] === serial) events |= 1 << i;
-          if (ms[i][ON_UPDATE_AT] === serial) updates |= 1 << i;
-        }
+        const { events, updates } = this.#readStamps();
         if (pure && this.#lastEvents[code] === events && this.#lastUpdates[code] === updates) c.same = true;
         else this.#writeStamps(events, updates);
         this.#lastEvents[code] = pure ? events : -1;
@@ -250,14 +243,21 @@ export class CallTap implements RecordingTap {
     this.quiet = false;
     this.#armed = 0;
     this.#stamp(false);
-    const e = this.lastCode;
-    const serial = this.#serial;
+    const { events, updates } = this.#readStamps();
+    this.#writeStamps(events, updates);
+  }
+
+  /** What the modifiers stamped during the pending call: bit i of `events` is modifier i's `onEvent`, of `updates` its `onUpdate`. */
+  #readStamps(): { events: number; updates: number } {
+    let events = 0;
+    let updates = 0;
     const ms = this.#modifiers;
+    const serial = this.#serial;
     for (let i = 0; i < ms.length; i++) {
-      if (ms[i][ON_EVENT_AT] !== serial) continue;
-      this.push(this.#sinks[i].base | (4 << 4) | (e << 8));
-      if (ms[i][ON_UPDATE_AT] === serial) this.push(this.#sinks[i].base | (2 << 4) | (e << 8));
+      if (ms[i][ON_EVENT_AT] === serial) events |= 1 << i;
+      if (ms[i][ON_UPDATE_AT] === serial) updates |= 1 << i;
     }
+    return { events, updates };
   }
 
   /** `wake`, and no stamps until the next quiet call (a modifier's hooks outside a lifecycle call, or off the base path). */
@@ -276,7 +276,7 @@ export class CallTap implements RecordingTap {
     for (let i = 0; i < ms.length; i++) ms[i][ROUTINE_SINK] = on ? null : this.#sinks[i];
   }
 
-  /** Stamps as words: each modifier's `onEvent`, then its `onUpdate` where stamped, in recipe order (masks as in `commit`). */
+  /** Stamps as words: each modifier's `onEvent`, then its `onUpdate` where stamped, in recipe order (masks as `#readStamps` gives them). */
   #writeStamps(events: number, updates: number): void {
     const e = this.lastCode;
     const sinks = this.#sinks;
@@ -382,9 +382,7 @@ export class CallTap implements RecordingTap {
         }
       }
     }
-    this.#current.step = globalStep;
-    this.#current.code = code;
-    this.push(callWord(1, code));
+    this.#eventWord(code, globalStep);
   }
 
   /**
@@ -409,10 +407,14 @@ export class CallTap implements RecordingTap {
   /** Fills in the held call as any other quiet event call: its state, its call word. */
   #materialize(): void {
     this.#held = false;
-    const code = this.lastCode;
     this.#start(null, this.lastType!, null, true);
     this.#open = true;
-    this.#current.step = this.#heldStep;
+    this.#eventWord(this.lastCode, this.#heldStep);
+  }
+
+  /** The pending event call's code and step, and its call word. */
+  #eventWord(code: number, step: number): void {
+    this.#current.step = step;
     this.#current.code = code;
     this.push(callWord(1, code));
   }
