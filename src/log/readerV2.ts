@@ -29,10 +29,9 @@ import {
   type JournalCall,
   type JournalHeader,
 } from './format.ts';
-import type { JsonValue } from './serialize.ts';
 import { upcastHeader } from './upcasters.ts';
 import { CallPrediction } from './prediction.ts';
-import { setOwn } from './serialize.ts';
+import { setOwn, type JsonValue } from './serialize.ts';
 
 const TORN = 'torn record: the file ends in the middle of it (truncated, or the recording process was killed)';
 
