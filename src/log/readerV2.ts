@@ -334,22 +334,24 @@ export function readJournalV2(bytes: Buffer, source: string): Journal {
         version = v.version as number;
         if (r.pos !== r.end) return fail(`${r.end - r.pos} unread bytes at the end of the record`);
       } else if (tag === RECORD_EVENT || tag === RECORD_CALL || (tag === RECORD_RUN && version >= 3)) {
-        // A run's calls are one byte each; any other call record is one call.
+        // A run's calls are one byte each; any other call record is one call, its whole payload.
         const run = tag === RECORD_RUN;
-        if (run && r.pos === f.end) return fail('not a valid record (a run of no calls)');
-        for (let p = r.pos; p < f.end || !run; p = run ? p + 1 : f.end) {
-          const step = run ? 1 : f.end - p;
-          check.call(tag, p, p + step, count + 1);
+        const first = r.pos;
+        const calls = run ? f.end - first : 1;
+        if (calls === 0) return fail('not a valid record (a run of no calls)');
+        for (let i = 0; i < calls; i++) {
+          const start = first + i;
+          const end = run ? start + 1 : f.end;
+          check.call(tag, start, end, count + 1);
           if (count === tags.length) {
             tags = grow(tags, new Uint8Array(count * 2));
             starts = grow(starts, new Uint32Array(count * 2));
             ends = grow(ends, new Uint32Array(count * 2));
           }
           tags[count] = tag;
-          starts[count] = p;
-          ends[count] = p + step;
+          starts[count] = start;
+          ends[count] = end;
           count++;
-          if (!run) break;
         }
       } else if (tag === RECORD_END) {
         const n = r.varint();
