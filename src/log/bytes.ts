@@ -134,7 +134,8 @@ export function isScalarOptions(o: object): boolean {
   return true;
 }
 
-const isScalar = (v: unknown): boolean => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+/** A value options store field by field: null, a boolean, a string or a finite number. */
+export const isScalar = (v: unknown): boolean => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 
 /**
  * Whether options are a plain object or one without a prototype: either has only its own keys to enumerate (a

@@ -9,6 +9,7 @@ import type { LifecycleRecord } from '../core/records.ts';
 import type { CompressionLifecycle } from '../lifecycle/lifecycle.ts';
 import { Model } from '../model/model.ts';
 import { mayChangeWeights, type CallEntry, type JournalCall } from './format.ts';
+import { isScalar } from './bytes.ts';
 import { hex8 } from './crc32.ts';
 import { modelSha256 } from './modelHash.ts';
 import { toJsonValue, type JsonValue } from './serialize.ts';
@@ -76,14 +77,15 @@ export function foldRecord(h: number, r: LifecycleRecord): number {
 
 /**
  * What `toJsonValue` makes of the options every event passes (a plain object of finite numbers,
- * strings, booleans and nulls: a copy), without its walk; null for anything else.
+ * strings, booleans and nulls: a copy), without its walk, except that −0 stays a number (options are
+ * stored field by field, where it is a float64); null for anything else.
  */
 function scalarOptions(o: Record<string, unknown>): { [k: string]: JsonValue } | null {
   if (Object.getPrototypeOf(o) !== Object.prototype || 'className' in o) return null;
   const out: { [k: string]: JsonValue } = {};
   for (const k in o) {
     const v = o[k];
-    if (k !== '__proto__' && (v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))) out[k] = v;
+    if (k !== '__proto__' && isScalar(v)) out[k] = v as JsonValue;
     else return null; // toJsonValue keeps an own __proto__ key
   }
   return out;

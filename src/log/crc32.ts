@@ -3,8 +3,8 @@
  * b. The journal chains one per record, so an edit, a deletion or a swap breaks the chain at the
  * first record it touches. Written here because `zlib.crc32` needs Node ≥ 20.15.
  */
-/** CRC_TABLE[k * 256 + b]: the CRC of byte b followed by k zero bytes (k = 0..3), for four bytes per step (the encoder's hot path inlines it). */
-export const CRC_TABLE = (() => {
+/** CRC_TABLE[k * 256 + b]: the CRC of byte b followed by k zero bytes (k = 0..3), for four bytes per step. */
+const CRC_TABLE = (() => {
   const t = new Int32Array(1024);
   for (let n = 0; n < 256; n++) {
     let c = n;
