@@ -1,17 +1,20 @@
 /** Named errors of the journal: each says where (record number, byte offset, tensor, call) and why. */
 import { RuntimeError, ValueError } from '../core/errors.ts';
 
-/** Where a journal stops being intact. Records count from 0 (the header); call n is record n. */
+/** Where a journal stops being intact. Records count from 0 (the header); a run record holds several calls, any other call record one. */
 export interface Damage {
   record: number;
   offset: number;
   reason: string;
 }
 
+/** Damage as every message names it: `record R (byte offset O): reason`. */
+export const describeDamage = (d: Damage): string => `record ${d.record} (byte offset ${d.offset}): ${d.reason}`;
+
 /** The journal is damaged, truncated, or of an unknown format/version (CLI exit 2). */
 export class JournalDamageError extends ValueError {
   constructor(readonly source: string, readonly damage: Damage) {
-    super(`${source}: damaged journal at record ${damage.record} (byte offset ${damage.offset}): ${damage.reason}`);
+    super(`${source}: damaged journal at ${describeDamage(damage)}`);
   }
 }
 

@@ -34,6 +34,6 @@ export { stateAt, Timeline, type StateSummary } from './timeTravel.ts';
 export { SnapshotCache } from './snapshotCache.ts';
 export { readSnapshotFile, writeSnapshotFile, snapshotPath } from './snapshotFile.ts';
 export { diffJournals, type JournalDiff } from './diff.ts';
-export { JournalDamageError, JournalModelError, JournalReplayError, ReferencedJournalError } from './errors.ts';
+export { describeDamage, JournalDamageError, JournalModelError, JournalReplayError, ReferencedJournalError } from './errors.ts';
 export { journalReference } from './journalSource.ts';
 export { trainingDriverCalls, recordOneshot } from './drivers.ts';

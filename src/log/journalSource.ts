@@ -5,14 +5,14 @@
  * beside the journal, whole, and the very journal named, byte for byte). The replay itself is replay.ts's.
  */
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { JournalDamageError, JournalModelError, ReferencedJournalError, type Damage } from './errors.ts';
+import { describeDamage, JournalDamageError, JournalModelError, ReferencedJournalError, type Damage } from './errors.ts';
 import type { Journal, JournalReference } from './format.ts';
 import { readJournal } from './reader.ts';
 
 const short = (h: string) => `${h.slice(0, 16)}…`;
 
 const damaged = (journal: string, path: string, d: Damage) =>
-  new ReferencedJournalError(journal, path, 'damaged', `is damaged at record ${d.record} (byte offset ${d.offset}): ${d.reason}`);
+  new ReferencedJournalError(journal, path, 'damaged', `is damaged at ${describeDamage(d)}`);
 
 /**
  * The reference to the whole journal at `file` for a journal to be written in directory `relativeTo`.
@@ -20,7 +20,7 @@ const damaged = (journal: string, path: string, d: Damage) =>
  */
 export function journalReference(file: string, relativeTo: string): JournalReference {
   const j = readJournal(file);
-  if (j.damage || !j.end) throw new JournalModelError(`${file} cannot be referenced: ${j.damage ? `damaged at record ${j.damage.record} (byte offset ${j.damage.offset}): ${j.damage.reason}` : 'it has no closing record'}`);
+  if (j.damage || !j.end) throw new JournalModelError(`${file} cannot be referenced: ${j.damage ? `damaged at ${describeDamage(j.damage)}` : 'it has no closing record'}`);
   const rel = relative(resolve(relativeTo), resolve(file)).split(sep).join('/');
   return { file: rel, calls: j.end.end, sha256: j.end.sha256 };
 }

@@ -3,7 +3,7 @@
  * prints the full re-derived record stream (calls and effects) as `records$` JSON Lines, live
  * objects as hashed references; without it, the header and one line per call.
  */
-import { replayJournal, serializeRecord } from '../../../log/index.ts';
+import { describeDamage, replayJournal, serializeRecord } from '../../../log/index.ts';
 import { ExitError } from '../../errors.ts';
 import { describeDivergence, modelProblemExit, openJournal } from '../replay/index.ts';
 import { Stdout } from './output.ts';
@@ -12,7 +12,7 @@ export function logShow(file: string, options: { ndjson?: boolean; recover?: boo
   const journal = openJournal(file);
   if (journal.damage && !options.recover) {
     const d = journal.damage;
-    throw new ExitError(`${file}: damaged journal at record ${d.record} (byte offset ${d.offset}): ${d.reason}`, 2);
+    throw new ExitError(`${file}: damaged journal at ${describeDamage(d)}`, 2);
   }
   const out = new Stdout();
   try {

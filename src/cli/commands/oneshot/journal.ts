@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppendPathError } from '../../../io/appendOnly.ts';
-import { journalReference, recordOneshot, replayJournal, type HeaderInput, type HeaderModel } from '../../../log/index.ts';
+import { describeDamage, journalReference, recordOneshot, replayJournal, type HeaderInput, type HeaderModel } from '../../../log/index.ts';
 import type { Model } from '../../../model/model.ts';
 import { extractFrontMatter } from '../../../recipe/frontMatter.ts';
 import type { OneshotOptions } from '../../../sim/oneshot.ts';
@@ -43,7 +43,7 @@ export const isJournalSpec = (spec: string | undefined): boolean => spec !== und
 export function journalFinalModel(file: string): CliModel {
   const journal = openJournal(file);
   const d = journal.damage;
-  if (d) throw new UsageError('--model', `${file}: damaged journal at record ${d.record} (byte offset ${d.offset}): ${d.reason}`);
+  if (d) throw new UsageError('--model', `${file}: damaged journal at ${describeDamage(d)}`);
   let r: ReturnType<typeof replayJournal>;
   try {
     r = replayJournal(journal, { keepRecords: false });

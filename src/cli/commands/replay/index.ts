@@ -9,6 +9,7 @@ import { builtinModelPath, isBuiltinModelName } from '../../../model/builtinMode
 import type { Model } from '../../../model/model.ts';
 import {
   JournalDamageError,
+  describeDamage,
   JournalModelError,
   readJournal,
   ReferencedJournalError,
@@ -143,7 +144,7 @@ async function replayChecked(file: string, options: ReplayCliOptions): Promise<v
     if (journal.damage && !options.recover) {
       const d = journal.damage;
       if (options.json) out.line(JSON.stringify({ status: 'damaged', damage: d, intactCalls: journal.calls.length }));
-      throw new ExitError(`${file}: damaged journal at record ${d.record} (byte offset ${d.offset}): ${d.reason}; \`llmc-sim replay --recover\` replays the ${journal.calls.length} intact calls before it`, 2);
+      throw new ExitError(`${file}: damaged journal at ${describeDamage(d)}; \`llmc-sim replay --recover\` replays the ${journal.calls.length} intact calls before it`, 2);
     }
     const model = await replayModelFile(journal, options.model);
     if (options.to !== undefined) {
@@ -162,7 +163,7 @@ async function replayChecked(file: string, options: ReplayCliOptions): Promise<v
       out.line(JSON.stringify({ status: r.divergence ? 'diverged' : 'match', calls: r.calls, damage, dropped: r.dropped, divergence: r.divergence && { ...r.divergence, records: r.divergence.records.length, message: describeDivergence(r.divergence) } }));
     }
     if (damage) {
-      process.stderr.write(`recovered: replayed the intact prefix; dropped ${r.dropped} record(s) from record ${damage.record} (byte offset ${damage.offset}): ${damage.reason}\n`);
+      process.stderr.write(`recovered: replayed the intact prefix; dropped ${r.dropped} record(s) from ${describeDamage(damage)}\n`);
     }
     if (r.divergence) throw new ExitError(describeDivergence(r.divergence), 1);
     if (!options.json) out.line(`replay matches: ${r.calls} calls`);
