@@ -71,8 +71,14 @@ export class JournalEncoder {
   #open = -1;
   /** Per event code, the call a run repeats (the reader keeps the same). */
   readonly #predictions = EVENT_TYPES.map(() => new CallPrediction());
-  /** Where the open run record starts, or -1. */
-  #run = -1;
+  /**
+   * The open run record's calls, kept apart from the buffer (one store per call, no bounds to share with other
+   * records) and appended to it as one record when the run closes; 0: no run is open.
+   */
+  readonly #runCodes = new Uint8Array(RUN_CALLS);
+  #runLength = 0;
+  /** The prediction of the call `beginEvent` found to be one (see `#predicted`). */
+  #predictedCall: CallPrediction | null = null;
   /** The code of the call `beginEvent` found to be its code's prediction (nothing written yet), or 0. */
   #predicted = 0;
   /** The open event record's options as a reader decodes them (names, values, count; -1: not field by field) and its step. */
@@ -134,7 +140,7 @@ export class JournalEncoder {
   }
 
   flush(): void {
-    if (this.#run >= 0) this.#closeRun();
+    if (this.#runLength > 0) this.#closeRun();
     const w = this.#w;
     const whole = this.#open >= 0 ? this.#open : w.pos; // an open record stays, moved to the front
     if (whole === 0 || this.#ended) return;
@@ -151,7 +157,7 @@ export class JournalEncoder {
 
   /** Starts a record: one byte for its length, widened in `#finish` if the payload needs more. */
   #begin(): void {
-    if (this.#run >= 0) this.#closeRun();
+    if (this.#runLength > 0) this.#closeRun();
     const w = this.#w;
     w.ensure(1);
     this.#start = w.pos;
@@ -215,7 +221,7 @@ export class JournalEncoder {
         return;
       }
     }
-    if (this.#run >= 0) this.#closeRun();
+    if (this.#runLength > 0) this.#closeRun();
     const w = this.#w;
     w.ensure(4);
     const start = w.pos;
@@ -273,9 +279,10 @@ export class JournalEncoder {
     const p = this.#predictions[code];
     if (p.runnable && p.matches(options, step)) {
       this.#predicted = code;
+      this.#predictedCall = p;
       return true;
     }
-    if (this.#run >= 0) this.#closeRun();
+    if (this.#runLength > 0) this.#closeRun();
     return this.#beginRecord(code, options, step);
   }
 
@@ -289,7 +296,7 @@ export class JournalEncoder {
     if (last !== 0) {
       this.#predicted = 0;
       this.#runCall(last);
-      this.#predictions[last].advance();
+      this.#predictedCall!.advance();
     } else this.endEvent(true, NO_WORDS, 0, NO_GENERIC, undefined);
     return this.beginEvent(code, options, step);
   }
@@ -359,7 +366,7 @@ export class JournalEncoder {
       // Its effects differ: the call is written as an event record, with the options it was matched with.
       const options: Record<string, unknown> = {};
       for (let i = 0; i < p.names.length; i++) options[p.names[i]] = p.valueAt(i);
-      if (this.#run >= 0) this.#closeRun();
+      if (this.#runLength > 0) this.#closeRun();
       if (!this.#beginRecord(code, options, p.nextStep)) {
         this.#event(EVENT_TYPES[code], code, options, false, p.nextStep, same, words, count, generic, m);
         return;
@@ -386,29 +393,30 @@ export class JournalEncoder {
 
   /** Appends a call of `code` to the open run record, opening one if needed. */
   #runCall(code: number): void {
-    const w = this.#w;
-    const pos = w.pos;
-    // The common case: an open run with room, in a buffer with room.
-    if (this.#run >= 0 && pos - this.#run - 2 < RUN_CALLS && pos < FLUSH_BYTES - 1) {
-      w.buf[pos] = code;
-      w.pos = pos + 1;
+    const n = this.#runLength;
+    if (n < RUN_CALLS) {
+      this.#runCodes[n] = code;
+      this.#runLength = n + 1;
       return;
     }
-    if (this.#run >= 0 && w.pos - this.#run - 2 >= RUN_CALLS) this.#closeRun();
-    if (w.pos + 3 > w.buf.length) w.ensure(3);
-    if (this.#run < 0) {
-      this.#run = w.pos;
-      w.buf[w.pos + 1] = RECORD_RUN;
-      w.pos += 2;
-    }
-    w.buf[w.pos++] = code;
-    if (w.pos >= FLUSH_BYTES) this.flush();
+    this.#closeRun();
+    if (this.#w.pos >= FLUSH_BYTES) this.flush();
+    this.#runCodes[0] = code;
+    this.#runLength = 1;
   }
 
+  /** Writes the open run as a record. */
   #closeRun(): void {
-    this.#start = this.#run;
-    this.#run = -1;
-    this.#finish(this.#start);
+    const n = this.#runLength;
+    this.#runLength = 0;
+    const w = this.#w;
+    w.ensure(n + 2);
+    const start = w.pos;
+    w.buf[start + 1] = RECORD_RUN;
+    w.buf.set(this.#runCodes.subarray(0, n), start + 2);
+    w.pos = start + 2 + n;
+    this.#start = start;
+    this.#finish(start);
   }
 
   /** Whether a call's effects are the last event's of its code (`same`: the tap knows they are; see `TapCall.same`). */

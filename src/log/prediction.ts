@@ -24,6 +24,8 @@ export class CallPrediction {
   /** Whether the step is the `globalStep` option (the event record's `EVENT_STEP_GIVEN`), and which option that is. */
   stepGiven = false;
   #stepAt = -1;
+  /** `#stepAt` when the step is given, else -1: the option `matches` compares the step with. */
+  #stepIndex = -1;
   /** Whether the last two calls of the code had the same option names and step flag: a run may follow them. */
   runnable = false;
   #seen = false;
@@ -48,6 +50,7 @@ export class CallPrediction {
       this.stepGiven = stepGiven;
       this.#stepAt = this.names.indexOf('globalStep');
     }
+    this.#stepIndex = this.stepGiven ? this.#stepAt : -1;
     this.#baseStep = step;
     this.#k = 0;
     this.#seen = true;
@@ -66,20 +69,29 @@ export class CallPrediction {
    */
   matches(options: Record<string, unknown>, step: number): boolean {
     const names = this.names;
+    const n = names.length;
+    const base = this.#base;
+    const delta = this.#delta;
     const k = this.#k + 1;
-    const stepAt = this.stepGiven ? this.#stepAt : -1;
-    let s = this.#stepOf(k);
+    const at = this.#stepIndex;
     let i = 0;
+    // Each branch compares in its own representation: a number computed here is never merged with a stored value.
     for (const key in options) {
-      if (i === names.length || names[i] !== key) return false;
-      const e = this.#valueAt(i, k);
-      if (this.#delta[i] !== 0 && (e as number) - (e as number) !== 0) return false; // overflowed: no stored value is infinite
+      if (i === n || names[i] !== key) return false;
       const v = options[key];
-      if (v !== e || (v === 0 && 1 / v !== 1 / (e as number))) return false;
-      if (i === stepAt) s = e as number;
+      const d = delta[i];
+      if (d === 0) {
+        const b = base[i];
+        if (v !== b || (v === 0 && 1 / v !== 1 / (b as number))) return false;
+      } else {
+        const e = (base[i] as number) + k * d;
+        if (e - e !== 0 || v !== e || (v === 0 && 1 / v !== 1 / e)) return false; // overflowed: no stored value is infinite
+      }
+      // The step is this option's predicted value, which `v` now is.
+      if (i === at && !sameNumber(step, v)) return false;
       i++;
     }
-    return i === names.length && step === s && (step !== 0 || 1 / step === 1 / s);
+    return i === n && (at >= 0 || sameNumber(step, this.#stepOf(k)));
   }
 
   /** A run's call of the code: it was the prediction. */
@@ -110,4 +122,9 @@ export class CallPrediction {
     const d = this.#delta[i];
     return d === 0 ? this.#base[i] : (this.#base[i] as number) + k * d;
   }
+}
+
+/** `Object.is` for a number and a value. */
+function sameNumber(a: number, b: unknown): boolean {
+  return a === b && (a !== 0 || 1 / a === 1 / (b as number));
 }
