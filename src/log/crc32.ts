@@ -1,8 +1,15 @@
 /**
  * CRC-32 (IEEE, zlib's polynomial) over bytes, chainable: `crc32(b, crc32(a))` is the CRC of a then
  * b. The journal chains one per record, so an edit, a deletion or a swap breaks the chain at the
- * first record it touches. Written here because `zlib.crc32` needs Node ≥ 20.15.
+ * first record it touches. Long spans (a run record) go to zlib's native `crc32` where Node has it (20.15,
+ * 22.2); the table below serves short spans, where the native call costs more than it saves, and older Nodes.
  */
+import zlib from 'node:zlib';
+
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value: number) => number }).crc32;
+/** From this many bytes on, the native call is faster than the table (its fixed cost is a view and a call into C++). */
+const NATIVE_FROM = 256;
+
 /** CRC_TABLE[k * 256 + b]: the CRC of byte b followed by k zero bytes (k = 0..3), for four bytes per step. */
 const CRC_TABLE = (() => {
   const t = new Int32Array(1024);
@@ -23,6 +30,7 @@ const CRC_TABLE = (() => {
 
 /** Four bytes per step ("slicing by 4"), then byte by byte. */
 export function crc32(bytes: Uint8Array, start = 0, end = bytes.length, previous = 0): number {
+  if (end - start >= NATIVE_FROM && nativeCrc32 !== undefined) return nativeCrc32(bytes.subarray(start, end), previous);
   let c = ~previous;
   let i = start;
   for (; i + 4 <= end; i += 4) {

@@ -52,7 +52,8 @@ describe('effect words', () => {
 describe('crc32', () => {
   it('is CRC-32 (IEEE): the check value, and chaining equals one pass, at every split and length', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
-    const bytes = Uint8Array.from({ length: 70 }, (_, i) => (i * 151 + 7) & 0xff);
+    // Spans past 256 bytes go through zlib's native CRC-32 where Node has it: both ways must agree.
+    const bytes = Uint8Array.from({ length: 700 }, (_, i) => (i * 151 + 7) & 0xff);
     const bitwise = (b: Uint8Array, from: number, to: number, previous: number) => {
       let c = ~previous >>> 0;
       for (let i = from; i < to; i++) {
@@ -61,8 +62,8 @@ describe('crc32', () => {
       }
       return ~c >>> 0;
     };
-    for (let from = 0; from < 9; from++) for (let to = from; to <= bytes.length; to++) expect(crc32(bytes, from, to, 0x1234)).toBe(bitwise(bytes, from, to, 0x1234));
-    for (let split = 0; split <= bytes.length; split++) expect(crc32(bytes, split, bytes.length, crc32(bytes, 0, split))).toBe(crc32(bytes));
+    for (let from = 0; from < 9; from++) for (let to = from; to <= bytes.length; to += to < 70 || to > 600 ? 1 : 37) expect(crc32(bytes, from, to, 0x1234)).toBe(bitwise(bytes, from, to, 0x1234));
+    for (let split = 0; split <= bytes.length; split++) expect(crc32(bytes, split, bytes.length, crc32(bytes, 0, split))).toBe(bitwise(bytes, 0, bytes.length, 0));
   });
 });
 
