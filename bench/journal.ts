@@ -96,7 +96,7 @@ function timedRun(steps: number, mode: Mode): { seconds: number; bytes: number; 
 type Timed = { seconds: number; bytes: number; calls: number };
 
 /** Processes per mode. */
-const ROUNDS = 5;
+const ROUNDS = 9;
 
 /** Each mode in ROUNDS child processes, interleaved: per mode the median process, and the fastest and slowest. */
 function isolatedRuns(steps: number, modes: readonly Mode[]): Map<Mode, Timed & { min: number; max: number }> {
