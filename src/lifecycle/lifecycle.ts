@@ -363,7 +363,7 @@ export class CompressionLifecycle {
     this.#globalStep = policy.nextGlobalStep(this.#globalStep, step);
 
     if (this.#recording) {
-      if (this.#observed) this.#emit(record.event(type, this.#globalStep, options));
+      if (this.#observed === true) this.#emit(record.event(type, this.#globalStep, options)); // `=== true`: see CallTap.event
       else {
         this.#seq++;
         this.#tap!.event(type, code, this.#globalStep, options, this.#serial);

@@ -277,7 +277,7 @@ export class JournalEncoder {
   beginEvent(code: number, options: Record<string, unknown>, step: number): boolean {
     if (!isPlainObject(options)) return false;
     const p = this.#predictions[code];
-    if (p.runnable && p.matches(options, step)) {
+    if (p.runnable === true && p.matches(options, step)) { // `=== true`: see CallTap.event
       this.#predicted = code;
       this.#predictedCall = p;
       return true;

@@ -318,15 +318,17 @@ export class CallTap implements RecordingTap {
 
   event(eventType: EventType, typeCode: number, globalStep: number, options: Record<string, unknown>, serial: number): void {
     const code = typeCode >= 0 ? CODE_OF_TYPE[typeCode] : eventCode(eventType);
-    if (this.#held && (this.#armed & (1 << this.lastCode)) !== 0 && code > 0 && this.#hint === null) {
+    // Flags compared with `true`: V8 does not know a class field holds only booleans, and a bare truth test
+    // checks for every kind of value on the path every recorded call takes.
+    if (this.#held === true && (this.#armed & (1 << this.lastCode)) !== 0 && code > 0 && this.#hint === null) {
       // The common step: the held call ends as the last of its code (see #endHeld), and this one is held in turn.
       this.#n++;
       this.#serial = serial;
       this.lastType = eventType;
       this.lastCode = code;
-      if (this.#direct!.endSameAndBegin(code, options, globalStep)) {
+      if (this.#direct!.endSameAndBegin(code, options, globalStep) === true) {
         this.#heldStep = globalStep;
-        if (!this.#burst) {
+        if (this.#burst !== true) {
           this.#burst = true;
           this.#onBegin();
         }
