@@ -144,6 +144,12 @@ export class CallTap implements RecordingTap {
     this.#onBegin = onBegin;
   }
 
+  /** A burst of calls begins: `onBegin` schedules its flush. */
+  #beginBurst(): void {
+    this.#burst = true;
+    this.#onBegin();
+  }
+
   /** The flush `onBegin` scheduled has run: the next call schedules another. */
   endBurst(): void {
     this.#burst = false;
@@ -328,10 +334,7 @@ export class CallTap implements RecordingTap {
       this.lastCode = code;
       if (this.#direct!.endSameAndBegin(code, options, globalStep) === true) {
         this.#heldStep = globalStep;
-        if (this.#burst !== true) {
-          this.#burst = true;
-          this.#onBegin();
-        }
+        if (this.#burst !== true) this.#beginBurst();
         return;
       }
       this.#held = false;
@@ -358,10 +361,7 @@ export class CallTap implements RecordingTap {
         this.quiet = true;
         this.#heldStep = globalStep;
         if (!this.#stamping) this.#stamp(true);
-        if (!this.#burst) {
-          this.#burst = true;
-          this.#onBegin();
-        }
+        if (!this.#burst) this.#beginBurst();
         return;
       }
     }
@@ -378,10 +378,7 @@ export class CallTap implements RecordingTap {
       this.quiet = true;
       if (begun) {
         this.#open = true;
-        if (!this.#burst) {
-          this.#burst = true;
-          this.#onBegin();
-        }
+        if (!this.#burst) this.#beginBurst();
       }
     }
     this.#eventWord(code, globalStep);
