@@ -70,17 +70,15 @@ export class JournalEncoder {
   /** Where the record `beginEvent` started lies, or -1. */
   #open = -1;
   /** Per event code, the call a run repeats (the reader keeps the same). */
-  readonly #predictions = EVENT_TYPES.map(() => new CallPrediction());
+  readonly #predictions = EVENT_TYPES.map((_, code) => new CallPrediction(code));
   /**
    * The open run record's calls, kept apart from the buffer (one store per call, no bounds to share with other
    * records) and appended to it as one record when the run closes; 0: no run is open.
    */
   readonly #runCodes = new Uint8Array(RUN_CALLS);
   #runLength = 0;
-  /** The prediction of the call `beginEvent` found to be one (see `#predicted`). */
-  #predictedCall: CallPrediction | null = null;
-  /** The code of the call `beginEvent` found to be its code's prediction (nothing written yet), or 0. */
-  #predicted = 0;
+  /** The prediction `beginEvent` found the call to be (nothing written yet), or null. */
+  #predicted: CallPrediction | null = null;
   /** The open event record's options as a reader decodes them (names, values, count; -1: not field by field) and its step. */
   readonly #names: string[] = [];
   readonly #values: JsonValue[] = [];
@@ -278,8 +276,7 @@ export class JournalEncoder {
     if (!isPlainObject(options)) return false;
     const p = this.#predictions[code];
     if (p.runnable === true && p.matches(options, step)) { // `=== true`: see CallTap.event
-      this.#predicted = code;
-      this.#predictedCall = p;
+      this.#predicted = p;
       return true;
     }
     if (this.#runLength > 0) this.#closeRun();
@@ -293,10 +290,10 @@ export class JournalEncoder {
    */
   endSameAndBegin(code: number, options: Record<string, unknown>, step: number): boolean {
     const last = this.#predicted;
-    if (last !== 0) {
-      this.#predicted = 0;
-      this.#runCall(last);
-      this.#predictedCall!.advance();
+    if (last !== null) {
+      this.#predicted = null;
+      this.#runCall(last.code);
+      last.advance();
     } else this.endEvent(true, NO_WORDS, 0, NO_GENERIC, undefined);
     return this.beginEvent(code, options, step);
   }
@@ -354,10 +351,10 @@ export class JournalEncoder {
    * `TapCall.same`) and model hash. A predicted call with the same effects and no hash is one byte of a run.
    */
   endEvent(same: boolean, words: Int32Array, count: number, generic: readonly string[], m: string | undefined): void {
-    if (this.#predicted !== 0) {
-      const code = this.#predicted;
-      this.#predicted = 0;
-      const p = this.#predictions[code];
+    if (this.#predicted !== null) {
+      const p = this.#predicted;
+      const code = p.code;
+      this.#predicted = null;
       if (m === undefined && this.#sameAsLast(code, same, words, count, generic)) {
         this.#runCall(code);
         p.advance();

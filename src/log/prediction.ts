@@ -11,6 +11,12 @@
 import type { JsonValue } from './serialize.ts';
 
 export class CallPrediction {
+  constructor(
+    /** The event code it predicts (src/log/effects.ts). */
+    readonly code: number,
+  ) {}
+
+
   /** The option names of the last stored event record of the code, in order. */
   names: string[] = [];
   /** Its values, and per option the difference a number advances by per call (0: it stays). */

@@ -116,7 +116,7 @@ class CallDecoder {
   /** Whether the options of the call decoded last were stored field by field (scalars: no restoring needed). */
   scalar = false;
   /** Per event code, the call a run repeats (the encoder keeps the same). */
-  readonly predictions = EVENT_TYPES.map(() => new CallPrediction());
+  readonly predictions = EVENT_TYPES.map((_, code) => new CallPrediction(code));
   readonly #fields: ReadFields = { names: [], values: [], n: 0 };
   constructor(
     bytes: Uint8Array,
