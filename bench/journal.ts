@@ -114,7 +114,7 @@ function isolatedRuns(steps: number, modes: readonly Mode[]): Map<Mode, Timed & 
 function isolatedRun(steps: number, mode: Mode): Timed {
   const child = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--mode', mode, String(steps)], { encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`journal bench child (${mode}) failed: ${child.stderr}`);
-  return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { seconds: number; bytes: number; calls: number };
+  return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Timed;
 }
 
 function journalOf(steps: number): Uint8Array {
