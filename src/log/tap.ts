@@ -89,6 +89,15 @@ export class CallTap implements RecordingTap {
    * them out first (`wake`).
    */
   quiet = false;
+  /**
+   * A quiet call that something was reported during (`wake`): its modifiers go on stamping, and what they stamp
+   * is written before the next report and at commit. Restoring their sinks instead would leave a sink call in
+   * every modifier's compiled routine path, which costs the recorded lifecycle more than the journal itself.
+   */
+  woke = false;
+  /** Which stamps of the woken call are written: bit i of each as in `#readStamps`. */
+  #writtenEvents = 0;
+  #writtenUpdates = 0;
   /** The `quiet` option: whether this tap may read stamps at all. */
   readonly #mayStamp: boolean;
   #sinks: TapSink[] = [];
@@ -194,6 +203,8 @@ export class CallTap implements RecordingTap {
     this.#n++;
     const c = this.#current;
     c.same = false;
+    if (this.woke) this.#writeNewStamps();
+    this.woke = false;
     if (this.quiet) {
       this.quiet = false;
       const code = c.code;
@@ -242,15 +253,25 @@ export class CallTap implements RecordingTap {
     this.#detach();
   }
 
-  /** Writes out what the modifiers have stamped and has their routine hooks reported for the rest of the call. */
+  /** Something is about to be reported: what the modifiers have stamped in the pending call is written out first. */
   wake(): void {
-    if (!this.quiet) return;
-    if (this.#held) this.#materialize();
-    this.quiet = false;
-    this.#armed = 0;
-    this.#stamp(false);
+    if (this.quiet) {
+      if (this.#held) this.#materialize();
+      this.quiet = false;
+      this.#armed = 0;
+      this.woke = true;
+      this.#writtenEvents = 0;
+      this.#writtenUpdates = 0;
+    }
+    if (this.woke) this.#writeNewStamps();
+  }
+
+  /** The woken call's stamps not written yet, in recipe order. */
+  #writeNewStamps(): void {
     const { events, updates } = this.#readStamps();
-    this.#writeStamps(events, updates);
+    this.#writeStamps(events & ~this.#writtenEvents, updates & ~this.#writtenUpdates);
+    this.#writtenEvents = events;
+    this.#writtenUpdates = updates;
   }
 
   /** What the modifiers stamped during the pending call: bit i of `events` is modifier i's `onEvent`, of `updates` its `onUpdate`. */
@@ -269,6 +290,7 @@ export class CallTap implements RecordingTap {
   /** `wake`, and no stamps until the next quiet call (a modifier's hooks outside a lifecycle call, or off the base path). */
   reportRoutineHooks(): void {
     this.wake();
+    this.woke = false;
     if (this.#stamping) this.#stamp(false);
   }
 
@@ -282,13 +304,15 @@ export class CallTap implements RecordingTap {
     for (let i = 0; i < ms.length; i++) ms[i][ROUTINE_SINK] = on ? null : this.#sinks[i];
   }
 
-  /** Stamps as words: each modifier's `onEvent`, then its `onUpdate` where stamped, in recipe order (masks as `#readStamps` gives them). */
+  /**
+   * Stamps as words: each modifier's `onEvent`, then its `onUpdate`, where stamped, in recipe order (masks as
+   * `#readStamps` gives them, or the part of them not written yet).
+   */
   #writeStamps(events: number, updates: number): void {
     const e = this.lastCode;
     const sinks = this.#sinks;
     for (let i = 0; i < sinks.length; i++) {
-      if ((events & (1 << i)) === 0) continue;
-      this.push(sinks[i].base | (4 << 4) | (e << 8));
+      if ((events & (1 << i)) !== 0) this.push(sinks[i].base | (4 << 4) | (e << 8));
       if ((updates & (1 << i)) !== 0) this.push(sinks[i].base | (2 << 4) | (e << 8));
     }
   }
@@ -450,6 +474,7 @@ export class CallTap implements RecordingTap {
 
   sinks(refs: readonly ModifierRef[], records: readonly (EffectSink | null)[], modifiers: readonly RoutineStamps[]): EffectSink[] {
     this.wake();
+    this.woke = false;
     this.#armed = 0;
     this.#stamping = false;
     this.#sinks = refs.map((ref, i) => new TapSink(this, ref, records[i]));
@@ -476,7 +501,7 @@ class TapSink implements EffectSink {
   /** Runs for every hook of every event a replay re-executes: the common case is one comparison per name and one store. */
   hook(hook: HookName, eventType: EventType | null): void {
     const tap = this.tap;
-    if (tap.quiet) tap.wake();
+    if (tap.quiet || tap.woke) tap.wake();
     const h = hook === 'onUpdate' ? 2 : hook === 'onEvent' ? 4 : hookCode(hook);
     const e = eventType === tap.lastType ? tap.lastCode : eventCode(eventType);
     const n = tap.count;
