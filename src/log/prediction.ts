@@ -93,8 +93,12 @@ export class CallPrediction {
       const v = options[key];
       const d = rows[i + 2] as number;
       if (d === 0) {
+        // A stored number compares as a number, anything else as itself: two comparisons V8 compiles without a
+        // call, where one comparison of both kinds of value is a call into its generic `===`.
         const b = rows[i + 1];
-        if (v !== b || (v === 0 && 1 / v !== 1 / (b as number))) return false;
+        if (typeof b === 'number') {
+          if (typeof v !== 'number' || v !== b || (v === 0 && 1 / v !== 1 / b)) return false;
+        } else if (v !== b) return false;
       } else {
         const e = (rows[i + 1] as number) + k * d;
         if (e - e !== 0 || v !== e || (v === 0 && 1 / v !== 1 / e)) return false; // overflowed: no stored value is infinite
