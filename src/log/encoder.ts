@@ -9,7 +9,6 @@ import type { AppendOnlyFile } from '../io/appendOnly.ts';
 import { ByteWriter, isPlainObject, KeyTable, writeOptions, writeScalar } from './bytes.ts';
 import { journalOptions } from './callRecorder.ts';
 import { crc32 } from './crc32.ts';
-import { ALL_EVENT_TYPES } from '../core/events.ts';
 import { eventCode, EVENT_TYPES } from './effects.ts';
 import {
   EVENT_JSON_OPTIONS,
@@ -80,11 +79,6 @@ export class JournalEncoder {
   #runLength = 0;
   /** The prediction `beginEvent` found the call to be (nothing written yet), or null. */
   #predicted: CallPrediction | null = null;
-  /** Per `eventTypeCode` (src/core/order.ts), the prediction of its event code, where `runStep` may take it. */
-  readonly #byType: (CallPrediction | undefined)[] = ALL_EVENT_TYPES.map((t) => {
-    const code = eventCode(t);
-    return code > 0 ? this.#predictions[code] : undefined;
-  });
   /** The open event record's options as a reader decodes them (names, values, count; -1: not field by field) and its step. */
   readonly #names: string[] = [];
   readonly #values: JsonValue[] = [];
@@ -294,22 +288,6 @@ export class JournalEncoder {
    * and no model hash (`endEvent(true, …)`: one byte of a run when it was its code's prediction), then begins
    * the next (`beginEvent`).
    */
-  runStep(typeCode: number, options: Record<string, unknown>, step: number, armed: number): boolean {
-    const last = this.#predicted;
-    const p = this.#byType[typeCode];
-    // `p === last`: the same code twice in a row is matched after the first call advances (`endSameAndBegin`).
-    if (last === null || (armed & (1 << last.code)) === 0 || p === undefined || p === last) return false;
-    if (p.runnable !== true || !isPlainObject(options) || !p.matches(options, step)) return false;
-    this.#runCall(last.code);
-    last.advance();
-    this.#predicted = p;
-    return true;
-  }
-
-  get predicted(): CallPrediction | null {
-    return this.#predicted;
-  }
-
   endSameAndBegin(code: number, options: Record<string, unknown>, step: number): boolean {
     const last = this.#predicted;
     if (last !== null) {

@@ -62,14 +62,6 @@ export interface DirectEncoder {
   endSameAndBegin(code: number, options: Record<string, unknown>, step: number): boolean;
   /** Ends it with the call's effects (`same`: see `TapCall.same`) and model hash. */
   endEvent(same: boolean, words: Int32Array, count: number, generic: readonly string[], m: string | undefined): void;
-  /**
-   * The common step inside a run: the call begun last, its code's prediction, ends as a run call if its effects
-   * are the last ones of its code (`armed` has its code's bit), and this call is begun as its own code's
-   * prediction; false, with nothing done, when either is not so.
-   */
-  runStep(typeCode: number, options: Record<string, unknown>, step: number, armed: number): boolean;
-  /** The prediction the call begun last was found to be (its code, and its step as `nextStep`), or null. */
-  readonly predicted: { readonly code: number; readonly nextStep: number } | null;
 }
 
 const CALL_CODES: Record<string, number> = { initialize: 0, event: 1, finalize: 2, reset: 3 };
@@ -143,12 +135,6 @@ export class CallTap implements RecordingTap {
   /** The event type of the call record seen last and its code: hooks name it, compared by reference. */
   lastType: string | null = null;
   lastCode = 0;
-  /**
-   * The pending call is held as its code's prediction, with no hint waiting and a flush scheduled: the next event
-   * call may go straight to the encoder's `runStep`, which leaves `lastType`, `lastCode` and `#heldStep` to be read
-   * back from the encoder (`#leaveLane`) before anything else uses them.
-   */
-  #lane = false;
 
   constructor(lifecycle: CompressionLifecycle, options: CallTapOptions) {
     this.#options = options;
@@ -162,7 +148,6 @@ export class CallTap implements RecordingTap {
    * returns (`onCall` gets the others); `onBegin` runs each time one starts (to schedule a flush).
    */
   writeTo(encoder: DirectEncoder, onBegin: () => void): void {
-    this.#leaveLane();
     this.commit();
     this.#direct = encoder;
     this.#onBegin = onBegin;
@@ -176,7 +161,6 @@ export class CallTap implements RecordingTap {
 
   /** The flush `onBegin` scheduled has run: the next call schedules another. */
   endBurst(): void {
-    this.#leaveLane();
     this.#burst = false;
   }
 
@@ -187,18 +171,7 @@ export class CallTap implements RecordingTap {
 
   /** The call about to be applied, as the driver knows it (exact options even when the lifecycle refuses it). */
   expect(call: JournalCall): void {
-    this.#leaveLane();
     this.#hint = call;
-  }
-
-  /** Ends the run lane: the held call's type, code and step as the encoder knows them. */
-  #leaveLane(): void {
-    if (this.#lane !== true) return;
-    this.#lane = false;
-    const p = this.#direct!.predicted!;
-    this.lastCode = p.code;
-    this.lastType = EVENT_TYPES[p.code];
-    this.#heldStep = p.nextStep;
   }
 
   /** The simulated optimizer has just nudged the weights at `globalStep`. */
@@ -221,7 +194,6 @@ export class CallTap implements RecordingTap {
 
   /** Ends the pending call (its effects are complete once the lifecycle method returned). */
   commit(): void {
-    this.#leaveLane();
     if (!this.#pending) return;
     if (this.#held) {
       this.#endHeld();
@@ -283,7 +255,6 @@ export class CallTap implements RecordingTap {
 
   /** Something is about to be reported: what the modifiers have stamped in the pending call is written out first. */
   wake(): void {
-    this.#leaveLane();
     if (this.quiet) {
       if (this.#held) this.#materialize();
       this.quiet = false;
@@ -376,13 +347,6 @@ export class CallTap implements RecordingTap {
   }
 
   event(eventType: EventType, typeCode: number, globalStep: number, options: Record<string, unknown>, serial: number): void {
-    // The steady state of a training loop: a run of calls that are their codes' predictions, one call into the encoder.
-    if (this.#lane === true && this.#direct!.runStep(typeCode, options, globalStep, this.#armed) === true) {
-      this.#n++;
-      this.#serial = serial;
-      return;
-    }
-    this.#leaveLane();
     const code = typeCode >= 0 ? CODE_OF_TYPE[typeCode] : eventCode(eventType);
     // Flags compared with `true`: V8 does not know a class field holds only booleans, and a bare truth test
     // checks for every kind of value on the path every recorded call takes.
@@ -395,7 +359,6 @@ export class CallTap implements RecordingTap {
       if (this.#direct!.endSameAndBegin(code, options, globalStep) === true) {
         this.#heldStep = globalStep;
         if (this.#burst !== true) this.#beginBurst();
-        this.#lane = this.#direct!.predicted !== null;
         return;
       }
       this.#held = false;
