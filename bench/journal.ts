@@ -8,7 +8,10 @@
  * make the modifiers' hot call sites polymorphic for the next; times are the process's CPU seconds
  * (user + system), which a loaded machine disturbs less than wall time. A child prints JSON. V8 does
  * not inline the same way in every process (the lifecycle's own hot path, recorded or not), so each
- * mode runs in ROUNDS processes, the modes interleaved, and the median process counts.
+ * mode runs in ROUNDS processes, the modes interleaved, and the median process counts. A child warms up
+ * with WARM_RUNS full runs before timing: the journal's rarely called helpers (a record's framing and
+ * CRC, reading stamps) turn hot only after a few hundred thousand calls, and V8 compiles them on its
+ * worker threads, which adds milliseconds of CPU time to whichever run it lands in.
  *
  *   npx tsx bench/journal.ts
  */
@@ -109,6 +112,9 @@ function isolatedRuns(steps: number, modes: readonly Mode[]): Map<Mode, Timed & 
     }),
   );
 }
+
+/** Full runs a child makes before the three it times (see the file comment). */
+const WARM_RUNS = 2;
 
 /** `timedRun` in a child process of its own: the best of three runs after a warm-up. */
 function isolatedRun(steps: number, mode: Mode): Timed {
@@ -221,6 +227,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     if (!MODES.includes(mode)) throw new Error(`--mode: one of ${MODES.join(', ')}`);
     const steps = Number(process.argv[at + 2]);
     timedRun(5_000, mode);
+    for (let w = 0; w < WARM_RUNS; w++) timedRun(steps, mode);
     const runs = [timedRun(steps, mode), timedRun(steps, mode), timedRun(steps, mode)];
     console.log(JSON.stringify(runs.sort((a, b) => a.seconds - b.seconds)[0]));
   } else console.table(await benchJournal());
