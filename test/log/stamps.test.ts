@@ -9,6 +9,7 @@ import { EventType } from '../../src/core/events.ts';
 import { memorySink, readJournal, recordTo, replayJournal } from '../../src/log/index.ts';
 import { describeEffect } from '../../src/log/effects.ts';
 import { ScriptedModifier } from '../helpers/scriptedModifier.ts';
+import { setWarningSink } from '../../src/core/logger.ts';
 
 function record(loud: boolean): Uint8Array {
   const lc = new CompressionLifecycle();
@@ -55,6 +56,57 @@ describe('stamped recording: a hook that changes the event type', () => {
   }
   it('is recorded as when every hook is reported', () => {
     expect(Buffer.from(run(false)).equals(Buffer.from(run(true)))).toBe(true);
+  });
+});
+
+describe('stamped recording: reports in the middle of a call', () => {
+  // Three started modifiers; in the call at step 1, #1 reports a domain effect in its onEvent and #2 warns in its
+  // onUpdate. The modifiers go on stamping after the first report; what they stamp is written before the next one.
+  function run(loud: boolean): Uint8Array {
+    const lc = new CompressionLifecycle();
+    const sink = memorySink();
+    const sub = loud ? lc.records$.subscribe(() => {}) : null;
+    const rec = recordTo(lc, sink, { recipe: null, settings: { driver: 'test' } });
+    const quiet4 = ['nothing', 'nothing', 'nothing', 'nothing'] as const;
+    lc.initialize({
+      recipe: [
+        new ScriptedModifier({ start: 0 }, ['nothing']),
+        new ScriptedModifier({ start: 0 }, [...quiet4, 'effect', 'nothing']),
+        new ScriptedModifier({ start: 0 }, [...quiet4, 'nothing', 'warn']),
+      ],
+      stepsPerEpoch: 4,
+    });
+    for (let g = 0; g < 3; g++) {
+      lc.event(EventType.BATCH_START, { globalStep: g });
+      lc.event(EventType.BATCH_END, { globalStep: g });
+    }
+    lc.finalize();
+    rec.close();
+    sub?.unsubscribe();
+    return sink.bytes();
+  }
+
+  it('keeps every hook in order around the reports, as when every hook is reported', () => {
+    const previous = setWarningSink(() => {});
+    try {
+      const quiet = run(false);
+      expect(Buffer.from(quiet).equals(Buffer.from(run(true)))).toBe(true);
+      const j = readJournal(quiet);
+      const effects = j.calls[3].fx!.w.map((w) => describeEffect(w, j.calls[3].fx!.g, () => 'S'));
+      expect(effects.map((e) => (e.startsWith('{') ? (JSON.parse(e) as { type: string }).type : e))).toEqual([
+        'call event batch_start accepted',
+        'S#0 onEvent (batch_start)',
+        'S#0 onUpdate (batch_start)',
+        'S#1 onEvent (batch_start)',
+        'effect.modifier',
+        'S#1 onUpdate (batch_start)',
+        'S#2 onEvent (batch_start)',
+        'S#2 onUpdate (batch_start)',
+        'effect.warning',
+      ]);
+    } finally {
+      setWarningSink(previous);
+    }
   });
 });
 
