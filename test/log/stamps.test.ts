@@ -11,20 +11,27 @@ import { describeEffect } from '../../src/log/effects.ts';
 import { ScriptedModifier } from '../helpers/scriptedModifier.ts';
 import { setWarningSink } from '../../src/core/logger.ts';
 
-function record(loud: boolean): Uint8Array {
+/** The journal `calls` make on a fresh lifecycle: passive (`loud` false: stamps) or beside a `records$` subscriber (every hook reported). */
+function recorded(loud: boolean, calls: (lc: CompressionLifecycle) => void): Uint8Array {
   const lc = new CompressionLifecycle();
   const sink = memorySink();
   const sub = loud ? lc.records$.subscribe(() => {}) : null;
   const rec = recordTo(lc, sink, { recipe: null, settings: { driver: 'test' } });
-  // Calls 1 (batch_start) and 3 (batch_start) have the same onEvent hooks; call 2 starts the modifier, so call 3 also has onUpdate.
-  lc.initialize({ recipe: [new ScriptedModifier({}, ['nothing', 'startItself', 'nothing'])], stepsPerEpoch: 2 });
-  lc.event(EventType.BATCH_START, { globalStep: 0 });
-  lc.event(EventType.LOSS_CALCULATED, { globalStep: 0, loss: 0.5 });
-  lc.event(EventType.BATCH_START, { globalStep: 1 });
-  lc.finalize();
+  calls(lc);
   rec.close();
   sub?.unsubscribe();
   return sink.bytes();
+}
+
+function record(loud: boolean): Uint8Array {
+  return recorded(loud, (lc) => {
+    // Calls 1 (batch_start) and 3 (batch_start) have the same onEvent hooks; call 2 starts the modifier, so call 3 also has onUpdate.
+    lc.initialize({ recipe: [new ScriptedModifier({}, ['nothing', 'startItself', 'nothing'])], stepsPerEpoch: 2 });
+    lc.event(EventType.BATCH_START, { globalStep: 0 });
+    lc.event(EventType.LOSS_CALCULATED, { globalStep: 0, loss: 0.5 });
+    lc.event(EventType.BATCH_START, { globalStep: 1 });
+    lc.finalize();
+  });
 }
 
 describe('stamped recording', () => {
@@ -40,19 +47,14 @@ describe('stamped recording', () => {
 
 describe('stamped recording: a hook that changes the event type', () => {
   function run(loud: boolean): Uint8Array {
-    const lc = new CompressionLifecycle();
-    const sink = memorySink();
-    const sub = loud ? lc.records$.subscribe(() => {}) : null;
-    const rec = recordTo(lc, sink, { recipe: null, settings: { driver: 'test' } });
-    lc.initialize({ recipe: [new ScriptedModifier({ start: 0 }, ['retype', 'nothing']), new ScriptedModifier({ end: 0 }, ['nothing'])], stepsPerEpoch: 2 });
-    try {
-      lc.event(EventType.BATCH_START, { globalStep: 0 });
-    } catch {
-      // recorded
-    }
-    rec.close();
-    sub?.unsubscribe();
-    return sink.bytes();
+    return recorded(loud, (lc) => {
+      lc.initialize({ recipe: [new ScriptedModifier({ start: 0 }, ['retype', 'nothing']), new ScriptedModifier({ end: 0 }, ['nothing'])], stepsPerEpoch: 2 });
+      try {
+        lc.event(EventType.BATCH_START, { globalStep: 0 });
+      } catch {
+        // recorded
+      }
+    });
   }
   it('is recorded as when every hook is reported', () => {
     expect(Buffer.from(run(false)).equals(Buffer.from(run(true)))).toBe(true);
@@ -63,27 +65,22 @@ describe('stamped recording: reports in the middle of a call', () => {
   // Three started modifiers; in the call at step 1, #1 reports a domain effect in its onEvent and #2 warns in its
   // onUpdate. The modifiers go on stamping after the first report; what they stamp is written before the next one.
   function run(loud: boolean): Uint8Array {
-    const lc = new CompressionLifecycle();
-    const sink = memorySink();
-    const sub = loud ? lc.records$.subscribe(() => {}) : null;
-    const rec = recordTo(lc, sink, { recipe: null, settings: { driver: 'test' } });
     const quiet4 = ['nothing', 'nothing', 'nothing', 'nothing'] as const;
-    lc.initialize({
-      recipe: [
-        new ScriptedModifier({ start: 0 }, ['nothing']),
-        new ScriptedModifier({ start: 0 }, [...quiet4, 'effect', 'nothing']),
-        new ScriptedModifier({ start: 0 }, [...quiet4, 'nothing', 'warn']),
-      ],
-      stepsPerEpoch: 4,
+    return recorded(loud, (lc) => {
+      lc.initialize({
+        recipe: [
+          new ScriptedModifier({ start: 0 }, ['nothing']),
+          new ScriptedModifier({ start: 0 }, [...quiet4, 'effect', 'nothing']),
+          new ScriptedModifier({ start: 0 }, [...quiet4, 'nothing', 'warn']),
+        ],
+        stepsPerEpoch: 4,
+      });
+      for (let g = 0; g < 3; g++) {
+        lc.event(EventType.BATCH_START, { globalStep: g });
+        lc.event(EventType.BATCH_END, { globalStep: g });
+      }
+      lc.finalize();
     });
-    for (let g = 0; g < 3; g++) {
-      lc.event(EventType.BATCH_START, { globalStep: g });
-      lc.event(EventType.BATCH_END, { globalStep: g });
-    }
-    lc.finalize();
-    rec.close();
-    sub?.unsubscribe();
-    return sink.bytes();
   }
 
   it('keeps every hook in order around the reports, as when every hook is reported', () => {
