@@ -16,7 +16,6 @@ export class CallPrediction {
     readonly code: number,
   ) {}
 
-
   /** The option names of the last stored event record of the code, in order. */
   names: string[] = [];
   /** Its values, and per option the difference a number advances by per call (0: it stays). */
